@@ -1,0 +1,42 @@
+import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import type { Logger } from '../subgraphs/shared/logger.js';
+import { maskErrors } from './errors.js';
+
+export interface GatewayOptions {
+  /** The composed supergraph SDL (schema/supergraph.graphql). */
+  supergraphSdl: string;
+  /** How the gateway reaches a subgraph; default: over HTTP at the URL the supergraph names. */
+  dataSource?: (subgraph: { name: string; url?: string }) => GraphQLDataSource;
+  logger: Logger;
+}
+
+/**
+ * The edge: one Apollo Server over the federated gateway. It knows subgraphs only by name.
+ * Not started: `listen` starts it behind HTTP (with connection draining on stop).
+ */
+export function createGatewayServer(options: GatewayOptions): ApolloServer {
+  const gateway = new ApolloGateway({
+    supergraphSdl: options.supergraphSdl,
+    buildService: options.dataSource ?? (({ url }) => new RemoteGraphQLDataSource({ url })),
+    logger: options.logger,
+  });
+  const server = new ApolloServer({
+    gateway,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    formatError: maskErrors(options.logger),
+    // Apollo Sandbox is the landing page: analysts explore the schema there.
+    plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })],
+    logger: options.logger,
+  });
+  return server;
+}
+
+/** Serves the gateway over HTTP on `port` (0: any free port); resolves with its URL. */
+export async function listen(server: ApolloServer, port: number, host = '0.0.0.0'): Promise<string> {
+  const { url } = await startStandaloneServer(server, { listen: { port, host } });
+  return url;
+}

@@ -1,0 +1,88 @@
+import { readFileSync } from 'node:fs';
+import type { ApolloServer } from '@apollo/server';
+import { InProcessDataSource } from '../gateway/in-process.js';
+import { createGatewayServer } from '../gateway/server.js';
+import { importNumberingPlan, type ImportReport } from '../subgraphs/allocations/import/importer.js';
+import { loadedSources } from '../subgraphs/allocations/repository.js';
+import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
+import { databaseTargetFromEnv, openDatabase, scopedDatabase, StatementCounter, type Database, type DatabaseTarget } from '../subgraphs/shared/db.js';
+import type { Logger } from '../subgraphs/shared/logger.js';
+import { createSubgraph, SCHEMA_DIR, type Subgraph } from '../subgraphs/shared/subgraph.js';
+import { SUBGRAPHS } from '../subgraphs/index.js';
+
+export const DATA_DIR = new URL('../data/', import.meta.url).pathname;
+
+export interface EmbeddedOptions {
+  env: Record<string, string | undefined>;
+  logger: Logger;
+  /** Where PGlite keeps its files when no DATABASE_URL is set; null keeps it in memory. */
+  pgliteDir: string | null;
+  /** A PGlite data folder dump to start from (tests: a pre-imported plan). */
+  pgliteSnapshot?: Blob;
+  /** Import the numbering plan if it changed since the last run (the embedded default does). */
+  importPlan: boolean;
+}
+
+/** The four subgraphs, their databases and the gateway, wired in one process. */
+export interface Embedded {
+  server: ApolloServer;
+  subgraphs: Record<string, Subgraph>;
+  databases: Database[];
+  importReport: ImportReport | null;
+  close(): Promise<void>;
+}
+
+/**
+ * The composition root of the embedded default: opens each subgraph's database (one PGlite
+ * shared by all unless DATABASE_URL or <SUBGRAPH>_DATABASE_URL say otherwise), migrates each
+ * subgraph's schema, imports the numbering plan and serves all four in-process behind the gateway.
+ */
+export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded> {
+  const { env, logger } = options;
+  const databases = new Map<string, Database>();
+  const openFor = async (target: DatabaseTarget): Promise<Database> => {
+    const key = target.kind === 'postgres' ? target.url : `pglite:${target.dataDir}`;
+    let database = databases.get(key);
+    if (!database) {
+      database = await openDatabase(target.kind === 'pglite' && options.pgliteSnapshot ? { ...target, snapshot: options.pgliteSnapshot } : target);
+      databases.set(key, database);
+      logger.info({ database: database.description }, 'database open');
+    }
+    return database;
+  };
+  try {
+    const subgraphs: Record<string, Subgraph> = {};
+    let allocationsDb: Database | null = null;
+    for (const definition of SUBGRAPHS) {
+      const database = await openFor(databaseTargetFromEnv(env, definition.name, options.pgliteDir));
+      const subgraph = createSubgraph(definition as Parameters<typeof createSubgraph>[0], database, logger);
+      await subgraph.migrate();
+      subgraphs[definition.name] = subgraph;
+      if (definition.name === 'allocations') allocationsDb = database;
+    }
+    if (!allocationsDb) throw new Error('the allocations subgraph is not wired');
+    const plan = scopedDatabase<AllocationsTables>(allocationsDb, 'allocations', new StatementCounter());
+    const importReport = options.importPlan ? await importNumberingPlan(plan, { dataDir: DATA_DIR, logger: logger.child({ task: 'import' }) }) : null;
+    const sources = await loadedSources(plan);
+    if (sources.length === 0) logger.warn('the numbering plan is empty: run `npm run import` to load it');
+    else logger.info({ sources: sources.map((s) => `${s.id}: ${s.blocks_loaded} blocks`) }, 'numbering plan loaded');
+
+    const server = createGatewayServer({
+      supergraphSdl: readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8'),
+      dataSource: ({ name }) => {
+        const subgraph = subgraphs[name];
+        if (!subgraph) throw new Error(`the supergraph names subgraph "${name}", which this process does not serve`);
+        return new InProcessDataSource(subgraph);
+      },
+      logger,
+    });
+    const close = async () => {
+      await server.stop();
+      await Promise.all([...databases.values()].map((d) => d.close()));
+    };
+    return { server, subgraphs, databases: [...databases.values()], importReport, close };
+  } catch (error) {
+    await Promise.all([...databases.values()].map((d) => d.close().catch(() => undefined)));
+    throw error;
+  }
+}

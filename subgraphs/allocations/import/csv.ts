@@ -1,0 +1,74 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+
+export interface CsvRecord {
+  /** 1-based line of the file where the record starts. */
+  line: number;
+  fields: string[];
+}
+
+export class CorruptFileError extends Error {
+  override name = 'CorruptFileError';
+}
+
+/**
+ * Streams the records of an RFC 4180 CSV file (quoted fields, doubled quotes, CRLF), with the
+ * line each starts on. A quote left open at the end of the file is corruption of the whole file,
+ * not a malformed line, and throws.
+ */
+export async function* readCsv(file: string): AsyncGenerator<CsvRecord> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let lineNo = 0;
+  let pending: { line: number; fields: string[]; field: string } | null = null;
+  for await (const text of lines) {
+    lineNo += 1;
+    const state: { line: number; fields: string[]; field: string } = pending ?? { line: lineNo, fields: [], field: '' };
+    let inQuotes = pending !== null;
+    if (pending) state.field += '\n';
+    pending = null;
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (inQuotes) {
+        if (ch === '"' && text[i + 1] === '"') {
+          state.field += '"';
+          i += 1;
+        } else if (ch === '"') {
+          inQuotes = false;
+        } else {
+          state.field += ch;
+        }
+      } else if (ch === '"') {
+        inQuotes = true;
+      } else if (ch === ',') {
+        state.fields.push(state.field);
+        state.field = '';
+      } else {
+        state.field += ch;
+      }
+    }
+    if (inQuotes) {
+      pending = state;
+      continue;
+    }
+    state.fields.push(state.field);
+    yield { line: state.line, fields: state.fields };
+  }
+  if (pending) throw new CorruptFileError(`${file}:${pending.line}: quoted field never closed before the end of the file`);
+}
+
+
+/**
+ * Streams libphonenumber's prefix files: `<digits>|<text>` a line, `#` comments and blank
+ * lines skipped. Lines that do not split into two parts come back with `value` undefined for
+ * the caller to report.
+ */
+export async function* readPrefixFile(file: string): AsyncGenerator<{ line: number; text: string }> {
+  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let lineNo = 0;
+  for await (const text of lines) {
+    lineNo += 1;
+    const trimmed = text.trim();
+    if (trimmed === '' || trimmed.startsWith('#')) continue;
+    yield { line: lineNo, text: trimmed };
+  }
+}

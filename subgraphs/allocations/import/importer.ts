@@ -1,0 +1,211 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from '../../shared/logger.js';
+import { allAuthorities } from '../numbering/authorities.js';
+import type { AllocationsTables, NewBlock, NewCarrier } from '../tables.js';
+import { SOURCES, type Source, type SourceBlock } from './sources.js';
+
+/** Bumped when parsing changes, so that unchanged files are imported again all the same. */
+const IMPORTER_VERSION = '1';
+const BATCH_SIZE = 1_000;
+const PROGRESS_EVERY = 10_000;
+/** How many malformed lines a report lists in full; all of them are counted and logged. */
+const MALFORMED_LISTED = 50;
+
+export interface MalformedLine {
+  file: string;
+  line: number;
+  reason: string;
+}
+
+export interface SourceReport {
+  source: string;
+  outcome: 'imported' | 'unchanged';
+  rowsRead: number;
+  blocksLoaded: number;
+  rowsSkipped: number;
+  malformed: MalformedLine[];
+}
+
+export interface ImportReport {
+  authoritiesChanged: number;
+  sources: SourceReport[];
+  /** False when the run changed nothing at all. */
+  changed: boolean;
+}
+
+export interface ImportOptions {
+  dataDir: string;
+  logger: Logger;
+  /** Only these source ids (default: all). */
+  only?: string[];
+}
+
+/**
+ * Loads the numbering plan from the files under `dataDir`. Each source loads in one
+ * transaction: a failure leaves the data the previous run loaded whole. A source whose files
+ * have not changed since it was loaded is skipped, so a second run changes nothing.
+ */
+export async function importNumberingPlan(db: Kysely<AllocationsTables>, options: ImportOptions): Promise<ImportReport> {
+  const { logger } = options;
+  const authoritiesChanged = await upsertAuthorities(db);
+  if (authoritiesChanged > 0) logger.info({ authorities: authoritiesChanged }, 'authorities updated');
+  const reports: SourceReport[] = [];
+  const selected = options.only ? SOURCES.filter((s) => options.only?.includes(s.id)) : SOURCES;
+  const unknown = options.only?.filter((id) => !SOURCES.some((s) => s.id === id)) ?? [];
+  if (unknown.length > 0) {
+    throw new Error(`unknown source ${unknown.join(', ')}; sources are ${SOURCES.map((s) => s.id).join(', ')}`);
+  }
+  for (const source of selected) reports.push(await importSource(db, source, options));
+  const changed = authoritiesChanged > 0 || reports.some((r) => r.outcome === 'imported');
+  const totals = {
+    imported: reports.filter((r) => r.outcome === 'imported').length,
+    unchanged: reports.filter((r) => r.outcome === 'unchanged').length,
+    skippedLines: reports.reduce((sum, r) => sum + r.rowsSkipped, 0),
+  };
+  logger.info(totals, changed ? 'numbering plan imported' : 'numbering plan already up to date: nothing changed');
+  return { authoritiesChanged, sources: reports, changed };
+}
+
+async function upsertAuthorities(db: Kysely<AllocationsTables>): Promise<number> {
+  const wanted = allAuthorities();
+  const existing = new Map((await db.selectFrom('authorities').selectAll().execute()).map((a) => [a.id, a]));
+  const changed = wanted.filter((a) => {
+    const row = existing.get(a.id);
+    return !row || row.name !== a.name || row.full_name !== a.full_name || row.country !== a.country || row.oversight !== a.oversight || row.known !== a.known;
+  });
+  if (changed.length === 0) return 0;
+  await db
+    .insertInto('authorities')
+    .values(changed)
+    .onConflict((oc) =>
+      oc.column('id').doUpdateSet((eb) => ({
+        name: eb.ref('excluded.name'),
+        full_name: eb.ref('excluded.full_name'),
+        country: eb.ref('excluded.country'),
+        oversight: eb.ref('excluded.oversight'),
+        known: eb.ref('excluded.known'),
+      })),
+    )
+    .execute();
+  return changed.length;
+}
+
+function fingerprint(source: Source, dataDir: string): { files: string[]; sha256: string } {
+  const files = source.files(dataDir);
+  const hash = createHash('sha256').update(`importer ${IMPORTER_VERSION}\n`);
+  for (const file of files) hash.update(`${file}\n`).update(readFileSync(join(dataDir, file)));
+  return { files, sha256: hash.digest('hex') };
+}
+
+async function importSource(db: Kysely<AllocationsTables>, source: Source, options: ImportOptions): Promise<SourceReport> {
+  const { logger, dataDir } = options;
+  const { files, sha256 } = fingerprint(source, dataDir);
+  const previous = await db.selectFrom('sources').select(['sha256', 'blocks_loaded']).where('id', '=', source.id).executeTakeFirst();
+  if (previous?.sha256 === sha256) {
+    logger.info({ source: source.id, blocks: previous.blocks_loaded }, 'source unchanged, skipped');
+    return { source: source.id, outcome: 'unchanged', rowsRead: 0, blocksLoaded: 0, rowsSkipped: 0, malformed: [] };
+  }
+  const started = Date.now();
+  logger.info({ source: source.id, files: files.length }, `importing ${source.title}`);
+  const report: SourceReport = { source: source.id, outcome: 'imported', rowsRead: 0, blocksLoaded: 0, rowsSkipped: 0, malformed: [] };
+
+  await db.transaction().execute(async (trx) => {
+    const summary = { title: source.title, files: files.join(' '), sha256: '', rows_read: 0, blocks_loaded: 0, rows_skipped: 0 };
+    await trx
+      .insertInto('sources')
+      .values({ id: source.id, ...summary })
+      .onConflict((oc) => oc.column('id').doNothing())
+      .execute();
+    await trx.deleteFrom('blocks').where('source_id', '=', source.id).execute();
+
+    const seen = new Set<string>();
+    let batch: { block: SourceBlock; line: number }[] = [];
+    for await (const record of source.records(dataDir)) {
+      report.rowsRead += 1;
+      if (record.kind === 'block' && seen.has(record.block.prefix)) {
+        skip(report, logger, { file: record.file, line: record.line, reason: `prefix ${record.block.prefix} appears twice in this source` });
+      } else if (record.kind === 'malformed') {
+        skip(report, logger, record);
+      } else {
+        seen.add(record.block.prefix);
+        batch.push({ block: record.block, line: record.line });
+        if (batch.length >= BATCH_SIZE) {
+          report.blocksLoaded += await insertBlocks(trx, source, batch);
+          batch = [];
+        }
+      }
+      if (report.rowsRead % PROGRESS_EVERY === 0) logger.info({ source: source.id, rows: report.rowsRead }, 'import progress');
+    }
+    report.blocksLoaded += await insertBlocks(trx, source, batch);
+
+    // Carriers live on through other sources' blocks; only those no block names go.
+    await trx
+      .deleteFrom('carriers')
+      .where(({ not, exists, selectFrom }) =>
+        not(exists(selectFrom('blocks').select('blocks.id').whereRef('blocks.carrier_id', '=', 'carriers.id'))),
+      )
+      .execute();
+    await trx
+      .updateTable('sources')
+      .set({ ...summary, sha256, rows_read: report.rowsRead, blocks_loaded: report.blocksLoaded, rows_skipped: report.rowsSkipped, imported_at: new Date() })
+      .where('id', '=', source.id)
+      .execute();
+  });
+  logger.info(
+    { source: source.id, rows: report.rowsRead, blocks: report.blocksLoaded, skipped: report.rowsSkipped, ms: Date.now() - started },
+    'source imported',
+  );
+  return report;
+}
+
+function skip(report: SourceReport, logger: Logger, malformed: MalformedLine): void {
+  report.rowsSkipped += 1;
+  if (report.malformed.length < MALFORMED_LISTED) report.malformed.push(malformed);
+  logger.warn({ file: malformed.file, line: malformed.line, reason: malformed.reason }, 'malformed line skipped');
+}
+
+/** A stable, readable carrier id: the country, the name as published, and the OCN if any. */
+export function carrierId(country: string | null, name: string, ocn: string | null): string {
+  const slug = name
+    .normalize('NFKD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
+  const readable = slug || createHash('sha256').update(name).digest('hex').slice(0, 12);
+  return [country?.toLowerCase() ?? 'intl', readable, ocn?.toLowerCase()].filter(Boolean).join(':');
+}
+
+async function insertBlocks(trx: Transaction<AllocationsTables>, source: Source, batch: { block: SourceBlock; line: number }[]): Promise<number> {
+  if (batch.length === 0) return 0;
+  const carriers = new Map<string, NewCarrier>();
+  const blocks: NewBlock[] = batch.map(({ block, line }) => {
+    let carrier_id: string | null = null;
+    if (block.carrier) {
+      carrier_id = carrierId(block.country, block.carrier.name, block.carrier.ocn);
+      carriers.set(carrier_id, { id: carrier_id, name: block.carrier.name, ocn: block.carrier.ocn, country: block.country, authority_id: block.authorityId });
+    }
+    return {
+      id: `${source.id}:${block.prefix}`,
+      source_id: source.id,
+      prefix: block.prefix,
+      precedence: source.precedence,
+      country: block.country,
+      authority_id: block.authorityId,
+      carrier_id,
+      status: block.status,
+      allocated_on: block.allocatedOn,
+      region: block.region,
+      number_length: block.numberLength,
+      line,
+    };
+  });
+  if (carriers.size > 0) {
+    await trx.insertInto('carriers').values([...carriers.values()]).onConflict((oc) => oc.column('id').doNothing()).execute();
+  }
+  await trx.insertInto('blocks').values(blocks).execute();
+  return blocks.length;
+}

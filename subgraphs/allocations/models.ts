@@ -1,0 +1,18 @@
+import type { Connection } from '../shared/pagination.js';
+import type { AuthorityRow, BlockRow, CarrierRow } from './tables.js';
+
+/** What a resolver of these types receives as its parent: the row as the repository reads it. */
+export type BlockModel = BlockRow;
+export type CarrierModel = CarrierRow;
+export type AuthorityModel = AuthorityRow;
+export interface BlockSourceModel {
+  id: string;
+  line: number;
+}
+/** A number is known by its key alone; its fields come from the per-request number-plan loader. */
+export interface NumberModel {
+  e164: string;
+}
+export type AuthorityConnectionModel = Connection<AuthorityRow>;
+export type CarrierConnectionModel = Connection<CarrierRow>;
+export type BlockConnectionModel = Connection<BlockRow>;

@@ -1,0 +1,103 @@
+import { getCountries } from 'libphonenumber-js/max';
+import type { NewAuthority } from '../tables.js';
+
+/**
+ * The bodies that administer each national numbering plan, by their real names. A country
+ * missing here gets an authority named as unknown: an honest gap, never an invented body.
+ * NANPA administers the whole North American plan, but Canada's part is run by the CNA
+ * under the CRTC, so each keeps its own row.
+ */
+interface KnownAuthority {
+  id: string;
+  name: string;
+  fullName: string;
+  oversight?: string;
+}
+
+const KNOWN: Record<string, KnownAuthority> = {
+  // United Kingdom and North America
+  GB: { id: 'ofcom', name: 'Ofcom', fullName: 'Office of Communications' },
+  US: { id: 'nanpa', name: 'NANPA', fullName: 'North American Numbering Plan Administrator', oversight: 'FCC (Federal Communications Commission)' },
+  CA: { id: 'cna', name: 'CNA', fullName: 'Canadian Numbering Administrator', oversight: 'CRTC (Canadian Radio-television and Telecommunications Commission)' },
+  // European Union member states (BEREC coordinates them)
+  AT: { id: 'rtr', name: 'RTR', fullName: 'Rundfunk und Telekom Regulierungs-GmbH' },
+  BE: { id: 'bipt', name: 'BIPT', fullName: 'Belgian Institute for Postal Services and Telecommunications' },
+  BG: { id: 'crc-bg', name: 'CRC', fullName: 'Communications Regulation Commission (Bulgaria)' },
+  HR: { id: 'hakom', name: 'HAKOM', fullName: 'Croatian Regulatory Authority for Network Industries' },
+  CY: { id: 'ocecpr', name: 'OCECPR', fullName: 'Office of the Commissioner of Electronic Communications and Postal Regulation' },
+  CZ: { id: 'ctu', name: 'CTU', fullName: 'Czech Telecommunication Office (Český telekomunikační úřad)' },
+  DK: { id: 'sdfi', name: 'SDFI', fullName: 'Danish Agency for Data Supply and Infrastructure (Styrelsen for Dataforsyning og Infrastruktur)' },
+  EE: { id: 'ttja', name: 'TTJA', fullName: 'Consumer Protection and Technical Regulatory Authority (Tarbijakaitse ja Tehnilise Järelevalve Amet)' },
+  FI: { id: 'traficom', name: 'Traficom', fullName: 'Finnish Transport and Communications Agency' },
+  FR: { id: 'arcep', name: 'ARCEP', fullName: "Autorité de régulation des communications électroniques, des postes et de la distribution de la presse" },
+  DE: { id: 'bnetza', name: 'BNetzA', fullName: 'Bundesnetzagentur' },
+  GR: { id: 'eett', name: 'EETT', fullName: 'Hellenic Telecommunications and Post Commission' },
+  HU: { id: 'nmhh', name: 'NMHH', fullName: 'National Media and Infocommunications Authority (Nemzeti Média- és Hírközlési Hatóság)' },
+  IE: { id: 'comreg', name: 'ComReg', fullName: 'Commission for Communications Regulation' },
+  IT: { id: 'agcom', name: 'AGCOM', fullName: 'Autorità per le Garanzie nelle Comunicazioni' },
+  LV: { id: 'sprk', name: 'SPRK', fullName: 'Public Utilities Commission (Sabiedrisko pakalpojumu regulēšanas komisija)' },
+  LT: { id: 'rrt', name: 'RRT', fullName: 'Communications Regulatory Authority of the Republic of Lithuania' },
+  LU: { id: 'ilr', name: 'ILR', fullName: 'Institut Luxembourgeois de Régulation' },
+  MT: { id: 'mca', name: 'MCA', fullName: 'Malta Communications Authority' },
+  NL: { id: 'rdi', name: 'RDI', fullName: 'Dutch Authority for Digital Infrastructure (Rijksinspectie Digitale Infrastructuur)' },
+  PL: { id: 'uke', name: 'UKE', fullName: 'Office of Electronic Communications (Urząd Komunikacji Elektronicznej)' },
+  PT: { id: 'anacom', name: 'ANACOM', fullName: 'Autoridade Nacional de Comunicações' },
+  RO: { id: 'ancom', name: 'ANCOM', fullName: 'National Authority for Management and Regulation in Communications' },
+  SK: { id: 'ru-sk', name: 'RÚ', fullName: 'Regulatory Authority for Electronic Communications and Postal Services (Úrad pre reguláciu elektronických komunikácií a poštových služieb)' },
+  SI: { id: 'akos', name: 'AKOS', fullName: 'Agency for Communication Networks and Services of the Republic of Slovenia' },
+  ES: { id: 'cnmc', name: 'CNMC', fullName: 'Comisión Nacional de los Mercados y la Competencia' },
+  SE: { id: 'pts', name: 'PTS', fullName: 'Swedish Post and Telecom Authority (Post- och telestyrelsen)' },
+  // Other markets
+  AU: { id: 'acma', name: 'ACMA', fullName: 'Australian Communications and Media Authority' },
+  JP: { id: 'mic', name: 'MIC', fullName: 'Ministry of Internal Affairs and Communications' },
+  BR: { id: 'anatel', name: 'Anatel', fullName: 'Agência Nacional de Telecomunicações' },
+  IN: { id: 'dot', name: 'DoT', fullName: 'Department of Telecommunications', oversight: 'Ministry of Communications' },
+  ZA: { id: 'icasa', name: 'ICASA', fullName: 'Independent Communications Authority of South Africa' },
+  MX: { id: 'crt', name: 'CRT', fullName: 'Comisión Reguladora de Telecomunicaciones (successor of the IFT since 2025)' },
+  CH: { id: 'bakom', name: 'BAKOM', fullName: 'Federal Office of Communications (Bundesamt für Kommunikation)' },
+  NO: { id: 'nkom', name: 'Nkom', fullName: 'Norwegian Communications Authority (Nasjonal kommunikasjonsmyndighet)' },
+  SG: { id: 'imda', name: 'IMDA', fullName: 'Infocomm Media Development Authority' },
+  HK: { id: 'ofca', name: 'OFCA', fullName: 'Office of the Communications Authority' },
+  TR: { id: 'btk', name: 'BTK', fullName: 'Information and Communication Technologies Authority (Bilgi Teknolojileri ve İletişim Kurumu)' },
+  AE: { id: 'tdra', name: 'TDRA', fullName: 'Telecommunications and Digital Government Regulatory Authority' },
+  AR: { id: 'enacom', name: 'ENACOM', fullName: 'Ente Nacional de Comunicaciones' },
+  CL: { id: 'subtel', name: 'SUBTEL', fullName: 'Subsecretaría de Telecomunicaciones' },
+  NG: { id: 'ncc', name: 'NCC', fullName: 'Nigerian Communications Commission' },
+  KE: { id: 'ca-ke', name: 'CA', fullName: 'Communications Authority of Kenya' },
+};
+
+/** Assigns the non-geographic country calling codes (+800, +808, +870, +881, +882, +883, ...). */
+export const ITU: NewAuthority = {
+  id: 'itu',
+  name: 'ITU',
+  full_name: 'International Telecommunication Union (Telecommunication Standardization Bureau)',
+  country: null,
+  oversight: null,
+  known: true,
+};
+
+export function authorityIdForCountry(country: string | null): string {
+  if (country === null) return ITU.id;
+  return KNOWN[country]?.id ?? `unknown-${country.toLowerCase()}`;
+}
+
+/** One authority for every country libphonenumber knows, plus the ITU: every number has one. */
+export function allAuthorities(): NewAuthority[] {
+  const rows: NewAuthority[] = [ITU];
+  for (const country of getCountries()) {
+    const known = KNOWN[country];
+    rows.push(
+      known
+        ? { id: known.id, name: known.name, full_name: known.fullName, country, oversight: known.oversight ?? null, known: true }
+        : {
+            id: authorityIdForCountry(country),
+            name: 'Unknown',
+            full_name: `Numbering authority of ${country} not recorded`,
+            country,
+            oversight: null,
+            known: false,
+          },
+    );
+  }
+  return rows;
+}

@@ -1,0 +1,118 @@
+import metadata from 'libphonenumber-js/metadata.max.json';
+import { parsePhoneNumberFromString, validatePhoneNumberLength, type NumberType as LpnNumberType } from 'libphonenumber-js/max';
+
+/** The libphonenumber type names the schema's `NumberType` enum carries. */
+export type NumberType = Exclude<LpnNumberType, undefined> | 'UNKNOWN';
+
+const CALLING_CODES = metadata.country_calling_codes as Record<string, string[]>;
+const NON_GEOGRAPHIC = new Set(Object.keys((metadata as { nonGeographic?: object }).nonGeographic ?? {}));
+
+export class InvalidNumberError extends Error {
+  override name = 'InvalidNumberError';
+}
+
+export interface ParsedNumber {
+  e164: string;
+  digits: string;
+  callingCode: string;
+  /** What libphonenumber alone says; the numbering plan data may add to it. */
+  country: string | null;
+  numberType: NumberType;
+}
+
+/** The country calling code a string of E.164 digits starts with, if any is in use. */
+export function callingCodeOf(digits: string): string | null {
+  for (let length = 1; length <= 3; length++) {
+    const code = digits.slice(0, length);
+    if (CALLING_CODES[code] || NON_GEOGRAPHIC.has(code)) return code;
+  }
+  return null;
+}
+
+/** The main country of a calling code (GB for +44, US for +1); null for non-geographic codes. */
+export function mainCountryOf(callingCode: string): string | null {
+  return CALLING_CODES[callingCode]?.[0] ?? null;
+}
+
+export function isSharedCallingCode(callingCode: string): boolean {
+  return (CALLING_CODES[callingCode]?.length ?? 0) > 1;
+}
+
+const LENGTH_PROBLEMS: Record<string, string> = {
+  TOO_SHORT: 'is too short',
+  TOO_LONG: 'is too long',
+  INVALID_LENGTH: 'has a length no number in that plan has',
+};
+
+/**
+ * Validates E.164 input and says what is wrong: not `+` and up to 15 digits, a calling code
+ * not in use, or a length impossible for the country (libphonenumber's `isPossible`).
+ * Anything else is a number the graph answers, known range or not.
+ */
+export function parseE164(input: string): ParsedNumber {
+  const e164 = input.trim();
+  if (!/^\+\d{1,15}$/.test(e164)) {
+    throw new InvalidNumberError(
+      `"${input}" is not an E.164 number: expected "+" followed by 1 to 15 digits, e.g. +447400123456`,
+    );
+  }
+  const digits = e164.slice(1);
+  const callingCode = callingCodeOf(digits);
+  if (!callingCode) {
+    throw new InvalidNumberError(`"${e164}" does not start with a country calling code in use (+${digits.slice(0, 3)}...)`);
+  }
+  const problem = validatePhoneNumberLength(e164);
+  if (problem) {
+    const place = mainCountryOf(callingCode) ?? 'non-geographic';
+    throw new InvalidNumberError(
+      `"${e164}" ${LENGTH_PROBLEMS[problem] ?? 'is not a possible number'} for country calling code +${callingCode} (${place})`,
+    );
+  }
+  const parsed = parsePhoneNumberFromString(e164);
+  return {
+    e164,
+    digits,
+    callingCode,
+    country: parsed?.country ?? null,
+    numberType: (parsed?.isValid() ? parsed.getType() : undefined) ?? 'UNKNOWN',
+  };
+}
+
+/** Every leading substring of the digits, longest first: the candidates for a block prefix. */
+export function prefixesOf(digits: string): string[] {
+  const prefixes: string[] = [];
+  for (let length = digits.length; length >= 1; length--) prefixes.push(digits.slice(0, length));
+  return prefixes;
+}
+
+const FILLS = ['2345678901234', '5555555555555', '0000000000000', '9999999999999'];
+const countryMemo = new Map<string, string | null>();
+
+/**
+ * The country a number range (by its E.164 prefix) belongs to. Only calling codes that several
+ * countries share (+1, +44, +7, ...) need a look: libphonenumber decides from a full number,
+ * so the range is completed with a few digit patterns until one is a valid number.
+ */
+export function countryOfPrefix(prefix: string): string | null {
+  const callingCode = callingCodeOf(prefix);
+  if (!callingCode) return null;
+  if (!isSharedCallingCode(callingCode)) return mainCountryOf(callingCode);
+  // In the North American plan the area code decides the country.
+  const key = callingCode === '1' ? prefix.slice(0, 4) : prefix;
+  const memo = countryMemo.get(key);
+  if (memo !== undefined) return memo;
+  let country: string | null = null;
+  outer: for (const fill of FILLS) {
+    for (let length = prefix.length + 1; length <= 15; length++) {
+      const candidate = `+${(prefix + fill).slice(0, length)}`;
+      const parsed = parsePhoneNumberFromString(candidate);
+      if (parsed?.isValid() && parsed.country) {
+        country = parsed.country;
+        break outer;
+      }
+    }
+  }
+  country ??= mainCountryOf(callingCode);
+  countryMemo.set(key, country);
+  return country;
+}

@@ -1,0 +1,94 @@
+import type { Kysely } from 'kysely';
+import type { Page } from '../shared/pagination.js';
+import type { AllocationsTables, AuthorityRow, BlockRow, CarrierRow, SourceRow } from './tables.js';
+
+type Db = Kysely<AllocationsTables>;
+
+/** Every block whose prefix is one of `prefixes`: one index lookup per prefix, never a scan. */
+export async function findBlocksByPrefixes(db: Db, prefixes: string[]): Promise<BlockRow[]> {
+  if (prefixes.length === 0) return [];
+  return db.selectFrom('blocks').selectAll().where('prefix', 'in', prefixes).execute();
+}
+
+export async function findBlocksByIds(db: Db, ids: readonly string[]): Promise<BlockRow[]> {
+  return db.selectFrom('blocks').selectAll().where('id', 'in', [...ids]).execute();
+}
+
+export async function findCarriersByIds(db: Db, ids: readonly string[]): Promise<CarrierRow[]> {
+  return db.selectFrom('carriers').selectAll().where('id', 'in', [...ids]).execute();
+}
+
+export async function findAuthoritiesByIds(db: Db, ids: readonly string[]): Promise<AuthorityRow[]> {
+  return db.selectFrom('authorities').selectAll().where('id', 'in', [...ids]).execute();
+}
+
+export async function findSourcesByIds(db: Db, ids: readonly string[]): Promise<SourceRow[]> {
+  return db.selectFrom('sources').selectAll().where('id', 'in', [...ids]).execute();
+}
+
+export async function listAuthorities(db: Db, page: Page, known: boolean | null): Promise<AuthorityRow[]> {
+  let query = db.selectFrom('authorities').selectAll().orderBy('id').limit(page.limit);
+  if (known !== null) query = query.where('known', '=', known);
+  if (page.afterKey !== null) query = query.where('id', '>', page.afterKey);
+  return query.execute();
+}
+
+export async function countAuthorities(db: Db, known: boolean | null): Promise<number> {
+  let query = db.selectFrom('authorities').select((eb) => eb.fn.countAll<number>().as('count'));
+  if (known !== null) query = query.where('known', '=', known);
+  return Number((await query.executeTakeFirstOrThrow()).count);
+}
+
+export interface CarrierFilter {
+  country?: string | null;
+  nameContains?: string | null;
+}
+
+function filteredCarriers(db: Db, filter: CarrierFilter) {
+  let query = db.selectFrom('carriers');
+  if (filter.country) query = query.where('country', '=', filter.country.toUpperCase());
+  if (filter.nameContains) {
+    const escaped = filter.nameContains.replace(/[\\%_]/g, (ch) => `\\${ch}`);
+    query = query.where('name', 'ilike', `%${escaped}%`);
+  }
+  return query;
+}
+
+export async function listCarriers(db: Db, page: Page, filter: CarrierFilter): Promise<CarrierRow[]> {
+  let query = filteredCarriers(db, filter).selectAll().orderBy('id').limit(page.limit);
+  if (page.afterKey !== null) query = query.where('id', '>', page.afterKey);
+  return query.execute();
+}
+
+export async function countCarriers(db: Db, filter: CarrierFilter): Promise<number> {
+  const row = await filteredCarriers(db, filter).select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+/** A carrier's blocks by prefix, then id (one prefix can come from two sources). */
+export async function listCarrierBlocks(db: Db, carrierId: string, page: Page): Promise<BlockRow[]> {
+  let query = db.selectFrom('blocks').selectAll().where('carrier_id', '=', carrierId).orderBy('prefix').orderBy('id').limit(page.limit);
+  if (page.afterKey !== null) {
+    const [prefix = '', id = ''] = page.afterKey.split('\u0000');
+    query = query.where((eb) => eb.or([eb('prefix', '>', prefix), eb.and([eb('prefix', '=', prefix), eb('id', '>', id)])]));
+  }
+  return query.execute();
+}
+
+export async function countCarrierBlocks(db: Db, carrierId: string): Promise<number> {
+  const row = await db
+    .selectFrom('blocks')
+    .select((eb) => eb.fn.countAll<number>().as('count'))
+    .where('carrier_id', '=', carrierId)
+    .executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
+export function carrierBlockKey(block: BlockRow): string {
+  return `${block.prefix}\u0000${block.id}`;
+}
+
+/** What the numbering plan holds, source by source: for start-up logs. */
+export async function loadedSources(db: Db): Promise<SourceRow[]> {
+  return db.selectFrom('sources').selectAll().orderBy('id').execute();
+}

@@ -1,0 +1,15 @@
+import { pino, type Logger } from 'pino';
+import { readString } from './config.js';
+
+export type { Logger };
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/** The process logger: structured JSON (pino); LOG_LEVEL picks the level, default info. */
+export function createLogger(env: Record<string, string | undefined> = process.env): Logger {
+  const level = readString(env, 'LOG_LEVEL') ?? (env.VITEST ? 'silent' : 'info');
+  if (!LEVELS.includes(level)) {
+    throw new Error(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, got "${level}"`);
+  }
+  return pino({ name: 'numbergraph', level });
+}

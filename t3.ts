@@ -1,0 +1,17 @@
+import { openDatabase, scopedDatabase, StatementCounter } from './subgraphs/shared/db.js';
+import { migrateSchema } from './subgraphs/shared/migrate.js';
+import { migrations } from './subgraphs/allocations/migrations/index.js';
+import { importNumberingPlan } from './subgraphs/allocations/import/importer.js';
+import { pino } from 'pino';
+const logger = pino({ level: 'info' });
+const database = await openDatabase(process.env.DATABASE_URL ? { kind: 'postgres', url: process.env.DATABASE_URL, poolMax: 5, connectTimeoutMs: 5000, statementTimeoutMs: 60000 } : { kind: 'pglite', dataDir: null });
+let t = Date.now();
+await migrateSchema(database.db, 'allocations', migrations, logger);
+console.log('migrate', Date.now() - t); t = Date.now();
+const db = scopedDatabase<any>(database, 'allocations', new StatementCounter());
+const r = await importNumberingPlan(db, { dataDir: 'data', logger });
+console.log('import', Date.now() - t, JSON.stringify(r.sources.map(s => [s.source, s.blocksLoaded, s.rowsSkipped, s.malformed.slice(0,3)])));
+t = Date.now();
+const r2 = await importNumberingPlan(db, { dataDir: 'data', logger });
+console.log('import2', Date.now() - t, r2.changed);
+await database.close();
