@@ -17,6 +17,8 @@ export interface Database {
   /** For logs: never contains a password. */
   description: string;
   close(): Promise<void>;
+  /** PGlite only: the whole data folder as a tarball, to open copies of it elsewhere. */
+  dump?: () => Promise<Blob>;
 }
 
 const OID = { int8: 20, date: 1082 };
@@ -77,6 +79,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     target,
     description: target.dataDir ? `PGlite (embedded) in ${target.dataDir}` : 'PGlite (embedded) in memory',
     close: () => db.destroy(),
+    dump: () => pglite.dumpDataDir('gzip'),
   };
 }
 

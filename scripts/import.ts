@@ -1,0 +1,50 @@
+/**
+ * `npm run import`: loads the numbering plan from data/ into the allocations schema of
+ * DATABASE_URL (or the embedded PGlite under .data/). Shows progress, skips sources whose files
+ * have not changed, reports malformed lines with file and line.
+ *
+ *   npm run import -- [--only ofcom-s7,cna-co-codes] [--data-dir path]
+ */
+import { parseArgs } from 'node:util';
+import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js';
+import { SOURCES } from '../subgraphs/allocations/import/sources.js';
+import { migrations } from '../subgraphs/allocations/migrations/index.js';
+import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
+import { readString } from '../subgraphs/shared/config.js';
+import { databaseTargetFromEnv, openDatabase, scopedDatabase, StatementCounter } from '../subgraphs/shared/db.js';
+import { createLogger } from '../subgraphs/shared/logger.js';
+import { migrateSchema } from '../subgraphs/shared/migrate.js';
+import { DATA_DIR } from '../src/embedded.js';
+
+const logger = createLogger();
+const { values } = parseArgs({ options: { only: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean' } } });
+if (values.help) {
+  console.log(`usage: npm run import -- [--only <source,...>] [--data-dir <path>]\nsources: ${SOURCES.map((s) => s.id).join(', ')}`);
+  process.exit(0);
+}
+
+const pgliteDir = readString(process.env, 'PGLITE_DIR') ?? new URL('../.data/pglite', import.meta.url).pathname;
+const database = await openDatabase(databaseTargetFromEnv(process.env, 'allocations', pgliteDir));
+logger.info({ database: database.description }, 'importing the numbering plan');
+try {
+  await migrateSchema(database.db, 'allocations', migrations, logger);
+  const report = await importNumberingPlan(scopedDatabase<AllocationsTables>(database, 'allocations', new StatementCounter()), {
+    dataDir: values['data-dir'] ?? DATA_DIR,
+    logger,
+    ...(values.only ? { only: values.only.split(',').map((s) => s.trim()) } : {}),
+  });
+  for (const source of report.sources) {
+    const line =
+      source.outcome === 'unchanged'
+        ? `${source.source}: unchanged`
+        : `${source.source}: ${source.blocksLoaded} blocks from ${source.rowsRead} rows, ${source.rowsSkipped} malformed skipped`;
+    console.log(line);
+    for (const bad of source.malformed) console.log(`  ${bad.file}:${bad.line}: ${bad.reason}`);
+  }
+  console.log(report.changed ? 'numbering plan imported' : 'nothing changed: the numbering plan was already up to date');
+} catch (error) {
+  logger.fatal({ err: error }, 'import failed; the data loaded before stays as it was');
+  process.exitCode = 1;
+} finally {
+  await database.close();
+}

@@ -1,0 +1,36 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Two projects, split by suffix: `*.test.ts` beside the code (unit, and single-module tests
+ * against a database) and `*.e2e.test.ts` under test/ (through the gateway over HTTP).
+ * Every database test runs on PGlite by default and on real Postgres when DATABASE_URL is set.
+ */
+export default defineConfig({
+  // Node resolves graphql to its CommonJS build (as @apollo/* do); Vite would pick the ESM
+  // build and two copies of graphql cannot share a schema.
+  resolve: { alias: { graphql: 'graphql/index.js' } },
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['subgraphs/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts'],
+          exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/**/*.e2e.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 300_000,
+        },
+      },
+    ],
+  },
+});
