@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from '../../shared/logger.js';
 import { allAuthorities } from '../numbering/authorities.js';
 import type { AllocationsTables, NewBlock, NewCarrier } from '../tables.js';
@@ -60,6 +60,9 @@ export async function importNumberingPlan(db: Kysely<AllocationsTables>, options
   }
   for (const source of selected) reports.push(await importSource(db, source, options));
   const changed = authoritiesChanged > 0 || reports.some((r) => r.outcome === 'imported');
+  // Fresh statistics keep the planner on the prefix index for batched lookups (PGlite runs
+  // no autovacuum, so without this it would guess and scan).
+  if (changed) await sql`analyze allocations.authorities, allocations.carriers, allocations.blocks`.execute(db);
   const totals = {
     imported: reports.filter((r) => r.outcome === 'imported').length,
     unchanged: reports.filter((r) => r.outcome === 'unchanged').length,
@@ -163,7 +166,7 @@ async function importSource(db: Kysely<AllocationsTables>, source: Source, optio
 
 function skip(report: SourceReport, logger: Logger, malformed: MalformedLine): void {
   report.rowsSkipped += 1;
-  if (report.malformed.length < MALFORMED_LISTED) report.malformed.push(malformed);
+  if (report.malformed.length < MALFORMED_LISTED) report.malformed.push({ file: malformed.file, line: malformed.line, reason: malformed.reason });
   logger.warn({ file: malformed.file, line: malformed.line, reason: malformed.reason }, 'malformed line skipped');
 }
 

@@ -1,0 +1,73 @@
+/**
+ * `npm run bench`: ratios measured in one run, on the embedded default (PGlite under .data/,
+ * imported if needed) or on DATABASE_URL.
+ *
+ * 1. SQL statements per Lineage-style request as the number of numbers in it grows: must stay flat.
+ * 2. Gateway overhead: requests through the gateway over HTTP against the same operation run
+ *    straight on the allocations subgraph schema, in the same process, interleaved.
+ */
+import { graphql } from 'graphql';
+import { listen } from '../gateway/server.js';
+import { readString } from '../subgraphs/shared/config.js';
+import { createLogger } from '../subgraphs/shared/logger.js';
+import { startEmbedded } from '../src/embedded.js';
+
+const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+const NUMBERS = ['+447400123456', '+14162015555', '+4920112345678', '+4915112345678', '+447700900123', '+12015550123', '+33612345678', '+819012345678'];
+const ROUNDS = Number(readString(process.env, 'BENCH_ROUNDS') ?? 300);
+
+const pgliteDir = readString(process.env, 'PGLITE_DIR') ?? new URL('../.data/pglite', import.meta.url).pathname;
+console.log('bench: starting the embedded product (imports the plan on first use)...');
+const embedded = await startEmbedded({ env: process.env, logger, pgliteDir, importPlan: !process.env.DATABASE_URL });
+const url = await listen(embedded.server, 0, '127.0.0.1');
+const allocations = embedded.subgraphs.allocations!;
+
+const fields = 'e164 country numberType block { prefix region status allocatedOn carrier { id name ocn } authority { id name country } } originatingCarrier { id name }';
+const aliased = (count: number) =>
+  `query { ${Array.from({ length: count }, (_, i) => `n${i}: number(e164: "${NUMBERS[i % NUMBERS.length]!.slice(0, -2)}${String(i).padStart(2, '0')}") { ${fields} }`).join(' ')} }`;
+
+async function viaGateway(query: string): Promise<void> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true' }, body: JSON.stringify({ query }) });
+  const body = (await response.json()) as { errors?: unknown[] };
+  if (body.errors) throw new Error(`gateway answered errors: ${JSON.stringify(body.errors)}`);
+}
+
+async function direct(query: string): Promise<void> {
+  const result = await graphql({ schema: allocations.schema, source: query, contextValue: allocations.createContext() });
+  if (result.errors) throw new Error(`subgraph answered errors: ${JSON.stringify(result.errors)}`);
+}
+
+try {
+  console.log('\n1. SQL statements (allocations) per request, by numbers per request');
+  const perSize: [number, number][] = [];
+  for (const size of [1, 10, 50, 100]) {
+    const before = allocations.statements.count;
+    await viaGateway(aliased(size));
+    perSize.push([size, allocations.statements.count - before]);
+  }
+  for (const [size, statements] of perSize) console.log(`   ${String(size).padStart(3)} numbers: ${statements} statements`);
+  console.log(`   ratio 100 numbers / 1 number: ${(perSize.at(-1)![1] / perSize[0]![1]).toFixed(2)} (flat is 1.00)`);
+
+  console.log(`\n2. gateway overhead, ${ROUNDS} rounds of a 1-number and a 10-number request`);
+  for (const size of [1, 10]) {
+    const query = aliased(size);
+    await viaGateway(query);
+    await direct(query);
+    let gatewayMs = 0;
+    let directMs = 0;
+    for (let round = 1; round <= ROUNDS; round++) {
+      let t = performance.now();
+      await viaGateway(query);
+      gatewayMs += performance.now() - t;
+      t = performance.now();
+      await direct(query);
+      directMs += performance.now() - t;
+      if (round % 100 === 0) process.stdout.write(`   ... ${size} number(s): ${round}/${ROUNDS}\n`);
+    }
+    console.log(
+      `   ${size} number(s): gateway ${(gatewayMs / ROUNDS).toFixed(2)} ms, subgraph direct ${(directMs / ROUNDS).toFixed(2)} ms, ratio ${(gatewayMs / directMs).toFixed(2)}x`,
+    );
+  }
+} finally {
+  await embedded.close();
+}

@@ -1,0 +1,156 @@
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { sql, type Kysely } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freshDatabase } from '../../../test/support/database.js';
+import type { Database } from '../../shared/db.js';
+import { scopedDatabase, StatementCounter } from '../../shared/db.js';
+import { createLogger } from '../../shared/logger.js';
+import { migrateSchema } from '../../shared/migrate.js';
+import { migrations } from '../migrations/index.js';
+import { prefixesOf } from '../numbering/e164.js';
+import type { AllocationsTables } from '../tables.js';
+import { importNumberingPlan, type ImportReport } from './importer.js';
+
+const DATA = new URL('../../../data/', import.meta.url).pathname;
+const logger = createLogger({ LOG_LEVEL: 'silent' });
+
+async function planDatabase(): Promise<{ database: Database; db: Kysely<AllocationsTables> }> {
+  const database = await freshDatabase();
+  await migrateSchema(database.db, 'allocations', migrations, logger);
+  return { database, db: scopedDatabase<AllocationsTables>(database, 'allocations', new StatementCounter()) };
+}
+
+const lines = (file: string) => readFileSync(join(DATA, file), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');
+/** Rows of a source file counted the plain way, independently of the importer's parser. */
+const ofcomRows = (table: string) => lines(`ofcom/${table}.csv`).slice(1);
+const prefixRows = (kind: string) =>
+  readdirSync(join(DATA, 'libphonenumber', kind)).flatMap((f) => lines(`libphonenumber/${kind}/${f}`).filter((l) => !l.trim().startsWith('#')));
+
+const countBlocks = async (db: Kysely<AllocationsTables>, source: string, status?: string) => {
+  let query = db.selectFrom('blocks').select((eb) => eb.fn.countAll<number>().as('n')).where('source_id', '=', source);
+  if (status) query = query.where('status', '=', status);
+  return Number((await query.executeTakeFirstOrThrow()).n);
+};
+
+describe('importing the real files', () => {
+  let database: Database;
+  let db: Kysely<AllocationsTables>;
+  let first: ImportReport;
+
+  beforeAll(async () => {
+    ({ database, db } = await planDatabase());
+    first = await importNumberingPlan(db, { dataDir: DATA, logger });
+  });
+  afterAll(async () => {
+    await database?.close();
+  });
+
+  it.each(['S3', 'S5', 'S7', 'S8', 'S9'])('loads every row of Ofcom %s, its Allocated rows as Allocated', async (table) => {
+    const source = `ofcom-${table.toLowerCase()}`;
+    const rows = ofcomRows(table);
+    expect(first.sources.find((s) => s.source === source)).toMatchObject({ outcome: 'imported', rowsRead: rows.length, blocksLoaded: rows.length, rowsSkipped: 0 });
+    expect(await countBlocks(db, source)).toBe(rows.length);
+    const allocated = rows.filter((row) => row.split(',')[1] === 'Allocated').length;
+    expect(allocated).toBeGreaterThan(0);
+    expect(await countBlocks(db, source, 'Allocated')).toBe(allocated);
+  });
+
+  it('loads every CO code of the CNA report, its In Service codes as In Service', async () => {
+    const rows = lines('cnac/COCodeStatus_ALL.csv').slice(2);
+    expect(await countBlocks(db, 'cna-co-codes')).toBe(rows.length);
+    const inService = rows.filter((row) => /^\d{3},\d{3},"In Service"/.test(row)).length;
+    expect(inService).toBeGreaterThan(27_000);
+    expect(await countBlocks(db, 'cna-co-codes', 'In Service')).toBe(inService);
+  });
+
+  it.each(['carrier', 'geocoding'])('loads every libphonenumber %s range', async (kind) => {
+    expect(await countBlocks(db, `libphonenumber-${kind}`)).toBe(prefixRows(kind).length);
+  });
+
+  it('keeps the source status, the ISO date and the carrier as published', async () => {
+    const row = await db.selectFrom('blocks').innerJoin('carriers', 'carriers.id', 'blocks.carrier_id').selectAll('blocks').select('carriers.name').where('blocks.id', '=', 'ofcom-s7:4474001').executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ prefix: '4474001', status: 'Allocated', allocated_on: '2009-07-22', name: 'Hutchison 3G UK Ltd', number_length: 10, line: 4093 });
+    const cna = await db.selectFrom('carriers').selectAll().where('id', '=', 'ca:bell-canada:8051').executeTakeFirstOrThrow();
+    expect(cna).toMatchObject({ name: 'Bell Canada', ocn: '8051', country: 'CA', authority_id: 'cna' });
+  });
+
+  it('serves the longest-prefix lookup from the prefix index, not a scan of the plan', async () => {
+    // a batch, as the per-request loader sends it: every prefix of several numbers at once
+    const prefixes = ['447400123456', '14162015555', '4920112345678', '4915112345678', '447700900123', '12015550123', '33612345678', '819012345678'].flatMap(prefixesOf);
+    const query = db.selectFrom('blocks').selectAll().where('prefix', 'in', prefixes).compile();
+    const plan = await sql.raw<{ 'QUERY PLAN': string }>(`explain ${query.sql.replace(/\$(\d+)/g, (_, i) => `'${prefixes[Number(i) - 1]}'`)}`).execute(db);
+    const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
+    expect(text).toContain('blocks_prefix');
+    expect(text).not.toMatch(/Seq Scan/);
+  });
+
+  it('changes nothing on a second run, and says so', async () => {
+    const before = await db.selectFrom('sources').select(['id', 'imported_at', 'blocks_loaded']).orderBy('id').execute();
+    const second = await importNumberingPlan(db, { dataDir: DATA, logger });
+    expect(second.changed).toBe(false);
+    expect(second.authoritiesChanged).toBe(0);
+    expect(second.sources.every((s) => s.outcome === 'unchanged')).toBe(true);
+    expect(await db.selectFrom('sources').select(['id', 'imported_at', 'blocks_loaded']).orderBy('id').execute()).toEqual(before);
+  });
+});
+
+describe('importing a damaged file', () => {
+  let database: Database;
+  let db: Kysely<AllocationsTables>;
+  let dir: string;
+  const s7 = () => join(dir, 'ofcom', 'S7.csv');
+  const original = readFileSync(join(DATA, 'ofcom', 'S7.csv'), 'utf8');
+  const originalRows = ofcomRows('S7').length;
+  const importS7 = () => importNumberingPlan(db, { dataDir: dir, logger, only: ['ofcom-s7'] });
+
+  beforeAll(async () => {
+    ({ database, db } = await planDatabase());
+    dir = mkdtempSync(join(tmpdir(), 'numbergraph-import-'));
+    mkdirSync(join(dir, 'ofcom'));
+    copyFileSync(join(DATA, 'ofcom', 'S7.csv'), s7());
+  });
+  afterAll(async () => {
+    await database?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reports each malformed line with file and line, counts it, skips it and loads the rest', async () => {
+    const rows = original.split('\r\n');
+    // lines 3, 5 and 7 of the file become malformed; the rest stays as Ofcom published it
+    rows.splice(2, 0, '7ABC 0,Allocated,Nobody Ltd,10 digit numbers,01/01/2001');
+    rows.splice(4, 0, '7999 1,Allocated,Nobody Ltd,10 digit numbers,31/02/2001');
+    rows.splice(6, 0, '7999 2,Allocated');
+    writeFileSync(s7(), rows.join('\r\n'));
+    const report = await importS7();
+    const source = report.sources[0]!;
+    expect(source).toMatchObject({ outcome: 'imported', rowsRead: originalRows + 3, rowsSkipped: 3, blocksLoaded: originalRows });
+    expect(source.malformed).toEqual([
+      { file: 'ofcom/S7.csv', line: 3, reason: 'number block "7ABC 0" is not digits' },
+      { file: 'ofcom/S7.csv', line: 5, reason: 'allocation date "31/02/2001" is not a dd/mm/yyyy date' },
+      { file: 'ofcom/S7.csv', line: 7, reason: 'expected 5 fields, found 2' },
+    ]);
+    expect(await countBlocks(db, 'ofcom-s7')).toBe(originalRows);
+  });
+
+  it('leaves the previous data whole when a file breaks off mid-way', async () => {
+    writeFileSync(s7(), original);
+    await importS7();
+    const before = await db.selectFrom('sources').selectAll().where('id', '=', 'ofcom-s7').executeTakeFirstOrThrow();
+    // The first half of the file (its blocks already inserted), then a quote never closed.
+    const half = original.split('\r\n').slice(0, 5000).join('\r\n');
+    writeFileSync(s7(), `${half}\r\n7999 9,Allocated,"Broken Ltd,10 digit numbers,01/01/2001\r\n`);
+    await expect(importS7()).rejects.toThrow(/quoted field never closed/);
+    expect(await countBlocks(db, 'ofcom-s7')).toBe(originalRows);
+    expect(await db.selectFrom('sources').selectAll().where('id', '=', 'ofcom-s7').executeTakeFirstOrThrow()).toEqual(before);
+  });
+
+  it('replaces the blocks of a source whose file changed', async () => {
+    writeFileSync(s7(), original.split('\r\n').filter((row) => !row.startsWith('7400 1,')).join('\r\n'));
+    const report = await importS7();
+    expect(report.changed).toBe(true);
+    expect(await countBlocks(db, 'ofcom-s7')).toBe(originalRows - 1);
+    expect(await db.selectFrom('blocks').select('id').where('id', '=', 'ofcom-s7:4474001').executeTakeFirst()).toBeUndefined();
+  });
+});
