@@ -1,0 +1,100 @@
+import { graphql } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+
+let gateway: TestGateway;
+
+beforeAll(async () => {
+  gateway = await startTestGateway();
+});
+afterAll(async () => {
+  await gateway?.close();
+});
+
+describe('browsing the numbering plan through the gateway', () => {
+  it('lists carriers by country and name, page by page', async () => {
+    const query = `query ($after: String) {
+      carriers(first: 2, after: $after, filter: { country: "CA", nameContains: "bell canada" }) {
+        totalCount pageInfo { hasNextPage endCursor } edges { cursor node { id name ocn country authority { id } } }
+      }
+    }`;
+    const first = await gateway.request(query);
+    expect(first.errors).toBeUndefined();
+    const page1 = first.data?.carriers;
+    expect(page1.edges).toHaveLength(2);
+    expect(page1.totalCount).toBeGreaterThan(2);
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    for (const { node } of page1.edges) expect(node).toMatchObject({ name: expect.stringMatching(/bell canada/i), country: 'CA', authority: { id: 'cna' } });
+
+    const second = await gateway.request(query, { after: page1.pageInfo.endCursor });
+    const ids = second.data?.carriers.edges.map((e: { node: { id: string } }) => e.node.id);
+    expect(ids).toHaveLength(2);
+    for (const id of ids) expect(page1.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(id);
+    expect([...ids].sort()).toEqual(ids);
+  });
+
+  it("pages through a carrier's blocks in prefix order", async () => {
+    const query = `query ($after: String) {
+      carrier(id: "gb:hutchison-3g-uk-ltd") { name blocks(first: 3, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id prefix status } } } }
+    }`;
+    const first = await gateway.request(query);
+    const blocks = first.data?.carrier.blocks;
+    expect(blocks.totalCount).toBeGreaterThan(3);
+    const second = await gateway.request(query, { after: blocks.pageInfo.endCursor });
+    const prefixes = [...blocks.edges, ...second.data?.carrier.blocks.edges].map((e: { node: { prefix: string } }) => e.node.prefix);
+    expect(prefixes).toHaveLength(6);
+    expect([...prefixes].sort()).toEqual(prefixes);
+    expect(new Set(prefixes).size).toBe(6);
+  });
+
+  it('finds a block by id with its source line, and authorities known and unknown', async () => {
+    const result = await gateway.request(`{
+      block(id: "ofcom-s7:4474001") { prefix numberLength source { id title line } carrier { name } }
+      authority(id: "bnetza") { name fullName country known }
+      unknown: authorities(first: 1, known: false) { edges { node { name known } } }
+    }`);
+    expect(result.errors).toBeUndefined();
+    expect(result.data).toEqual({
+      block: { prefix: '4474001', numberLength: 10, source: { id: 'ofcom-s7', title: expect.stringContaining('Ofcom S7'), line: 4093 }, carrier: { name: 'Hutchison 3G UK Ltd' } },
+      authority: { name: 'BNetzA', fullName: 'Bundesnetzagentur', country: 'DE', known: true },
+      unknown: { edges: [{ node: { name: 'Unknown', known: false } }] },
+    });
+  });
+
+  it('bounds pages and rejects cursors it did not issue', async () => {
+    const tooMany = await gateway.request('{ carriers(first: 1000) { totalCount } }');
+    expect(tooMany.errors?.[0]).toMatchObject({ message: 'first must be between 0 and 100, got 1000', extensions: { code: 'BAD_USER_INPUT' } });
+    const forged = await gateway.request('{ carriers(after: "bogus") { totalCount } }');
+    expect(forged.errors?.[0]).toMatchObject({ message: expect.stringContaining('after is not a cursor'), extensions: { code: 'BAD_USER_INPUT' } });
+  });
+});
+
+describe('the allocations subgraph as the gateway calls it', () => {
+  it('resolves Number, Carrier and Block entities through _entities', async () => {
+    const allocations = gateway.embedded.subgraphs.allocations!;
+    const result = await graphql({
+      schema: allocations.schema,
+      source: `query ($representations: [_Any!]!) { _entities(representations: $representations) {
+        ... on Number { e164 country block { prefix } originatingCarrier { name } }
+        ... on Carrier { name ocn }
+        ... on Block { prefix status }
+      } }`,
+      variableValues: {
+        representations: [
+          { __typename: 'Number', e164: '+14162015555' },
+          { __typename: 'Carrier', id: 'ca:bell-canada:8051' },
+          { __typename: 'Block', id: 'ofcom-s7:4477009' },
+          { __typename: 'Carrier', id: 'no-such-carrier' },
+        ],
+      },
+      contextValue: allocations.createContext(),
+    });
+    expect(result.errors).toBeUndefined();
+    expect(result.data?._entities).toEqual([
+      { e164: '+14162015555', country: 'CA', block: { prefix: '1416201' }, originatingCarrier: { name: 'Bell Canada' } },
+      { name: 'Bell Canada', ocn: '8051' },
+      { prefix: '4477009', status: 'Protected' },
+      null,
+    ]);
+  });
+});
