@@ -8,15 +8,15 @@
  */
 import { graphql } from 'graphql';
 import { listen } from '../gateway/server.js';
-import { readString } from '../subgraphs/shared/config.js';
+import { readInt } from '../subgraphs/shared/config.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
-import { startEmbedded } from '../src/embedded.js';
+import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
 
 const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
 const NUMBERS = ['+447400123456', '+14162015555', '+4920112345678', '+4915112345678', '+447700900123', '+12015550123', '+33612345678', '+819012345678'];
-const ROUNDS = Number(readString(process.env, 'BENCH_ROUNDS') ?? 300);
+const ROUNDS = readInt(process.env, 'BENCH_ROUNDS', 300, { min: 1, max: 100_000 });
 
-const pgliteDir = readString(process.env, 'PGLITE_DIR') ?? new URL('../.data/pglite', import.meta.url).pathname;
+const pgliteDir = pgliteDirFromEnv(process.env);
 console.log('bench: starting the embedded product (imports the plan on first use)...');
 const embedded = await startEmbedded({ env: process.env, logger, pgliteDir, importPlan: !process.env.DATABASE_URL });
 const url = await listen(embedded.server, 0, '127.0.0.1');

@@ -27,6 +27,8 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer {
     gateway,
     introspection: true,
     includeStacktraceInErrorResponses: false,
+    // The process owner (src/main.ts) drains on SIGTERM/SIGINT, then closes the databases.
+    stopOnTerminationSignals: false,
     formatError: maskErrors(options.logger),
     // Apollo Sandbox is the landing page: analysts explore the schema there.
     plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })],

@@ -10,11 +10,10 @@ import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js
 import { SOURCES } from '../subgraphs/allocations/import/sources.js';
 import { migrations } from '../subgraphs/allocations/migrations/index.js';
 import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
-import { readString } from '../subgraphs/shared/config.js';
 import { databaseTargetFromEnv, openDatabase, scopedDatabase, StatementCounter } from '../subgraphs/shared/db.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { migrateSchema } from '../subgraphs/shared/migrate.js';
-import { DATA_DIR } from '../src/embedded.js';
+import { DATA_DIR, pgliteDirFromEnv } from '../src/embedded.js';
 
 const logger = createLogger();
 const { values } = parseArgs({ options: { only: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean' } } });
@@ -23,7 +22,7 @@ if (values.help) {
   process.exit(0);
 }
 
-const pgliteDir = readString(process.env, 'PGLITE_DIR') ?? new URL('../.data/pglite', import.meta.url).pathname;
+const pgliteDir = pgliteDirFromEnv(process.env);
 const database = await openDatabase(databaseTargetFromEnv(process.env, 'allocations', pgliteDir));
 logger.info({ database: database.description }, 'importing the numbering plan');
 try {

@@ -5,12 +5,18 @@ import { createGatewayServer } from '../gateway/server.js';
 import { importNumberingPlan, type ImportReport } from '../subgraphs/allocations/import/importer.js';
 import { loadedSources } from '../subgraphs/allocations/repository.js';
 import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
+import { readString } from '../subgraphs/shared/config.js';
 import { databaseTargetFromEnv, openDatabase, scopedDatabase, StatementCounter, type Database, type DatabaseTarget } from '../subgraphs/shared/db.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { createSubgraph, SCHEMA_DIR, type Subgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 
 export const DATA_DIR = new URL('../data/', import.meta.url).pathname;
+
+/** Where the embedded default keeps PGlite: PGLITE_DIR, else .data/pglite in the project. */
+export function pgliteDirFromEnv(env: Record<string, string | undefined>): string {
+  return readString(env, 'PGLITE_DIR') ?? new URL('../.data/pglite', import.meta.url).pathname;
+}
 
 export interface EmbeddedOptions {
   env: Record<string, string | undefined>;
@@ -78,6 +84,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     });
     const close = async () => {
       await server.stop();
+      logger.info('gateway stopped; closing databases');
       await Promise.all([...databases.values()].map((d) => d.close()));
     };
     return { server, subgraphs, databases: [...databases.values()], importReport, close };

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import { PGliteDialect } from 'kysely-pglite-dialect';
@@ -65,7 +65,7 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     return { db, target, description: `postgres ${redact(target.url)}`, close: () => db.destroy() };
   }
-  if (target.dataDir) mkdirSync(target.dataDir, { recursive: true });
+  const releaseLock = target.dataDir ? lockDataDir(target.dataDir) : () => undefined;
   const pglite = await PGlite.create({
     ...(target.dataDir ? { dataDir: target.dataDir } : {}),
     ...(target.snapshot ? { loadDataDir: target.snapshot } : {}),
@@ -78,9 +78,45 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
     db,
     target,
     description: target.dataDir ? `PGlite (embedded) in ${target.dataDir}` : 'PGlite (embedded) in memory',
-    close: () => db.destroy(),
+    close: async () => {
+      await db.destroy();
+      releaseLock();
+    },
     dump: () => pglite.dumpDataDir('gzip'),
   };
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt
+ * it. A lock file with the owner's pid refuses that with a clear message; a stale lock (its
+ * process gone) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  mkdirSync(dataDir, { recursive: true });
+  const lock = `${dataDir.replace(/\/$/, '')}.lock`;
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      return () => rmSync(lock, { force: true });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lock, 'utf8').trim());
+      if (owner && owner !== process.pid && isAlive(owner)) {
+        throw new Error(`${dataDir} is in use by another numbergraph process (pid ${owner}): stop it first, or set PGLITE_DIR to another folder`);
+      }
+      rmSync(lock, { force: true });
+    }
+  }
+  throw new Error(`could not lock ${dataDir} (${lock})`);
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /** Counts the SQL statements a subgraph runs: exact, so tests and benchmarks can assert them. */
