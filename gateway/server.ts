@@ -13,6 +13,11 @@ export interface GatewayOptions {
   logger: Logger;
 }
 
+/** A subgraph over HTTP, through Node's fetch: connections are kept alive and reused. */
+export function remoteSubgraph(url: string): GraphQLDataSource {
+  return new RemoteGraphQLDataSource({ url, fetcher: fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
+}
+
 /**
  * The edge: one Apollo Server over the federated gateway. It knows subgraphs only by name.
  * Not started: `listen` starts it behind HTTP (with connection draining on stop).
@@ -20,7 +25,7 @@ export interface GatewayOptions {
 export function createGatewayServer(options: GatewayOptions): ApolloServer {
   const gateway = new ApolloGateway({
     supergraphSdl: options.supergraphSdl,
-    buildService: options.dataSource ?? (({ url }) => new RemoteGraphQLDataSource({ url })),
+    buildService: options.dataSource ?? (({ url }) => remoteSubgraph(url ?? '')),
     logger: options.logger,
   });
   const server = new ApolloServer({

@@ -1,0 +1,15 @@
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import type { Subgraph } from './subgraph.js';
+
+/** A subgraph served over HTTP on its own: the distributed shape, behind the gateway. */
+export async function serveSubgraph(subgraph: Subgraph, port: number, host = '0.0.0.0'): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = new ApolloServer({
+    schema: subgraph.schema,
+    includeStacktraceInErrorResponses: false,
+    // The process owner drains on signals, then closes the database.
+    stopOnTerminationSignals: false,
+  });
+  const { url } = await startStandaloneServer(server, { listen: { port, host }, context: async () => subgraph.createContext() });
+  return { url, stop: () => server.stop() };
+}
