@@ -18,7 +18,7 @@ const ROUNDS = readInt(process.env, 'BENCH_ROUNDS', 300, { min: 1, max: 100_000 
 
 const pgliteDir = pgliteDirFromEnv(process.env);
 console.log('bench: starting the embedded product (imports the plan on first use)...');
-const embedded = await startEmbedded({ env: process.env, logger, pgliteDir, importPlan: !process.env.DATABASE_URL });
+const embedded = await startEmbedded({ env: process.env, logger, pgliteDir, importPlan: 'embedded' });
 const url = await listen(embedded.server, 0, '127.0.0.1');
 const allocations = embedded.subgraphs.allocations!;
 

@@ -1,3 +1,4 @@
+import { unwrapResolverError } from '@apollo/server/errors';
 import type { GraphQLFormattedError } from 'graphql';
 import type { Logger } from '../subgraphs/shared/logger.js';
 
@@ -17,13 +18,13 @@ const CLIENT_CODES = new Set([
  * subgraph's address. The original goes to the log.
  */
 export function maskErrors(logger: Logger) {
-  return (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR';
     if (CLIENT_CODES.has(code)) {
       const { serviceName: _serviceName, exception: _exception, stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    logger.error({ err: formatted }, 'internal error masked');
+    logger.error({ err: unwrapResolverError(error), path: formatted.path, extensions: formatted.extensions }, 'internal error masked');
     return {
       message: 'Internal server error',
       ...(formatted.path ? { path: formatted.path } : {}),

@@ -11,11 +11,11 @@ import { SOURCES } from '../subgraphs/allocations/import/sources.js';
 import { migrations } from '../subgraphs/allocations/migrations/index.js';
 import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
 import { databaseTargetFromEnv, openDatabase, scopedDatabase, StatementCounter } from '../subgraphs/shared/db.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { processLogger } from '../subgraphs/shared/logger.js';
 import { migrateSchema } from '../subgraphs/shared/migrate.js';
 import { DATA_DIR, pgliteDirFromEnv } from '../src/embedded.js';
 
-const logger = createLogger();
+const logger = processLogger();
 const { values } = parseArgs({ options: { only: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean' } } });
 if (values.help) {
   console.log(`usage: npm run import -- [--only <source,...>] [--data-dir <path>]\nsources: ${SOURCES.map((s) => s.id).join(', ')}`);
@@ -23,7 +23,7 @@ if (values.help) {
 }
 
 const pgliteDir = pgliteDirFromEnv(process.env);
-const database = await openDatabase(databaseTargetFromEnv(process.env, 'allocations', pgliteDir));
+const database = await openDatabase(databaseTargetFromEnv(process.env, 'allocations', pgliteDir), logger);
 logger.info({ database: database.description }, 'importing the numbering plan');
 try {
   await migrateSchema(database.db, 'allocations', migrations, logger);

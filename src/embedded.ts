@@ -25,8 +25,12 @@ export interface EmbeddedOptions {
   pgliteDir: string | null;
   /** A PGlite data folder dump to start from (tests: a pre-imported plan). */
   pgliteSnapshot?: Blob;
-  /** Import the numbering plan if it changed since the last run (the embedded default does). */
-  importPlan: boolean;
+  /**
+   * Import the numbering plan where its files changed since the last run: always, only into an
+   * embedded PGlite (the default start: a Postgres server is imported into with `npm run import`),
+   * or never.
+   */
+  importPlan: 'always' | 'embedded' | 'never';
 }
 
 /** The four subgraphs, their databases and the gateway, wired in one process. */
@@ -50,7 +54,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const key = target.kind === 'postgres' ? target.url : `pglite:${target.dataDir}`;
     let database = databases.get(key);
     if (!database) {
-      database = await openDatabase(target.kind === 'pglite' && options.pgliteSnapshot ? { ...target, snapshot: options.pgliteSnapshot } : target);
+      database = await openDatabase(target.kind === 'pglite' && options.pgliteSnapshot ? { ...target, snapshot: options.pgliteSnapshot } : target, logger);
       databases.set(key, database);
       logger.info({ database: database.description }, 'database open');
     }
@@ -68,7 +72,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     }
     if (!allocationsDb) throw new Error('the allocations subgraph is not wired');
     const plan = scopedDatabase<AllocationsTables>(allocationsDb, 'allocations', new StatementCounter());
-    const importReport = options.importPlan ? await importNumberingPlan(plan, { dataDir: DATA_DIR, logger: logger.child({ task: 'import' }) }) : null;
+    const importNow = options.importPlan === 'always' || (options.importPlan === 'embedded' && allocationsDb.target.kind === 'pglite');
+    const importReport = importNow ? await importNumberingPlan(plan, { dataDir: DATA_DIR, logger: logger.child({ task: 'import' }) }) : null;
     const sources = await loadedSources(plan);
     if (sources.length === 0) logger.warn('the numbering plan is empty: run `npm run import` to load it');
     else logger.info({ sources: sources.map((s) => `${s.id}: ${s.blocks_loaded} blocks`) }, 'numbering plan loaded');

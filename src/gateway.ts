@@ -6,11 +6,11 @@
 import { readFileSync } from 'node:fs';
 import { createGatewayServer, listen, remoteSubgraph } from '../gateway/server.js';
 import { readInt, readUrl } from '../subgraphs/shared/config.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { processLogger } from '../subgraphs/shared/logger.js';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
 import { runProcess } from './process.js';
 
-const logger = createLogger();
+const logger = processLogger();
 
 runProcess(logger, async () => {
   const port = readInt(process.env, 'PORT', 4000, { min: 0, max: 65_535 });

@@ -4,15 +4,15 @@
  */
 import { listen } from '../gateway/server.js';
 import { readInt } from '../subgraphs/shared/config.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { processLogger } from '../subgraphs/shared/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from './embedded.js';
 import { runProcess } from './process.js';
 
-const logger = createLogger();
+const logger = processLogger();
 
 runProcess(logger, async () => {
   const port = readInt(process.env, 'PORT', 4000, { min: 0, max: 65_535 });
-  const embedded = await startEmbedded({ env: process.env, logger, pgliteDir: pgliteDirFromEnv(process.env), importPlan: !process.env.DATABASE_URL });
+  const embedded = await startEmbedded({ env: process.env, logger, pgliteDir: pgliteDirFromEnv(process.env), importPlan: 'embedded' });
   const url = (await listen(embedded.server, port)).replace('//0.0.0.0:', '//localhost:');
   logger.info({ url }, `numbergraph gateway ready at ${url} (Apollo Sandbox in a browser)`);
   return embedded.close;

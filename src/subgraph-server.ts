@@ -9,21 +9,21 @@ import { ConfigError, readInt, readString } from '../subgraphs/shared/config.js'
 import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js';
 import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
 import { databaseTargetFromEnv, openDatabase, scopedDatabase, StatementCounter } from '../subgraphs/shared/db.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { processLogger } from '../subgraphs/shared/logger.js';
 import { serveSubgraph } from '../subgraphs/shared/server.js';
 import { createSubgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 import { DATA_DIR, pgliteDirFromEnv } from './embedded.js';
 import { runProcess } from './process.js';
 
-const logger = createLogger();
+const logger = processLogger();
 
 runProcess(logger, async () => {
   const name = readString(process.env, 'SUBGRAPH');
   const definition = SUBGRAPHS.find((s) => s.name === name);
   if (!definition) throw new ConfigError(`SUBGRAPH must be one of ${SUBGRAPHS.map((s) => s.name).join(', ')}, got "${name ?? ''}"`);
   const port = readInt(process.env, 'PORT', 4001 + SUBGRAPHS.indexOf(definition), { min: 0, max: 65_535 });
-  const database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, `${pgliteDirFromEnv(process.env)}-${definition.name}`));
+  const database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, `${pgliteDirFromEnv(process.env)}-${definition.name}`), logger);
   const subgraph = createSubgraph(definition as Parameters<typeof createSubgraph>[0], database, logger.child({ subgraph: definition.name }));
   await subgraph.migrate();
   if (definition.name === 'allocations' && database.target.kind === 'pglite') {

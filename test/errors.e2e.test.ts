@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { postGraphQLRaw, startTestGateway, type TestGateway } from './support/gateway.js';
 
 let gateway: TestGateway;
 
@@ -13,11 +13,7 @@ afterAll(async () => {
 it('masks internal failures: a code and a generic message, no database or subgraph detail', async () => {
   // the database goes away under a running gateway
   await Promise.all(gateway.embedded.databases.map((d) => d.close()));
-  const response = await fetch(gateway.url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true' },
-    body: JSON.stringify({ query: '{ number(e164: "+447400123456") { block { prefix } } }' }),
-  });
+  const response = await postGraphQLRaw(gateway.url, '{ number(e164: "+447400123456") { block { prefix } } }');
   const body = await response.text();
   expect(JSON.parse(body).errors).toEqual([{ message: 'Internal server error', path: ['number', 'block'], extensions: { code: 'INTERNAL_SERVER_ERROR' } }]);
   expect(body).not.toMatch(/allocations|pglite|postgres|select|destroyed|stack/i);

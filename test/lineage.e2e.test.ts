@@ -95,6 +95,16 @@ describe('the Lineage contract operation through the gateway', () => {
     });
   });
 
+  it('gives a CO code that is not yet assigned the region of the range that covers it, and no carrier', async () => {
+    const result = await lineage('+12362051234');
+    expect(result.errors).toBeUndefined();
+    expect(result.data?.number).toMatchObject({
+      country: 'CA',
+      block: { prefix: '1236205', status: 'Available', region: 'British Columbia', carrier: null, authority: { id: 'cna' } },
+      originatingCarrier: null,
+    });
+  });
+
   it('names NANPA under the FCC for a US number, matched only by its place', async () => {
     const result = await gateway.request('query ($e164: String!) { number(e164: $e164) { country authority { id name oversight } block { region carrier { id } } } }', {
       e164: '+12015550123',

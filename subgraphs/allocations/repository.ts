@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import type { Page } from '../shared/pagination.js';
+import { KEY_SEPARATOR, type Page } from '../shared/pagination.js';
 import type { AllocationsTables, AuthorityRow, BlockRow, CarrierRow, SourceRow } from './tables.js';
 
 type Db = Kysely<AllocationsTables>;
@@ -8,6 +8,12 @@ type Db = Kysely<AllocationsTables>;
 export async function findBlocksByPrefixes(db: Db, prefixes: string[]): Promise<BlockRow[]> {
   if (prefixes.length === 0) return [];
   return db.selectFrom('blocks').selectAll().where('prefix', 'in', prefixes).execute();
+}
+
+/** The blocks with a region among `prefixes` (index lookups, as above). */
+export async function findRegionsByPrefixes(db: Db, prefixes: string[]): Promise<{ prefix: string; region: string | null }[]> {
+  if (prefixes.length === 0) return [];
+  return db.selectFrom('blocks').select(['prefix', 'region']).where('prefix', 'in', prefixes).where('region', 'is not', null).execute();
 }
 
 export async function findBlocksByIds(db: Db, ids: readonly string[]): Promise<BlockRow[]> {
@@ -69,7 +75,7 @@ export async function countCarriers(db: Db, filter: CarrierFilter): Promise<numb
 export async function listCarrierBlocks(db: Db, carrierId: string, page: Page): Promise<BlockRow[]> {
   let query = db.selectFrom('blocks').selectAll().where('carrier_id', '=', carrierId).orderBy('prefix').orderBy('id').limit(page.limit);
   if (page.afterKey !== null) {
-    const [prefix = '', id = ''] = page.afterKey.split('\u0000');
+    const [prefix = '', id = ''] = page.afterKey.split(KEY_SEPARATOR);
     query = query.where((eb) => eb.or([eb('prefix', '>', prefix), eb.and([eb('prefix', '=', prefix), eb('id', '>', id)])]));
   }
   return query.execute();
@@ -85,7 +91,7 @@ export async function countCarrierBlocks(db: Db, carrierId: string): Promise<num
 }
 
 export function carrierBlockKey(block: BlockRow): string {
-  return `${block.prefix}\u0000${block.id}`;
+  return `${block.prefix}${KEY_SEPARATOR}${block.id}`;
 }
 
 /** What the numbering plan holds, source by source: for start-up logs. */

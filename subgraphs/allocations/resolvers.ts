@@ -1,8 +1,6 @@
-import { badUserInput } from '../shared/errors.js';
 import { readPage, toConnection } from '../shared/pagination.js';
-import type { Context } from './context.js';
+import { parseNumberInput, type Context } from './context.js';
 import type { Resolvers } from './generated/resolvers.js';
-import { InvalidNumberError, parseE164 } from './numbering/e164.js';
 import * as repo from './repository.js';
 
 const entry = (ctx: Context, e164: string) => ctx.loaders.numberPlan.load(e164);
@@ -16,22 +14,15 @@ async function required<T>(load: Promise<T | null>, what: string): Promise<T> {
 
 export const resolvers: Resolvers = {
   Query: {
-    number: (_parent, { e164 }) => {
-      try {
-        return { e164: parseE164(e164).e164 };
-      } catch (error) {
-        if (error instanceof InvalidNumberError) throw badUserInput(error.message, 'e164');
-        throw error;
-      }
-    },
+    number: (_parent, { e164 }) => ({ e164: parseNumberInput(e164).e164 }),
     authorities: (_parent, args, { db }) => {
-      const page = readPage(args, 50);
+      const page = readPage('Query.authorities', args, 50);
       const known = args.known ?? null;
       return repo.listAuthorities(db, page, known).then((rows) => toConnection(rows, page, (a) => a.id, () => repo.countAuthorities(db, known)));
     },
     authority: (_parent, { id }, ctx) => ctx.loaders.authorities.load(id),
     carriers: async (_parent, args, { db }) => {
-      const page = readPage(args, 20);
+      const page = readPage('Query.carriers', args, 20);
       const filter = args.filter ?? {};
       const rows = await repo.listCarriers(db, page, filter);
       return toConnection(rows, page, (c) => c.id, () => repo.countCarriers(db, filter));
@@ -58,13 +49,14 @@ export const resolvers: Resolvers = {
     __resolveReference: (ref, ctx) => ctx.loaders.carriers.load(ref.id),
     authority: (carrier, _args, ctx) => required(ctx.loaders.authorities.load(carrier.authority_id), `authority ${carrier.authority_id}`),
     blocks: async (carrier, args, { db }) => {
-      const page = readPage(args, 20);
+      const page = readPage(`Carrier.blocks:${carrier.id}`, args, 20);
       const rows = await repo.listCarrierBlocks(db, carrier.id, page);
       return toConnection(rows, page, repo.carrierBlockKey, () => repo.countCarrierBlocks(db, carrier.id));
     },
   },
   Block: {
     __resolveReference: (ref, ctx) => ctx.loaders.blocks.load(ref.id),
+    region: (block, _args, ctx) => block.region ?? ctx.loaders.regionOf.load(block.prefix),
     allocatedOn: (block) => block.allocated_on,
     numberLength: (block) => block.number_length,
     carrier: (block, _args, ctx) => (block.carrier_id ? ctx.loaders.carriers.load(block.carrier_id) : null),

@@ -4,6 +4,7 @@ import { Kysely, PostgresDialect, type KyselyPlugin, type PluginTransformQueryAr
 import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { readInt, readUrl, redact } from './config.js';
+import type { Logger } from './logger.js';
 
 /** Where a subgraph's data lives: a Postgres server, or PGlite (embedded) on disk or in memory. */
 export type DatabaseTarget =
@@ -44,7 +45,7 @@ export function databaseTargetFromEnv(
   };
 }
 
-export async function openDatabase(target: DatabaseTarget): Promise<Database> {
+export async function openDatabase(target: DatabaseTarget, logger?: Logger): Promise<Database> {
   if (target.kind === 'postgres') {
     // Dates stay ISO strings (no time-zone shift); counts come back as numbers.
     const types = {
@@ -62,6 +63,9 @@ export async function openDatabase(target: DatabaseTarget): Promise<Database> {
       idleTimeoutMillis: 30_000,
       types,
     });
+    // An idle client the server drops (a restart, a failover) is discarded by the pool, and the
+    // next query connects anew; unhandled, the event would end the process.
+    pool.on('error', (error) => logger?.warn({ err: error }, 'idle database connection lost'));
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
     return { db, target, description: `postgres ${redact(target.url)}`, close: () => db.destroy() };
   }

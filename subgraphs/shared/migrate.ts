@@ -12,7 +12,7 @@ export async function migrateSchema(
   migrations: Record<string, Migration>,
   logger: Logger,
 ): Promise<void> {
-  await db.schema.createSchema(schema).ifNotExists().execute();
+  // The migrator creates the schema with its migration table (and copes with a concurrent start).
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

@@ -9,6 +9,8 @@ export interface PageRequest {
 }
 
 export interface Page {
+  /** Which list the page belongs to: its cursors are good for that list only. */
+  list: string;
   /** Rows to fetch: one more than the page, to know whether another page follows. */
   limit: number;
   size: number;
@@ -16,8 +18,11 @@ export interface Page {
   afterKey: string | null;
 }
 
-/** Validates `first`/`after`. Cursors are opaque to clients: base64url of the sort key. */
-export function readPage(args: PageRequest, defaultSize: number): Page {
+/**
+ * Validates `first`/`after` of one list (e.g. "Query.carriers"). Cursors are opaque to clients:
+ * base64url of the list's name and the sort key of a row.
+ */
+export function readPage(list: string, args: PageRequest, defaultSize: number): Page {
   const size = args.first ?? defaultSize;
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
     throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}, got ${size}`, 'first');
@@ -25,16 +30,22 @@ export function readPage(args: PageRequest, defaultSize: number): Page {
   let afterKey: string | null = null;
   if (args.after != null) {
     const decoded = Buffer.from(args.after, 'base64url').toString('utf8');
-    if (!decoded.startsWith('k:') || Buffer.from(decoded, 'utf8').toString('base64url') !== args.after) {
-      throw badUserInput(`after is not a cursor returned by this field: "${args.after}"`, 'after');
+    const prefix = `${list}\u0001`;
+    const key = decoded.slice(prefix.length);
+    // Postgres text cannot hold NUL: such a key was never issued, and is bad input, not a crash.
+    if (!decoded.startsWith(prefix) || cursorFor(list, key) !== args.after || key.includes('\u0000')) {
+      throw badUserInput(`after is not a cursor of ${list}: "${args.after}"`, 'after');
     }
-    afterKey = decoded.slice(2);
+    afterKey = key;
   }
-  return { limit: size + 1, size, afterKey };
+  return { list, limit: size + 1, size, afterKey };
 }
 
-export function cursorFor(key: string): string {
-  return Buffer.from(`k:${key}`, 'utf8').toString('base64url');
+/** Joins the parts of a compound sort key inside a cursor (a character ids never contain). */
+export const KEY_SEPARATOR = '\u0001';
+
+export function cursorFor(list: string, key: string): string {
+  return Buffer.from(`${list}\u0001${key}`, 'utf8').toString('base64url');
 }
 
 export interface Connection<T> {
@@ -47,7 +58,7 @@ export interface Connection<T> {
 /** Builds a Relay connection from rows fetched with `page.limit`, in sort-key order. */
 export function toConnection<T>(rows: T[], page: Page, keyOf: (row: T) => string, totalCount: () => Promise<number>): Connection<T> {
   const nodes = rows.slice(0, page.size);
-  const edges = nodes.map((node) => ({ cursor: cursorFor(keyOf(node)), node }));
+  const edges = nodes.map((node) => ({ cursor: cursorFor(page.list, keyOf(node)), node }));
   return {
     edges,
     pageInfo: { hasNextPage: rows.length > page.size, endCursor: edges.at(-1)?.cursor ?? null },

@@ -17,6 +17,19 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
+/** POSTs an operation to a GraphQL endpoint as a browser client would (CSRF preflight header). */
+export async function postGraphQL<Data = Record<string, any>>(url: string, query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<Data>> {
+  return (await postGraphQLRaw(url, query, variables).then((r) => r.json())) as GraphQLResult<Data>;
+}
+
+export function postGraphQLRaw(url: string, query: string, variables?: Record<string, unknown>): Promise<Response> {
+  return fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true' },
+    body: JSON.stringify({ query, variables }),
+  });
+}
+
 /** The embedded product on the imported plan, listening on a free loopback port. */
 export async function startTestGateway(): Promise<TestGateway> {
   const snapshot = inject('pgliteSnapshot');
@@ -25,20 +38,13 @@ export async function startTestGateway(): Promise<TestGateway> {
     logger: createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }),
     pgliteDir: null,
     ...(snapshot ? { pgliteSnapshot: new Blob([readFileSync(snapshot)]) } : {}),
-    importPlan: false,
+    importPlan: 'never',
   });
   const url = await listen(embedded.server, 0, '127.0.0.1');
   return {
     url,
     embedded,
-    async request(query, variables) {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return (await response.json()) as GraphQLResult<any>;
-    },
+    request: (query, variables) => postGraphQL(url, query, variables),
     close: () => embedded.close(),
   };
 }

@@ -69,7 +69,7 @@ export type Block = {
   numberLength?: Maybe<Scalars['Int']['output']>;
   /** The block's leading E.164 digits without '+', e.g. 4474001 for +44 7400 1xxxxx. */
   prefix: Scalars['String']['output'];
-  /** The area the range serves (a rate centre or city, e.g. 'Toronto, ON', 'Essen'); null for ranges not tied to a place. */
+  /** The area the range serves (a rate centre or city, e.g. 'Toronto, ON', 'Essen'): the block's own source, else the longest range with a place that covers it; null for ranges not tied to a place. */
   region?: Maybe<Scalars['String']['output']>;
   /** Where the block comes from: the source file and line. */
   source: BlockSource;

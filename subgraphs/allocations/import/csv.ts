@@ -37,7 +37,8 @@ export async function* readCsv(file: string): AsyncGenerator<CsvRecord> {
         } else {
           state.field += ch;
         }
-      } else if (ch === '"') {
+      } else if (ch === '"' && state.field === '') {
+        // a quote opens a quoted field only at its start; elsewhere it is a literal character
         inQuotes = true;
       } else if (ch === ',') {
         state.fields.push(state.field);
@@ -58,9 +59,8 @@ export async function* readCsv(file: string): AsyncGenerator<CsvRecord> {
 
 
 /**
- * Streams libphonenumber's prefix files: `<digits>|<text>` a line, `#` comments and blank
- * lines skipped. Lines that do not split into two parts come back with `value` undefined for
- * the caller to report.
+ * Streams the lines of libphonenumber's prefix files (`<digits>|<text>`), trimmed, with their
+ * line numbers; `#` comments and blank lines are skipped. The caller parses and reports.
  */
 export async function* readPrefixFile(file: string): AsyncGenerator<{ line: number; text: string }> {
   const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });

@@ -50,7 +50,7 @@ describe('importing the real files', () => {
   it.each(['S3', 'S5', 'S7', 'S8', 'S9'])('loads every row of Ofcom %s, its Allocated rows as Allocated', async (table) => {
     const source = `ofcom-${table.toLowerCase()}`;
     const rows = ofcomRows(table);
-    expect(first.sources.find((s) => s.source === source)).toMatchObject({ outcome: 'imported', rowsRead: rows.length, blocksLoaded: rows.length, rowsSkipped: 0 });
+    expect(first.sources.find((s) => s.source === source)).toEqual({ source, outcome: 'imported', rowsRead: rows.length, blocksLoaded: rows.length, rowsSkipped: 0, malformed: [] });
     expect(await countBlocks(db, source)).toBe(rows.length);
     const allocated = rows.filter((row) => row.split(',')[1] === 'Allocated').length;
     expect(allocated).toBeGreaterThan(0);
@@ -59,6 +59,7 @@ describe('importing the real files', () => {
 
   it('loads every CO code of the CNA report, its In Service codes as In Service', async () => {
     const rows = lines('cnac/COCodeStatus_ALL.csv').slice(2);
+    expect(first.sources.find((s) => s.source === 'cna-co-codes')).toEqual({ source: 'cna-co-codes', outcome: 'imported', rowsRead: rows.length, blocksLoaded: rows.length, rowsSkipped: 0, malformed: [] });
     expect(await countBlocks(db, 'cna-co-codes')).toBe(rows.length);
     const inService = rows.filter((row) => /^\d{3},\d{3},"In Service"/.test(row)).length;
     expect(inService).toBeGreaterThan(27_000);
@@ -66,7 +67,9 @@ describe('importing the real files', () => {
   });
 
   it.each(['carrier', 'geocoding'])('loads every libphonenumber %s range', async (kind) => {
-    expect(await countBlocks(db, `libphonenumber-${kind}`)).toBe(prefixRows(kind).length);
+    const rows = prefixRows(kind).length;
+    expect(first.sources.find((s) => s.source === `libphonenumber-${kind}`)).toEqual({ source: `libphonenumber-${kind}`, outcome: 'imported', rowsRead: rows, blocksLoaded: rows, rowsSkipped: 0, malformed: [] });
+    expect(await countBlocks(db, `libphonenumber-${kind}`)).toBe(rows);
   });
 
   it('keeps the source status, the ISO date and the carrier as published', async () => {
@@ -84,6 +87,11 @@ describe('importing the real files', () => {
     const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
     expect(text).toContain('blocks_prefix');
     expect(text).not.toMatch(/Seq Scan/);
+  });
+
+  it("keeps the Crown Dependencies' Ofcom ranges under Ofcom, in their own country, with one carrier id", async () => {
+    const jersey = await db.selectFrom('blocks').selectAll().where('id', '=', 'ofcom-s7:4477003').executeTakeFirstOrThrow();
+    expect(jersey).toMatchObject({ country: 'JE', authority_id: 'ofcom', carrier_id: 'gb:sure-jersey-limited' });
   });
 
   it('changes nothing on a second run, and says so', async () => {

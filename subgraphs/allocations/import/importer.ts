@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from '../../shared/logger.js';
@@ -59,7 +60,8 @@ export async function importNumberingPlan(db: Kysely<AllocationsTables>, options
     throw new Error(`unknown source ${unknown.join(', ')}; sources are ${SOURCES.map((s) => s.id).join(', ')}`);
   }
   for (const source of selected) reports.push(await importSource(db, source, options));
-  const changed = authoritiesChanged > 0 || reports.some((r) => r.outcome === 'imported');
+  const authoritiesRemoved = await removeRetiredAuthorities(db);
+  const changed = authoritiesChanged > 0 || authoritiesRemoved > 0 || reports.some((r) => r.outcome === 'imported');
   // Fresh statistics keep the planner on the prefix index for batched lookups (PGlite runs
   // no autovacuum, so without this it would guess and scan).
   if (changed) await sql`analyze allocations.authorities, allocations.carriers, allocations.blocks`.execute(db);
@@ -96,9 +98,31 @@ async function upsertAuthorities(db: Kysely<AllocationsTables>): Promise<number>
   return changed.length;
 }
 
+/**
+ * What a block's derived fields depend on besides its file: the authority table and
+ * libphonenumber's metadata (countries of shared calling codes). A change to either re-imports.
+ */
+const DERIVATION = createHash('sha256')
+  .update(`importer ${IMPORTER_VERSION}\n`)
+  .update(`libphonenumber-js ${(createRequire(import.meta.url)('libphonenumber-js/package.json') as { version: string }).version}\n`)
+  .update(JSON.stringify(allAuthorities()))
+  .digest('hex');
+
+/** Authorities the table no longer lists go once no block or carrier names them. */
+async function removeRetiredAuthorities(db: Kysely<AllocationsTables>): Promise<number> {
+  const wanted = allAuthorities().map((a) => a.id);
+  const result = await db
+    .deleteFrom('authorities')
+    .where('id', 'not in', wanted)
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('blocks').select('blocks.id').whereRef('blocks.authority_id', '=', 'authorities.id'))))
+    .where(({ not, exists, selectFrom }) => not(exists(selectFrom('carriers').select('carriers.id').whereRef('carriers.authority_id', '=', 'authorities.id'))))
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}
+
 function fingerprint(source: Source, dataDir: string): { files: string[]; sha256: string } {
   const files = source.files(dataDir);
-  const hash = createHash('sha256').update(`importer ${IMPORTER_VERSION}\n`);
+  const hash = createHash('sha256').update(`${DERIVATION}\n`);
   for (const file of files) hash.update(`${file}\n`).update(readFileSync(join(dataDir, file)));
   return { files, sha256: hash.digest('hex') };
 }
@@ -188,8 +212,9 @@ async function insertBlocks(trx: Transaction<AllocationsTables>, source: Source,
   const blocks: NewBlock[] = batch.map(({ block, line }) => {
     let carrier_id: string | null = null;
     if (block.carrier) {
-      carrier_id = carrierId(block.country, block.carrier.name, block.carrier.ocn);
-      carriers.set(carrier_id, { id: carrier_id, name: block.carrier.name, ocn: block.carrier.ocn, country: block.country, authority_id: block.authorityId });
+      const country = block.carrier.country ?? block.country;
+      carrier_id = carrierId(country, block.carrier.name, block.carrier.ocn);
+      carriers.set(carrier_id, { id: carrier_id, name: block.carrier.name, ocn: block.carrier.ocn, country, authority_id: block.authorityId });
     }
     return {
       id: `${source.id}:${block.prefix}`,

@@ -13,7 +13,8 @@ export interface SourceBlock {
   allocatedOn: string | null;
   region: string | null;
   numberLength: number | null;
-  carrier: { name: string; ocn: string | null } | null;
+  /** `country`: the plan the carrier holds its licence in, where it differs from the block's. */
+  carrier: { name: string; ocn: string | null; country?: string } | null;
 }
 
 export type SourceRecord =
@@ -71,15 +72,17 @@ export function parseOfcomRow(fields: string[], width: number): SourceBlock | st
   if (numberLength === undefined) return `number length "${length}" is not "<n> digit numbers"`;
   const allocatedOn = date === '' ? null : ukDateToIso(date);
   if (allocatedOn === undefined) return `allocation date "${date}" is not a dd/mm/yyyy date`;
+  const prefix = `44${numberBlock.replace(/ /g, '')}`;
   return {
-    prefix: `44${numberBlock.replace(/ /g, '')}`,
-    country: 'GB',
+    prefix,
+    // Ofcom allocates for the Crown Dependencies too (Jersey, Guernsey, Isle of Man ranges)
+    country: countryOfPrefix(prefix),
     authorityId: authorityIdForCountry('GB'),
     status,
     allocatedOn,
     region: null,
     numberLength: numberLength === null ? null : Number(numberLength),
-    carrier: cpName ? { name: cpName, ocn: null } : null,
+    carrier: cpName ? { name: cpName, ocn: null, country: 'GB' } : null,
   };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseBlock, describeNumber } from './lineage.js';
+import { chooseBlock, describeNumber, regionCovering } from './lineage.js';
 import { parseE164 } from './e164.js';
 
 const block = (prefix: string, precedence: number, authority_id = 'ofcom', country: string | null = 'GB') => ({
@@ -44,5 +44,19 @@ describe('describeNumber', () => {
     expect(describeNumber(parseE164('+4930123456'), [])).toMatchObject({ country: 'DE', authorityId: 'bnetza', block: null });
     expect(describeNumber(parseE164('+2348031234567'), [])).toMatchObject({ country: 'NG', authorityId: 'ncc' });
     expect(describeNumber(parseE164('+99312345678'), [])).toMatchObject({ country: 'TM', authorityId: 'unknown-tm' });
+  });
+});
+
+describe('regionCovering', () => {
+  it('takes the longest covering range that names a place', () => {
+    const ranges = [
+      { prefix: '1236', region: 'British Columbia' },
+      { prefix: '12362', region: null },
+      { prefix: '1236205', region: null },
+      { prefix: '1237', region: 'Elsewhere' },
+    ];
+    expect(regionCovering('1236205', ranges)).toBe('British Columbia');
+    expect(regionCovering('1236205', [...ranges, { prefix: '123620', region: 'Vancouver, BC' }])).toBe('Vancouver, BC');
+    expect(regionCovering('4474001', ranges)).toBeNull();
   });
 });

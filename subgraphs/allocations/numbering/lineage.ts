@@ -44,3 +44,17 @@ export function describeNumber<B extends CandidateBlock>(number: ParsedNumber, c
   const country = number.country ?? block?.country ?? mainCountryOf(number.callingCode);
   return { number, block, country, authorityId: block?.authority_id ?? authorityIdForCountry(country) };
 }
+
+/**
+ * The area a range serves when its own source names none (a mobile range, a CO code not yet
+ * assigned): the longest range with a region that covers it, e.g. "British Columbia" for a
+ * free NPA-NXX in 236. Null where no covering range is tied to a place.
+ */
+export function regionCovering(prefix: string, candidates: { prefix: string; region: string | null }[]): string | null {
+  let best: { prefix: string; region: string | null } | null = null;
+  for (const candidate of candidates) {
+    if (candidate.region === null || !prefix.startsWith(candidate.prefix)) continue;
+    if (!best || candidate.prefix.length > best.prefix.length) best = candidate;
+  }
+  return best?.region ?? null;
+}
