@@ -1,10 +1,10 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { SUBGRAPH_NAMES } from './subgraphs/names.js';
 
 /**
  * Resolver types per subgraph, from its SDL in schema/. The generated files are committed;
  * `npm run check:generated` fails CI when they are stale.
  */
-const SUBGRAPHS = ['allocations', 'inventory', 'compliance', 'routing'] as const;
 
 const mappers: Record<string, Record<string, string>> = {
   allocations: {
@@ -23,7 +23,7 @@ const config: CodegenConfig = {
   overwrite: true,
   hooks: {},
   generates: Object.fromEntries(
-    SUBGRAPHS.map((name) => [
+    SUBGRAPH_NAMES.map((name) => [
       `subgraphs/${name}/generated/resolvers.ts`,
       {
         schema: `schema/${name}.graphql`,

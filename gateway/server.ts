@@ -3,7 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Logger } from '../subgraphs/shared/logger.js';
-import { maskErrors } from './errors.js';
+import { maskErrors } from '../subgraphs/shared/errors.js';
 
 export interface GatewayOptions {
   /** The composed supergraph SDL (schema/supergraph.graphql). */
@@ -45,5 +45,5 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer {
 /** Serves the gateway over HTTP on `port` (0: any free port); resolves with its URL. */
 export async function listen(server: ApolloServer, port: number, host = '0.0.0.0'): Promise<string> {
   const { url } = await startStandaloneServer(server, { listen: { port, host } });
-  return url;
+  return url.replace('//0.0.0.0:', '//localhost:');
 }

@@ -1,14 +1,10 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
+import { SUBGRAPH_NAMES, SUBGRAPH_PORTS } from '../subgraphs/names.js';
 import { subgraphSdl } from '../subgraphs/shared/subgraph.js';
 
 /** Where each subgraph listens when it runs as its own process (the distributed shape). */
-export const SUBGRAPH_URLS = [
-  { name: 'allocations', url: 'http://localhost:4001/graphql' },
-  { name: 'inventory', url: 'http://localhost:4002/graphql' },
-  { name: 'compliance', url: 'http://localhost:4003/graphql' },
-  { name: 'routing', url: 'http://localhost:4004/graphql' },
-];
+export const SUBGRAPH_URLS = SUBGRAPH_NAMES.map((name) => ({ name, url: `http://localhost:${SUBGRAPH_PORTS[name]}/graphql` }));
 
 /** Composes the subgraph SDLs in schema/ with @apollo/composition; throws on composition errors. */
 export function composeSupergraph(): string {

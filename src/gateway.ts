@@ -19,7 +19,7 @@ runProcess(logger, async () => {
     dataSource: ({ name, url }) => remoteSubgraph(readUrl(process.env, `${name.toUpperCase()}_URL`, ['http:', 'https:']) ?? url ?? ''),
     logger,
   });
-  const url = (await listen(server, port)).replace('//0.0.0.0:', '//localhost:');
+  const url = await listen(server, port);
   logger.info({ url }, `numbergraph gateway ready at ${url}, over subgraphs served apart`);
   return () => server.stop();
 });

@@ -13,7 +13,7 @@ const logger = processLogger();
 runProcess(logger, async () => {
   const port = readInt(process.env, 'PORT', 4000, { min: 0, max: 65_535 });
   const embedded = await startEmbedded({ env: process.env, logger, pgliteDir: pgliteDirFromEnv(process.env), importPlan: 'embedded' });
-  const url = (await listen(embedded.server, port)).replace('//0.0.0.0:', '//localhost:');
+  const url = await listen(embedded.server, port);
   logger.info({ url }, `numbergraph gateway ready at ${url} (Apollo Sandbox in a browser)`);
   return embedded.close;
 });

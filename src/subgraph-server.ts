@@ -1,6 +1,6 @@
 /**
  * `npm run start:subgraph`: one subgraph as its own HTTP service (the distributed shape).
- *   SUBGRAPH=allocations PORT=4001 DATABASE_URL=postgres://... npm run start:subgraph
+ *   SUBGRAPH=allocations PORT=4001 [HOST=0.0.0.0] DATABASE_URL=postgres://... npm run start:subgraph
  * Migrates the subgraph's schema at start. Without DATABASE_URL each subgraph keeps a PGlite
  * folder of its own (.data/pglite-<subgraph>), and allocations imports the plan into it at start;
  * with DATABASE_URL, import it once with `npm run import`.
@@ -13,6 +13,7 @@ import { processLogger } from '../subgraphs/shared/logger.js';
 import { serveSubgraph } from '../subgraphs/shared/server.js';
 import { createSubgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
+import { SUBGRAPH_PORTS } from '../subgraphs/names.js';
 import { DATA_DIR, pgliteDirFromEnv } from './embedded.js';
 import { runProcess } from './process.js';
 
@@ -22,7 +23,7 @@ runProcess(logger, async () => {
   const name = readString(process.env, 'SUBGRAPH');
   const definition = SUBGRAPHS.find((s) => s.name === name);
   if (!definition) throw new ConfigError(`SUBGRAPH must be one of ${SUBGRAPHS.map((s) => s.name).join(', ')}, got "${name ?? ''}"`);
-  const port = readInt(process.env, 'PORT', 4001 + SUBGRAPHS.indexOf(definition), { min: 0, max: 65_535 });
+  const port = readInt(process.env, 'PORT', SUBGRAPH_PORTS[definition.name], { min: 0, max: 65_535 });
   const database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, `${pgliteDirFromEnv(process.env)}-${definition.name}`), logger);
   const subgraph = createSubgraph(definition as Parameters<typeof createSubgraph>[0], database, logger.child({ subgraph: definition.name }));
   await subgraph.migrate();
@@ -30,7 +31,8 @@ runProcess(logger, async () => {
     // on its own embedded database, the allocations service imports the plan as `npm start` does
     await importNumberingPlan(scopedDatabase<AllocationsTables>(database, 'allocations', new StatementCounter()), { dataDir: DATA_DIR, logger });
   }
-  const server = await serveSubgraph(subgraph, port);
+  // Loopback unless HOST says otherwise: a subgraph answers the gateway, not the world.
+  const server = await serveSubgraph(subgraph, logger, port, readString(process.env, 'HOST') ?? '127.0.0.1');
   logger.info({ subgraph: definition.name, url: server.url, database: database.description }, `subgraph ${definition.name} ready`);
   return async () => {
     await server.stop();

@@ -5,4 +5,3 @@ import { routing } from './routing/index.js';
 
 /** All four subgraphs, for the composition root and the tools; no subgraph imports another. */
 export const SUBGRAPHS = [allocations, inventory, compliance, routing] as const;
-export type SubgraphName = (typeof SUBGRAPHS)[number]['name'];

@@ -18,7 +18,7 @@ beforeAll(async () => {
   embedded = await startTestGateway();
   const urls: Record<string, string> = {};
   for (const [name, subgraph] of Object.entries(embedded.embedded.subgraphs)) {
-    const served = await serveSubgraph(subgraph, 0, '127.0.0.1');
+    const served = await serveSubgraph(subgraph, createLogger({ LOG_LEVEL: 'silent' }), 0, '127.0.0.1');
     urls[name] = served.url;
     stops.push(served.stop);
   }

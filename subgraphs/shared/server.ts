@@ -1,11 +1,14 @@
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { maskErrors } from './errors.js';
+import type { Logger } from './logger.js';
 import type { Subgraph } from './subgraph.js';
 
 /** A subgraph served over HTTP on its own: the distributed shape, behind the gateway. */
-export async function serveSubgraph(subgraph: Subgraph, port: number, host = '0.0.0.0'): Promise<{ url: string; stop(): Promise<void> }> {
+export async function serveSubgraph(subgraph: Subgraph, logger: Logger, port: number, host: string): Promise<{ url: string; stop(): Promise<void> }> {
   const server = new ApolloServer({
     schema: subgraph.schema,
+    formatError: maskErrors(logger),
     includeStacktraceInErrorResponses: false,
     // The process owner drains on signals, then closes the database.
     stopOnTerminationSignals: false,

@@ -4,6 +4,7 @@ import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { Migration } from 'kysely';
+import type { SubgraphName } from '../names.js';
 import { scopedDatabase, StatementCounter, type Database } from './db.js';
 import type { Logger } from './logger.js';
 import { migrateSchema } from './migrate.js';
@@ -28,7 +29,7 @@ export function subgraphSdl(name: string): string {
 }
 
 export interface SubgraphDefinition<DB, Context extends object> {
-  name: string;
+  name: SubgraphName;
   migrations: Record<string, Migration>;
   resolvers: unknown;
   createContext(db: import('kysely').Kysely<DB>): Context;
