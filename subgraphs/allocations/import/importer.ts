@@ -51,14 +51,14 @@ export interface ImportOptions {
  */
 export async function importNumberingPlan(db: Kysely<AllocationsTables>, options: ImportOptions): Promise<ImportReport> {
   const { logger } = options;
-  const authoritiesChanged = await upsertAuthorities(db);
-  if (authoritiesChanged > 0) logger.info({ authorities: authoritiesChanged }, 'authorities updated');
-  const reports: SourceReport[] = [];
-  const selected = options.only ? SOURCES.filter((s) => options.only?.includes(s.id)) : SOURCES;
   const unknown = options.only?.filter((id) => !SOURCES.some((s) => s.id === id)) ?? [];
   if (unknown.length > 0) {
     throw new Error(`unknown source ${unknown.join(', ')}; sources are ${SOURCES.map((s) => s.id).join(', ')}`);
   }
+  const selected = options.only ? SOURCES.filter((s) => options.only?.includes(s.id)) : SOURCES;
+  const authoritiesChanged = await upsertAuthorities(db);
+  if (authoritiesChanged > 0) logger.info({ authorities: authoritiesChanged }, 'authorities updated');
+  const reports: SourceReport[] = [];
   for (const source of selected) reports.push(await importSource(db, source, options));
   const authoritiesRemoved = await removeRetiredAuthorities(db);
   const changed = authoritiesChanged > 0 || authoritiesRemoved > 0 || reports.some((r) => r.outcome === 'imported');
