@@ -10,7 +10,11 @@ export function runProcess(logger: Logger, start: () => Promise<() => Promise<vo
     .then((stop) => {
       let stopping = false;
       const onSignal = async (signal: string) => {
-        if (stopping) return;
+        if (stopping) {
+          // a second signal while draining: the operator wants out now
+          logger.warn({ signal }, 'stopping at once');
+          process.exit(1);
+        }
         stopping = true;
         logger.info({ signal }, 'draining and stopping');
         try {

@@ -24,7 +24,7 @@ runProcess(logger, async () => {
   const definition = SUBGRAPHS.find((s) => s.name === name);
   if (!definition) throw new ConfigError(`SUBGRAPH must be one of ${SUBGRAPHS.map((s) => s.name).join(', ')}, got "${name ?? ''}"`);
   const port = readInt(process.env, 'PORT', SUBGRAPH_PORTS[definition.name], { min: 0, max: 65_535 });
-  const database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, `${pgliteDirFromEnv(process.env)}-${definition.name}`), logger);
+  const database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, `${pgliteDirFromEnv(process.env).replace(/\/+$/, '')}-${definition.name}`), logger);
   const subgraph = createSubgraph(definition as Parameters<typeof createSubgraph>[0], database, logger.child({ subgraph: definition.name }));
   await subgraph.migrate();
   if (definition.name === 'allocations' && database.target.kind === 'pglite') {

@@ -105,7 +105,8 @@ async function upsertAuthorities(db: Kysely<AllocationsTables>): Promise<number>
 const DERIVATION = createHash('sha256')
   .update(`importer ${IMPORTER_VERSION}\n`)
   .update(`libphonenumber-js ${(createRequire(import.meta.url)('libphonenumber-js/package.json') as { version: string }).version}\n`)
-  .update(JSON.stringify(allAuthorities()))
+  // blocks and carriers keep only an authority's id: its name may change without a re-import
+  .update(JSON.stringify(allAuthorities().map((a) => [a.country, a.id])))
   .digest('hex');
 
 /** Authorities the table no longer lists go once no block or carrier names them. */
@@ -232,7 +233,11 @@ async function insertBlocks(trx: Transaction<AllocationsTables>, source: Source,
     };
   });
   if (carriers.size > 0) {
-    await trx.insertInto('carriers').values([...carriers.values()]).onConflict((oc) => oc.column('id').doNothing()).execute();
+    await trx
+      .insertInto('carriers')
+      .values([...carriers.values()])
+      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ authority_id: eb.ref('excluded.authority_id') })))
+      .execute();
   }
   await trx.insertInto('blocks').values(blocks).execute();
   return blocks.length;

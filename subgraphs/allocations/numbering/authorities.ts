@@ -39,7 +39,7 @@ const KNOWN: Record<string, KnownAuthority> = {
   LT: { id: 'rrt', name: 'RRT', fullName: 'Communications Regulatory Authority of the Republic of Lithuania' },
   LU: { id: 'ilr', name: 'ILR', fullName: 'Institut Luxembourgeois de Régulation' },
   MT: { id: 'mca', name: 'MCA', fullName: 'Malta Communications Authority' },
-  NL: { id: 'rdi', name: 'RDI', fullName: 'Dutch Authority for Digital Infrastructure (Rijksinspectie Digitale Infrastructuur)' },
+  NL: { id: 'acm', name: 'ACM', fullName: 'Authority for Consumers and Markets (Autoriteit Consument & Markt)' },
   PL: { id: 'uke', name: 'UKE', fullName: 'Office of Electronic Communications (Urząd Komunikacji Elektronicznej)' },
   PT: { id: 'anacom', name: 'ANACOM', fullName: 'Autoridade Nacional de Comunicações' },
   RO: { id: 'ancom', name: 'ANCOM', fullName: 'National Authority for Management and Regulation in Communications' },
@@ -76,15 +76,22 @@ export const ITU: NewAuthority = {
   known: true,
 };
 
+/**
+ * Places numbered inside another country's plan: the Crown Dependencies in the UK plan (Ofcom
+ * allocates their ranges), the US territories in the North American plan under NANPA.
+ */
+const NUMBERED_IN: Record<string, string> = { JE: 'GB', GG: 'GB', IM: 'GB', PR: 'US', VI: 'US', GU: 'US', AS: 'US', MP: 'US' };
+
 export function authorityIdForCountry(country: string | null): string {
   if (country === null) return ITU.id;
-  return KNOWN[country]?.id ?? `unknown-${country.toLowerCase()}`;
+  return KNOWN[NUMBERED_IN[country] ?? country]?.id ?? `unknown-${country.toLowerCase()}`;
 }
 
 /** One authority for every country libphonenumber knows, plus the ITU: every number has one. */
 export function allAuthorities(): NewAuthority[] {
   const rows: NewAuthority[] = [ITU];
   for (const country of getCountries()) {
+    if (NUMBERED_IN[country]) continue;
     const known = KNOWN[country];
     rows.push(
       known

@@ -44,6 +44,9 @@ describe('describeNumber', () => {
     expect(describeNumber(parseE164('+4930123456'), [])).toMatchObject({ country: 'DE', authorityId: 'bnetza', block: null });
     expect(describeNumber(parseE164('+2348031234567'), [])).toMatchObject({ country: 'NG', authorityId: 'ncc' });
     expect(describeNumber(parseE164('+99312345678'), [])).toMatchObject({ country: 'TM', authorityId: 'unknown-tm' });
+    // numbered in another country's plan
+    expect(describeNumber(parseE164('+441534123456'), [])).toMatchObject({ country: 'JE', authorityId: 'ofcom' });
+    expect(describeNumber(parseE164('+17872345678'), [])).toMatchObject({ country: 'PR', authorityId: 'nanpa' });
   });
 });
 
