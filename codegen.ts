@@ -21,7 +21,6 @@ const mappers: Record<string, Record<string, string>> = {
 
 const config: CodegenConfig = {
   overwrite: true,
-  hooks: {},
   generates: Object.fromEntries(
     SUBGRAPH_NAMES.map((name) => [
       `subgraphs/${name}/generated/resolvers.ts`,
