@@ -11,6 +11,7 @@ import { listen } from '../gateway/server.js';
 import { readInt } from '../subgraphs/shared/config.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
+import { postGraphQL } from '../test/support/http.js';
 
 const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
 const NUMBERS = ['+447400123456', '+14162015555', '+4920112345678', '+4915112345678', '+447700900123', '+12015550123', '+33612345678', '+819012345678'];
@@ -27,8 +28,7 @@ const aliased = (count: number) =>
   `query { ${Array.from({ length: count }, (_, i) => `n${i}: number(e164: "${NUMBERS[i % NUMBERS.length]!.slice(0, -2)}${String(i).padStart(2, '0')}") { ${fields} }`).join(' ')} }`;
 
 async function viaGateway(query: string): Promise<void> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true' }, body: JSON.stringify({ query }) });
-  const body = (await response.json()) as { errors?: unknown[] };
+  const body = await postGraphQL(url, query);
   if (body.errors) throw new Error(`gateway answered errors: ${JSON.stringify(body.errors)}`);
 }
 

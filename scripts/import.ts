@@ -8,12 +8,11 @@
 import { parseArgs } from 'node:util';
 import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js';
 import { SOURCES } from '../subgraphs/allocations/import/sources.js';
-import { migrations } from '../subgraphs/allocations/migrations/index.js';
-import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
-import { databaseTargetFromEnv, openDatabase, scopedDatabase, StatementCounter } from '../subgraphs/shared/db.js';
+import { allocations } from '../subgraphs/allocations/index.js';
+import { databaseTargetFromEnv, openDatabase } from '../subgraphs/shared/db.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
-import { migrateSchema } from '../subgraphs/shared/migrate.js';
-import { DATA_DIR, pgliteDirFromEnv } from '../src/embedded.js';
+import { createSubgraph } from '../subgraphs/shared/subgraph.js';
+import { pgliteDirFromEnv } from '../src/embedded.js';
 
 const logger = processLogger();
 const { values } = parseArgs({ options: { only: { type: 'string' }, 'data-dir': { type: 'string' }, help: { type: 'boolean' } } });
@@ -26,9 +25,10 @@ const pgliteDir = pgliteDirFromEnv(process.env);
 const database = await openDatabase(databaseTargetFromEnv(process.env, 'allocations', pgliteDir), logger);
 logger.info({ database: database.description }, 'importing the numbering plan');
 try {
-  await migrateSchema(database.db, 'allocations', migrations, logger);
-  const report = await importNumberingPlan(scopedDatabase<AllocationsTables>(database, 'allocations', new StatementCounter()), {
-    dataDir: values['data-dir'] ?? DATA_DIR,
+  const subgraph = createSubgraph(allocations, database, logger);
+  await subgraph.migrate();
+  const report = await importNumberingPlan(subgraph.db, {
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
     logger,
     ...(values.only ? { only: values.only.split(',').map((s) => s.trim()) } : {}),
   });

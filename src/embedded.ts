@@ -4,14 +4,13 @@ import { InProcessDataSource } from '../gateway/in-process.js';
 import { createGatewayServer } from '../gateway/server.js';
 import { importNumberingPlan, type ImportReport } from '../subgraphs/allocations/import/importer.js';
 import { loadedSources } from '../subgraphs/allocations/repository.js';
+import type { Kysely } from 'kysely';
 import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
 import { readString } from '../subgraphs/shared/config.js';
-import { databaseTargetFromEnv, openDatabase, scopedDatabase, StatementCounter, type Database, type DatabaseTarget } from '../subgraphs/shared/db.js';
+import { databaseTargetFromEnv, openDatabase, type Database, type DatabaseTarget } from '../subgraphs/shared/db.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { createSubgraph, SCHEMA_DIR, type Subgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
-
-export const DATA_DIR = new URL('../data/', import.meta.url).pathname;
 
 /** Where the embedded default keeps PGlite: PGLITE_DIR, else .data/pglite in the project. */
 export function pgliteDirFromEnv(env: Record<string, string | undefined>): string {
@@ -71,9 +70,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       if (definition.name === 'allocations') allocationsDb = database;
     }
     if (!allocationsDb) throw new Error('the allocations subgraph is not wired');
-    const plan = scopedDatabase<AllocationsTables>(allocationsDb, 'allocations', new StatementCounter());
+    const plan = subgraphs.allocations!.db as Kysely<AllocationsTables>;
     const importNow = options.importPlan === 'always' || (options.importPlan === 'embedded' && allocationsDb.target.kind === 'pglite');
-    const importReport = importNow ? await importNumberingPlan(plan, { dataDir: DATA_DIR, logger: logger.child({ task: 'import' }) }) : null;
+    const importReport = importNow ? await importNumberingPlan(plan, { logger: logger.child({ task: 'import' }) }) : null;
     const sources = await loadedSources(plan);
     if (sources.length === 0) logger.warn('the numbering plan is empty: run `npm run import` to load it');
     else logger.info({ sources: sources.map((s) => `${s.id}: ${s.blocks_loaded} blocks`) }, 'numbering plan loaded');

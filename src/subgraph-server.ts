@@ -7,14 +7,15 @@
  */
 import { ConfigError, readInt, readString } from '../subgraphs/shared/config.js';
 import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js';
+import type { Kysely } from 'kysely';
 import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
-import { databaseTargetFromEnv, openDatabase, scopedDatabase, StatementCounter } from '../subgraphs/shared/db.js';
+import { databaseTargetFromEnv, openDatabase } from '../subgraphs/shared/db.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
 import { serveSubgraph } from '../subgraphs/shared/server.js';
 import { createSubgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 import { SUBGRAPH_PORTS } from '../subgraphs/names.js';
-import { DATA_DIR, pgliteDirFromEnv } from './embedded.js';
+import { pgliteDirFromEnv } from './embedded.js';
 import { runProcess } from './process.js';
 
 const logger = processLogger();
@@ -29,7 +30,7 @@ runProcess(logger, async () => {
   await subgraph.migrate();
   if (definition.name === 'allocations' && database.target.kind === 'pglite') {
     // on its own embedded database, the allocations service imports the plan as `npm start` does
-    await importNumberingPlan(scopedDatabase<AllocationsTables>(database, 'allocations', new StatementCounter()), { dataDir: DATA_DIR, logger });
+    await importNumberingPlan(subgraph.db as Kysely<AllocationsTables>, { logger });
   }
   // Loopback unless HOST says otherwise: a subgraph answers the gateway, not the world.
   const server = await serveSubgraph(subgraph, logger, port, readString(process.env, 'HOST') ?? '127.0.0.1');

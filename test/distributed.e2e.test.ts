@@ -4,7 +4,8 @@ import { createGatewayServer, listen, remoteSubgraph } from '../gateway/server.j
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { serveSubgraph } from '../subgraphs/shared/server.js';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
-import { operation, postGraphQL, startTestGateway, type TestGateway } from './support/gateway.js';
+import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
+import { postGraphQL } from './support/http.js';
 
 /**
  * The distributed shape: each subgraph its own HTTP service, the gateway over the committed

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { postGraphQLRaw, startTestGateway, type TestGateway } from './support/gateway.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { postGraphQLRaw } from './support/http.js';
 
 let gateway: TestGateway;
 

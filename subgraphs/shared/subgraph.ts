@@ -3,16 +3,18 @@ import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLSchema } from 'graphql';
-import type { Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import type { SubgraphName } from '../names.js';
 import { scopedDatabase, StatementCounter, type Database } from './db.js';
 import type { Logger } from './logger.js';
 import { migrateSchema } from './migrate.js';
 
 /** The same shape for every subgraph: what the composition root and the HTTP server need. */
-export interface Subgraph<Context extends object = object> {
+export interface Subgraph<Context extends object = object, DB = unknown> {
   name: string;
   schema: GraphQLSchema;
+  /** The subgraph's own schema of its database, counting statements (for tools such as the importer). */
+  db: Kysely<DB>;
   /** SQL statements this subgraph has run: exact, for tests and benchmarks. */
   statements: StatementCounter;
   /** Applies the subgraph's migrations to its own Postgres schema. */
@@ -32,20 +34,21 @@ export interface SubgraphDefinition<DB, Context extends object> {
   name: SubgraphName;
   migrations: Record<string, Migration>;
   resolvers: unknown;
-  createContext(db: import('kysely').Kysely<DB>): Context;
+  createContext(db: Kysely<DB>): Context;
 }
 
 export function createSubgraph<DB, Context extends object>(
   definition: SubgraphDefinition<DB, Context>,
   database: Database,
   logger: Logger,
-): Subgraph<Context> {
+): Subgraph<Context, DB> {
   const statements = new StatementCounter();
   const db = scopedDatabase<DB>(database, definition.name, statements);
   return {
     name: definition.name,
     schema: buildSubgraphSchema({ typeDefs: parse(subgraphSdl(definition.name)), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
     statements,
+    db,
     migrate: () => migrateSchema(database.db, definition.name, definition.migrations, logger.child({ subgraph: definition.name })),
     createContext: () => definition.createContext(db),
   };

@@ -5,21 +5,21 @@ import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/support/database.js';
 import type { Database } from '../../shared/db.js';
-import { scopedDatabase, StatementCounter } from '../../shared/db.js';
 import { createLogger } from '../../shared/logger.js';
-import { migrateSchema } from '../../shared/migrate.js';
-import { migrations } from '../migrations/index.js';
+import { createSubgraph } from '../../shared/subgraph.js';
+import { allocations } from '../index.js';
 import { prefixesOf } from '../numbering/e164.js';
 import type { AllocationsTables } from '../tables.js';
-import { importNumberingPlan, type ImportReport } from './importer.js';
+import { DATA_DIR, importNumberingPlan, type ImportReport } from './importer.js';
 
-const DATA = new URL('../../../data/', import.meta.url).pathname;
+const DATA = DATA_DIR;
 const logger = createLogger({ LOG_LEVEL: 'silent' });
 
 async function planDatabase(): Promise<{ database: Database; db: Kysely<AllocationsTables> }> {
   const database = await freshDatabase();
-  await migrateSchema(database.db, 'allocations', migrations, logger);
-  return { database, db: scopedDatabase<AllocationsTables>(database, 'allocations', new StatementCounter()) };
+  const subgraph = createSubgraph(allocations, database, logger);
+  await subgraph.migrate();
+  return { database, db: subgraph.db };
 }
 
 const lines = (file: string) => readFileSync(join(DATA, file), 'utf8').split(/\r?\n/).filter((l) => l.trim() !== '');

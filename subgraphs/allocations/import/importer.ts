@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from '../../shared/logger.js';
 import { allAuthorities } from '../numbering/authorities.js';
@@ -37,8 +38,12 @@ export interface ImportReport {
   changed: boolean;
 }
 
+/** The numbering-plan files the project ships (data/ at the project root). */
+export const DATA_DIR = fileURLToPath(new URL('../../../data/', import.meta.url));
+
 export interface ImportOptions {
-  dataDir: string;
+  /** Where the source files are; default DATA_DIR. */
+  dataDir?: string;
   logger: Logger;
   /** Only these source ids (default: all). */
   only?: string[];
@@ -51,6 +56,7 @@ export interface ImportOptions {
  */
 export async function importNumberingPlan(db: Kysely<AllocationsTables>, options: ImportOptions): Promise<ImportReport> {
   const { logger } = options;
+  const dataDir = options.dataDir ?? DATA_DIR;
   const unknown = options.only?.filter((id) => !SOURCES.some((s) => s.id === id)) ?? [];
   if (unknown.length > 0) {
     throw new Error(`unknown source ${unknown.join(', ')}; sources are ${SOURCES.map((s) => s.id).join(', ')}`);
@@ -59,7 +65,7 @@ export async function importNumberingPlan(db: Kysely<AllocationsTables>, options
   const authoritiesChanged = await upsertAuthorities(db);
   if (authoritiesChanged > 0) logger.info({ authorities: authoritiesChanged }, 'authorities updated');
   const reports: SourceReport[] = [];
-  for (const source of selected) reports.push(await importSource(db, source, options));
+  for (const source of selected) reports.push(await importSource(db, source, dataDir, logger));
   const authoritiesRemoved = await removeRetiredAuthorities(db);
   const changed = authoritiesChanged > 0 || authoritiesRemoved > 0 || reports.some((r) => r.outcome === 'imported');
   // Fresh statistics keep the planner on the prefix index for batched lookups (PGlite runs
@@ -128,8 +134,7 @@ function fingerprint(source: Source, dataDir: string): { files: string[]; sha256
   return { files, sha256: hash.digest('hex') };
 }
 
-async function importSource(db: Kysely<AllocationsTables>, source: Source, options: ImportOptions): Promise<SourceReport> {
-  const { logger, dataDir } = options;
+async function importSource(db: Kysely<AllocationsTables>, source: Source, dataDir: string, logger: Logger): Promise<SourceReport> {
   const { files, sha256 } = fingerprint(source, dataDir);
   const previous = await db.selectFrom('sources').select(['sha256', 'blocks_loaded']).where('id', '=', source.id).executeTakeFirst();
   if (previous?.sha256 === sha256) {
