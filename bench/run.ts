@@ -7,6 +7,7 @@
  *    straight on the allocations subgraph schema, in the same process, interleaved.
  */
 import { graphql } from 'graphql';
+import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
 import { listen } from '../gateway/server.js';
 import { readInt } from '../subgraphs/shared/config.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
@@ -33,7 +34,7 @@ async function viaGateway(query: string): Promise<void> {
 }
 
 async function direct(query: string): Promise<void> {
-  const result = await graphql({ schema: allocations.schema, source: query, contextValue: allocations.createContext() });
+  const result = await graphql({ schema: allocations.schema, source: query, contextValue: allocations.createContext({ identity: DEVELOPMENT_ANALYST, requestId: 'test' }) });
   if (result.errors) throw new Error(`subgraph answered errors: ${JSON.stringify(result.errors)}`);
 }
 

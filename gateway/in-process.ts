@@ -1,10 +1,11 @@
 import type { GraphQLDataSource, GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { graphql, type GraphQLSchema } from 'graphql';
+import { DEVELOPMENT_ANALYST, type RequestScope } from '../subgraphs/shared/identity.js';
 
 /** What the gateway needs of a subgraph served in the same process. */
 export interface InProcessSubgraph {
   schema: GraphQLSchema;
-  createContext(): object;
+  createContext(scope: RequestScope): object;
 }
 
 /**
@@ -20,7 +21,8 @@ export class InProcessDataSource implements GraphQLDataSource {
       source: request.query ?? '',
       variableValues: request.variables,
       operationName: request.operationName,
-      contextValue: this.subgraph.createContext(),
+      // TODO(issue 5): the identity the gateway established for this request.
+      contextValue: this.subgraph.createContext({ identity: DEVELOPMENT_ANALYST, requestId: 'in-process' }),
     });
     return {
       ...(result.data !== undefined ? { data: result.data as Record<string, unknown> | null } : {}),

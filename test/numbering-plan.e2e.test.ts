@@ -1,4 +1,5 @@
 import { graphql } from 'graphql';
+import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 
@@ -76,7 +77,7 @@ describe('the allocations subgraph as the gateway calls it', () => {
       schema: allocations.schema,
       source: 'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Number { e164 country } } }',
       variableValues: { representations: [{ __typename: 'Number', e164: '+447400123456' }, { __typename: 'Number', e164: '12345' }] },
-      contextValue: allocations.createContext(),
+      contextValue: allocations.createContext({ identity: DEVELOPMENT_ANALYST, requestId: 'test' }),
     });
     // the bad number's fields are null with an error of their own; the good one is untouched
     expect(result.data?._entities).toEqual([{ e164: '+447400123456', country: 'GB' }, { e164: '12345', country: null }]);
@@ -102,7 +103,7 @@ describe('the allocations subgraph as the gateway calls it', () => {
           { __typename: 'Carrier', id: 'no-such-carrier' },
         ],
       },
-      contextValue: allocations.createContext(),
+      contextValue: allocations.createContext({ identity: DEVELOPMENT_ANALYST, requestId: 'test' }),
     });
     expect(result.errors).toBeUndefined();
     expect(result.data?._entities).toEqual([

@@ -5,6 +5,7 @@ import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/res
 import { parse, type GraphQLSchema } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import type { SubgraphName } from '../names.js';
+import type { RequestScope } from './identity.js';
 import { scopedDatabase, StatementCounter, type Database } from './db.js';
 import type { Logger } from './logger.js';
 import { migrateSchema } from './migrate.js';
@@ -19,8 +20,8 @@ export interface Subgraph<Context extends object = object, DB = unknown> {
   statements: StatementCounter;
   /** Applies the subgraph's migrations to its own Postgres schema. */
   migrate(): Promise<void>;
-  /** A fresh context per request (per subgraph fetch): new DataLoaders, nothing shared. */
-  createContext(): Context;
+  /** A fresh context per request (per subgraph fetch): new DataLoaders, nothing shared; the caller's identity. */
+  createContext(scope: RequestScope): Context;
 }
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
@@ -34,7 +35,7 @@ export interface SubgraphDefinition<DB, Context extends object> {
   name: SubgraphName;
   migrations: Record<string, Migration>;
   resolvers: unknown;
-  createContext(db: Kysely<DB>): Context;
+  createContext(db: Kysely<DB>, scope: RequestScope): Context;
 }
 
 export function createSubgraph<DB, Context extends object>(
@@ -50,6 +51,6 @@ export function createSubgraph<DB, Context extends object>(
     statements,
     db,
     migrate: () => migrateSchema(database.db, definition.name, definition.migrations, logger.child({ subgraph: definition.name })),
-    createContext: () => definition.createContext(db),
+    createContext: (scope) => definition.createContext(db, scope),
   };
 }

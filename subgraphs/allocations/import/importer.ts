@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from '../../shared/logger.js';
+import { carrierId } from '../../shared/carrier-id.js';
 import { allAuthorities } from '../numbering/authorities.js';
 import type { AllocationsTables, NewBlock, NewCarrier } from '../tables.js';
 import { SOURCES, type Source, type SourceBlock } from './sources.js';
@@ -198,18 +199,6 @@ function skip(report: SourceReport, logger: Logger, malformed: MalformedLine): v
   report.rowsSkipped += 1;
   if (report.malformed.length < MALFORMED_LISTED) report.malformed.push({ file: malformed.file, line: malformed.line, reason: malformed.reason });
   logger.warn({ file: malformed.file, line: malformed.line, reason: malformed.reason }, 'malformed line skipped');
-}
-
-/** A stable, readable carrier id: the country, the name as published, and the OCN if any. */
-export function carrierId(country: string | null, name: string, ocn: string | null): string {
-  const slug = name
-    .normalize('NFKD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '');
-  const readable = slug || createHash('sha256').update(name).digest('hex').slice(0, 12);
-  return [country?.toLowerCase() ?? 'intl', readable, ocn?.toLowerCase()].filter(Boolean).join(':');
 }
 
 async function insertBlocks(trx: Transaction<AllocationsTables>, source: Source, batch: { block: SourceBlock; line: number }[]): Promise<number> {
