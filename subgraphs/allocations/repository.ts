@@ -1,35 +1,41 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { KEY_SEPARATOR, type Page } from '../shared/pagination.js';
 import type { AllocationsTables, AuthorityRow, BlockRow, CarrierRow, SourceRow } from './tables.js';
 
 type Db = Kysely<AllocationsTables>;
 
+/**
+ * `= any($1)` with the whole list as ONE array parameter: a statement's bind parameters stay
+ * one however many keys a request asks for (PGlite fails silently past 32,768 of them).
+ */
+export const anyOf = (values: readonly string[]) => sql<string>`any(${[...values]}::text[])`;
+
 /** Every block whose prefix is one of `prefixes`: one index lookup per prefix, never a scan. */
 export async function findBlocksByPrefixes(db: Db, prefixes: string[]): Promise<BlockRow[]> {
   if (prefixes.length === 0) return [];
-  return db.selectFrom('blocks').selectAll().where('prefix', 'in', prefixes).execute();
+  return db.selectFrom('blocks').selectAll().where('prefix', '=', anyOf(prefixes)).execute();
 }
 
 /** The blocks with a region among `prefixes` (index lookups, as above). */
 export async function findRegionsByPrefixes(db: Db, prefixes: string[]): Promise<{ prefix: string; region: string | null }[]> {
   if (prefixes.length === 0) return [];
-  return db.selectFrom('blocks').select(['prefix', 'region']).where('prefix', 'in', prefixes).where('region', 'is not', null).execute();
+  return db.selectFrom('blocks').select(['prefix', 'region']).where('prefix', '=', anyOf(prefixes)).where('region', 'is not', null).execute();
 }
 
 export async function findBlocksByIds(db: Db, ids: readonly string[]): Promise<BlockRow[]> {
-  return db.selectFrom('blocks').selectAll().where('id', 'in', [...ids]).execute();
+  return db.selectFrom('blocks').selectAll().where('id', '=', anyOf(ids)).execute();
 }
 
 export async function findCarriersByIds(db: Db, ids: readonly string[]): Promise<CarrierRow[]> {
-  return db.selectFrom('carriers').selectAll().where('id', 'in', [...ids]).execute();
+  return db.selectFrom('carriers').selectAll().where('id', '=', anyOf(ids)).execute();
 }
 
 export async function findAuthoritiesByIds(db: Db, ids: readonly string[]): Promise<AuthorityRow[]> {
-  return db.selectFrom('authorities').selectAll().where('id', 'in', [...ids]).execute();
+  return db.selectFrom('authorities').selectAll().where('id', '=', anyOf(ids)).execute();
 }
 
 export async function findSourcesByIds(db: Db, ids: readonly string[]): Promise<SourceRow[]> {
-  return db.selectFrom('sources').selectAll().where('id', 'in', [...ids]).execute();
+  return db.selectFrom('sources').selectAll().where('id', '=', anyOf(ids)).execute();
 }
 
 export async function listAuthorities(db: Db, page: Page, known: boolean | null): Promise<AuthorityRow[]> {

@@ -6,6 +6,8 @@ export interface AllocationsTables {
   carriers: CarrierTable;
   blocks: BlockTable;
   sources: SourceTable;
+  block_history: BlockHistoryTable;
+  source_countries: SourceCountryTable;
 }
 
 export interface AuthorityTable {
@@ -22,6 +24,8 @@ export interface CarrierTable {
   id: string;
   name: string;
   ocn: string | null;
+  /** The code the authority knows the carrier by (OCN, ARCEP operator code); a rename keeps it. */
+  operator_code: string | null;
   country: string | null;
   authority_id: string;
 }
@@ -53,12 +57,42 @@ export interface SourceTable {
   blocks_loaded: number;
   rows_skipped: number;
   imported_at: Generated<Date>;
+  /** The date of the published snapshot (YYYY-MM-DD); null where the files do not say. */
+  snapshot_date: string | null;
+  /** AUTHORITY_FILE, CARRIER_PREFIXES or GEOGRAPHY. */
+  kind: string | null;
+}
+
+/** One change of one block between two snapshots of its source. */
+export interface BlockHistoryTable {
+  id: Generated<number>;
+  block_id: string;
+  source_id: string;
+  prefix: string;
+  /** APPEARED, WITHDRAWN or CHANGED (holder or status). */
+  change: string;
+  holder_before: string | null;
+  holder_after: string | null;
+  status_before: string | null;
+  status_after: string | null;
+  snapshot_before: string | null;
+  snapshot_after: string | null;
+  recorded_at: Generated<Date>;
+}
+
+export interface SourceCountryTable {
+  source_id: string;
+  country: string;
+  blocks: number;
 }
 
 export type AuthorityRow = Selectable<AuthorityTable>;
 export type CarrierRow = Selectable<CarrierTable>;
 export type BlockRow = Selectable<BlockTable>;
 export type SourceRow = Selectable<SourceTable>;
+export type BlockHistoryRow = Selectable<BlockHistoryTable>;
+export type SourceCountryRow = Selectable<SourceCountryTable>;
+export type NewBlockHistory = Insertable<BlockHistoryTable>;
 export type NewBlock = Insertable<BlockTable>;
 export type NewCarrier = Insertable<CarrierTable>;
 export type NewAuthority = Insertable<AuthorityTable>;

@@ -11,13 +11,21 @@ export class CorruptFileError extends Error {
   override name = 'CorruptFileError';
 }
 
+export interface CsvOptions {
+  /** The field separator: `,` (RFC 4180) unless the publisher uses another, as ARCEP's `;`. */
+  separator?: string;
+  /** The file's encoding: UTF-8 unless the publisher uses another, as ARCEP's Latin-1. */
+  encoding?: 'utf8' | 'latin1';
+}
+
 /**
  * Streams the records of an RFC 4180 CSV file (quoted fields, doubled quotes, CRLF), with the
  * line each starts on. A quote left open at the end of the file is corruption of the whole file,
  * not a malformed line, and throws.
  */
-export async function* readCsv(file: string): AsyncGenerator<CsvRecord> {
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
+export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGenerator<CsvRecord> {
+  const separator = options.separator ?? ',';
+  const lines = createInterface({ input: createReadStream(file, options.encoding ?? 'utf8'), crlfDelay: Infinity });
   let lineNo = 0;
   let pending: { line: number; fields: string[]; field: string } | null = null;
   for await (const text of lines) {
@@ -40,7 +48,7 @@ export async function* readCsv(file: string): AsyncGenerator<CsvRecord> {
       } else if (ch === '"' && state.field === '') {
         // a quote opens a quoted field only at its start; elsewhere it is a literal character
         inQuotes = true;
-      } else if (ch === ',') {
+      } else if (ch === separator) {
         state.fields.push(state.field);
         state.field = '';
       } else {

@@ -9,6 +9,7 @@ import { createLogger } from '../../shared/logger.js';
 import { createSubgraph } from '../../shared/subgraph.js';
 import { allocations } from '../index.js';
 import { prefixesOf } from '../numbering/e164.js';
+import { anyOf } from '../repository.js';
 import type { AllocationsTables } from '../tables.js';
 import { DATA_DIR, importNumberingPlan, type ImportReport } from './importer.js';
 
@@ -50,7 +51,7 @@ describe('importing the real files', () => {
   it.each(['S3', 'S5', 'S7', 'S8', 'S9'])('loads every row of Ofcom %s, its Allocated rows as Allocated', async (table) => {
     const source = `ofcom-${table.toLowerCase()}`;
     const rows = ofcomRows(table);
-    expect(first.sources.find((s) => s.source === source)).toEqual({ source, outcome: 'imported', rowsRead: rows.length, blocksLoaded: rows.length, rowsSkipped: 0, malformed: [] });
+    expect(first.sources.find((s) => s.source === source)).toEqual({ source, outcome: 'imported', rowsRead: rows.length, blocksLoaded: rows.length, rowsSkipped: 0, rowsOutside: 0, malformed: [], history: null });
     expect(await countBlocks(db, source)).toBe(rows.length);
     const allocated = rows.filter((row) => row.split(',')[1] === 'Allocated').length;
     expect(allocated).toBeGreaterThan(0);
@@ -59,7 +60,7 @@ describe('importing the real files', () => {
 
   it('loads every CO code of the CNA report, its In Service codes as In Service', async () => {
     const rows = lines('cnac/COCodeStatus_ALL.csv').slice(2);
-    expect(first.sources.find((s) => s.source === 'cna-co-codes')).toEqual({ source: 'cna-co-codes', outcome: 'imported', rowsRead: rows.length, blocksLoaded: rows.length, rowsSkipped: 0, malformed: [] });
+    expect(first.sources.find((s) => s.source === 'cna-co-codes')).toEqual({ source: 'cna-co-codes', outcome: 'imported', rowsRead: rows.length, blocksLoaded: rows.length, rowsSkipped: 0, rowsOutside: 0, malformed: [], history: null });
     expect(await countBlocks(db, 'cna-co-codes')).toBe(rows.length);
     const inService = rows.filter((row) => /^\d{3},\d{3},"In Service"/.test(row)).length;
     expect(inService).toBeGreaterThan(27_000);
@@ -68,7 +69,7 @@ describe('importing the real files', () => {
 
   it.each(['carrier', 'geocoding'])('loads every libphonenumber %s range', async (kind) => {
     const rows = prefixRows(kind).length;
-    expect(first.sources.find((s) => s.source === `libphonenumber-${kind}`)).toEqual({ source: `libphonenumber-${kind}`, outcome: 'imported', rowsRead: rows, blocksLoaded: rows, rowsSkipped: 0, malformed: [] });
+    expect(first.sources.find((s) => s.source === `libphonenumber-${kind}`)).toEqual({ source: `libphonenumber-${kind}`, outcome: 'imported', rowsRead: rows, blocksLoaded: rows, rowsSkipped: 0, rowsOutside: 0, malformed: [], history: null });
     expect(await countBlocks(db, `libphonenumber-${kind}`)).toBe(rows);
   });
 
@@ -82,8 +83,9 @@ describe('importing the real files', () => {
   it('serves the longest-prefix lookup from the prefix index, not a scan of the plan', async () => {
     // a batch, as the per-request loader sends it: every prefix of several numbers at once
     const prefixes = ['447400123456', '14162015555', '4920112345678', '4915112345678', '447700900123', '12015550123', '33612345678', '819012345678'].flatMap(prefixesOf);
-    const query = db.selectFrom('blocks').selectAll().where('prefix', 'in', prefixes).compile();
-    const plan = await sql.raw<{ 'QUERY PLAN': string }>(`explain ${query.sql.replace(/\$(\d+)/g, (_, i) => `'${prefixes[Number(i) - 1]}'`)}`).execute(db);
+    const query = db.selectFrom('blocks').selectAll().where('prefix', '=', anyOf(prefixes)).compile();
+    expect(query.parameters).toHaveLength(1);
+    const plan = await sql.raw<{ 'QUERY PLAN': string }>(`explain ${query.sql.replace('$1', `'{${prefixes.join(',')}}'`)}`).execute(db);
     const text = plan.rows.map((row) => row['QUERY PLAN']).join('\n');
     expect(text).toContain('blocks_prefix');
     expect(text).not.toMatch(/Seq Scan/);
@@ -91,7 +93,23 @@ describe('importing the real files', () => {
 
   it("keeps the Crown Dependencies' Ofcom ranges under Ofcom, in their own country, with one carrier id", async () => {
     const jersey = await db.selectFrom('blocks').selectAll().where('id', '=', 'ofcom-s7:4477003').executeTakeFirstOrThrow();
-    expect(jersey).toMatchObject({ country: 'JE', authority_id: 'ofcom', carrier_id: 'gb:sure-jersey-limited' });
+    expect(jersey).toMatchObject({ country: 'JE', authority_id: 'ofcom', carrier_id: 'je:sure-jersey-limited' });
+    expect(await db.selectFrom('carriers').selectAll().where('id', '=', 'je:sure-jersey-limited').executeTakeFirstOrThrow()).toMatchObject({ country: 'JE', authority_id: 'ofcom' });
+  });
+
+  it('loads every E.164 range of ARCEP MAJNUM and counts its national short numbers apart', async () => {
+    const rows = readFileSync(join(DATA, 'arcep', 'MAJNUM.csv'), 'latin1').split(/\r?\n/).slice(1).filter((l) => l.trim() !== '');
+    const ranges = rows.filter((row) => row.startsWith('0')).length;
+    expect(ranges).toBeGreaterThan(18_000);
+    expect(first.sources.find((s) => s.source === 'arcep-majnum')).toEqual({
+      source: 'arcep-majnum', outcome: 'imported', rowsRead: rows.length, blocksLoaded: ranges, rowsSkipped: 0, rowsOutside: rows.length - ranges, malformed: [], history: null,
+    });
+    const sources = await db.selectFrom('sources').select(['id', 'snapshot_date', 'kind']).where('id', 'in', ['arcep-majnum', 'cna-co-codes', 'ofcom-s7']).orderBy('id').execute();
+    expect(sources).toEqual([
+      { id: 'arcep-majnum', snapshot_date: '2025-07-02', kind: 'AUTHORITY_FILE' },
+      { id: 'cna-co-codes', snapshot_date: '2024-10-10', kind: 'AUTHORITY_FILE' },
+      { id: 'ofcom-s7', snapshot_date: '2025-09-13', kind: 'AUTHORITY_FILE' },
+    ]);
   });
 
   it('changes nothing on a second run, and says so', async () => {
@@ -133,7 +151,7 @@ describe('importing a damaged file', () => {
     writeFileSync(s7(), rows.join('\r\n'));
     const report = await importS7();
     const source = report.sources[0]!;
-    expect(source).toMatchObject({ outcome: 'imported', rowsRead: originalRows + 3, rowsSkipped: 3, blocksLoaded: originalRows });
+    expect(source).toMatchObject({ outcome: 'imported', rowsRead: originalRows + 3, rowsSkipped: 3, blocksLoaded: originalRows, history: null });
     expect(source.malformed).toEqual([
       { file: 'ofcom/S7.csv', line: 3, reason: 'number block "7ABC 0" is not digits' },
       { file: 'ofcom/S7.csv', line: 5, reason: 'allocation date "31/02/2001" is not a dd/mm/yyyy date' },

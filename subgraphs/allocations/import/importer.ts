@@ -8,10 +8,11 @@ import type { Logger } from '../../shared/logger.js';
 import { carrierId } from '../../shared/carrier-id.js';
 import { allAuthorities } from '../numbering/authorities.js';
 import type { AllocationsTables, NewBlock, NewCarrier } from '../tables.js';
+import { readHoldings, recordHistory, type HistoryCounts, type Holding } from './history.js';
 import { SOURCES, type Source, type SourceBlock } from './sources.js';
 
 /** Bumped when parsing changes, so that unchanged files are imported again all the same. */
-const IMPORTER_VERSION = '1';
+const IMPORTER_VERSION = '2';
 const BATCH_SIZE = 1_000;
 const PROGRESS_EVERY = 10_000;
 /** How many malformed lines a report lists in full; all of them are counted and logged. */
@@ -29,7 +30,11 @@ export interface SourceReport {
   rowsRead: number;
   blocksLoaded: number;
   rowsSkipped: number;
+  /** Well-formed rows that are no E.164 range (national short numbers): counted, not loaded. */
+  rowsOutside: number;
   malformed: MalformedLine[];
+  /** What changed since the previous snapshot of the source; null on its first import. */
+  history: HistoryCounts | null;
 }
 
 export interface ImportReport {
@@ -137,43 +142,52 @@ function fingerprint(source: Source, dataDir: string): { files: string[]; sha256
 
 async function importSource(db: Kysely<AllocationsTables>, source: Source, dataDir: string, logger: Logger): Promise<SourceReport> {
   const { files, sha256 } = fingerprint(source, dataDir);
-  const previous = await db.selectFrom('sources').select(['sha256', 'blocks_loaded']).where('id', '=', source.id).executeTakeFirst();
+  const previous = await db.selectFrom('sources').select(['sha256', 'blocks_loaded', 'snapshot_date']).where('id', '=', source.id).executeTakeFirst();
+  const report: SourceReport = { source: source.id, outcome: 'unchanged', rowsRead: 0, blocksLoaded: 0, rowsSkipped: 0, rowsOutside: 0, malformed: [], history: null };
   if (previous?.sha256 === sha256) {
     logger.info({ source: source.id, blocks: previous.blocks_loaded }, 'source unchanged, skipped');
-    return { source: source.id, outcome: 'unchanged', rowsRead: 0, blocksLoaded: 0, rowsSkipped: 0, malformed: [] };
+    return report;
   }
+  report.outcome = 'imported';
   const started = Date.now();
-  logger.info({ source: source.id, files: files.length }, `importing ${source.title}`);
-  const report: SourceReport = { source: source.id, outcome: 'imported', rowsRead: 0, blocksLoaded: 0, rowsSkipped: 0, malformed: [] };
+  const snapshotDate = await source.snapshotDate(dataDir);
+  logger.info({ source: source.id, files: files.length, snapshot: snapshotDate }, `importing ${source.title}`);
 
   await db.transaction().execute(async (trx) => {
-    const summary = { title: source.title, files: files.join(' '), sha256: '', rows_read: 0, blocks_loaded: 0, rows_skipped: 0 };
+    const summary = { title: source.title, files: files.join(' '), sha256: '', rows_read: 0, blocks_loaded: 0, rows_skipped: 0, kind: source.kind };
     await trx
       .insertInto('sources')
-      .values({ id: source.id, ...summary })
+      .values({ id: source.id, ...summary, snapshot_date: snapshotDate })
       .onConflict((oc) => oc.column('id').doNothing())
       .execute();
+    // What the previous snapshot said, to record what the new one changes.
+    const before = previous ? await readHoldings(trx, source.id) : null;
     await trx.deleteFrom('blocks').where('source_id', '=', source.id).execute();
 
-    const seen = new Set<string>();
+    const after = new Map<string, Holding>();
+    const carriers = new CarrierIds();
     let batch: { block: SourceBlock; line: number }[] = [];
     for await (const record of source.records(dataDir)) {
       report.rowsRead += 1;
-      if (record.kind === 'block' && seen.has(record.block.prefix)) {
-        skip(report, logger, { file: record.file, line: record.line, reason: `prefix ${record.block.prefix} appears twice in this source` });
+      if (record.kind === 'outside') {
+        report.rowsOutside += 1;
       } else if (record.kind === 'malformed') {
         skip(report, logger, record);
+      } else if (after.has(record.block.prefix)) {
+        skip(report, logger, { file: record.file, line: record.line, reason: `prefix ${record.block.prefix} appears twice in this source` });
       } else {
-        seen.add(record.block.prefix);
+        const { carrier } = record.block;
+        after.set(record.block.prefix, { holderKey: carrier ? (carrier.operatorCode ?? carrier.name) : null, holder: carrier?.name ?? null, status: record.block.status });
         batch.push({ block: record.block, line: record.line });
         if (batch.length >= BATCH_SIZE) {
-          report.blocksLoaded += await insertBlocks(trx, source, batch);
+          report.blocksLoaded += await insertBlocks(trx, source, batch, carriers);
           batch = [];
         }
       }
       if (report.rowsRead % PROGRESS_EVERY === 0) logger.info({ source: source.id, rows: report.rowsRead }, 'import progress');
     }
-    report.blocksLoaded += await insertBlocks(trx, source, batch);
+    report.blocksLoaded += await insertBlocks(trx, source, batch, carriers);
+    if (before) report.history = await recordHistory(trx, { id: source.id, snapshotBefore: previous?.snapshot_date ?? null, snapshotAfter: snapshotDate }, before, after);
 
     // Carriers live on through other sources' blocks; only those no block names go.
     await trx
@@ -182,14 +196,28 @@ async function importSource(db: Kysely<AllocationsTables>, source: Source, dataD
         not(exists(selectFrom('blocks').select('blocks.id').whereRef('blocks.carrier_id', '=', 'carriers.id'))),
       )
       .execute();
+    // How many blocks the source gives each country, for the plan's coverage.
+    await trx.deleteFrom('source_countries').where('source_id', '=', source.id).execute();
+    await trx
+      .insertInto('source_countries')
+      .columns(['source_id', 'country', 'blocks'])
+      .expression((eb) =>
+        eb
+          .selectFrom('blocks')
+          .select((b) => ['source_id', 'country', b.fn.countAll<number>().as('blocks')])
+          .where('source_id', '=', source.id)
+          .where('country', 'is not', null)
+          .groupBy(['source_id', 'country']),
+      )
+      .execute();
     await trx
       .updateTable('sources')
-      .set({ ...summary, sha256, rows_read: report.rowsRead, blocks_loaded: report.blocksLoaded, rows_skipped: report.rowsSkipped, imported_at: new Date() })
+      .set({ ...summary, sha256, snapshot_date: snapshotDate, rows_read: report.rowsRead, blocks_loaded: report.blocksLoaded, rows_skipped: report.rowsSkipped, imported_at: new Date() })
       .where('id', '=', source.id)
       .execute();
   });
   logger.info(
-    { source: source.id, rows: report.rowsRead, blocks: report.blocksLoaded, skipped: report.rowsSkipped, ms: Date.now() - started },
+    { source: source.id, rows: report.rowsRead, blocks: report.blocksLoaded, skipped: report.rowsSkipped, outside: report.rowsOutside, history: report.history, ms: Date.now() - started },
     'source imported',
   );
   return report;
@@ -201,36 +229,69 @@ function skip(report: SourceReport, logger: Logger, malformed: MalformedLine): v
   logger.warn({ file: malformed.file, line: malformed.line, reason: malformed.reason }, 'malformed line skipped');
 }
 
-async function insertBlocks(trx: Transaction<AllocationsTables>, source: Source, batch: { block: SourceBlock; line: number }[]): Promise<number> {
+/**
+ * Carrier ids within one import. A carrier with an operator code (OCN, ARCEP code) keeps the id
+ * it was first given when the source renames it; one without is known by its name alone.
+ */
+class CarrierIds {
+  private readonly byCode = new Map<string, string>();
+
+  async resolve(trx: Transaction<AllocationsTables>, carriers: NewCarrier[]): Promise<void> {
+    const key = (c: { country?: string | null; operator_code?: string | null }) => `${c.country ?? ''}|${c.operator_code}`;
+    const unknown = [...new Set(carriers.filter((c) => c.operator_code && !this.byCode.has(key(c))).map((c) => c.operator_code!))];
+    if (unknown.length > 0) {
+      const existing = await trx.selectFrom('carriers').select(['id', 'country', 'operator_code']).where('operator_code', '=', sql<string>`any(${unknown}::text[])`).execute();
+      for (const row of existing) this.byCode.set(key(row), row.id);
+    }
+    for (const carrier of carriers) {
+      if (!carrier.operator_code) continue;
+      const id = this.byCode.get(key(carrier));
+      if (id) carrier.id = id;
+      else this.byCode.set(key(carrier), carrier.id);
+    }
+  }
+}
+
+async function insertBlocks(trx: Transaction<AllocationsTables>, source: Source, batch: { block: SourceBlock; line: number }[], ids: CarrierIds): Promise<number> {
   if (batch.length === 0) return 0;
   const carriers = new Map<string, NewCarrier>();
-  const blocks: NewBlock[] = batch.map(({ block, line }) => {
-    let carrier_id: string | null = null;
-    if (block.carrier) {
-      const country = block.carrier.country ?? block.country;
-      carrier_id = carrierId(country, block.carrier.name, block.carrier.ocn);
-      carriers.set(carrier_id, { id: carrier_id, name: block.carrier.name, ocn: block.carrier.ocn, country, authority_id: block.authorityId });
+  const carrierOf = batch.map(({ block }) => {
+    if (!block.carrier) return null;
+    // A carrier belongs to the plan of its ranges' real country (Jersey's under JE, Kazakh under KZ).
+    const id = carrierId(block.country, block.carrier.name, block.carrier.operatorCode ?? block.carrier.ocn);
+    if (!carriers.has(id)) {
+      carriers.set(id, { id, name: block.carrier.name, ocn: block.carrier.ocn, operator_code: block.carrier.operatorCode, country: block.country, authority_id: block.authorityId });
     }
-    return {
-      id: `${source.id}:${block.prefix}`,
-      source_id: source.id,
-      prefix: block.prefix,
-      precedence: source.precedence,
-      country: block.country,
-      authority_id: block.authorityId,
-      carrier_id,
-      status: block.status,
-      allocated_on: block.allocatedOn,
-      region: block.region,
-      number_length: block.numberLength,
-      line,
-    };
+    return carriers.get(id)!;
   });
+  await ids.resolve(trx, [...carriers.values()]);
+  const blocks: NewBlock[] = batch.map(({ block, line }, i) => ({
+    id: `${source.id}:${block.prefix}`,
+    source_id: source.id,
+    prefix: block.prefix,
+    precedence: source.precedence,
+    country: block.country,
+    authority_id: block.authorityId,
+    carrier_id: carrierOf[i]?.id ?? null,
+    status: block.status,
+    allocated_on: block.allocatedOn,
+    region: block.region,
+    number_length: block.numberLength,
+    line,
+  }));
   if (carriers.size > 0) {
+    const unique = new Map([...carriers.values()].map((c) => [c.id, c]));
     await trx
       .insertInto('carriers')
-      .values([...carriers.values()])
-      .onConflict((oc) => oc.column('id').doUpdateSet((eb) => ({ authority_id: eb.ref('excluded.authority_id') })))
+      .values([...unique.values()])
+      .onConflict((oc) =>
+        oc.column('id').doUpdateSet((eb) => ({
+          name: eb.ref('excluded.name'),
+          ocn: eb.ref('excluded.ocn'),
+          operator_code: eb.ref('excluded.operator_code'),
+          authority_id: eb.ref('excluded.authority_id'),
+        })),
+      )
       .execute();
   }
   await trx.insertInto('blocks').values(blocks).execute();

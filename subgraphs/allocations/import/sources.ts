@@ -2,37 +2,12 @@ import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { authorityIdForCountry } from '../numbering/authorities.js';
 import { callingCodeOf, countryOfPrefix } from '../numbering/e164.js';
+import { arcepSource } from './arcep.js';
 import { CorruptFileError, readCsv, readPrefixFile } from './csv.js';
+import { PRECEDENCE, readSnapshotFile, ukDateToIso, withSnapshotFile, type Source, type SourceBlock } from './source.js';
 
-/** A block as a source file describes it, before it gets ids. */
-export interface SourceBlock {
-  prefix: string;
-  country: string | null;
-  authorityId: string;
-  status: string | null;
-  allocatedOn: string | null;
-  region: string | null;
-  numberLength: number | null;
-  /** `country`: the plan the carrier holds its licence in, where it differs from the block's. */
-  carrier: { name: string; ocn: string | null; country?: string } | null;
-}
-
-export type SourceRecord =
-  | { kind: 'block'; file: string; line: number; block: SourceBlock }
-  | { kind: 'malformed'; file: string; line: number; reason: string };
-
-export interface Source {
-  id: string;
-  title: string;
-  /** Lower wins where blocks of several sources cover one number. */
-  precedence: number;
-  /** Paths relative to the data folder, in a stable order. */
-  files(dataDir: string): string[];
-  records(dataDir: string): AsyncGenerator<SourceRecord>;
-}
-
-/** Authority files win over libphonenumber's compiled ranges; places say only where, not who. */
-const PRECEDENCE = { authority: 0, carrierRanges: 1, geocoding: 2 } as const;
+export type { Source, SourceBlock, SourceKind, SourceRecord } from './source.js';
+export { ukDateToIso } from './source.js';
 
 const OFCOM_FILES = { S3: 'geographic-rate non-geographic (03)', S5: 'corporate and VoIP (055/056)', S7: 'mobile, personal numbering and paging (07)', S8: 'freephone and special services (08)', S9: 'premium rate (09)' };
 
@@ -41,8 +16,10 @@ function ofcomSource(table: keyof typeof OFCOM_FILES): Source {
   return {
     id: `ofcom-${table.toLowerCase()}`,
     title: `Ofcom ${table}: ${OFCOM_FILES[table]}`,
-    precedence: PRECEDENCE.authority,
-    files: () => [path],
+    kind: 'AUTHORITY_FILE',
+    precedence: PRECEDENCE.AUTHORITY_FILE,
+    files: (dataDir) => withSnapshotFile(dataDir, 'ofcom', [path]),
+    snapshotDate: (dataDir) => readSnapshotFile(dataDir, 'ofcom'),
     async *records(dataDir) {
       let header: string[] | null = null;
       for await (const { line, fields } of readCsv(join(dataDir, path))) {
@@ -75,25 +52,16 @@ export function parseOfcomRow(fields: string[], width: number): SourceBlock | st
   const prefix = `44${numberBlock.replace(/ /g, '')}`;
   return {
     prefix,
-    // Ofcom allocates for the Crown Dependencies too (Jersey, Guernsey, Isle of Man ranges)
+    // Ofcom allocates for the Crown Dependencies too (Jersey, Guernsey, Isle of Man ranges):
+    // the range, and its holder, belong to the Crown Dependency, under Ofcom.
     country: countryOfPrefix(prefix),
     authorityId: authorityIdForCountry('GB'),
     status,
     allocatedOn,
     region: null,
     numberLength: numberLength === null ? null : Number(numberLength),
-    carrier: cpName ? { name: cpName, ocn: null, country: 'GB' } : null,
+    carrier: cpName ? { name: cpName, ocn: null, operatorCode: null } : null,
   };
-}
-
-/** `22/07/2009` → `2009-07-22`; undefined when it is not a real calendar date. */
-export function ukDateToIso(text: string): string | undefined {
-  const match = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(text);
-  if (!match) return undefined;
-  const [, dd, mm, yyyy] = match;
-  const iso = `${yyyy}-${mm}-${dd}`;
-  const date = new Date(`${iso}T00:00:00Z`);
-  return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(iso) ? iso : undefined;
 }
 
 const CNA_FILE = 'cnac/COCodeStatus_ALL.csv';
@@ -102,8 +70,20 @@ const CNA_HEADER = ['NPA', 'CO Code (NXX)', 'Status', 'Exchange Area', 'Province
 const cnaSource: Source = {
   id: 'cna-co-codes',
   title: 'CNA central office code status report (Canada, NPA-NXX)',
-  precedence: PRECEDENCE.authority,
+  kind: 'AUTHORITY_FILE',
+  precedence: PRECEDENCE.AUTHORITY_FILE,
   files: () => [CNA_FILE],
+  // The report's date rides alone in the Remarks column of its second line.
+  async snapshotDate(dataDir) {
+    let lineNo = 0;
+    for await (const { fields } of readCsv(join(dataDir, CNA_FILE))) {
+      lineNo += 1;
+      if (lineNo < 2) continue;
+      const date = fields[CNA_HEADER.length - 1]?.trim() ?? '';
+      return /^\d{4}-\d{2}-\d{2}$/.test(date) ? date : null;
+    }
+    return null;
+  },
   async *records(dataDir) {
     let seenHeader = false;
     for await (const { line, fields } of readCsv(join(dataDir, CNA_FILE))) {
@@ -138,7 +118,7 @@ export function parseCnaRow(fields: string[]): SourceBlock | string {
     allocatedOn: null,
     region: exchange ? [exchange, province].filter(Boolean).join(', ') : null,
     numberLength: 10,
-    carrier: company ? { name: company, ocn: ocn || null } : null,
+    carrier: company ? { name: company, ocn: ocn || null, operatorCode: ocn || null } : null,
   };
 }
 
@@ -147,14 +127,12 @@ function libphonenumberSource(kind: 'carrier' | 'geocoding'): Source {
   return {
     id: `libphonenumber-${kind}`,
     title: kind === 'carrier' ? 'libphonenumber carrier ranges (by calling code)' : 'libphonenumber geocoding ranges (the place a range serves)',
-    precedence: kind === 'carrier' ? PRECEDENCE.carrierRanges : PRECEDENCE.geocoding,
-    files: (dataDir) =>
-      readdirSync(join(dataDir, folder))
-        .filter((name) => /^\d+\.txt$/.test(name))
-        .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10))
-        .map((name) => `${folder}/${name}`),
+    kind: kind === 'carrier' ? 'CARRIER_PREFIXES' : 'GEOGRAPHY',
+    precedence: kind === 'carrier' ? PRECEDENCE.CARRIER_PREFIXES : PRECEDENCE.GEOGRAPHY,
+    files: (dataDir) => withSnapshotFile(dataDir, 'libphonenumber', prefixFiles(dataDir, folder)),
+    snapshotDate: (dataDir) => readSnapshotFile(dataDir, 'libphonenumber'),
     async *records(dataDir) {
-      for (const file of this.files(dataDir)) {
+      for (const file of prefixFiles(dataDir, folder)) {
         const fileCode = /(\d+)\.txt$/.exec(file)?.[1] ?? '';
         for await (const { line, text } of readPrefixFile(join(dataDir, file))) {
           const parsed = parsePrefixLine(text, fileCode, kind);
@@ -163,6 +141,13 @@ function libphonenumberSource(kind: 'carrier' | 'geocoding'): Source {
       }
     },
   };
+}
+
+function prefixFiles(dataDir: string, folder: string): string[] {
+  return readdirSync(join(dataDir, folder))
+    .filter((name) => /^\d+\.txt$/.test(name))
+    .sort((a, b) => Number.parseInt(a, 10) - Number.parseInt(b, 10))
+    .map((name) => `${folder}/${name}`);
 }
 
 export function parsePrefixLine(text: string, fileCode: string, kind: 'carrier' | 'geocoding'): SourceBlock | string {
@@ -182,7 +167,7 @@ export function parsePrefixLine(text: string, fileCode: string, kind: 'carrier' 
     allocatedOn: null,
     region: kind === 'geocoding' ? value : null,
     numberLength: null,
-    carrier: kind === 'carrier' ? { name: value, ocn: null } : null,
+    carrier: kind === 'carrier' ? { name: value, ocn: null, operatorCode: null } : null,
   };
 }
 
@@ -194,6 +179,7 @@ export const SOURCES: Source[] = [
   ofcomSource('S8'),
   ofcomSource('S9'),
   cnaSource,
+  arcepSource,
   libphonenumberSource('carrier'),
   libphonenumberSource('geocoding'),
 ];

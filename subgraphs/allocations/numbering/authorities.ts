@@ -64,6 +64,18 @@ const KNOWN: Record<string, KnownAuthority> = {
   CL: { id: 'subtel', name: 'SUBTEL', fullName: 'Subsecretaría de Telecomunicaciones' },
   NG: { id: 'ncc', name: 'NCC', fullName: 'Nigerian Communications Commission' },
   KE: { id: 'ca-ke', name: 'CA', fullName: 'Communications Authority of Kenya' },
+  MA: { id: 'anrt', name: 'ANRT', fullName: 'Agence Nationale de Réglementation des Télécommunications' },
+  // Countries that share a calling code with another (+7, +599, the Caribbean of +1)
+  RU: { id: 'rossvyaz', name: 'Rossvyaz', fullName: 'Federal Communications Agency (Federalnoye agentstvo svyazi)', oversight: 'Ministry of Digital Development, Communications and Mass Media of the Russian Federation' },
+  // Named as of 2024; a 2025 reorganisation of the ministry could not be confirmed here.
+  KZ: { id: 'mdai-kz', name: 'MDDIAI', fullName: 'Ministry of Digital Development, Innovations and Aerospace Industry of the Republic of Kazakhstan' },
+  CW: { id: 'btp-cw', name: 'BT&P', fullName: 'Bureau Telecommunicatie, Post en Utiliteiten (Curaçao)' },
+  DO: { id: 'indotel', name: 'INDOTEL', fullName: 'Instituto Dominicano de las Telecomunicaciones' },
+  JM: { id: 'our-jm', name: 'OUR', fullName: 'Office of Utilities Regulation (Jamaica)' },
+  TT: { id: 'tatt', name: 'TATT', fullName: 'Telecommunications Authority of Trinidad and Tobago' },
+  BS: { id: 'urca', name: 'URCA', fullName: 'Utilities Regulation and Competition Authority (The Bahamas)' },
+  BM: { id: 'ra-bm', name: 'RA', fullName: 'Regulatory Authority of Bermuda' },
+  KY: { id: 'ofreg', name: 'OfReg', fullName: 'Utility Regulation and Competition Office (Cayman Islands)' },
 };
 
 /** Assigns the non-geographic country calling codes (+800, +808, +870, +881, +882, +883, ...). */
@@ -77,10 +89,36 @@ export const ITU: NewAuthority = {
 };
 
 /**
- * Places numbered inside another country's plan: the Crown Dependencies in the UK plan (Ofcom
- * allocates their ranges), the US territories in the North American plan under NANPA.
+ * Places numbered inside another country's plan, whose ranges that plan's authority allocates:
+ * the Crown Dependencies (Ofcom), the US territories (NANPA), the French overseas departments
+ * and collectivities of +590, +594, +596, +262 and +508 (ARCEP), Åland (Traficom), Svalbard and
+ * Jan Mayen (Nkom), the Cocos and Christmas Islands (ACMA), the Vatican's +39 06698 (AGCOM)
+ * and the +212 528 ranges of Western Sahara in the Moroccan plan (ANRT).
  */
-const NUMBERED_IN: Record<string, string> = { JE: 'GB', GG: 'GB', IM: 'GB', PR: 'US', VI: 'US', GU: 'US', AS: 'US', MP: 'US' };
+export const NUMBERED_IN: Record<string, string> = {
+  JE: 'GB',
+  GG: 'GB',
+  IM: 'GB',
+  PR: 'US',
+  VI: 'US',
+  GU: 'US',
+  AS: 'US',
+  MP: 'US',
+  GP: 'FR',
+  BL: 'FR',
+  MF: 'FR',
+  GF: 'FR',
+  MQ: 'FR',
+  RE: 'FR',
+  YT: 'FR',
+  PM: 'FR',
+  AX: 'FI',
+  SJ: 'NO',
+  CC: 'AU',
+  CX: 'AU',
+  VA: 'IT',
+  EH: 'MA',
+};
 
 export function authorityIdForCountry(country: string | null): string {
   if (country === null) return ITU.id;

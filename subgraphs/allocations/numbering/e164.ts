@@ -1,4 +1,5 @@
 import metadata from 'libphonenumber-js/metadata.max.json';
+import { DigitPattern } from './digit-pattern.js';
 import { parsePhoneNumberFromString, validatePhoneNumberLength, type NumberType as LpnNumberType } from 'libphonenumber-js/max';
 
 /** The libphonenumber type names the schema's `NumberType` enum carries. */
@@ -85,34 +86,63 @@ export function prefixesOf(digits: string): string[] {
   return prefixes;
 }
 
-const FILLS = ['2345678901234', '5555555555555', '0000000000000', '9999999999999'];
+/** A country's patterns in libphonenumber's metadata: leading digits and one pattern per number type. */
+interface CountryPatterns {
+  /** National numbers starting with a match of this are the country's (for shared calling codes). */
+  leadingDigits: RegExp | null;
+  types: DigitPattern[];
+}
+
+type CountryMetadata = [string, ...unknown[]];
+const COUNTRIES = metadata.countries as unknown as Record<string, CountryMetadata>;
+const patternMemo = new Map<string, CountryPatterns>();
+
+/** Positions in libphonenumber-js's compressed metadata (see its source/metadata.js). */
+const LEADING_DIGITS = 10;
+const TYPES = 11;
+
+function patternsOf(country: string): CountryPatterns {
+  let patterns = patternMemo.get(country);
+  if (!patterns) {
+    const data = COUNTRIES[country] ?? [''];
+    const leading = data[LEADING_DIGITS];
+    const types = (data[TYPES] as unknown[] | undefined) ?? [];
+    patterns = {
+      leadingDigits: typeof leading === 'string' && leading !== '' ? new RegExp(`^(?:${leading})`) : null,
+      types: types.filter((t): t is [string] => Array.isArray(t) && typeof t[0] === 'string').map((t) => new DigitPattern(t[0])),
+    };
+    patternMemo.set(country, patterns);
+  }
+  return patterns;
+}
+
 const countryMemo = new Map<string, string | null>();
 
 /**
- * The country a number range (by its E.164 prefix) belongs to. Only calling codes that several
- * countries share (+1, +44, +7, ...) need a look: libphonenumber decides from a full number,
- * so the range is completed with a few digit patterns until one is a valid number.
+ * The country a number range (by its E.164 prefix) belongs to, from libphonenumber's metadata,
+ * the way libphonenumber places a whole number: only calling codes that several countries share
+ * (+1, +7, +44, +262, +590, ...) need a look, and their countries are tried in metadata order
+ * (the main country first). A country with leading digits takes the range if its national digits
+ * start with them (KZ for +7 7, AS for +1 684); one without takes it if one of its number-type
+ * patterns admits numbers starting with the range (CA for +1 416, JE for +44 1534). A range that
+ * no country takes whole belongs to the main country.
  */
 export function countryOfPrefix(prefix: string): string | null {
   const callingCode = callingCodeOf(prefix);
   if (!callingCode) return null;
-  if (!isSharedCallingCode(callingCode)) return mainCountryOf(callingCode);
+  const countries = CALLING_CODES[callingCode];
+  if (!countries || countries.length === 0) return null;
+  if (countries.length === 1) return countries[0]!;
   // In the North American plan the area code decides the country.
-  const key = callingCode === '1' ? prefix.slice(0, 4) : prefix;
+  const key = callingCode === '1' && prefix.length > 4 ? prefix.slice(0, 4) : prefix;
   const memo = countryMemo.get(key);
   if (memo !== undefined) return memo;
-  let country: string | null = null;
-  outer: for (const fill of FILLS) {
-    for (let length = prefix.length + 1; length <= 15; length++) {
-      const candidate = `+${(prefix + fill).slice(0, length)}`;
-      const parsed = parsePhoneNumberFromString(candidate);
-      if (parsed?.isValid() && parsed.country) {
-        country = parsed.country;
-        break outer;
-      }
-    }
-  }
-  country ??= mainCountryOf(callingCode);
+  const national = key.slice(callingCode.length);
+  const country =
+    countries.find((c) => {
+      const { leadingDigits, types } = patternsOf(c);
+      return leadingDigits ? leadingDigits.test(national) : types.some((type) => type.acceptsPrefix(national));
+    }) ?? countries[0]!;
   countryMemo.set(key, country);
   return country;
 }
