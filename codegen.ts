@@ -16,6 +16,10 @@ const mappers: Record<string, Record<string, string>> = {
     AuthorityConnection: '../models.js#AuthorityConnectionModel',
     CarrierConnection: '../models.js#CarrierConnectionModel',
     BlockConnection: '../models.js#BlockConnectionModel',
+    BlockChange: '../models.js#BlockChangeModel',
+    BlockChangeConnection: '../models.js#BlockChangeConnectionModel',
+    CountryPlan: '../models.js#CountryPlanModel',
+    CountryPlanConnection: '../models.js#CountryPlanConnectionModel',
   },
 };
 

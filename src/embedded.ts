@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import type { ApolloServer } from '@apollo/server';
 import { InProcessDataSource } from '../gateway/in-process.js';
 import { createGatewayServer } from '../gateway/server.js';
@@ -14,7 +15,8 @@ import { SUBGRAPHS } from '../subgraphs/index.js';
 
 /** Where the embedded default keeps PGlite: PGLITE_DIR, else .data/pglite in the project. */
 export function pgliteDirFromEnv(env: Record<string, string | undefined>): string {
-  return readString(env, 'PGLITE_DIR') ?? new URL('../.data/pglite', import.meta.url).pathname;
+  // fileURLToPath, not URL.pathname: a project folder with spaces would come back as %20.
+  return readString(env, 'PGLITE_DIR') ?? fileURLToPath(new URL('../.data/pglite', import.meta.url));
 }
 
 export interface EmbeddedOptions {
@@ -87,9 +89,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       logger,
     });
     const close = async () => {
-      await server.stop();
-      logger.info('gateway stopped; closing databases');
-      await Promise.all([...databases.values()].map((d) => d.close()));
+      try {
+        await server.stop();
+        logger.info('gateway stopped; closing databases');
+      } catch (error) {
+        // Never started (it failed to listen, e.g. the port is in use): nothing to drain.
+        logger.warn({ err: error }, 'gateway was not running; closing databases');
+      } finally {
+        await Promise.all([...databases.values()].map((d) => d.close()));
+      }
     };
     return { server, subgraphs, databases: [...databases.values()], importReport, close };
   } catch (error) {

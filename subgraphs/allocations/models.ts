@@ -1,5 +1,5 @@
 import type { Connection } from '../shared/pagination.js';
-import type { AuthorityRow, BlockRow, CarrierRow } from './tables.js';
+import type { AuthorityRow, BlockHistoryRow, BlockRow, CarrierRow } from './tables.js';
 
 /** What a resolver of these types receives as its parent: the row as the repository reads it. */
 export type BlockModel = BlockRow;
@@ -16,3 +16,11 @@ export interface NumberModel {
 export type AuthorityConnectionModel = Connection<AuthorityRow>;
 export type CarrierConnectionModel = Connection<CarrierRow>;
 export type BlockConnectionModel = Connection<BlockRow>;
+export type BlockChangeModel = BlockHistoryRow;
+export type BlockChangeConnectionModel = Connection<BlockHistoryRow>;
+/** A country of the plan: its other fields come from per-request loaders. */
+export interface CountryPlanModel {
+  country: string;
+  callingCode: string;
+}
+export type CountryPlanConnectionModel = Connection<CountryPlanModel>;

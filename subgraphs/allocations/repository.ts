@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { KEY_SEPARATOR, type Page } from '../shared/pagination.js';
-import type { AllocationsTables, AuthorityRow, BlockRow, CarrierRow, SourceRow } from './tables.js';
+import type { AllocationsTables, AuthorityRow, BlockHistoryRow, BlockRow, CarrierRow, SourceRow } from './tables.js';
 
 type Db = Kysely<AllocationsTables>;
 
@@ -77,23 +77,119 @@ export async function countCarriers(db: Db, filter: CarrierFilter): Promise<numb
   return Number(row.count);
 }
 
-/** A carrier's blocks by prefix, then id (one prefix can come from two sources). */
-export async function listCarrierBlocks(db: Db, carrierId: string, page: Page): Promise<BlockRow[]> {
-  let query = db.selectFrom('blocks').selectAll().where('carrier_id', '=', carrierId).orderBy('prefix').orderBy('id').limit(page.limit);
-  if (page.afterKey !== null) {
-    const [prefix = '', id = ''] = page.afterKey.split(KEY_SEPARATOR);
-    query = query.where((eb) => eb.or([eb('prefix', '>', prefix), eb.and([eb('prefix', '=', prefix), eb('id', '>', id)])]));
-  }
-  return query.execute();
+/** One page of one keyed list (a carrier's blocks, a block's history), as a per-request loader asks for it. */
+export interface KeyedPage {
+  key: string;
+  page: Page;
 }
 
-export async function countCarrierBlocks(db: Db, carrierId: string): Promise<number> {
-  const row = await db
+/** The pages asked for, as one relation `w` of parallel arrays: one bind parameter per column, however many pages. */
+function wantedPages(pages: readonly KeyedPage[], afterParts: (page: Page) => [string | null, string | null]) {
+  const afters = pages.map((p) => afterParts(p.page));
+  return sql<{ key: string; after_a: string | null; after_b: string | null; lim: number; ord: number }>`(select
+    unnest(${pages.map((p) => p.key)}::text[]) as key,
+    unnest(${afters.map((a) => a[0])}::text[]) as after_a,
+    unnest(${afters.map((a) => a[1])}::text[]) as after_b,
+    unnest(${pages.map((p) => p.page.limit)}::int[]) as lim,
+    unnest(${pages.map((_, i) => i)}::int[]) as ord)`.as('w');
+}
+
+function splitByOrd<Row extends { ord: number }>(rows: Row[], count: number): Omit<Row, 'ord'>[][] {
+  const out: Omit<Row, 'ord'>[][] = Array.from({ length: count }, () => []);
+  for (const { ord, ...row } of rows) out[ord]!.push(row);
+  return out;
+}
+
+/**
+ * A page of blocks for each of several carriers, by prefix then id (one prefix can come from
+ * two sources): ONE statement, a lateral index scan per carrier, whatever the number of carriers.
+ */
+export async function listBlocksOfCarriers(db: Db, pages: readonly KeyedPage[]): Promise<BlockRow[][]> {
+  const rows = await db
+    .selectFrom(wantedPages(pages, (page) => splitKey(page.afterKey)))
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('blocks')
+          .selectAll('blocks')
+          .whereRef('blocks.carrier_id', '=', 'w.key')
+          .where((e) =>
+            e.or([
+              e('w.after_a', 'is', null),
+              e('blocks.prefix', '>', e.ref('w.after_a')),
+              e.and([e('blocks.prefix', '=', e.ref('w.after_a')), e('blocks.id', '>', e.ref('w.after_b'))]),
+            ]),
+          )
+          .orderBy('blocks.prefix')
+          .orderBy('blocks.id')
+          .limit(eb.ref('w.lim'))
+          .as('b'),
+      (join) => join.onTrue(),
+    )
+    .selectAll('b')
+    .select('w.ord')
+    .execute();
+  return splitByOrd(rows, pages.length) as BlockRow[][];
+}
+
+function splitKey(afterKey: string | null): [string | null, string | null] {
+  if (afterKey === null) return [null, null];
+  const [prefix = '', id = ''] = afterKey.split(KEY_SEPARATOR);
+  return [prefix, id];
+}
+
+/** How many blocks each carrier holds: one grouped statement. */
+export async function countBlocksOfCarriers(db: Db, carrierIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db
     .selectFrom('blocks')
-    .select((eb) => eb.fn.countAll<number>().as('count'))
-    .where('carrier_id', '=', carrierId)
-    .executeTakeFirstOrThrow();
-  return Number(row.count);
+    .select((eb) => ['carrier_id', eb.fn.countAll<number>().as('count')])
+    .where('carrier_id', '=', anyOf(carrierIds))
+    .groupBy('carrier_id')
+    .execute();
+  return new Map(rows.map((r) => [r.carrier_id ?? '', Number(r.count)]));
+}
+
+/** A page of changes for each of several blocks, oldest first: one statement. */
+export async function listHistoryOfBlocks(db: Db, pages: readonly KeyedPage[]): Promise<BlockHistoryRow[][]> {
+  const rows = await db
+    .selectFrom(wantedPages(pages, (page) => [page.afterKey, null]))
+    .innerJoinLateral(
+      (eb) =>
+        eb
+          .selectFrom('block_history')
+          .selectAll('block_history')
+          .whereRef('block_history.block_id', '=', 'w.key')
+          .where((e) => e.or([e('w.after_a', 'is', null), e('block_history.id', '>', e.cast<number>('w.after_a', 'integer'))]))
+          .orderBy('block_history.id')
+          .limit(eb.ref('w.lim'))
+          .as('h'),
+      (join) => join.onTrue(),
+    )
+    .selectAll('h')
+    .select('w.ord')
+    .execute();
+  return splitByOrd(rows, pages.length) as BlockHistoryRow[][];
+}
+
+export async function countHistoryOfBlocks(db: Db, blockIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('block_history')
+    .select((eb) => ['block_id', eb.fn.countAll<number>().as('count')])
+    .where('block_id', '=', anyOf(blockIds))
+    .groupBy('block_id')
+    .execute();
+  return new Map(rows.map((r) => [r.block_id, Number(r.count)]));
+}
+
+/** The sources that give blocks in each of `countries`, with how many. */
+export async function findSourcesOfCountries(db: Db, countries: readonly string[]) {
+  return db
+    .selectFrom('source_countries')
+    .innerJoin('sources', 'sources.id', 'source_countries.source_id')
+    .select(['source_countries.country', 'source_countries.blocks', 'sources.id', 'sources.title', 'sources.kind', 'sources.snapshot_date', 'sources.imported_at'])
+    .where('source_countries.country', '=', anyOf(countries))
+    .orderBy('sources.id')
+    .execute();
 }
 
 export function carrierBlockKey(block: BlockRow): string {
