@@ -14,19 +14,20 @@ const DIRECTORY_HEADER = ['IDENTITE_OPERATEUR', 'CODE_OPERATEUR'];
 /**
  * The French plan reaches several calling codes: overseas ranges keep the national format but
  * are dialled abroad under their territory's code (see data/arcep/README.md). MAJNUM names
- * the territory of every range; the country inside a shared code (GP, BL, MF on +590; RE, YT
- * on +262) comes from libphonenumber's metadata.
+ * the territory of every range, and with it the country, the authority's word before
+ * libphonenumber's; only Guadeloupe, Saint-Martin and Saint-Barthélemy, one territory in
+ * MAJNUM, are told apart by libphonenumber's metadata.
  */
-const CALLING_CODE_OF_TERRITORY: Record<string, string> = {
-  Métropole: '33',
-  National: '33',
-  'Guadeloupe, St Martin et St Barthélemy': '590',
-  Guyane: '594',
-  Martinique: '596',
-  'La Réunion': '262',
-  'La Réunion - Océan indien': '262',
-  Mayotte: '262',
-  'Saint Pierre et Miquelon': '508',
+const TERRITORIES: Record<string, { callingCode: string; country?: string }> = {
+  Métropole: { callingCode: '33', country: 'FR' },
+  National: { callingCode: '33', country: 'FR' },
+  'Guadeloupe, St Martin et St Barthélemy': { callingCode: '590' },
+  Guyane: { callingCode: '594', country: 'GF' },
+  Martinique: { callingCode: '596', country: 'MQ' },
+  'La Réunion': { callingCode: '262', country: 'RE' },
+  'La Réunion - Océan indien': { callingCode: '262', country: 'RE' },
+  Mayotte: { callingCode: '262', country: 'YT' },
+  'Saint Pierre et Miquelon': { callingCode: '508', country: 'PM' },
 };
 
 /** ARCEP's MAJNUM: every allocated range of the French plan, its holder and allocation date. */
@@ -85,14 +86,17 @@ export function parseMajnumRow(fields: string[], operators: Map<string, string>)
   if (!/^\d+$/.test(first) || first !== ezabpqm.padEnd(width, '0') || last !== ezabpqm.padEnd(width, '9')) {
     return `range ${first}-${last} is not the whole of prefix ${ezabpqm}`;
   }
-  const callingCode = CALLING_CODE_OF_TERRITORY[territory];
-  if (!callingCode) return `territory "${territory}" is not one MAJNUM uses`;
+  const place = TERRITORIES[territory];
+  if (!place) return `territory "${territory}" is not one MAJNUM uses`;
   const name = operators.get(code);
   if (!name) return `operator code "${code}" is not in the operator directory`;
   const allocatedOn = ukDateToIso(date);
   if (allocatedOn === undefined) return `allocation date "${date}" is not a dd/mm/yyyy date`;
-  const prefix = `${callingCode}${ezabpqm.slice(1)}`;
-  const country = countryOfPrefix(prefix);
+  // Dialled from abroad the trunk 0 goes; Saint-Pierre-et-Miquelon's fixed numbers
+  // (05 08 xx xx xx) are six digits under +508, so their 0508 goes with it.
+  const dropped = place.callingCode === '508' && ezabpqm.startsWith('0508') ? 4 : 1;
+  const prefix = `${place.callingCode}${ezabpqm.slice(dropped)}`;
+  const country = place.country ?? countryOfPrefix(prefix);
   return {
     prefix,
     country,
@@ -101,7 +105,7 @@ export function parseMajnumRow(fields: string[], operators: Map<string, string>)
     status: null,
     allocatedOn,
     region: null,
-    numberLength: width - 1,
+    numberLength: width - dropped,
     carrier: { name, ocn: null, operatorCode: code },
   };
 }

@@ -187,6 +187,28 @@ export class DigitPattern {
     return false;
   }
 
+  /** The smallest string of digits the whole pattern matches (an example number of a type). */
+  firstMatch(): string {
+    let current = closure([this.fragment.start]);
+    let digits = '';
+    while (![...current].some((s) => s === this.fragment.end)) {
+      let advanced = false;
+      for (const digit of DIGITS) {
+        const next: State[] = [];
+        for (const s of current) for (const edge of s.edges) if (edge.digits.has(digit)) next.push(edge.to);
+        const reachable = closure(next);
+        if ([...reachable].some((s) => this.lengthsToEnd(s).size > 0)) {
+          current = reachable;
+          digits += digit;
+          advanced = true;
+          break;
+        }
+      }
+      if (!advanced) throw new Error(`digit pattern ${JSON.stringify(this.source)} matches nothing`);
+    }
+    return digits;
+  }
+
   /** Patterns are finite (no unbounded repetition), so the lengths from a state are a finite set. */
   private lengthsToEnd(from: State): Set<number> {
     const memo = this.remaining.get(from);

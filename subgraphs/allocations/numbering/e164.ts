@@ -133,16 +133,14 @@ export function countryOfPrefix(prefix: string): string | null {
   const countries = CALLING_CODES[callingCode];
   if (!countries || countries.length === 0) return null;
   if (countries.length === 1) return countries[0]!;
-  // In the North American plan the area code decides the country.
-  const key = callingCode === '1' && prefix.length > 4 ? prefix.slice(0, 4) : prefix;
-  const memo = countryMemo.get(key);
+  const memo = countryMemo.get(prefix);
   if (memo !== undefined) return memo;
-  const national = key.slice(callingCode.length);
+  const national = prefix.slice(callingCode.length);
   const country =
     countries.find((c) => {
       const { leadingDigits, types } = patternsOf(c);
       return leadingDigits ? leadingDigits.test(national) : types.some((type) => type.acceptsPrefix(national));
     }) ?? countries[0]!;
-  countryMemo.set(key, country);
+  countryMemo.set(prefix, country);
   return country;
 }
