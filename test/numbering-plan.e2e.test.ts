@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { graphql } from 'graphql';
 import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -112,5 +113,87 @@ describe('the allocations subgraph as the gateway calls it', () => {
       { prefix: '4477009', status: 'Protected' },
       null,
     ]);
+  });
+});
+
+describe('what the plan covers, country by country', () => {
+  const PLAN = `query ($country: String, $first: Int, $after: String) { numberingPlan(country: $country, first: $first, after: $after) {
+    totalCount pageInfo { hasNextPage endCursor }
+    edges { node { country callingCode precision authority { id name } sources { id title precision snapshotDate importedAt blocks } } }
+  } }`;
+  const plan = async (country: string) => {
+    const result = await gateway.request(PLAN, { country });
+    expect(result.errors).toBeUndefined();
+    return result.data?.numberingPlan.edges[0]?.node;
+  };
+
+  it("answers France from ARCEP's file: authority, snapshot date, blocks in metropolitan France", async () => {
+    const majnum = readFileSync(new URL('../data/arcep/MAJNUM.csv', import.meta.url), 'latin1').split(/\r?\n/).slice(1);
+    const metropolitan = majnum.filter((row) => /^0\d*;\d+;\d+;[^;]*;(M.tropole|National);/.test(row)).length;
+    const france = await plan('FR');
+    expect(france).toMatchObject({ country: 'FR', callingCode: '33', precision: 'AUTHORITY_FILE', authority: { id: 'arcep', name: 'ARCEP' } });
+    expect(france.sources[0]).toMatchObject({ id: 'arcep-majnum', precision: 'AUTHORITY_FILE', snapshotDate: '2025-07-02', blocks: metropolitan });
+    // libphonenumber covers France too, after the authority's file
+    const rank = ['AUTHORITY_FILE', 'CARRIER_PREFIXES', 'GEOGRAPHY_ONLY'];
+    const precisions = france.sources.map((s: { precision: string }) => rank.indexOf(s.precision));
+    expect(precisions.length).toBeGreaterThan(1);
+    expect([...precisions].sort()).toEqual(precisions);
+    expect(await plan('GP')).toMatchObject({ callingCode: '590', precision: 'AUTHORITY_FILE', authority: { id: 'arcep' } });
+  });
+
+  it('tells apart what each country can be trusted for', async () => {
+    expect(await plan('GB')).toMatchObject({ precision: 'AUTHORITY_FILE', authority: { id: 'ofcom' } });
+    expect((await plan('GB')).sources.filter((s: { id: string }) => s.id.startsWith('ofcom-')).map((s: { snapshotDate: string }) => s.snapshotDate)).toEqual(Array(5).fill('2025-09-13'));
+    expect(await plan('CA')).toMatchObject({ precision: 'AUTHORITY_FILE', sources: expect.arrayContaining([expect.objectContaining({ id: 'cna-co-codes', snapshotDate: '2024-10-10' })]) });
+    expect(await plan('DE')).toMatchObject({ precision: 'CARRIER_PREFIXES', authority: { id: 'bnetza' }, sources: [{ id: 'libphonenumber-carrier', snapshotDate: '2026-07-17' }, { id: 'libphonenumber-geocoding' }] });
+    expect(await plan('MX')).toMatchObject({ precision: 'GEOGRAPHY_ONLY', sources: [{ id: 'libphonenumber-geocoding' }] });
+    // Western Sahara: libphonenumber places its ranges in Morocco, so no source gives it a block
+    expect(await plan('EH')).toMatchObject({ precision: 'NONE', sources: [], authority: { id: 'anrt' } });
+  });
+
+  it('pages through every country libphonenumber knows, in code order', async () => {
+    const first = await gateway.request(PLAN, { first: 3 });
+    const page = first.data?.numberingPlan;
+    expect(page.totalCount).toBeGreaterThan(240);
+    expect(page.edges.map((e: { node: { country: string } }) => e.node.country)).toEqual(['AC', 'AD', 'AE']);
+    const second = await gateway.request(PLAN, { first: 2, after: page.pageInfo.endCursor });
+    expect(second.data?.numberingPlan.edges.map((e: { node: { country: string } }) => e.node.country)).toEqual(['AF', 'AG']);
+    const bad = await gateway.request(PLAN, { country: 'France' });
+    expect(bad.errors?.[0]).toMatchObject({ message: expect.stringContaining('ISO 3166-1 alpha-2'), extensions: { code: 'BAD_USER_INPUT' } });
+  });
+});
+
+describe('requests that must stay cheap and safe', () => {
+  it('runs a fixed number of statements for carriers(first: 100) { blocks(first: 100) }, not one per carrier', async () => {
+    const allocations = gateway.embedded.subgraphs.allocations!;
+    const statementsFor = async (carriers: number) => {
+      const before = allocations.statements.count;
+      const result = await gateway.request(`{ carriers(first: ${carriers}, filter: { country: "GB" }) { edges { node { id blocks(first: 100) { totalCount edges { node { id } } } } } } }`);
+      expect(result.errors).toBeUndefined();
+      expect(result.data?.carriers.edges).toHaveLength(carriers);
+      return allocations.statements.count - before;
+    };
+    // the carriers page, one statement for every carrier's page of blocks, one count for all
+    expect(await statementsFor(100)).toBe(3);
+    expect(await statementsFor(5)).toBe(3);
+  });
+
+  it('pages one carrier’s blocks as before, through the batched loader', async () => {
+    const query = `query ($after: String) { carrier(id: "gb:hutchison-3g-uk-ltd") { blocks(first: 50, after: $after) { pageInfo { endCursor } edges { node { prefix } } } } }`;
+    const first = await gateway.request(query);
+    const second = await gateway.request(query, { after: first.data?.carrier.blocks.pageInfo.endCursor });
+    const prefixes = [...first.data?.carrier.blocks.edges, ...second.data?.carrier.blocks.edges].map((e: { node: { prefix: string } }) => e.node.prefix);
+    expect(prefixes).toHaveLength(100);
+    expect([...prefixes].sort()).toEqual(prefixes);
+    expect(new Set(prefixes).size).toBe(100);
+  });
+
+  it.each([
+    ['carrier(id)', 'query ($v: ID!) { carrier(id: $v) { id } }', 'id'],
+    ['block(id)', 'query ($v: ID!) { block(id: $v) { id } }', 'id'],
+    ['nameContains', 'query ($v: String) { carriers(filter: { nameContains: $v }) { totalCount } }', 'filter.nameContains'],
+  ])('answers a NUL byte in %s as bad input, not an internal error', async (_what, query, argument) => {
+    const result = await gateway.request(query, { v: 'bell\u0000canada' });
+    expect(result.errors?.[0]).toMatchObject({ message: `${argument} must not contain a NUL character`, extensions: { code: 'BAD_USER_INPUT' } });
   });
 });

@@ -17,7 +17,7 @@ export interface Context {
  * Numbers per longest-prefix statement: each brings about a dozen candidate prefixes, all in
  * one array parameter, so a request with thousands of numbers runs a few bounded statements.
  */
-const NUMBERS_PER_LOOKUP = 500;
+export const NUMBERS_PER_LOOKUP = 500;
 
 /** One source's part in a country's plan, as CountrySource answers it. */
 export interface CountrySource {
