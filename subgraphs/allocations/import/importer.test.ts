@@ -173,9 +173,16 @@ describe('importing a damaged file', () => {
   });
 
   it('replaces the blocks of a source whose file changed', async () => {
-    writeFileSync(s7(), original.split('\r\n').filter((row) => !row.startsWith('7400 1,')).join('\r\n'));
+    const rows = original.split('\r\n').filter((row) => !row.startsWith('7400 1,'));
+    writeFileSync(s7(), rows.map((row) => (row.startsWith('7400 2,') ? row.replace(',Allocated,', ',Quarantined,') : row)).join('\r\n'));
     const report = await importS7();
     expect(report.changed).toBe(true);
+    expect(report.sources[0]?.history).toEqual({ appeared: 0, withdrawn: 1, changed: 1 });
+    const history = await db.selectFrom('block_history').select(['block_id', 'change', 'holder_before', 'holder_after', 'status_before', 'status_after']).orderBy('block_id').execute();
+    expect(history).toEqual([
+      { block_id: 'ofcom-s7:4474001', change: 'WITHDRAWN', holder_before: 'Hutchison 3G UK Ltd', holder_after: null, status_before: 'Allocated', status_after: null },
+      { block_id: 'ofcom-s7:4474002', change: 'CHANGED', holder_before: 'Hutchison 3G UK Ltd', holder_after: 'Hutchison 3G UK Ltd', status_before: 'Allocated', status_after: 'Quarantined' },
+    ]);
     expect(await countBlocks(db, 'ofcom-s7')).toBe(originalRows - 1);
     expect(await db.selectFrom('blocks').select('id').where('id', '=', 'ofcom-s7:4474001').executeTakeFirst()).toBeUndefined();
   });
