@@ -36,7 +36,11 @@ try {
     const line =
       source.outcome === 'unchanged'
         ? `${source.source}: unchanged`
-        : `${source.source}: ${source.blocksLoaded} blocks from ${source.rowsRead} rows, ${source.rowsSkipped} malformed skipped`;
+        : [
+            `${source.source}: ${source.blocksLoaded} blocks from ${source.rowsRead} rows, ${source.rowsSkipped} malformed skipped`,
+            source.rowsOutside > 0 ? `, ${source.rowsOutside} short numbers (no E.164 range) not loaded` : '',
+            source.history ? `; since the previous snapshot: ${source.history.appeared} appeared, ${source.history.withdrawn} withdrawn, ${source.history.changed} changed` : '',
+          ].join('');
     console.log(line);
     for (const bad of source.malformed) console.log(`  ${bad.file}:${bad.line}: ${bad.reason}`);
   }

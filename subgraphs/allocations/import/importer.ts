@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { Logger } from '../../shared/logger.js';
 import { carrierId } from '../../shared/carrier-id.js';
-import { allAuthorities } from '../numbering/authorities.js';
+import { allAuthorities, NUMBERED_IN } from '../numbering/authorities.js';
 import type { AllocationsTables, NewBlock, NewCarrier } from '../tables.js';
 import { readHoldings, recordHistory, type HistoryCounts, type Holding } from './history.js';
 import { SOURCES, type Source, type SourceBlock } from './sources.js';
@@ -119,6 +119,7 @@ const DERIVATION = createHash('sha256')
   .update(`libphonenumber-js ${(createRequire(import.meta.url)('libphonenumber-js/package.json') as { version: string }).version}\n`)
   // blocks and carriers keep only an authority's id: its name may change without a re-import
   .update(JSON.stringify(allAuthorities().map((a) => [a.country, a.id])))
+  .update(JSON.stringify(NUMBERED_IN))
   .digest('hex');
 
 /** Authorities the table no longer lists go once no block or carrier names them. */
