@@ -41,9 +41,9 @@ describe('places numbered inside another country’s plan, under that plan’s a
     expect(result.errors).toBeUndefined();
     expect(result.data?.number).toMatchObject({
       country: 'KZ',
-      authority: { id: 'mdai-kz', known: true },
+      authority: { id: 'mddiai-kz', known: true },
       block: { country: 'KZ' },
-      originatingCarrier: { id: 'kz:tele2', name: 'Tele2', country: 'KZ', authority: { id: 'mdai-kz' } },
+      originatingCarrier: { id: 'kz:tele2', name: 'Tele2', country: 'KZ', authority: { id: 'mddiai-kz' } },
     });
     const russian = await gateway.request(LINEAGE, { e164: '+79161234567' });
     expect(russian.data?.number).toMatchObject({ country: 'RU', authority: { id: 'rossvyaz' } });

@@ -68,7 +68,7 @@ const KNOWN: Record<string, KnownAuthority> = {
   // Countries that share a calling code with another (+7, +599, the Caribbean of +1)
   RU: { id: 'rossvyaz', name: 'Rossvyaz', fullName: 'Federal Communications Agency (Federalnoye agentstvo svyazi)', oversight: 'Ministry of Digital Development, Communications and Mass Media of the Russian Federation' },
   // Named as of 2024; a 2025 reorganisation of the ministry could not be confirmed here.
-  KZ: { id: 'mdai-kz', name: 'MDDIAI', fullName: 'Ministry of Digital Development, Innovations and Aerospace Industry of the Republic of Kazakhstan' },
+  KZ: { id: 'mddiai-kz', name: 'MDDIAI', fullName: 'Ministry of Digital Development, Innovations and Aerospace Industry of the Republic of Kazakhstan' },
   CW: { id: 'btp-cw', name: 'BT&P', fullName: 'Bureau Telecommunicatie, Post en Utiliteiten (Curaçao)' },
   DO: { id: 'indotel', name: 'INDOTEL', fullName: 'Instituto Dominicano de las Telecomunicaciones' },
   JM: { id: 'our-jm', name: 'OUR', fullName: 'Office of Utilities Regulation (Jamaica)' },
