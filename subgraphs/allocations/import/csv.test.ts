@@ -31,6 +31,17 @@ describe('readCsv', () => {
     ]);
   });
 
+  it("reads ARCEP's Latin-1, semicolon-separated files", async () => {
+    const file = join(dir, 'latin1.csv');
+    writeFileSync(file, Buffer.from('Mnémo;Territoire\r\nSFR0;"Guadeloupe, St Martin et St Barthélemy"\r\n', 'latin1'));
+    const out: CsvRecord[] = [];
+    for await (const record of readCsv(file, { separator: ';', encoding: 'latin1' })) out.push(record);
+    expect(out).toEqual([
+      { line: 1, fields: ['Mnémo', 'Territoire'] },
+      { line: 2, fields: ['SFR0', 'Guadeloupe, St Martin et St Barthélemy'] },
+    ]);
+  });
+
   it('throws, naming file and line, on a quoted field never closed', async () => {
     await expect(records('ok,1\r\n"open,2\r\nmore,3\r\n')).rejects.toThrow(/:2: quoted field never closed/);
   });
