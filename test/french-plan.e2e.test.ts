@@ -62,7 +62,7 @@ function rangeOf(digits: string): Range | undefined {
   return undefined;
 }
 
-const FIELDS = 'country block { id prefix country allocatedOn carrier { id name operatorCode country } authority { id name } source { id } } authority { id name }';
+const FIELDS = 'country block { id prefix country allocatedOn carrier { id name operatorCode country } authority { id name } source { id snapshotDate } } authority { id name }';
 
 let gateway: TestGateway;
 beforeAll(async () => {
@@ -93,7 +93,7 @@ describe('French numbers from ARCEP MAJNUM', () => {
         allocatedOn: range.allocatedOn,
         carrier: { name: operators.get('SFR0'), operatorCode: 'SFR0', country: 'FR' },
         authority: { id: 'arcep' },
-        source: { id: 'arcep-majnum' },
+        source: { id: 'arcep-majnum', snapshotDate: '2025-07-02' },
       },
     });
   });

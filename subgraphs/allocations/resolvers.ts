@@ -93,6 +93,7 @@ export const resolvers: Resolvers = {
   },
   BlockSource: {
     title: async (source, _args, ctx) => (await required(ctx.loaders.sources.load(source.id), `source ${source.id}`)).title,
+    snapshotDate: async (source, _args, ctx) => (await required(ctx.loaders.sources.load(source.id), `source ${source.id}`)).snapshot_date,
   },
   BlockChange: {
     change: (row) => row.change as BlockChangeKind,

@@ -163,6 +163,8 @@ export type BlockSource = {
   id: Scalars['String']['output'];
   /** The line of the source file the block was read from. */
   line: Scalars['Int']['output'];
+  /** The date of the published snapshot the block was read from (YYYY-MM-DD); null where the files do not say. */
+  snapshotDate?: Maybe<Scalars['String']['output']>;
   /** What the source is, e.g. 'Ofcom S7: mobile, personal numbering and paging (07)'. */
   title: Scalars['String']['output'];
 };
@@ -696,6 +698,7 @@ export type BlockEdgeResolvers<ContextType = Context, ParentType extends Resolve
 export type BlockSourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BlockSource'] = ResolversParentTypes['BlockSource']> = ResolversObject<{
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   line?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  snapshotDate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
