@@ -25,42 +25,49 @@ export interface CsvOptions {
  */
 export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGenerator<CsvRecord> {
   const separator = options.separator ?? ',';
-  const lines = createInterface({ input: createReadStream(file, options.encoding ?? 'utf8'), crlfDelay: Infinity });
+  const input = createReadStream(file, options.encoding ?? 'utf8');
+  const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   let pending: { line: number; fields: string[]; field: string } | null = null;
-  for await (const text of lines) {
-    lineNo += 1;
-    const state: { line: number; fields: string[]; field: string } = pending ?? { line: lineNo, fields: [], field: '' };
-    let inQuotes = pending !== null;
-    if (pending) state.field += '\n';
-    pending = null;
-    for (let i = 0; i < text.length; i++) {
-      const ch = text[i];
-      if (inQuotes) {
-        if (ch === '"' && text[i + 1] === '"') {
-          state.field += '"';
-          i += 1;
-        } else if (ch === '"') {
-          inQuotes = false;
+  // A reader that stops early (a header, a date on line 2) releases the file at once.
+  try {
+    for await (const text of lines) {
+      lineNo += 1;
+      const state: { line: number; fields: string[]; field: string } = pending ?? { line: lineNo, fields: [], field: '' };
+      let inQuotes = pending !== null;
+      if (pending) state.field += '\n';
+      pending = null;
+      for (let i = 0; i < text.length; i++) {
+        const ch = text[i];
+        if (inQuotes) {
+          if (ch === '"' && text[i + 1] === '"') {
+            state.field += '"';
+            i += 1;
+          } else if (ch === '"') {
+            inQuotes = false;
+          } else {
+            state.field += ch;
+          }
+        } else if (ch === '"' && state.field === '') {
+          // a quote opens a quoted field only at its start; elsewhere it is a literal character
+          inQuotes = true;
+        } else if (ch === separator) {
+          state.fields.push(state.field);
+          state.field = '';
         } else {
           state.field += ch;
         }
-      } else if (ch === '"' && state.field === '') {
-        // a quote opens a quoted field only at its start; elsewhere it is a literal character
-        inQuotes = true;
-      } else if (ch === separator) {
-        state.fields.push(state.field);
-        state.field = '';
-      } else {
-        state.field += ch;
       }
+      if (inQuotes) {
+        pending = state;
+        continue;
+      }
+      state.fields.push(state.field);
+      yield { line: state.line, fields: state.fields };
     }
-    if (inQuotes) {
-      pending = state;
-      continue;
-    }
-    state.fields.push(state.field);
-    yield { line: state.line, fields: state.fields };
+  } finally {
+    lines.close();
+    input.destroy();
   }
   if (pending) throw new CorruptFileError(`${file}:${pending.line}: quoted field never closed before the end of the file`);
 }
