@@ -20,6 +20,7 @@ const mappers: Record<string, Record<string, string>> = {
     BlockChangeConnection: '../models.js#BlockChangeConnectionModel',
     CountryPlan: '../models.js#CountryPlanModel',
     CountryPlanConnection: '../models.js#CountryPlanConnectionModel',
+    CountrySourceConnection: '../models.js#CountrySourceConnectionModel',
   },
 };
 

@@ -119,12 +119,15 @@ describe('the allocations subgraph as the gateway calls it', () => {
 describe('what the plan covers, country by country', () => {
   const PLAN = `query ($country: String, $first: Int, $after: String) { numberingPlan(country: $country, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
-    edges { node { country callingCode precision authority { id name } sources { id title precision snapshotDate importedAt blocks } } }
+    edges { node { country callingCode precision authority { id name } sources { totalCount edges { node { id title precision snapshotDate importedAt blocks } } } } }
   } }`;
+  /** A country's plan, its sources as a plain list. */
   const plan = async (country: string) => {
     const result = await gateway.request(PLAN, { country });
     expect(result.errors).toBeUndefined();
-    return result.data?.numberingPlan.edges[0]?.node;
+    const node = result.data?.numberingPlan.edges[0]?.node;
+    expect(node.sources.totalCount).toBe(node.sources.edges.length);
+    return { ...node, sources: node.sources.edges.map((e: { node: unknown }) => e.node) };
   };
 
   it("answers France from ARCEP's file: authority, snapshot date, blocks in metropolitan France", async () => {
@@ -149,6 +152,18 @@ describe('what the plan covers, country by country', () => {
     expect(await plan('MX')).toMatchObject({ precision: 'GEOGRAPHY_ONLY', sources: [{ id: 'libphonenumber-geocoding' }] });
     // Western Sahara: libphonenumber places its ranges in Morocco, so no source gives it a block
     expect(await plan('EH')).toMatchObject({ precision: 'NONE', sources: [], authority: { id: 'anrt' } });
+  });
+
+  it("pages a country's sources in precision order", async () => {
+    const query = `query ($after: String) { numberingPlan(country: "GB") { edges { node { sources(first: 4, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id precision } } } } } } }`;
+    const sourcesOf = (result: { data?: any }) => result.data?.numberingPlan.edges[0].node.sources;
+    const first = sourcesOf(await gateway.request(query));
+    expect(first.pageInfo.hasNextPage).toBe(true);
+    const second = sourcesOf(await gateway.request(query, { after: first.pageInfo.endCursor }));
+    const ids = [...first.edges, ...second.edges].map((e: { node: { id: string } }) => e.node.id);
+    expect(ids).toHaveLength(first.totalCount);
+    expect(ids.slice(0, 5)).toEqual(['ofcom-s3', 'ofcom-s5', 'ofcom-s7', 'ofcom-s8', 'ofcom-s9']);
+    expect(ids.slice(5)).toContain('libphonenumber-carrier');
   });
 
   it('pages through every country libphonenumber knows, in code order', async () => {

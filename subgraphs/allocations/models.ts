@@ -1,4 +1,5 @@
 import type { Connection } from '../shared/pagination.js';
+import type { CountrySource } from './context.js';
 import type { AuthorityRow, BlockHistoryRow, BlockRow, CarrierRow } from './tables.js';
 
 /** What a resolver of these types receives as its parent: the row as the repository reads it. */
@@ -24,3 +25,4 @@ export interface CountryPlanModel {
   callingCode: string;
 }
 export type CountryPlanConnectionModel = Connection<CountryPlanModel>;
+export type CountrySourceConnectionModel = Connection<CountrySource>;

@@ -108,6 +108,12 @@ export const resolvers: Resolvers = {
   CountryPlan: {
     authority: (plan, _args, ctx) => authorityOf(ctx, authorityIdForCountry(plan.country)),
     precision: async (plan, _args, ctx) => precisionOfSources(await ctx.loaders.countrySources.load(plan.country)),
-    sources: (plan, _args, ctx) => ctx.loaders.countrySources.load(plan.country),
+    sources: async (plan, args, ctx) => {
+      const page = readPage(`CountryPlan.sources:${plan.country}`, args, 20);
+      // a handful of sources, in precision order: paged in memory
+      const all = await ctx.loaders.countrySources.load(plan.country);
+      const start = page.afterKey === null ? 0 : all.findIndex((s) => s.id === page.afterKey) + 1;
+      return toConnection(all.slice(start, start + page.limit), page, (s) => s.id, async () => all.length);
+    },
   },
 };
