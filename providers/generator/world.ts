@@ -9,9 +9,10 @@ export interface WorldProvider {
   id: string;
   name: string;
   /**
-   * The tier its chains have by construction (0: a carrier selling its own numbers, 1: buys
-   * from carriers, 2 and 3: resellers). Only for tests and docs: inventory computes tiers from
-   * the declared sources, and the API never states a tier.
+   * Its level by construction (0: a carrier selling its own numbers, 1: buys from carriers,
+   * 2: resells Tier 1 and carriers' stock, 3: resells Tier 2). Only for tests and docs:
+   * inventory computes each chain's tier from the declared sources (a Tier 2 reselling a
+   * carrier's own number has a chain of tier 1), and the API never states a tier.
    */
   tier: 0 | 1 | 2 | 3;
   /** Set for a carrier selling its own numbers (tier 0). */
