@@ -6,7 +6,8 @@ import { visibleTenant, type RequestScope } from '../shared/identity.js';
 import * as repo from './repository.js';
 import type { SearchCache } from './search.js';
 import type { InventoryTables, NumberEventRow, NumberRow, OfferRow, ProviderRow } from './tables.js';
-import { UpstreamError, type Upstream } from './upstream.js';
+import { ProviderError } from '../../providers/client/index.js';
+import type { Upstream } from './upstream.js';
 
 export interface Context {
   db: Kysely<InventoryTables>;
@@ -86,7 +87,7 @@ export function createLoaders(db: Kysely<InventoryTables>, upstream: Upstream, t
             const row = await providers.load(providerId);
             const unique = [...new Set(e164s)];
             if (!api || !row) {
-              for (const e164 of unique) answers.set(liveKey(providerId, e164), new UpstreamError(providerId, 'unavailable', `provider ${providerId} is not in the directory`));
+              for (const e164 of unique) answers.set(liveKey(providerId, e164), new ProviderError(providerId, 'status', 'rejected', 'not in the directory'));
               return;
             }
             const chunks: string[][] = [];
@@ -94,7 +95,7 @@ export function createLoaders(db: Kysely<InventoryTables>, upstream: Upstream, t
             await Promise.all(
               chunks.map(async (chunk) => {
                 try {
-                  const { results } = await api.status(chunk);
+                  const results = await api.statusBatch(chunk);
                   for (const result of results) answers.set(liveKey(providerId, result.e164), result);
                 } catch (error) {
                   for (const e164 of chunk) answers.set(liveKey(providerId, e164), error as Error);
@@ -103,7 +104,7 @@ export function createLoaders(db: Kysely<InventoryTables>, upstream: Upstream, t
             );
           }),
         );
-        return keys.map((key) => answers.get(key) ?? new UpstreamError(key.split(LIVE_KEY_SEPARATOR)[0] ?? '', 'unavailable', 'no answer for the number'));
+        return keys.map((key) => answers.get(key) ?? new ProviderError(key.split(LIVE_KEY_SEPARATOR)[0] ?? '', 'status', 'network', 'no answer for the number'));
       },
       { maxBatchSize: MAX_LIVE_BATCH },
     ),

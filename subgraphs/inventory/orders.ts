@@ -1,8 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { GraphQLError } from 'graphql';
 import { sql, type Kysely } from 'kysely';
-import type { OrderState } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
 import { byShortestThenCheapest, chainFrom } from './chain.js';
 import type { Context } from './context.js';
@@ -15,8 +13,9 @@ type Db = Kysely<InventoryTables>;
 /** Numbers per reservation, order or release: the providers' own bound. */
 export const MAX_NUMBERS_PER_MUTATION = 100;
 const DEFAULT_TTL_SECONDS = 900;
-/** How long an order waits for a provider to finish processing it, polling with backoff. */
-const ORDER_POLL_LIMIT_MS = 20_000;
+/** How long an order waits for a provider to finish processing it: polls at this interval, this many times at most. */
+const ORDER_POLL_INTERVAL_MS = 50;
+const ORDER_MAX_POLLS = 200;
 
 interface UserError {
   code: string;
@@ -91,15 +90,6 @@ async function candidates(ctx: Context, e164: string): Promise<string[]> {
     .map((c) => c.providerId);
 }
 
-async function waitForOrder(ctx: Context, providerId: string, orderId: string): Promise<OrderState> {
-  const api = ctx.upstream.provider(providerId)!;
-  let delay = 20;
-  for (let waited = 0; ; waited += delay, delay = Math.min(delay * 2, 500)) {
-    const state = await api.orderState(orderId);
-    if (state.status !== 'accepted' || waited >= ORDER_POLL_LIMIT_MS) return state;
-    await sleep(delay);
-  }
-}
 
 interface Attempt {
   e164: string;
@@ -129,7 +119,7 @@ async function orderUpstream(ctx: Context, orderId: string, tenant: string, atte
         try {
           if (!api) throw new Error('not in the directory');
           const accepted = await api.order({ numbers: group.map((a) => a.e164), reference: reference(tenant) }, `${orderId}:${providerId}`);
-          const state = await waitForOrder(ctx, providerId, accepted.orderId);
+          const state = await api.waitForOrder(accepted.orderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS });
           const results = new Map(state.results.map((r) => [r.e164, r]));
           for (const attempt of group) {
             const result = results.get(attempt.e164);

@@ -11,7 +11,7 @@ import { mutations } from './orders.js';
 import * as repo from './repository.js';
 import { runSearch, searchRequest, storeSearch } from './search.js';
 import type { NumberRow, OfferRow, ProviderRow } from './tables.js';
-import { UpstreamError } from './upstream.js';
+import { ProviderError } from '../../providers/client/index.js';
 
 /** The largest page of `numbers` (InventoryLineage pages of up to 500) and of search results. */
 export const MAX_NUMBERS_PAGE = 500;
@@ -180,7 +180,7 @@ export const resolvers: Resolvers = {
       try {
         return await ctx.loaders.live.load(liveKey(holder, number.e164));
       } catch (error) {
-        const timeout = error instanceof UpstreamError && error.kind === 'timeout';
+        const timeout = error instanceof ProviderError && error.kind === 'timeout';
         throw new GraphQLError(`the holder ${holder} ${timeout ? 'did not answer in time' : 'could not answer'}: live status unavailable`, {
           extensions: { code: 'PROVIDER_UNAVAILABLE', provider: holder },
           originalError: error as Error,

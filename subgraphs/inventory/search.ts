@@ -5,7 +5,7 @@ import { badUserInput } from '../shared/errors.js';
 import type { Context } from './context.js';
 import type { ProviderErrorModel, SearchResultModel } from './models.js';
 import * as repo from './repository.js';
-import { UpstreamError, type ProviderApi } from './upstream.js';
+import { ProviderError, type ProviderClient } from '../../providers/client/index.js';
 
 /** One search's merged result, kept for paging. */
 export interface StoredSearch {
@@ -67,7 +67,7 @@ export function searchRequest(input: SearchInput): SearchRequest {
  * search; when it says it truncated, the query is split by the next digit of the national
  * number (disjoint parts), so its cap does not limit the total (within a bounded number of calls).
  */
-async function searchProvider(api: ProviderApi, request: SearchRequest, pageCap: number): Promise<SearchHit[]> {
+async function searchProvider(api: ProviderClient, request: SearchRequest, pageCap: number): Promise<SearchHit[]> {
   const hits: SearchHit[] = [];
   const queue = [request.startsWith ?? ''];
   for (let calls = 0; queue.length > 0 && calls < MAX_CALLS_PER_PROVIDER && hits.length < MAX_RESULTS_PER_SEARCH; calls++) {
@@ -89,7 +89,7 @@ export async function runSearch(ctx: Context, request: SearchRequest): Promise<S
     providerIds.map(async (providerId, i) => {
       const api = ctx.upstream.provider(providerId);
       const row = rows[i];
-      if (!api || !row || row instanceof Error) return { providerId, error: new UpstreamError(providerId, 'unavailable', 'not in the directory') };
+      if (!api || !row || row instanceof Error) return { providerId, error: new ProviderError(providerId, 'search', 'rejected', 'not in the directory') };
       try {
         return { providerId, hits: await searchProvider(api, request, row.page_cap) };
       } catch (error) {
@@ -99,7 +99,7 @@ export async function runSearch(ctx: Context, request: SearchRequest): Promise<S
   );
   for (const outcome of outcomes) {
     if ('error' in outcome && outcome.error) {
-      const timeout = outcome.error instanceof UpstreamError && outcome.error.kind === 'timeout';
+      const timeout = outcome.error instanceof ProviderError && outcome.error.kind === 'timeout';
       providerErrors.push({
         providerId: outcome.providerId,
         code: timeout ? 'TIMEOUT' : 'UNAVAILABLE',

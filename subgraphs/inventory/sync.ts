@@ -51,7 +51,7 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger):
       let cursor = stored.feed_cursor;
       let items = 0;
       for (let pages = 0; pages < MAX_PAGES_PER_PROVIDER; pages++) {
-        const page = await api.inventory({ ...(cursor ? { cursor } : {}), limit: profile.pageCap });
+        const page = await api.inventoryPage({ ...(cursor ? { cursor } : {}), limit: profile.pageCap });
         await repo.applyFeedPage(db, entry.id, page.items, page.nextCursor, new Date());
         for (const item of page.items) touched.add(item.e164);
         items += page.items.length;

@@ -1,35 +1,5 @@
-import type {
-  DirectoryEntry,
-  InventoryPage,
-  InventoryQuery,
-  OrderAccepted,
-  OrderRequest,
-  OrderState,
-  ProviderProfile,
-  ReleaseRequest,
-  ReleaseResponse,
-  ReserveRequest,
-  ReserveResponse,
-  SearchRequest,
-  SearchResponse,
-  StatusResponse,
-} from '../../providers/api.js';
-
-/**
- * What the inventory subgraph needs of the providers' APIs: the provider client of
- * providers/client (timeouts, read retries, breaker, bulkhead, health) behind one seam, so
- * the subgraph can run without providers (an empty catalogue) and the sync can be driven alone.
- */
-export interface ProviderApi {
-  profile(): Promise<ProviderProfile>;
-  inventory(query: InventoryQuery): Promise<InventoryPage>;
-  search(request: SearchRequest): Promise<SearchResponse>;
-  status(numbers: string[]): Promise<StatusResponse>;
-  reserve(request: ReserveRequest): Promise<ReserveResponse>;
-  order(request: OrderRequest, idempotencyKey: string): Promise<OrderAccepted>;
-  orderState(orderId: string): Promise<OrderState>;
-  release(request: ReleaseRequest): Promise<ReleaseResponse>;
-}
+import type { DirectoryEntry } from '../../providers/api.js';
+import type { ApiHealth, ProviderClient, ProviderDirectory } from '../../providers/client/index.js';
 
 /** One sliding window of a provider's API health, measured from the aggregator's calls. */
 export interface HealthWindow {
@@ -47,11 +17,15 @@ export interface ProviderHealth {
   lastHour: HealthWindow;
 }
 
+/**
+ * What the inventory subgraph needs of the providers: the directory and one client each
+ * (providers/client: timeouts, read retries, breaker, bulkhead, health measured from our calls).
+ */
 export interface Upstream {
   /** The providers the aggregator has contracts with. */
   directory(): Promise<DirectoryEntry[]>;
-  /** The API of one provider of the directory; null for an id the directory does not list. */
-  provider(id: string): ProviderApi | null;
+  /** The client of one provider of the directory; null for an id the directory does not list. */
+  provider(id: string): ProviderClient | null;
   health(id: string): ProviderHealth;
 }
 
@@ -64,14 +38,26 @@ export const NO_UPSTREAM: Upstream = {
   health: () => ({ circuitOpen: false, lastFiveMinutes: NO_CALLS, lastHour: NO_CALLS }),
 };
 
-/** A provider call that failed; `timeout` when it did not answer in time. */
-export class UpstreamError extends Error {
-  override name = 'UpstreamError';
-  constructor(
-    readonly providerId: string,
-    readonly kind: 'unavailable' | 'timeout' | 'rejected',
-    message: string,
-  ) {
-    super(message);
-  }
+function window(health: ApiHealth): HealthWindow {
+  return {
+    calls: health.calls,
+    errorRate: health.errorRate,
+    availability: health.availability,
+    latencyP50Ms: health.latencyMs?.p50 ?? null,
+    latencyP95Ms: health.latencyMs?.p95 ?? null,
+    latencyP99Ms: health.latencyMs?.p99 ?? null,
+  };
+}
+
+/** The providers of a discovered directory, their health from its recorder. */
+export function upstreamFromDirectory(directory: ProviderDirectory): Upstream {
+  return {
+    directory: async () => directory.entries,
+    provider: (id) => directory.get(id) ?? null,
+    health: (id) => ({
+      circuitOpen: directory.get(id)?.circuit === 'open',
+      lastFiveMinutes: window(directory.recorder.health(id, '5m')),
+      lastHour: window(directory.recorder.health(id, '1h')),
+    }),
+  };
 }
