@@ -93,6 +93,7 @@ export class HttpProviderClient implements ProviderClient {
   private readonly breaker: CircuitBreakerPolicy;
   private readonly bulkhead: BulkheadPolicy;
   private readonly timeout: TimeoutPolicy;
+  private readonly timeoutMs: number;
 
   constructor(
     readonly providerId: string,
@@ -120,6 +121,7 @@ export class HttpProviderClient implements ProviderClient {
     });
     this.bulkhead = bulkhead(policy.maxConcurrent, policy.maxQueued);
     this.timeout = timeout(policy.timeoutMs, TimeoutStrategy.Aggressive);
+    this.timeoutMs = policy.timeoutMs;
   }
 
   get circuit(): 'closed' | 'open' | 'half-open' {
@@ -193,8 +195,10 @@ export class HttpProviderClient implements ProviderClient {
       return await this.breaker.execute(() =>
         this.bulkhead.execute(() =>
           this.timeout.execute((_context, signal) => this.send<T>(operation, method, path, body, headers, signal)).catch((error: unknown) => {
-            if (error instanceof TaskCancelledError) throw new ProviderError(this.providerId, operation, 'timeout', 'no answer within the call timeout');
-            throw error;
+            if (!(error instanceof TaskCancelledError)) throw error;
+            // recorded here, when the timeout fires, not when the aborted request settles later
+            this.recorder.record({ providerId: this.providerId, operation, outcome: 'timeout', latencyMs: this.timeoutMs });
+            throw new ProviderError(this.providerId, operation, 'timeout', 'no answer within the call timeout');
           }),
         ),
       );
@@ -212,7 +216,7 @@ export class HttpProviderClient implements ProviderClient {
 
   private async send<T>(operation: ProviderOperation, method: string, path: string, body: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<T> {
     const started = performance.now();
-    const record = (outcome: 'ok' | 'rejected' | 'failed' | 'timeout') =>
+    const record = (outcome: 'ok' | 'rejected' | 'failed') =>
       this.recorder.record({ providerId: this.providerId, operation, outcome, latencyMs: performance.now() - started });
     let status: number;
     let payload: unknown;
@@ -228,10 +232,8 @@ export class HttpProviderClient implements ProviderClient {
       const text = await response.body.text();
       payload = text ? JSON.parse(text) : null;
     } catch (error) {
-      if (signal.aborted) {
-        record('timeout');
-        throw new ProviderError(this.providerId, operation, 'timeout', 'no answer within the call timeout');
-      }
+      // aborted by the timeout policy, which has recorded the call and answered the caller
+      if (signal.aborted) throw new ProviderError(this.providerId, operation, 'timeout', 'no answer within the call timeout');
       record('failed');
       throw new ProviderError(this.providerId, operation, 'network', (error as Error).message);
     }
