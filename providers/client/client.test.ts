@@ -73,6 +73,16 @@ describe('HttpProviderClient', () => {
     expect(recorder.health(provider.id, '1h')).toMatchObject({ calls: 4, failures: 3, availability: 0.2, errorRate: 0.75 });
   });
 
+  it('bounds the calls in flight to one provider and refuses beyond its queue without calling', async () => {
+    const { provider, recorder, client } = clientOf(4, { maxConcurrent: 1, maxQueued: 1, readRetries: 0 });
+    sim.setBehaviour(provider.id, { latencyMs: { min: 100, max: 100 } });
+    const outcomes = await Promise.allSettled([client.profile(), client.profile(), client.profile()]);
+    expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'fulfilled', 'rejected']);
+    expect((outcomes[2] as PromiseRejectedResult).reason).toMatchObject({ kind: 'overloaded' });
+    expect(recorder.callCount(provider.id)).toBe(2);
+    sim.setBehaviour(provider.id, { latencyMs: { min: 0, max: 0 } });
+  });
+
   it('reserves, orders and follows the order to completion', async () => {
     const { provider, client } = clientOf(3, {});
     const status = await client.statusBatch(sim.world.offers.filter((o) => o.providerId === provider.id).map((o) => o.e164).slice(0, provider.batchLimit));

@@ -227,7 +227,10 @@ function allow(method: string, expected: string): void {
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > API_LIMITS.maxBodyBytes) throw new ApiError(413, 'body_too_large', `request body is over ${API_LIMITS.maxBodyBytes} bytes`);
+  if (declared > API_LIMITS.maxBodyBytes) {
+    req.resume(); // discard it, so the caller reads our answer instead of a reset connection
+    throw new ApiError(413, 'body_too_large', `request body is over ${API_LIMITS.maxBodyBytes} bytes`);
+  }
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {

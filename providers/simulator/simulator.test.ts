@@ -136,6 +136,18 @@ describe('provider simulator', () => {
     expect(await statusOf(direct, number)).toMatchObject({ status: 'available' });
   });
 
+  it('refuses malformed and oversized requests with a JSON error saying what is wrong', async () => {
+    const provider = sim.world.providers[1]!.id;
+    const raw = await fetch(`${sim.url}/providers/${provider}/search`, { method: 'POST', body: '{"country":' });
+    expect([raw.status, await raw.json()]).toEqual([400, { error: { code: 'invalid_json', message: 'request body is not valid JSON' } }]);
+    const huge = await post<{ error: { code: string } }>(provider, 'releases', { numbers: Array.from({ length: 30_000 }, (_, i) => `+4477009${String(i).padStart(5, '0')}`) });
+    expect([huge.status, huge.body.error.code]).toEqual([413, 'body_too_large']);
+    const many = await post<{ error: { message: string } }>(provider, 'releases', { numbers: Array.from({ length: 101 }, (_, i) => `+4477009${String(i).padStart(5, '0')}`) });
+    expect([many.status, many.body.error.message]).toEqual([400, 'numbers has 101 entries; at most 100 per call']);
+    const ttl = await post<{ error: { message: string } }>(provider, 'reservations', { numbers: ['+447700900123'], ttlSeconds: 0, reference: 'x' });
+    expect(ttl.body.error.message).toBe('ttlSeconds must be a whole number from 1 to 3600');
+  });
+
   it('changes behaviour while running: validated, and a provider that is down answers 503', async () => {
     const provider = sim.world.providers[0]!.id;
     const bad = await call<{ error: { message: string } }>('PUT', `/admin/providers/${provider}/behaviour`, { errorRate: 2 });
