@@ -1,4 +1,4 @@
-import { request } from 'undici';
+import { Pool } from 'undici';
 import type { DirectoryEntry, DirectoryResponse } from '../api.js';
 import type { ProviderClient } from './client.js';
 import { ApiHealthRecorder } from './health.js';
@@ -6,6 +6,7 @@ import { HttpProviderClient, type ClientPolicyOverrides } from './http.js';
 
 /** Most providers a directory may list: a bound on what a remote answer can make us build. */
 export const MAX_PROVIDERS = 1000;
+const MAX_DIRECTORY_BYTES = 1024 * 1024;
 
 /**
  * The providers the aggregator has contracts with, discovered from `GET <simulator>/directory`,
@@ -20,9 +21,18 @@ export class ProviderDirectory {
 
   static async discover(directoryUrl: string, options: { recorder?: ApiHealthRecorder; policy?: ClientPolicyOverrides; timeoutMs?: number } = {}): Promise<ProviderDirectory> {
     const url = new URL('directory', directoryUrl.endsWith('/') ? directoryUrl : `${directoryUrl}/`);
-    const response = await request(url, { method: 'GET', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
-    const text = await response.body.text();
-    if (response.statusCode !== 200) throw new Error(`provider directory ${url} answered ${response.statusCode}: ${text.slice(0, 200)}`);
+    // a pool of its own only to bound the answer's size
+    const pool = new Pool(url.origin, { connections: 1, maxResponseSize: MAX_DIRECTORY_BYTES });
+    let text: string;
+    let statusCode: number;
+    try {
+      const response = await pool.request({ path: url.pathname, method: 'GET', headers: { accept: 'application/json' }, signal: AbortSignal.timeout(options.timeoutMs ?? 5000) });
+      statusCode = response.statusCode;
+      text = await response.body.text();
+    } finally {
+      await pool.close();
+    }
+    if (statusCode !== 200) throw new Error(`provider directory ${url} answered ${statusCode}: ${text.slice(0, 200)}`);
     const entries = parseDirectory(JSON.parse(text) as unknown, url.toString());
     const recorder = options.recorder ?? new ApiHealthRecorder();
     const clients = new Map<string, ProviderClient>(entries.map((e) => [e.id, new HttpProviderClient(e.id, e.baseUrl, recorder, options.policy)]));

@@ -69,6 +69,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
   const sleeps = new AbortController();
 
   const server = createServer((req, res) => {
+    const started = performance.now();
+    res.once('finish', () => logger.debug({ method: req.method, path: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'provider call'));
     handle(req, res).catch((error: unknown) => {
       if (sleeps.signal.aborted) return res.destroy(); // closing: drop calls still waiting
       const apiError = error instanceof ApiError ? error : new ApiError(500, 'internal', 'internal error');
