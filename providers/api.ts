@@ -79,7 +79,7 @@ export interface FeedItem {
 export interface InventoryQuery {
   /** Opaque; absent for everything from the start. */
   cursor?: string;
-  /** At most the provider's pageCap. */
+  /** At least 1; more than the provider's pageCap is capped to it. */
   limit?: number;
 }
 export interface InventoryPage {

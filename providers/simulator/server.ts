@@ -116,10 +116,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
       const limitText = parsed.searchParams.get('limit');
       let limit = p.behaviour.pageCap;
       if (limitText !== null) {
-        if (!/^\d{1,6}$/.test(limitText) || Number(limitText) < 1 || Number(limitText) > p.behaviour.pageCap) {
-          throw badRequest(`limit must be a whole number from 1 to this provider's page cap ${p.behaviour.pageCap}`);
-        }
-        limit = Number(limitText);
+        if (!/^\d{1,6}$/.test(limitText) || Number(limitText) < 1) throw badRequest('limit must be a whole number of at least 1');
+        // more than the page cap is capped, as providers do (the cap may change between calls)
+        limit = Math.min(Number(limitText), p.behaviour.pageCap);
       }
       return send(res, 200, state.inventory(p, parsed.searchParams.get('cursor') ?? undefined, limit));
     }

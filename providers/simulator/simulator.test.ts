@@ -59,6 +59,9 @@ describe('provider simulator', () => {
     expect(sim.withdraw(reseller, [number])).toBe(1);
     expect((await read(reseller, changed.cursor)).items).toMatchObject([{ e164: number, removed: true }]);
     expect((await call('GET', `/providers/${reseller}/inventory?cursor=nonsense`)).status).toBe(400);
+    sim.setBehaviour(reseller, { pageCap: 3 });
+    const capped = (await call<InventoryPage>('GET', `/providers/${reseller}/inventory?limit=50`)).body;
+    expect([capped.items.length, capped.hasMore]).toEqual([3, true]);
   });
 
   it('caps a search at the provider page cap and says it was truncated', async () => {
