@@ -191,3 +191,122 @@ describe('searchNumbers across providers', () => {
     expect(closed.data!.provider.apiHealth.circuitOpen).toBe(false);
   });
 });
+
+describe('reserving, ordering and releasing for tenants', () => {
+  const ORDER = operation('OrderNumbers');
+  const VIEW = `query($e164: String!) { number(e164: $e164) { status holder { id }
+    history(first: 10) { edges { node { from to actor reason } } } } }`;
+  const RESERVE = `mutation($input: ReserveNumbersInput!) { reserveNumbers(input: $input) { expiresAt numbers { e164 ok } userErrors { code field } } }`;
+  const RELEASE = `mutation($input: ReleaseNumbersInput!) { releaseNumbers(input: $input) { numbers { e164 ok number { status } } userErrors { code field } } }`;
+
+  /** Runs an operation on the inventory subgraph as a tenant's key would (until the edge sets identity). */
+  const as = async (tenant: string | null, source: string, variableValues: Record<string, unknown>) => {
+    const { graphql } = await import('graphql');
+    const inventory = gateway.embedded.subgraphs.inventory!;
+    const identity = tenant ? { role: 'frontend' as const, tenant, keyId: `key-${tenant}` } : { role: 'analyst' as const, tenant: null, keyId: null };
+    return graphql({ schema: inventory.schema, source, variableValues, contextValue: inventory.createContext({ identity, requestId: 'test' }) });
+  };
+  const view = async (tenant: string | null, e164: string) => {
+    const entity = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Number { status holder { id } history(first: 10) { edges { node { from to actor reason } } } } } }`;
+    const result = await as(tenant, entity, { r: [{ __typename: 'Number', e164 }] });
+    expect(result.errors).toBeUndefined();
+    return (result.data as any)._entities[0];
+  };
+  /** Available numbers offered by at least `offers` providers, none used by an earlier test. */
+  const used = new Set<string>();
+  const pick = (offers: number) => {
+    const number = world.numbers.find((n) => n.status === 'available' && !used.has(n.e164) && world.offers.filter((o) => o.e164 === n.e164).length >= offers)!;
+    used.add(number.e164);
+    return number.e164;
+  };
+
+  it('refuses an analyst, or a caller without a tenant, with FORBIDDEN', async () => {
+    const result = await as(null, ORDER, { input: { numbers: [pick(1)], idempotencyKey: 'k' } });
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('gives a number to exactly one of 20 tenants ordering it at once; the others see it as not available', async () => {
+    const e164 = pick(1);
+    const tenants = Array.from({ length: 20 }, (_, i) => `tenant-${i}`);
+    recorder().resetCounts();
+    const results = await Promise.all(tenants.map((tenant) => as(tenant, ORDER, { input: { numbers: [e164], idempotencyKey: `race-${tenant}` } })));
+    for (const result of results) expect(result.errors).toBeUndefined();
+    const payloads = results.map((r) => (r.data as any).orderNumbers);
+    const winners = payloads.filter((p) => p.order.status === 'COMPLETED');
+    expect(winners).toHaveLength(1);
+    for (const loser of payloads.filter((p) => p.order.status !== 'COMPLETED')) {
+      expect(loser.order.status).toBe('FAILED');
+      expect(loser.userErrors).toEqual([{ code: 'NOT_AVAILABLE', message: `${e164} is not available`, field: ['input', 'numbers', '0'] }]);
+    }
+    // one upstream order, one assigned row, one completed line
+    expect(recorder().callCount(undefined, 'order')).toBe(1);
+    const db = gateway.embedded.subgraphs.inventory!.db as any;
+    expect(await db.selectFrom('numbers').selectAll().where('e164', '=', e164).execute()).toHaveLength(1);
+    const lines = await db.selectFrom('order_lines').select(['status']).where('e164', '=', e164).execute();
+    expect(lines).toHaveLength(20);
+    expect(lines.filter((l: { status: string }) => l.status === 'completed')).toHaveLength(1);
+
+    const winner = tenants[payloads.indexOf(winners[0])]!;
+    const mine = await view(winner, e164);
+    expect(mine.status).toBe('ASSIGNED');
+    expect(mine.holder.id).toBe(winners[0].order.numbers[0].holder.id);
+    expect(mine.history.edges[0].node).toMatchObject({ from: 'AVAILABLE', to: 'ASSIGNED', actor: 'tenant' });
+    for (const other of [tenants.find((t) => t !== winner)!, null]) {
+      const theirs = await view(other, e164);
+      expect(theirs.status).toBe('UNAVAILABLE');
+      expect(theirs.history.edges.map((e: { node: { actor: string } }) => e.node.actor)).not.toContain('tenant');
+    }
+
+    // the same key and input: the first order again, nothing ordered upstream
+    recorder().resetCounts();
+    const again = await as(winner, ORDER, { input: { numbers: [e164], idempotencyKey: `race-${winner}` } });
+    expect((again.data as any).orderNumbers.order.id).toBe(winners[0].order.id);
+    expect(recorder().callCount(undefined, 'order')).toBe(0);
+    // the same key with other numbers: a user error, no order
+    const reused = await as(winner, ORDER, { input: { numbers: [pick(1)], idempotencyKey: `race-${winner}` } });
+    expect((reused.data as any).orderNumbers).toEqual({ order: null, userErrors: [expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'] })] });
+
+    // releasing: only the tenant's own number, which then ages
+    const notYours = await as(tenants.find((t) => t !== winner)!, RELEASE, { input: { numbers: [e164] } });
+    expect((notYours.data as any).releaseNumbers.userErrors).toEqual([{ code: 'NOT_YOURS', field: ['input', 'numbers', '0'] }]);
+    const released = await as(winner, RELEASE, { input: { numbers: [e164] } });
+    expect((released.data as any).releaseNumbers.numbers).toEqual([{ e164, ok: true, number: { status: 'AGING' } }]);
+  });
+
+  it('orders through the next offer when the first offer fails, and says so', async () => {
+    const e164 = pick(2);
+    const offers = await gateway.request(`query($e164: String!) { number(e164: $e164) { offers(first: 10) { edges { node { provider { id } } } } } }`, { e164 });
+    const [first, second] = offers.data!.number.offers.edges.map((e: { node: { provider: { id: string } } }) => e.node.provider.id);
+    gateway.embedded.providers.simulator!.setBehaviour(first, { down: true });
+    try {
+      const withNote = `mutation($input: OrderNumbersInput!) { orderNumbers(input: $input) { order { status numbers { e164 status holder { id } note } } userErrors { code } } }`;
+      const result = await as('tenant-fallback', withNote, { input: { numbers: [e164], idempotencyKey: 'fallback-1' } });
+      expect(result.errors).toBeUndefined();
+      const order = (result.data as any).orderNumbers;
+      expect(order.userErrors).toEqual([]);
+      expect(order.order.status).toBe('COMPLETED');
+      expect(order.order.numbers).toEqual([{ e164, status: 'COMPLETED', holder: { id: second }, note: expect.stringContaining(`ordered through ${second} after ${first} failed`) }]);
+    } finally {
+      gateway.embedded.providers.simulator!.setBehaviour(first, { down: false });
+    }
+  });
+
+  it('holds a reservation for its tenant only, until it expires by itself', async () => {
+    const e164 = pick(1);
+    const reserved = await as('tenant-r', RESERVE, { input: { numbers: [e164], ttlSeconds: 60 } });
+    expect((reserved.data as any).reserveNumbers.numbers).toEqual([{ e164, ok: true }]);
+    expect((await view('tenant-r', e164)).status).toBe('RESERVED');
+    expect((await view('tenant-other', e164)).status).toBe('UNAVAILABLE');
+    const blocked = await as('tenant-other', ORDER, { input: { numbers: [e164], idempotencyKey: 'blocked' } });
+    expect((blocked.data as any).orderNumbers.userErrors[0].code).toBe('NOT_AVAILABLE');
+
+    // Move the reservation's end into the past rather than wait a minute.
+    const db = gateway.embedded.subgraphs.inventory!.db as any;
+    await db.updateTable('numbers').set({ reserved_until: new Date(Date.now() - 1000) }).where('e164', '=', e164).execute();
+    expect((await view('tenant-other', e164)).status).toBe('AVAILABLE');
+    const { expireReservations } = await import('../subgraphs/inventory/sync.js');
+    expect(await expireReservations(db)).toBe(1);
+    const history = (await view('tenant-r', e164)).history.edges.map((e: { node: unknown }) => e.node);
+    expect(history[0]).toEqual({ from: 'RESERVED', to: 'AVAILABLE', actor: 'expiry', reason: 'reservation expired' });
+  });
+});
