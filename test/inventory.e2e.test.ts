@@ -192,6 +192,50 @@ describe('searchNumbers across providers', () => {
   });
 });
 
+/** Numbers a test changed at the simulator: later tests pick others. */
+const withdrawn = new Set<string>();
+
+describe('the catalogue sync and the plan', () => {
+  it('reads only what changed since the last sync, and drops withdrawn offers and numbers', async () => {
+    const { syncCatalogue } = await import('../subgraphs/inventory/sync.js');
+    const { createLogger } = await import('../subgraphs/shared/logger.js');
+    const sync = () => syncCatalogue(gateway.embedded.subgraphs.inventory!.db as any, gateway.embedded.providers.inventory.services.upstream, createLogger({ LOG_LEVEL: 'silent' }));
+    const resold = world.offers.find((o) => o.source.providerId !== null && world.offers.filter((x) => x.e164 === o.e164).length === 2)!;
+    const single = world.numbers.find((n) => world.offers.filter((o) => o.e164 === n.e164).length === 1 && n.country === 'GB')!;
+    const singleOffer = world.offers.find((o) => o.e164 === single.e164)!;
+    const simulator = gateway.embedded.providers.simulator!;
+    withdrawn.add(resold.e164).add(single.e164);
+    expect(simulator.withdraw(resold.providerId, [resold.e164])).toBe(1);
+    expect(simulator.withdraw(singleOffer.providerId, [single.e164])).toBe(1);
+
+    const report = await sync();
+    expect(report).toMatchObject({ items: 2, numbersWithdrawn: 1, failed: [] });
+    const OFFERS = `query($e164: String!) { number(e164: $e164) { holder { id } offers { totalCount edges { node { provider { id } lastConfirmedAt } } } } }`;
+    const stillSold = await gateway.request(OFFERS, { e164: resold.e164 });
+    expect(stillSold.data!.number.offers.totalCount).toBe(1);
+    expect(stillSold.data!.number.offers.edges[0].node.provider.id).not.toBe(resold.providerId);
+    expect(Date.parse(stillSold.data!.number.offers.edges[0].node.lastConfirmedAt)).not.toBeNaN();
+    const gone = await gateway.request(OFFERS, { e164: single.e164 });
+    expect(gone.data!.number).toEqual({ holder: null, offers: { totalCount: 0, edges: [] } });
+    expect((await sync()).items).toBe(0);
+  });
+
+  it('checks the declared chain against the numbering plan through federation (@requires)', async () => {
+    const MATCH = `query($e164: String!) { number(e164: $e164) { originatingCarrier { id } chainMatchesAllocation } }`;
+    // The holder is the lowest-id direct seller; its declaration matches the range's holder unless the world made it a mismatch.
+    const holderOffer = (e164: string) => world.offers.filter((o) => o.e164 === e164 && o.source.carrierId !== null).sort((a, b) => a.providerId.localeCompare(b.providerId))[0]!;
+    const mismatch = world.numbers.find((n) => n.country === 'GB' && !withdrawn.has(n.e164) && holderOffer(n.e164).declaredCarrierMismatch)!;
+    const match = world.numbers.find((n) => n.country === 'GB' && !withdrawn.has(n.e164) && !holderOffer(n.e164).declaredCarrierMismatch)!;
+    const yes = await gateway.request(MATCH, { e164: match.e164 });
+    expect(yes.errors).toBeUndefined();
+    expect(yes.data!.number).toEqual({ originatingCarrier: { id: holderOffer(match.e164).source.carrierId }, chainMatchesAllocation: true });
+    const no = await gateway.request(MATCH, { e164: mismatch.e164 });
+    expect(no.data!.number.chainMatchesAllocation).toBe(false);
+    // a number nobody catalogues: null, not false
+    expect((await gateway.request(MATCH, { e164: '+447400123456' })).data!.number.chainMatchesAllocation).toBeNull();
+  });
+});
+
 describe('reserving, ordering and releasing for tenants', () => {
   const ORDER = operation('OrderNumbers');
   const VIEW = `query($e164: String!) { number(e164: $e164) { status holder { id }
@@ -215,7 +259,7 @@ describe('reserving, ordering and releasing for tenants', () => {
   /** Available numbers offered by at least `offers` providers, none used by an earlier test. */
   const used = new Set<string>();
   const pick = (offers: number) => {
-    const number = world.numbers.find((n) => n.status === 'available' && !used.has(n.e164) && world.offers.filter((o) => o.e164 === n.e164).length >= offers)!;
+    const number = world.numbers.find((n) => n.status === 'available' && !used.has(n.e164) && !withdrawn.has(n.e164) && world.offers.filter((o) => o.e164 === n.e164).length >= offers)!;
     used.add(number.e164);
     return number.e164;
   };

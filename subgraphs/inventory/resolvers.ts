@@ -142,7 +142,8 @@ export const resolvers: Resolvers = {
   },
   Mutation: mutations,
   Number: {
-    __resolveReference: (ref) => ({ e164: ref.e164 }),
+    // The representation carries originatingCarrier when chainMatchesAllocation is asked (@requires).
+    __resolveReference: (ref) => ref,
     holder: async (number, _args, ctx) => {
       const row = await visibleRow(ctx, number.e164);
       const holder = row && visibleHolderId(row, ctx);
