@@ -43,11 +43,15 @@ describe('InventoryLineage', () => {
 
   it('runs the same SQL for 10, 100 and 500 numbers, and ceil(n / batch limit) status calls per holder', async () => {
     const sqlCounts: number[] = [];
+    const inventorySql: number[] = [];
+    const inventory = gateway.embedded.subgraphs.inventory!.statements;
     for (const first of [10, 100, 500]) {
       recorder().resetCounts();
       const before = statements();
+      const inventoryBefore = inventory.count;
       const result = await gateway.request(INVENTORY_LINEAGE, { first, filter: { country: 'GB' } });
       sqlCounts.push(statements() - before);
+      inventorySql.push(inventory.count - inventoryBefore);
       expect(result.errors).toBeUndefined();
       const edges = result.data!.numbers.edges as { node: { e164: string; holder: { id: string }; live: unknown; tier: number } }[];
       expect(edges).toHaveLength(first);
@@ -59,6 +63,8 @@ describe('InventoryLineage', () => {
       for (const { node } of edges) expect(node.live).not.toBeNull();
     }
     expect(new Set(sqlCounts).size).toBe(1);
+    // inventory's share: the page, its count, the offers, the providers (holder and chains together)
+    expect(inventorySql).toEqual([4, 4, 4]);
   });
 
   it('pages with cursors and counts every GB number of the world', async () => {

@@ -23,6 +23,24 @@ function readBoundedPage(list: string, args: PageRequest, defaultSize: number, m
   return { ...readPage(list, { first: 0, after: args.after ?? null }, defaultSize), limit: size + 1, size };
 }
 
+/** An ISO 3166-1 alpha-2 country from a client, upper-cased, or BAD_USER_INPUT. */
+export function readCountry(country: string, argument: string): string {
+  const code = country.trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(code)) throw badUserInput(`${argument} must be an ISO 3166-1 alpha-2 country code such as GB, got "${country.slice(0, 20)}"`, argument);
+  return code;
+}
+
+function readFilter(filter: { country?: string | null; numberType?: string | null; holderId?: string | null; status?: string | null } | null | undefined): repo.NumberFilter {
+  if (!filter) return {};
+  if (filter.holderId != null && (filter.holderId.length === 0 || filter.holderId.length > 100)) throw badUserInput('filter.holderId must be 1 to 100 characters', 'filter');
+  return {
+    country: filter.country != null ? readCountry(filter.country, 'filter.country') : null,
+    numberType: filter.numberType ?? null,
+    holderId: filter.holderId ?? null,
+    status: filter.status?.toLowerCase() ?? null,
+  };
+}
+
 /** A page of a list already in memory (a number's offers or history), by the key of its items. */
 export function pageOf<T>(items: T[], page: Page, keyOf: (item: T) => string): Connection<T> {
   const start = page.afterKey === null ? 0 : items.findIndex((item) => keyOf(item) === page.afterKey) + 1;
@@ -95,7 +113,7 @@ export const resolvers: Resolvers = {
   Query: {
     numbers: async (_parent, args, ctx) => {
       const page = readBoundedPage('Query.numbers', args, 50, MAX_NUMBERS_PAGE);
-      const filter: repo.NumberFilter = { ...args.filter, status: args.filter?.status?.toLowerCase() ?? null };
+      const filter = readFilter(args.filter);
       const rows = await repo.listNumbers(ctx.db, page, filter, ctx.tenant);
       for (const row of rows) ctx.loaders.numbers.prime(row.e164, row);
       return toConnection(
@@ -105,20 +123,20 @@ export const resolvers: Resolvers = {
         () => repo.countNumbers(ctx.db, filter, ctx.tenant),
       );
     },
-    provider: (_parent, { id }, ctx) => ctx.loaders.providers.load(id),
+    provider: (_parent, { id }, ctx) => (id.length > 100 ? null : ctx.loaders.providers.load(id)),
     providers: async (_parent, args, ctx) => {
       const page = readPage('Query.providers', args, 50);
       const rows = await repo.listProviders(ctx.db, page);
       return toConnection(rows, page, (p) => p.id, () => repo.countProviders(ctx.db));
     },
     market: async (_parent, { country, numberType }, ctx) => {
-      const market = { country: country.trim().toUpperCase(), numberType };
+      const market = { country: readCountry(country, 'country'), numberType };
       const depth = await ctx.loaders.marketDepth.load(repo.marketKey({ country: market.country, number_type: numberType }));
       return depth.length > 0 ? market : null;
     },
     markets: async (_parent, args, ctx) => {
       const page = readPage('Query.markets', args, 50);
-      const country = args.country?.trim().toUpperCase() ?? null;
+      const country = args.country != null ? readCountry(args.country, 'country') : null;
       const rows = await repo.listMarkets(ctx.db, country, page);
       return toConnection(
         rows.map((m) => ({ country: m.country, numberType: m.number_type })),
@@ -130,6 +148,7 @@ export const resolvers: Resolvers = {
     searchNumbers: async (_parent, args, ctx) => {
       const page = readBoundedPage('Query.searchNumbers', args, 50, MAX_NUMBERS_PAGE);
       let searchId = args.searchId ?? null;
+      if (searchId !== null && searchId.length > 64) throw badUserInput('searchId is not a search id', 'searchId');
       let search = searchId ? ctx.searches.get(searchId) : undefined;
       if (searchId && (!search || search.tenant !== ctx.tenant)) throw badUserInput(`searchId "${searchId.slice(0, 40)}" is unknown or has expired: search again with input`, 'searchId');
       if (!search) {
@@ -147,7 +166,10 @@ export const resolvers: Resolvers = {
     holder: async (number, _args, ctx) => {
       const row = await visibleRow(ctx, number.e164);
       const holder = row && visibleHolderId(row, ctx);
-      return holder ? ctx.loaders.providers.load(holder) : null;
+      if (!holder) return null;
+      // After the offers (as tierChain does): the providers of holder and chain load in one statement.
+      await ctx.loaders.offers.load(number.e164);
+      return ctx.loaders.providers.load(holder);
     },
     tier: async (number, _args, ctx) => (await holderChain(ctx, number.e164))?.tier ?? null,
     tierChain: async (number, _args, ctx) => {

@@ -49,6 +49,7 @@ export function searchRequest(input: SearchInput): SearchRequest {
     const value = input[field];
     if (value != null && !DIGITS.test(value)) throw badUserInput(`${field} must be 1 to 15 digits, got "${value.slice(0, 20)}"`, 'input');
   }
+  if (input.capabilities != null && input.capabilities.length > 4) throw badUserInput('capabilities lists at most the 4 capabilities', 'input');
   if (input.region != null && (input.region.length === 0 || input.region.length > 64)) throw badUserInput('region must be 1 to 64 characters', 'input');
   return {
     country,
