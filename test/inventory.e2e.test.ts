@@ -195,6 +195,20 @@ describe('searchNumbers across providers', () => {
     expect(recovered.data!.searchNumbers.results.totalCount).toBe(numbersInWorld.size);
     const closed = await gateway.request(HEALTH, { id: down.id });
     expect(closed.data!.provider.apiHealth.circuitOpen).toBe(false);
+
+    // A slow provider (beyond the client's 1 s timeout here) is a TIMEOUT entry; the others answer.
+    const slow = sellers[0]!;
+    gateway.embedded.providers.simulator!.setBehaviour(slow.id, { latencyMs: { min: 1500, max: 1500 } });
+    try {
+      const timedOut = await gateway.request(SEARCH, { input, first: 10 });
+      expect(timedOut.data!.searchNumbers.providerErrors).toEqual([{ provider: { id: slow.id }, code: 'TIMEOUT', message: `${slow.id} did not answer in time` }]);
+      expect(timedOut.data!.searchNumbers.results.totalCount).toBeGreaterThan(0);
+    } finally {
+      gateway.embedded.providers.simulator!.setBehaviour(slow.id, { latencyMs: { min: 0, max: 0 } });
+    }
+    // its breaker opened too: past the cooldown, it answers again
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await gateway.request(SEARCH, { input, first: 10 })).data!.searchNumbers.providerErrors).toEqual([]);
   });
 });
 
@@ -270,6 +284,21 @@ describe('reserving, ordering and releasing for tenants', () => {
     return number.e164;
   };
 
+  it('resolves Provider and Market entities for the gateway', async () => {
+    const provider = world.providers[0]!;
+    const market = world.markets[0]!;
+    const result = await as(null, `query($r: [_Any!]!) { _entities(representations: $r) {
+      ... on Provider { id name batchLimit lastSyncedAt } ... on Market { country numberType totalNumbers } } }`, {
+      r: [{ __typename: 'Provider', id: provider.id }, { __typename: 'Market', country: market.country, numberType: market.numberType }, { __typename: 'Provider', id: 'nobody' }],
+    });
+    expect(result.errors).toBeUndefined();
+    const [p, m, nobody] = (result.data as any)._entities;
+    expect(p).toMatchObject({ id: provider.id, name: provider.name, batchLimit: provider.batchLimit });
+    expect(Date.parse(p.lastSyncedAt)).not.toBeNaN();
+    expect(m).toEqual({ country: market.country, numberType: market.numberType, totalNumbers: world.numbers.filter((n) => n.country === market.country && n.numberType === market.numberType && !withdrawn.has(n.e164)).length });
+    expect(nobody).toBeNull();
+  });
+
   it('refuses an analyst, or a caller without a tenant, with FORBIDDEN', async () => {
     const result = await as(null, ORDER, { input: { numbers: [pick(1)], idempotencyKey: 'k' } });
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -306,6 +335,14 @@ describe('reserving, ordering and releasing for tenants', () => {
       expect(theirs.status).toBe('UNAVAILABLE');
       expect(theirs.history.edges.map((e: { node: { actor: string } }) => e.node.actor)).not.toContain('tenant');
     }
+
+    // lists filter by status as each caller sees it
+    const LIST = `query($f: NumberFilter) { numbers(first: 500, filter: $f) { edges { node { e164 } } } }`;
+    const listed = async (tenant: string | null, status: string) =>
+      ((await as(tenant, LIST, { f: { status, country: world.numbers.find((n) => n.e164 === e164)!.country } })).data as any).numbers.edges.map((e: { node: { e164: string } }) => e.node.e164);
+    expect(await listed(winner, 'ASSIGNED')).toContain(e164);
+    expect(await listed(null, 'ASSIGNED')).not.toContain(e164);
+    expect(await listed(null, 'UNAVAILABLE')).toContain(e164);
 
     // the same key and input: the first order again, nothing ordered upstream
     recorder().resetCounts();
