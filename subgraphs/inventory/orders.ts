@@ -118,7 +118,8 @@ async function orderUpstream(ctx: Context, orderId: string, tenant: string, atte
         const api = ctx.upstream.provider(providerId);
         try {
           if (!api) throw new Error('not in the directory');
-          const accepted = await api.order({ numbers: group.map((a) => a.e164), reference: reference(tenant) }, `${orderId}:${providerId}`);
+          // one key per round and provider: a retry of this very call is the same upstream order
+          const accepted = await api.order({ numbers: group.map((a) => a.e164), reference: reference(tenant) }, `${orderId}:${round}:${providerId}`);
           const state = await api.waitForOrder(accepted.orderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS });
           const results = new Map(state.results.map((r) => [r.e164, r]));
           for (const attempt of group) {
@@ -218,6 +219,8 @@ export const mutations: MutationResolvers = {
       .values(numbers.map((e164, position) => ({ order_id: orderId, position, e164, status: 'pending' as const, provider_id: null, error_code: null, note: null })))
       .execute();
 
+    // what each number was before (for its history): in stock, or the tenant's own reservation
+    const before = new Map((await repo.findNumbersByE164(ctx.db, numbers)).map((row) => [row.e164, row.status === 'reserved' && row.tenant === tenant ? 'reserved' : 'available']));
     const attempts: Attempt[] = [];
     for (const [position, e164] of numbers.entries()) {
       const attempt: Attempt = { e164, position, remaining: [], failures: [] };
@@ -238,7 +241,7 @@ export const mutations: MutationResolvers = {
         const note = attempt.failures.length > 0 ? `ordered through ${done.providerId} after ${attempt.failures.join('; ')}` : null;
         await ctx.db.updateTable('numbers').set({ assigned_via_provider_id: done.providerId, updated_at: new Date() }).where('e164', '=', attempt.e164).where('order_id', '=', orderId).execute();
         await ctx.db.updateTable('order_lines').set({ status: 'completed', provider_id: done.providerId, note }).where('order_id', '=', orderId).where('position', '=', attempt.position).execute();
-        events.push({ e164: attempt.e164, from_status: 'available', to_status: 'assigned', actor: 'tenant', reason: `ordered through ${done.providerId}`, tenant });
+        events.push({ e164: attempt.e164, from_status: before.get(attempt.e164) ?? 'available', to_status: 'assigned', actor: 'tenant', reason: `ordered through ${done.providerId}`, tenant });
       } else {
         if (done.code === 'PROVIDER_FAILED') await unclaim(ctx.db, attempt.e164, tenant);
         await ctx.db.updateTable('order_lines').set({ status: 'failed', error_code: done.code, note: done.message }).where('order_id', '=', orderId).where('position', '=', attempt.position).execute();
