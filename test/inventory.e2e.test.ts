@@ -238,6 +238,16 @@ describe('the catalogue sync and the plan', () => {
     const gone = await gateway.request(OFFERS, { e164: single.e164 });
     expect(gone.data!.number).toEqual({ holder: null, offers: { totalCount: 0, edges: [] } });
     expect((await sync()).items).toBe(0);
+
+    // At a new address (a restarted simulator, a migrated API) a provider's feed is read from the start.
+    const moved = world.providers.find((p) => p.id === resold.providerId)!;
+    const upstream = gateway.embedded.providers.inventory.services.upstream;
+    const relocated = { ...upstream, directory: async () => (await upstream.directory()).map((e) => (e.id === moved.id ? { ...e, baseUrl: `${e.baseUrl}?moved` } : e)) };
+    const reread = await syncCatalogue(gateway.embedded.subgraphs.inventory!.db as any, relocated, createLogger({ LOG_LEVEL: 'silent' }));
+    expect(reread.items).toBeGreaterThanOrEqual(world.offers.filter((o) => o.providerId === moved.id).length - 1);
+    expect(reread.failed).toEqual([]);
+    expect((await gateway.request(OFFERS, { e164: resold.e164 })).data!.number.offers.totalCount).toBe(1);
+    expect((await gateway.request(OFFERS, { e164: single.e164 })).data!.number.holder).toBeNull();
   });
 
   it('checks the declared chain against the numbering plan through federation (@requires)', async () => {

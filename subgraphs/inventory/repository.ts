@@ -94,6 +94,18 @@ export async function confirmProviderOffers(db: Db, providerId: string, now: Dat
   await db.updateTable('providers').set({ last_synced_at: now }).where('id', '=', providerId).execute();
 }
 
+/** Withdraws the offers of providers not among `ids`; returns the numbers they touch. */
+export async function withdrawProvidersNotIn(db: Db, ids: string[], now: Date): Promise<string[]> {
+  const rows = await db.updateTable('offers').set({ removed_at: now }).where('provider_id', 'not in', ids).where('removed_at', 'is', null).returning('e164').execute();
+  return rows.map((r) => r.e164);
+}
+
+/** Withdraws a provider's offers not confirmed since `since` (a full feed read did not list them); returns their numbers. */
+export async function withdrawUnconfirmed(db: Db, providerId: string, since: Date): Promise<string[]> {
+  const rows = await db.updateTable('offers').set({ removed_at: new Date() }).where('provider_id', '=', providerId).where('last_confirmed_at', '<', since).where('removed_at', 'is', null).returning('e164').execute();
+  return rows.map((r) => r.e164);
+}
+
 /** Every offer of these numbers, removed ones included (a chain stays a fact after the offer ends). */
 export async function findOffersByNumbers(db: Db, e164s: readonly string[]): Promise<OfferRow[]> {
   if (e164s.length === 0) return [];

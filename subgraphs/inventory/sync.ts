@@ -34,10 +34,23 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger):
   const entries = await upstream.directory();
   logger.info({ providers: entries.length }, 'sync: reading provider feeds');
   const touched = new Set<string>();
+  // A provider the directory no longer lists (contract ended): its offers are withdrawn. An empty
+  // directory is more likely a fault than the end of every contract, and withdraws nothing.
+  if (entries.length > 0) {
+    const ended = await repo.withdrawProvidersNotIn(db, entries.map((e) => e.id), new Date());
+    for (const e164 of ended) touched.add(e164);
+    if (ended.length > 0) logger.info({ offers: ended.length }, 'sync: offers of providers no longer in the directory withdrawn');
+  }
   for (const [index, entry] of entries.entries()) {
     const api = upstream.provider(entry.id);
     if (!api) continue;
     try {
+      const startedAt = new Date();
+      const stored = await db.selectFrom('providers').select(['feed_cursor', 'base_url']).where('id', '=', entry.id).executeTakeFirst();
+      // A cursor is only good at the address that issued it: a provider at a new address (a
+      // simulator restarted elsewhere, a migrated API) is read from the start.
+      let cursor = stored && stored.base_url === entry.baseUrl ? stored.feed_cursor : null;
+      const fullRead = cursor === null;
       const profile = await api.profile();
       await repo.upsertProvider(db, {
         id: entry.id,
@@ -47,8 +60,6 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger):
         batch_limit: profile.batchLimit,
         page_cap: profile.pageCap,
       });
-      const stored = await db.selectFrom('providers').select('feed_cursor').where('id', '=', entry.id).executeTakeFirstOrThrow();
-      let cursor = stored.feed_cursor;
       let items = 0;
       for (let pages = 0; pages < MAX_PAGES_PER_PROVIDER; pages++) {
         const page = await api.inventoryPage({ ...(cursor ? { cursor } : {}), limit: profile.pageCap });
@@ -58,6 +69,8 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger):
         cursor = page.nextCursor;
         if (!page.hasMore) break;
       }
+      // Read from the start, the feed listed everything the provider offers: what it did not list is withdrawn.
+      if (fullRead) for (const e164 of await repo.withdrawUnconfirmed(db, entry.id, startedAt)) touched.add(e164);
       await repo.confirmProviderOffers(db, entry.id, new Date());
       report.providers += 1;
       report.items += items;
