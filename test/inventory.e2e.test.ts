@@ -370,6 +370,18 @@ describe('reserving, ordering and releasing for tenants', () => {
     expect((released.data as any).releaseNumbers.numbers).toEqual([{ e164, ok: true, number: { status: 'AGING' } }]);
   });
 
+  it('places one order for the same key sent five times at once', async () => {
+    const e164 = pick(1);
+    recorder().resetCounts();
+    const results = await Promise.all(Array.from({ length: 5 }, () => as('tenant-retry', ORDER, { input: { numbers: [e164], idempotencyKey: 'retry-1' } })));
+    const orders = results.map((r) => (r.data as any).orderNumbers.order);
+    expect(new Set(orders.map((o) => o.id)).size).toBe(1);
+    for (const order of orders) expect(order.numbers.map((n: { e164: string }) => n.e164)).toEqual([e164]);
+    expect(recorder().callCount(undefined, 'order')).toBe(1);
+    const again = await as('tenant-retry', ORDER, { input: { numbers: [e164], idempotencyKey: 'retry-1' } });
+    expect((again.data as any).orderNumbers.order).toMatchObject({ id: orders[0].id, status: 'COMPLETED' });
+  });
+
   it('orders through the next offer when the first offer fails, and says so', async () => {
     const e164 = pick(2);
     const offers = await gateway.request(`query($e164: String!) { number(e164: $e164) { offers(first: 10) { edges { node { provider { id } } } } } }`, { e164 });

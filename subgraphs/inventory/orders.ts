@@ -200,13 +200,23 @@ export const mutations: MutationResolvers = {
     if (key.length === 0 || key.length > 64) throw badUserInput('idempotencyKey must be 1 to 64 characters', 'input');
     const inputHash = createHash('sha256').update(JSON.stringify(numbers)).digest('hex');
     const orderId = randomUUID();
-    // The unique (tenant, key) decides which of two identical requests places the order.
-    const inserted = await ctx.db
-      .insertInto('orders')
-      .values({ id: orderId, tenant, idempotency_key: key, input_hash: inputHash, status: 'pending' })
-      .onConflict((oc) => oc.columns(['tenant', 'idempotency_key']).doNothing())
-      .returning('id')
-      .executeTakeFirst();
+    // The unique (tenant, key) decides which of two identical requests places the order; the
+    // order and its lines commit together, so the other request never sees an order without lines.
+    const inserted = await ctx.db.transaction().execute(async (tx) => {
+      const row = await tx
+        .insertInto('orders')
+        .values({ id: orderId, tenant, idempotency_key: key, input_hash: inputHash, status: 'pending' })
+        .onConflict((oc) => oc.columns(['tenant', 'idempotency_key']).doNothing())
+        .returning('id')
+        .executeTakeFirst();
+      if (row) {
+        await tx
+          .insertInto('order_lines')
+          .values(numbers.map((e164, position) => ({ order_id: orderId, position, e164, status: 'pending' as const, provider_id: null, error_code: null, note: null })))
+          .execute();
+      }
+      return row;
+    });
     if (!inserted) {
       const first = await ctx.db.selectFrom('orders').selectAll().where('tenant', '=', tenant).where('idempotency_key', '=', key).executeTakeFirstOrThrow();
       if (first.input_hash !== inputHash) {
@@ -214,10 +224,8 @@ export const mutations: MutationResolvers = {
       }
       return loadOrder(ctx.db, first);
     }
-    await ctx.db
-      .insertInto('order_lines')
-      .values(numbers.map((e164, position) => ({ order_id: orderId, position, e164, status: 'pending' as const, provider_id: null, error_code: null, note: null })))
-      .execute();
+    // TODO(issue 6): a process that stops between here and the end leaves the order pending and its
+    // numbers claimed; a recovery sweep should ask the providers (same upstream keys) and finish it.
 
     // what each number was before (for its history): in stock, or the tenant's own reservation
     const before = new Map((await repo.findNumbersByE164(ctx.db, numbers)).map((row) => [row.e164, row.status === 'reserved' && row.tenant === tenant ? 'reserved' : 'available']));

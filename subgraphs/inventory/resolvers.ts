@@ -200,6 +200,9 @@ export const resolvers: Resolvers = {
       const row = await visibleRow(ctx, number.e164);
       const holder = row && visibleHolderId(row, ctx);
       if (!holder) return null;
+      // In step with holder and tierChain, so the holder's row (its batch limit) comes from their statement.
+      await ctx.loaders.offers.load(number.e164);
+      await ctx.loaders.providers.load(holder);
       try {
         return await ctx.loaders.live.load(liveKey(holder, number.e164));
       } catch (error) {
