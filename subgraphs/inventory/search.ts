@@ -15,8 +15,9 @@ export interface StoredSearch {
   providerErrors: ProviderErrorModel[];
 }
 
-/** Searches kept at once, and for how long: bounded memory, whatever clients do. */
+/** Searches kept at once, results kept over all of them, and for how long: bounded memory, whatever clients do. */
 const MAX_SEARCHES = 500;
+const MAX_KEPT_RESULTS = 200_000;
 const SEARCH_TTL_MS = 10 * 60_000;
 /** Numbers kept per search at most. */
 export const MAX_RESULTS_PER_SEARCH = 10_000;
@@ -25,7 +26,7 @@ const MAX_CALLS_PER_PROVIDER = 21;
 
 export type SearchCache = LRUCache<string, StoredSearch>;
 export function createSearchCache(): SearchCache {
-  return new LRUCache<string, StoredSearch>({ max: MAX_SEARCHES, ttl: SEARCH_TTL_MS });
+  return new LRUCache<string, StoredSearch>({ max: MAX_SEARCHES, maxSize: MAX_KEPT_RESULTS, sizeCalculation: (search) => search.results.length + 1, ttl: SEARCH_TTL_MS });
 }
 
 export interface SearchInput {

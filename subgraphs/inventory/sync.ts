@@ -68,6 +68,7 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger):
         items += page.items.length;
         cursor = page.nextCursor;
         if (!page.hasMore) break;
+        if ((pages + 1) % 20 === 0) logger.info({ provider: entry.id, pages: pages + 1, items }, 'sync: reading a long feed');
       }
       // Read from the start, the feed listed everything the provider offers: what it did not list is withdrawn.
       if (fullRead) for (const e164 of await repo.withdrawUnconfirmed(db, entry.id, startedAt)) touched.add(e164);
