@@ -95,6 +95,12 @@ function worldChain(providerId: string, e164: string): { providers: string[]; ti
   throw new Error('unreachable');
 }
 
+/** The holder of a number in stock, from the world: the carrier selling its own number, else the lowest-id provider buying it from a carrier. */
+function worldHolder(e164: string) {
+  const direct = world.offers.filter((o) => o.e164 === e164 && o.source.carrierId !== null).sort((a, b) => a.providerId.localeCompare(b.providerId));
+  return direct.find((o) => world.providers.find((p) => p.id === o.providerId)!.carrierId === o.source.carrierId) ?? direct[0]!;
+}
+
 describe('chains, tiers and offers', () => {
   const OFFERS = `query($e164: String!) { number(e164: $e164) { holder { id } tier tierChain { position provider { id } }
     offers(first: 20) { totalCount edges { node { provider { id } tier tierChain { position provider { id } } setupPrice { amount currency } lastConfirmedAt } } } } }`;
@@ -128,11 +134,10 @@ describe('MarketDepth', () => {
   it('matches the counts computed from the simulated world, and numbers(filter).totalCount', async () => {
     const market = world.markets[0]!;
     const inMarket = world.numbers.filter((n) => n.country === market.country && n.numberType === market.numberType);
-    // Independently: each number once, at the lowest-id provider buying it from a carrier.
+    // Independently: each number once, at its holder (see worldHolder), tier 0 when the holder is the carrier.
     const expected = new Map<string, number>();
     for (const number of inMarket) {
-      const direct = world.offers.filter((o) => o.e164 === number.e164 && o.source.carrierId !== null).map((o) => o.providerId).sort();
-      const holder = direct[0]!;
+      const holder = worldHolder(number.e164).providerId;
       const tier = world.providers.find((p) => p.id === holder)!.carrierId ? 0 : 1;
       expected.set(`${holder}:${tier}`, (expected.get(`${holder}:${tier}`) ?? 0) + 1);
     }
@@ -252,8 +257,8 @@ describe('the catalogue sync and the plan', () => {
 
   it('checks the declared chain against the numbering plan through federation (@requires)', async () => {
     const MATCH = `query($e164: String!) { number(e164: $e164) { originatingCarrier { id } chainMatchesAllocation } }`;
-    // The holder is the lowest-id direct seller; its declaration matches the range's holder unless the world made it a mismatch.
-    const holderOffer = (e164: string) => world.offers.filter((o) => o.e164 === e164 && o.source.carrierId !== null).sort((a, b) => a.providerId.localeCompare(b.providerId))[0]!;
+    // The holder's declaration matches the range's holder unless the world made it a mismatch.
+    const holderOffer = worldHolder;
     const mismatch = world.numbers.find((n) => n.country === 'GB' && !withdrawn.has(n.e164) && holderOffer(n.e164).declaredCarrierMismatch)!;
     const match = world.numbers.find((n) => n.country === 'GB' && !withdrawn.has(n.e164) && !holderOffer(n.e164).declaredCarrierMismatch)!;
     const yes = await gateway.request(MATCH, { e164: match.e164 });

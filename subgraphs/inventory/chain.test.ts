@@ -36,8 +36,10 @@ describe('custody chains', () => {
   });
 
   it('holds stock at the provider that buys from the carrier', () => {
-    expect(stockHolder(new Map([offer('t3', { provider: 't2' }), offer('t2', { provider: 't1' }), offer('t1', { carrier: 'x' })]))).toBe('t1');
-    expect(stockHolder(new Map([offer('z', { provider: 'outside' })]))).toBe('z');
-    expect(stockHolder(new Map())).toBeNull();
+    expect(stockHolder(new Map([offer('t3', { provider: 't2' }), offer('t2', { provider: 't1' }), offer('t1', { carrier: 'x' })]), carrierOf)).toBe('t1');
+    // the carrier selling its own number holds it before a Tier 1 buying it from that carrier
+    expect(stockHolder(new Map([offer('a-t1', { carrier: 'gb:vodafone' }), offer('p-carrier', { carrier: 'gb:vodafone' })]), carrierOf)).toBe('p-carrier');
+    expect(stockHolder(new Map([offer('z', { provider: 'outside' })]), carrierOf)).toBe('z');
+    expect(stockHolder(new Map(), carrierOf)).toBeNull();
   });
 });

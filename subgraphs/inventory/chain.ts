@@ -47,14 +47,16 @@ export function chainFrom(providerId: string, offers: ReadonlyMap<string, ChainO
 
 /**
  * The holder of a number in stock: the provider that has it directly, i.e. whose declared source
- * is a carrier (the end of every resale chain); among several, the one with the lowest id, so
- * that every sync picks the same. Without one (only resellers of providers the aggregator has no
- * contract with), the lowest id among those whose source is outside the catalogue.
+ * is a carrier (the end of every resale chain): the carrier itself when it sells its own number
+ * (tier 0), else the one with the lowest id, so that every sync picks the same. Without one (only
+ * resellers of providers the aggregator has no contract with), the lowest id among those whose
+ * source is outside the catalogue.
  */
-export function stockHolder(offers: ReadonlyMap<string, ChainOffer>): string | null {
+export function stockHolder(offers: ReadonlyMap<string, ChainOffer>, carrierOf: (providerId: string) => string | null): string | null {
   const ids = [...offers.keys()].sort();
-  const direct = ids.find((id) => offers.get(id)!.source_carrier_id !== null);
-  if (direct) return direct;
+  const direct = ids.filter((id) => offers.get(id)!.source_carrier_id !== null);
+  const selfSold = direct.find((id) => carrierOf(id) === offers.get(id)!.source_carrier_id);
+  if (selfSold ?? direct[0]) return selfSold ?? direct[0]!;
   return ids.find((id) => !offers.has(offers.get(id)!.source_provider_id ?? '')) ?? ids[0] ?? null;
 }
 

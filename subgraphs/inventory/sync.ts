@@ -99,6 +99,7 @@ function lifecycleStatus(providerStatus: string): LifecycleStatus {
 /** Holder and status of numbers whose offers changed, from the offers that are still on sale. */
 async function reconcileNumbers(db: Db, e164s: string[], report: SyncReport): Promise<void> {
   const offers = await repo.findOffersByNumbers(db, e164s);
+  const carriers = new Map((await repo.allProviders(db)).map((p) => [p.id, p.carrier_id]));
   const existing = new Map((await repo.findNumbersByE164(db, e164s)).map((row) => [row.e164, row]));
   const onSale = new Map<string, Map<string, OfferRow>>();
   for (const offer of offers) {
@@ -120,7 +121,7 @@ async function reconcileNumbers(db: Db, e164s: string[], report: SyncReport): Pr
       }
       continue;
     }
-    const holder = stockHolder(current as Map<string, ChainOffer>)!;
+    const holder = stockHolder(current as Map<string, ChainOffer>, (id) => carriers.get(id) ?? null)!;
     const holderOffer = current.get(holder)!;
     const status = lifecycleStatus(holderOffer.provider_status);
     if (!row) {
