@@ -41,9 +41,15 @@ function readFilter(filter: { country?: string | null; numberType?: string | nul
   };
 }
 
-/** A page of a list already in memory (a number's offers or history), by the key of its items. */
+/**
+ * A page of a list already in memory (a number's offers or history, a kept search), by the key of
+ * its items. A cursor whose item has gone since (a withdrawn offer) is refused rather than
+ * restarting the list, which would loop a client paging to the end.
+ */
 export function pageOf<T>(items: T[], page: Page, keyOf: (item: T) => string): Connection<T> {
-  const start = page.afterKey === null ? 0 : items.findIndex((item) => keyOf(item) === page.afterKey) + 1;
+  const index = page.afterKey === null ? -1 : items.findIndex((item) => keyOf(item) === page.afterKey);
+  if (page.afterKey !== null && index < 0) throw badUserInput('after names an item this list no longer has: start again without after', 'after');
+  const start = index + 1;
   return toConnection(items.slice(start, start + page.limit), page, keyOf, async () => items.length);
 }
 
