@@ -41,6 +41,7 @@ const mappers: Record<string, Record<string, string>> = {
     OfferConnection: '../models.js#OfferConnectionModel',
     StatusTransitionConnection: '../models.js#StatusTransitionConnectionModel',
     SearchResultConnection: '../models.js#SearchResultConnectionModel',
+    OrderConnection: '../models.js#OrderConnectionModel',
   },
 };
 

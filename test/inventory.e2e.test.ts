@@ -385,6 +385,17 @@ describe('reserving, ordering and releasing for tenants', () => {
     expect(recorder().callCount(undefined, 'order')).toBe(1);
     const again = await as('tenant-retry', ORDER, { input: { numbers: [e164], idempotencyKey: 'retry-1' } });
     expect((again.data as any).orderNumbers.order).toMatchObject({ id: orders[0].id, status: 'COMPLETED' });
+
+    // the order is its tenant's alone
+    const ORDERS = `query($id: ID!) { order(id: $id) { id status numbers { e164 status } } orders(first: 5) { totalCount edges { node { id } } } }`;
+    const own = (await as('tenant-retry', ORDERS, { id: orders[0].id })).data as any;
+    expect(own.order).toEqual({ id: orders[0].id, status: 'COMPLETED', numbers: [{ e164, status: 'COMPLETED' }] });
+    expect(own.orders).toEqual({ totalCount: 1, edges: [{ node: { id: orders[0].id } }] });
+    for (const other of ['tenant-other', null]) {
+      const theirs = (await as(other, ORDERS, { id: orders[0].id })).data as any;
+      expect(theirs.order).toBeNull();
+      expect(theirs.orders.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(orders[0].id);
+    }
   });
 
   it('orders through the next offer when the first offer fails, and says so', async () => {

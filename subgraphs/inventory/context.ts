@@ -5,7 +5,7 @@ import { KEY_SEPARATOR } from '../shared/pagination.js';
 import { visibleTenant, type RequestScope } from '../shared/identity.js';
 import * as repo from './repository.js';
 import type { SearchCache } from './search.js';
-import type { InventoryTables, NumberEventRow, NumberRow, OfferRow, ProviderRow } from './tables.js';
+import type { InventoryTables, NumberEventRow, NumberRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from './tables.js';
 import { ProviderError } from '../../providers/client/index.js';
 import type { Upstream } from './upstream.js';
 
@@ -68,6 +68,9 @@ export function createLoaders(db: Kysely<InventoryTables>, upstream: Upstream, t
       })),
       (row) => repo.marketKey(row),
     ),
+    /** The caller's tenant's orders by id: another tenant's order is not found. */
+    orders: keyedLoader<OrderRow>((ids) => (tenant === null ? Promise.resolve([]) : repo.findOrdersByIds(db, tenant, ids)), (row) => row.id),
+    orderLines: groupedLoader<OrderLineRow>((ids) => repo.findOrderLines(db, ids), (row) => row.order_id),
     events: groupedLoader<NumberEventRow>((e164s) => repo.findEventsByNumbers(db, e164s, tenant), (row) => row.e164),
     /**
      * Status and price at a provider now: the numbers asked in one tick go to each provider in

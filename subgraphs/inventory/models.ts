@@ -50,9 +50,10 @@ export interface SearchNumbersPayloadModel {
   results: Connection<SearchResultModel>;
   providerErrors: ProviderErrorModel[];
 }
+/** An order, with its lines when the mutation that placed it has them at hand (else loaded by id). */
 export interface OrderModel {
   order: OrderRow;
-  lines: OrderLineRow[];
+  lines?: OrderLineRow[];
 }
 export type OrderLineModel = OrderLineRow;
 export interface NumberResultModel {
@@ -65,3 +66,4 @@ export type MarketConnectionModel = Connection<MarketModel>;
 export type OfferConnectionModel = Connection<OfferModel>;
 export type StatusTransitionConnectionModel = Connection<NumberEventRow>;
 export type SearchResultConnectionModel = Connection<SearchResultModel>;
+export type OrderConnectionModel = Connection<OrderModel>;

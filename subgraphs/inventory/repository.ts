@@ -1,7 +1,7 @@
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from 'kysely';
 import { KEY_SEPARATOR, type Page } from '../shared/pagination.js';
 import type { FeedItem } from '../../providers/api.js';
-import type { InventoryTables, LifecycleStatus, NumberEventRow, NumberRow, OfferRow, ProviderRow } from './tables.js';
+import type { InventoryTables, LifecycleStatus, NumberEventRow, NumberRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from './tables.js';
 
 type Db = Kysely<InventoryTables>;
 
@@ -264,4 +264,32 @@ export async function providersInMarket(db: Db, country: string, numberType: str
   let query = db.selectFrom('offers').select('provider_id').distinct().where('country', '=', country).where('removed_at', 'is', null);
   if (numberType) query = query.where('number_type', '=', numberType);
   return (await query.orderBy('provider_id').execute()).map((r) => r.provider_id);
+}
+
+/** A tenant's orders by id (another tenant's ids find nothing). */
+export async function findOrdersByIds(db: Db, tenant: string, ids: readonly string[]): Promise<OrderRow[]> {
+  return db.selectFrom('orders').selectAll().where('tenant', '=', tenant).where('id', 'in', [...ids]).execute();
+}
+
+export async function findOrderLines(db: Db, orderIds: readonly string[]): Promise<OrderLineRow[]> {
+  return db.selectFrom('order_lines').selectAll().where('order_id', 'in', [...orderIds]).orderBy('order_id').orderBy('position').execute();
+}
+
+export const orderKey = (order: OrderRow) => `${iso(order.created_at)}${KEY_SEPARATOR}${order.id}`;
+const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+
+/** A tenant's orders, newest first. */
+export async function listOrders(db: Db, tenant: string, page: Page): Promise<OrderRow[]> {
+  let query = db.selectFrom('orders').selectAll().where('tenant', '=', tenant).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(page.limit);
+  if (page.afterKey !== null) {
+    const [at = '', id = ''] = page.afterKey.split(KEY_SEPARATOR);
+    const after = new Date(at);
+    if (Number.isNaN(after.getTime())) return [];
+    query = query.where((eb) => eb.or([eb('created_at', '<', after), eb.and([eb('created_at', '=', after), eb('id', '<', id)])]));
+  }
+  return query.execute();
+}
+
+export async function countOrders(db: Db, tenant: string): Promise<number> {
+  return Number((await db.selectFrom('orders').select((eb) => eb.fn.countAll<number>().as('count')).where('tenant', '=', tenant).executeTakeFirstOrThrow()).count);
 }

@@ -151,6 +151,23 @@ export const resolvers: Resolvers = {
         () => repo.countMarkets(ctx.db, country),
       );
     },
+    order: async (_parent, { id }, ctx) => {
+      if (id.length > 64) return null;
+      const order = await ctx.loaders.orders.load(id);
+      return order ? { order } : null;
+    },
+    orders: async (_parent, args, ctx) => {
+      const page = readPage('Query.orders', args, 20);
+      const tenant = ctx.tenant;
+      if (tenant === null) return toConnection([], page, () => '', async () => 0);
+      const rows = await repo.listOrders(ctx.db, tenant, page);
+      return toConnection(
+        rows.map((order) => ({ order })),
+        page,
+        (m) => repo.orderKey(m.order),
+        () => repo.countOrders(ctx.db, tenant),
+      );
+    },
     searchNumbers: async (_parent, args, ctx) => {
       const page = readBoundedPage('Query.searchNumbers', args, 50, MAX_NUMBERS_PAGE);
       let searchId = args.searchId ?? null;
@@ -275,7 +292,7 @@ export const resolvers: Resolvers = {
     id: (model) => model.order.id,
     status: (model) => model.order.status.toUpperCase() as 'PENDING' | 'COMPLETED' | 'PARTIAL' | 'FAILED',
     createdAt: (model) => iso(model.order.created_at),
-    numbers: (model) => model.lines,
+    numbers: (model, _args, ctx) => model.lines ?? ctx.loaders.orderLines.load(model.order.id),
   },
   OrderLine: {
     status: (line) => line.status.toUpperCase() as 'PENDING' | 'COMPLETED' | 'FAILED',
