@@ -152,6 +152,19 @@ describe('MarketDepth', () => {
     const count = await gateway.request('query($f: NumberFilter) { numbers(first: 0, filter: $f) { totalCount } }', { f: { country: market.country, numberType: market.numberType } });
     expect(count.data!.numbers.totalCount).toBe(depth.totalNumbers);
   });
+
+  it('lists the markets of a country, and none for a market without stock', async () => {
+    const country = world.markets[0]!.country;
+    const types = world.markets.filter((m) => m.country === country).map((m) => m.numberType).sort();
+    const result = await gateway.request('query($c: String) { markets(country: $c, first: 100) { totalCount edges { node { numberType totalNumbers } } } }', { c: country.toLowerCase() });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.markets.totalCount).toBe(types.length);
+    expect(result.data!.markets.edges.map((e: { node: { numberType: string } }) => e.node.numberType)).toEqual(types);
+    const none = await gateway.request('{ market(country: "ZW", numberType: PAGER) { totalNumbers } }');
+    expect(none.data!.market).toBeNull();
+    const bad = await gateway.request('{ market(country: "Zimbabwe", numberType: PAGER) { totalNumbers } }');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
 });
 
 describe('searchNumbers across providers', () => {
