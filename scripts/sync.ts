@@ -41,7 +41,7 @@ try {
   logger.info({ providers: directory.entries.length, url: providersUrl, database: database.description }, 'syncing the catalogue');
   const report = await syncCatalogue(subgraph.db as Kysely<InventoryTables>, upstreamFromDirectory(directory), logger);
   console.log(
-    `synced ${report.providers} providers: ${report.items} feed items, ${report.numbersAdded} numbers added, ${report.numbersChanged} changed, ${report.numbersWithdrawn} withdrawn, ${report.reservationsExpired} reservations expired`,
+    `synced ${report.providers} providers: ${report.items} feed items, ${report.numbersAdded} numbers added, ${report.numbersChanged} changed, ${report.numbersWithdrawn} withdrawn, ${report.reservationsExpired} reservations expired, ${report.ordersRecovered} interrupted orders finished`,
   );
   if (report.failed.length > 0) {
     console.log(`not synced (retried next time): ${report.failed.join(', ')}`);

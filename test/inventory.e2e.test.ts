@@ -429,6 +429,40 @@ describe('reserving, ordering and releasing for tenants', () => {
     }
   });
 
+  it('finishes an order a stopped process left pending: resends what was in flight, returns the rest to stock', async () => {
+    const [sent, unsent] = [pick(1), pick(1)];
+    const offers = await gateway.request(`query($e164: String!) { number(e164: $e164) { offers(first: 1) { edges { node { provider { id } } } } } }`, { e164: sent });
+    const providerId = offers.data!.number.offers.edges[0].node.provider.id;
+    // What the stopped process had done: the order and its lines, both numbers claimed, one upstream order sent.
+    const db = gateway.embedded.subgraphs.inventory!.db as any;
+    const orderId = 'interrupted-order';
+    const key = `${orderId}:0:${providerId}`;
+    await db.insertInto('orders').values({ id: orderId, tenant: 'tenant-crash', idempotency_key: 'crash-1', input_hash: 'x', status: 'pending', created_at: new Date(Date.now() - 3_600_000) }).execute();
+    await db.insertInto('order_lines').values([
+      { order_id: orderId, position: 0, e164: sent, status: 'pending', upstream_provider_id: providerId, upstream_key: key },
+      { order_id: orderId, position: 1, e164: unsent, status: 'pending' },
+    ]).execute();
+    await db.updateTable('numbers').set({ status: 'assigned', tenant: 'tenant-crash', order_id: orderId }).where('e164', 'in', [sent, unsent]).execute();
+    const upstream = gateway.embedded.providers.inventory.services.upstream;
+    await upstream.provider(providerId)!.order({ numbers: [sent], reference: 'tenant:tenant-crash' }, key);
+
+    recorder().resetCounts();
+    const { recoverInterruptedOrders } = await import('../subgraphs/inventory/orders.js');
+    expect(await recoverInterruptedOrders(db, upstream, 60_000)).toBe(1);
+    expect(recorder().callCount(undefined, 'order')).toBe(1);
+    const ORDER_VIEW = `query($id: ID!) { order(id: $id) { status numbers { e164 status holder { id } } } }`;
+    expect(((await as('tenant-crash', ORDER_VIEW, { id: orderId })).data as any).order).toEqual({
+      status: 'PARTIAL',
+      numbers: [
+        { e164: sent, status: 'COMPLETED', holder: { id: providerId } },
+        { e164: unsent, status: 'FAILED', holder: null },
+      ],
+    });
+    expect((await view('tenant-crash', sent)).status).toBe('ASSIGNED');
+    expect((await view(null, unsent)).status).toBe('AVAILABLE');
+    expect(await recoverInterruptedOrders(db, upstream, 60_000)).toBe(0);
+  });
+
   it('holds a reservation for its tenant only, until it expires by itself', async () => {
     const e164 = pick(1);
     const reserved = await as('tenant-r', RESERVE, { input: { numbers: [e164], ttlSeconds: 60 } });

@@ -7,6 +7,7 @@ import type { Context } from './context.js';
 import type { MutationResolvers } from './generated/resolvers.js';
 import * as repo from './repository.js';
 import type { InventoryTables, OrderLineRow, OrderRow } from './tables.js';
+import type { Upstream } from './upstream.js';
 
 type Db = Kysely<InventoryTables>;
 
@@ -68,13 +69,14 @@ async function claim(db: Db, e164: string, tenant: string, set: { status: 'reser
   return result ? e164 : null;
 }
 
-/** Gives a claimed number back to stock (the upstream call failed). */
-async function unclaim(db: Db, e164: string, tenant: string): Promise<void> {
+/** Gives a number claimed by this order (or, without one, this tenant's reservation) back to stock: the upstream call failed. */
+async function unclaim(db: Db, e164: string, tenant: string, orderId: string | null): Promise<void> {
   await db
     .updateTable('numbers')
     .set({ status: 'available', tenant: null, reserved_until: null, order_id: null, assigned_via_provider_id: null, updated_at: new Date() })
     .where('e164', '=', e164)
     .where('tenant', '=', tenant)
+    .where((eb) => (orderId === null ? eb('status', '=', 'reserved') : eb('order_id', '=', orderId)))
     .execute();
 }
 
@@ -118,8 +120,16 @@ async function orderUpstream(ctx: Context, orderId: string, tenant: string, atte
         const api = ctx.upstream.provider(providerId);
         try {
           if (!api) throw new Error('not in the directory');
-          // one key per round and provider: a retry of this very call is the same upstream order
-          const accepted = await api.order({ numbers: group.map((a) => a.e164), reference: reference(tenant) }, `${orderId}:${round}:${providerId}`);
+          // One key per round and provider: resending this very call is the same upstream order.
+          // Recorded first, so that recovery can resend it if this process stops mid-call.
+          const key = `${orderId}:${round}:${providerId}`;
+          await ctx.db
+            .updateTable('order_lines')
+            .set({ upstream_provider_id: providerId, upstream_key: key })
+            .where('order_id', '=', orderId)
+            .where('position', 'in', group.map((a) => a.position))
+            .execute();
+          const accepted = await api.order({ numbers: group.map((a) => a.e164), reference: reference(tenant) }, key);
           const state = await api.waitForOrder(accepted.orderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS });
           const results = new Map(state.results.map((r) => [r.e164, r]));
           for (const attempt of group) {
@@ -134,6 +144,68 @@ async function orderUpstream(ctx: Context, orderId: string, tenant: string, atte
     );
   }
   for (const attempt of attempts) attempt.done ??= { code: 'PROVIDER_FAILED', message: `no provider could supply ${attempt.e164}: ${attempt.failures.join('; ')}` };
+}
+
+type Outcome = { providerId: string } | { code: string; message: string };
+
+/** Records how each number of an order ended (assigned through a provider, or back to stock) and the order's status. */
+async function finishOrder(db: Db, orderId: string, tenant: string, lines: { e164: string; position: number; done?: Outcome; failures: string[]; before: string }[]): Promise<void> {
+  const events: repo.NewEvent[] = [];
+  for (const line of lines) {
+    const done = line.done ?? { code: 'PROVIDER_FAILED', message: `${line.e164} was not ordered` };
+    if ('providerId' in done) {
+      const note = line.failures.length > 0 ? `ordered through ${done.providerId} after ${line.failures.join('; ')}` : null;
+      await db.updateTable('numbers').set({ assigned_via_provider_id: done.providerId, updated_at: new Date() }).where('e164', '=', line.e164).where('order_id', '=', orderId).execute();
+      await db.updateTable('order_lines').set({ status: 'completed', provider_id: done.providerId, note }).where('order_id', '=', orderId).where('position', '=', line.position).execute();
+      events.push({ e164: line.e164, from_status: line.before, to_status: 'assigned', actor: 'tenant', reason: `ordered through ${done.providerId}`, tenant });
+    } else {
+      await unclaim(db, line.e164, tenant, orderId);
+      await db.updateTable('order_lines').set({ status: 'failed', error_code: done.code, note: done.message }).where('order_id', '=', orderId).where('position', '=', line.position).execute();
+    }
+  }
+  await repo.insertEvents(db, events);
+  const all = await db.selectFrom('order_lines').select('status').where('order_id', '=', orderId).execute();
+  await db.updateTable('orders').set({ status: orderStatus(all) }).where('id', '=', orderId).execute();
+}
+
+/**
+ * Finishes orders a stopped process left pending (older than `olderThanMs`): each upstream order
+ * in flight is sent again with its recorded key and numbers (the provider answers with the same
+ * order, or places it now), and its outcome recorded; numbers that never reached a provider go
+ * back to stock. Run by the sync schedule.
+ */
+export async function recoverInterruptedOrders(db: Db, upstream: Upstream, olderThanMs: number): Promise<number> {
+  const stale = await db.selectFrom('orders').selectAll().where('status', '=', 'pending').where('created_at', '<', new Date(Date.now() - olderThanMs)).orderBy('created_at').limit(100).execute();
+  for (const order of stale) {
+    const pending = (await db.selectFrom('order_lines').selectAll().where('order_id', '=', order.id).orderBy('position').execute()).filter((l) => l.status === 'pending');
+    const lines = pending.map((l) => ({ e164: l.e164, position: l.position, failures: [] as string[], before: 'available', done: undefined as Outcome | undefined }));
+    const inFlight = new Map<string, { providerId: string; lines: typeof lines }>();
+    pending.forEach((l, i) => {
+      if (l.upstream_key && l.upstream_provider_id) {
+        const group = inFlight.get(l.upstream_key) ?? { providerId: l.upstream_provider_id, lines: [] };
+        group.lines.push(lines[i]!);
+        inFlight.set(l.upstream_key, group);
+      } else {
+        lines[i]!.done = { code: 'PROVIDER_FAILED', message: `the order of ${l.e164} was interrupted before it reached a provider; order it again` };
+      }
+    });
+    for (const [key, group] of inFlight) {
+      const api = upstream.provider(group.providerId);
+      try {
+        if (!api) throw new Error('not in the directory');
+        const accepted = await api.order({ numbers: group.lines.map((l) => l.e164), reference: reference(order.tenant) }, key);
+        const results = new Map((await api.waitForOrder(accepted.orderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS })).results.map((r) => [r.e164, r]));
+        for (const line of group.lines) {
+          const result = results.get(line.e164);
+          line.done = result?.status === 'completed' ? { providerId: group.providerId } : { code: 'PROVIDER_FAILED', message: `${group.providerId} did not order ${line.e164}: ${result?.reason ?? result?.status ?? 'no result'}` };
+        }
+      } catch (error) {
+        for (const line of group.lines) line.done = { code: 'PROVIDER_FAILED', message: `${group.providerId} failed: ${(error as Error).message}` };
+      }
+    }
+    await finishOrder(db, order.id, order.tenant, lines);
+  }
+  return stale.length;
 }
 
 function orderStatus(lines: { status: string }[]): OrderRow['status'] {
@@ -185,7 +257,7 @@ export const mutations: MutationResolvers = {
       if (ok.has(e164)) {
         events.push({ e164, from_status: 'available', to_status: 'reserved', actor: 'tenant', reason: `reserved until ${until.toISOString()}`, tenant });
       } else {
-        await unclaim(ctx.db, e164, tenant);
+        await unclaim(ctx.db, e164, tenant, null);
         userErrors.push({ code: 'PROVIDER_FAILED', message: `the provider could not reserve ${e164}`, field: field(numbers.indexOf(e164)) });
       }
     }
@@ -224,8 +296,7 @@ export const mutations: MutationResolvers = {
       }
       return loadOrder(ctx.db, first);
     }
-    // TODO(issue 6): a process that stops between here and the end leaves the order pending and its
-    // numbers claimed; a recovery sweep should ask the providers (same upstream keys) and finish it.
+    // A process that stops from here on leaves the order pending: recoverInterruptedOrders finishes it.
 
     // what each number was before (for its history): in stock, or the tenant's own reservation
     const before = new Map((await repo.findNumbersByE164(ctx.db, numbers)).map((row) => [row.e164, row.status === 'reserved' && row.tenant === tenant ? 'reserved' : 'available']));
@@ -236,28 +307,15 @@ export const mutations: MutationResolvers = {
       if (!(await claim(ctx.db, e164, tenant, { status: 'assigned', reserved_until: null, order_id: orderId }))) {
         const known = await ctx.db.selectFrom('numbers').select('e164').where('e164', '=', e164).where('removed_at', 'is', null).executeTakeFirst();
         attempt.done = known ? { code: 'NOT_AVAILABLE', message: `${e164} is not available` } : { code: 'NOT_FOUND', message: `${e164} is not in the catalogue` };
+        // nothing claimed, nothing to send: the line is final now
+        await ctx.db.updateTable('order_lines').set({ status: 'failed', error_code: attempt.done.code, note: attempt.done.message }).where('order_id', '=', orderId).where('position', '=', position).execute();
         continue;
       }
       attempt.remaining = await candidates(ctx, e164);
     }
     await orderUpstream(ctx, orderId, tenant, attempts);
 
-    const events: repo.NewEvent[] = [];
-    for (const attempt of attempts) {
-      const done = attempt.done!;
-      if ('providerId' in done) {
-        const note = attempt.failures.length > 0 ? `ordered through ${done.providerId} after ${attempt.failures.join('; ')}` : null;
-        await ctx.db.updateTable('numbers').set({ assigned_via_provider_id: done.providerId, updated_at: new Date() }).where('e164', '=', attempt.e164).where('order_id', '=', orderId).execute();
-        await ctx.db.updateTable('order_lines').set({ status: 'completed', provider_id: done.providerId, note }).where('order_id', '=', orderId).where('position', '=', attempt.position).execute();
-        events.push({ e164: attempt.e164, from_status: before.get(attempt.e164) ?? 'available', to_status: 'assigned', actor: 'tenant', reason: `ordered through ${done.providerId}`, tenant });
-      } else {
-        if (done.code === 'PROVIDER_FAILED') await unclaim(ctx.db, attempt.e164, tenant);
-        await ctx.db.updateTable('order_lines').set({ status: 'failed', error_code: done.code, note: done.message }).where('order_id', '=', orderId).where('position', '=', attempt.position).execute();
-      }
-    }
-    await repo.insertEvents(ctx.db, events);
-    const status = orderStatus(attempts.map((a) => ({ status: a.done && 'providerId' in a.done ? 'completed' : 'failed' })));
-    await ctx.db.updateTable('orders').set({ status }).where('id', '=', orderId).execute();
+    await finishOrder(ctx.db, orderId, tenant, attempts.map((a) => ({ ...a, before: before.get(a.e164) ?? 'available' })));
     const order = await ctx.db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow();
     return loadOrder(ctx.db, order);
   },

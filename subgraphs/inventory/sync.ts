@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from '../shared/logger.js';
 import { stockHolder, type ChainOffer } from './chain.js';
+import { recoverInterruptedOrders } from './orders.js';
 import * as repo from './repository.js';
 import type { InventoryTables, LifecycleStatus, NumberRow, OfferRow } from './tables.js';
 import type { Upstream } from './upstream.js';
@@ -15,6 +16,8 @@ export interface SyncReport {
   numbersChanged: number;
   numbersWithdrawn: number;
   reservationsExpired: number;
+  /** Orders a stopped process had left pending, finished now. */
+  ordersRecovered: number;
   /** Providers whose feed could not be read this time (their cursor stays where it was). */
   failed: string[];
 }
@@ -22,6 +25,8 @@ export interface SyncReport {
 /** Feed pages read from one provider in one sync at most: a runaway feed cannot hold the sync forever. */
 const MAX_PAGES_PER_PROVIDER = 10_000;
 const RECONCILE_CHUNK = 1_000;
+/** A pending order older than this was left by a process that stopped (placing one takes a couple of minutes at most). */
+const ORDER_RECOVERY_AFTER_MS = 10 * 60_000;
 
 /**
  * Reads every provider's feed from its stored cursor (only what changed since the last sync),
@@ -30,7 +35,7 @@ const RECONCILE_CHUNK = 1_000;
  * retried next time; the others are synced all the same.
  */
 export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger): Promise<SyncReport> {
-  const report: SyncReport = { providers: 0, items: 0, numbersAdded: 0, numbersChanged: 0, numbersWithdrawn: 0, reservationsExpired: 0, failed: [] };
+  const report: SyncReport = { providers: 0, items: 0, numbersAdded: 0, numbersChanged: 0, numbersWithdrawn: 0, reservationsExpired: 0, ordersRecovered: 0, failed: [] };
   const entries = await upstream.directory();
   logger.info({ providers: entries.length }, 'sync: reading provider feeds');
   const touched = new Set<string>();
@@ -87,6 +92,7 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger):
     if (numbers.length > RECONCILE_CHUNK) logger.info({ done: Math.min(i + RECONCILE_CHUNK, numbers.length), of: numbers.length }, 'sync: numbers reconciled');
   }
   report.reservationsExpired = await expireReservations(db);
+  report.ordersRecovered = await recoverInterruptedOrders(db, upstream, ORDER_RECOVERY_AFTER_MS);
   logger.info({ ...report }, 'sync: done');
   return report;
 }

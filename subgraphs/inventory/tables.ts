@@ -89,6 +89,8 @@ export interface OrderLineTable {
   e164: string;
   status: 'pending' | 'completed' | 'failed';
   provider_id: string | null;
+  upstream_provider_id: string | null;
+  upstream_key: string | null;
   error_code: string | null;
   note: string | null;
 }

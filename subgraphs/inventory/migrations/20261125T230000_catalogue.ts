@@ -92,6 +92,9 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('e164', 'text', (c) => c.notNull())
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('provider_id', 'text')
+    // the provider and idempotency key of the upstream order in flight: what recovery resends
+    .addColumn('upstream_provider_id', 'text')
+    .addColumn('upstream_key', 'text')
     // why a line failed, as a user error code (NOT_AVAILABLE, PROVIDER_FAILED, ...)
     .addColumn('error_code', 'text')
     .addColumn('note', 'text')
