@@ -286,8 +286,6 @@ describe('the catalogue sync and the plan', () => {
 
 describe('reserving, ordering and releasing for tenants', () => {
   const ORDER = operation('OrderNumbers');
-  const VIEW = `query($e164: String!) { number(e164: $e164) { status holder { id }
-    history(first: 10) { edges { node { from to actor reason } } } } }`;
   const RESERVE = `mutation($input: ReserveNumbersInput!) { reserveNumbers(input: $input) { expiresAt numbers { e164 ok } userErrors { code field } } }`;
   const RELEASE = `mutation($input: ReleaseNumbersInput!) { releaseNumbers(input: $input) { numbers { e164 ok number { status } } userErrors { code field } } }`;
 

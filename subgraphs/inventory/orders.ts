@@ -1,97 +1,15 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { GraphQLError } from 'graphql';
-import { sql, type Kysely } from 'kysely';
 import { badUserInput } from '../shared/errors.js';
-import { byShortestThenCheapest, chainFrom } from './chain.js';
+import { candidates, claim, field, readNumbers, reference, requireTenant, unclaim, type Db, type UserError } from './claims.js';
 import type { Context } from './context.js';
 import type { MutationResolvers } from './generated/resolvers.js';
 import * as repo from './repository.js';
-import type { InventoryTables, OrderLineRow, OrderRow } from './tables.js';
+import type { OrderLineRow, OrderRow } from './tables.js';
 import type { Upstream } from './upstream.js';
 
-type Db = Kysely<InventoryTables>;
-
-/** Numbers per reservation, order or release: the providers' own bound. */
-export const MAX_NUMBERS_PER_MUTATION = 100;
-const DEFAULT_TTL_SECONDS = 900;
 /** How long an order waits for a provider to finish processing it: polls at this interval, this many times at most. */
 const ORDER_POLL_INTERVAL_MS = 50;
 const ORDER_MAX_POLLS = 200;
-
-interface UserError {
-  code: string;
-  message: string;
-  field: string[] | null;
-}
-
-function requireTenant(ctx: Context): string {
-  if (ctx.tenant === null) {
-    throw new GraphQLError('reserving, ordering and releasing numbers needs an API key of a tenant (not an analyst)', { extensions: { code: 'FORBIDDEN' } });
-  }
-  return ctx.tenant;
-}
-
-const E164 = /^\+[1-9]\d{1,14}$/;
-
-function readNumbers(numbers: readonly string[]): string[] {
-  if (numbers.length === 0 || numbers.length > MAX_NUMBERS_PER_MUTATION) {
-    throw badUserInput(`numbers must list 1 to ${MAX_NUMBERS_PER_MUTATION} numbers, got ${numbers.length}`, 'input');
-  }
-  numbers.forEach((n, i) => {
-    if (!E164.test(n)) throw badUserInput(`numbers[${i}] is not an E.164 number ("+" and up to 15 digits): "${n.slice(0, 20)}"`, 'input');
-  });
-  if (new Set(numbers).size !== numbers.length) throw badUserInput('numbers lists a number twice', 'input');
-  return [...numbers];
-}
-
-const field = (i: number) => ['input', 'numbers', String(i)];
-const reference = (tenant: string) => `tenant:${tenant}`;
-
-/**
- * Takes a number for the tenant if it is free (in stock, or its reservation is the tenant's own
- * or over): one conditional UPDATE, so of two tenants claiming at once exactly one succeeds
- * (Postgres re-checks the condition on the locked row).
- */
-async function claim(db: Db, e164: string, tenant: string, set: { status: 'reserved' | 'assigned'; reserved_until: Date | null; order_id: string | null }): Promise<string | null> {
-  const result = await db
-    .updateTable('numbers')
-    .set({ ...set, tenant, updated_at: new Date() })
-    .where('e164', '=', e164)
-    .where('removed_at', 'is', null)
-    .where((eb) =>
-      eb.or([
-        eb('status', '=', 'available'),
-        eb.and([eb('status', '=', 'reserved'), eb.or([eb('reserved_until', '<=', sql<Date>`now()`), eb('tenant', '=', tenant)])]),
-      ]),
-    )
-    .returning(['status'])
-    .executeTakeFirst();
-  return result ? e164 : null;
-}
-
-/** Gives a number claimed by this order (or, without one, this tenant's reservation) back to stock: the upstream call failed. */
-async function unclaim(db: Db, e164: string, tenant: string, orderId: string | null): Promise<void> {
-  await db
-    .updateTable('numbers')
-    .set({ status: 'available', tenant: null, reserved_until: null, order_id: null, assigned_via_provider_id: null, updated_at: new Date() })
-    .where('e164', '=', e164)
-    .where('tenant', '=', tenant)
-    .where((eb) => (orderId === null ? eb('status', '=', 'reserved') : eb('order_id', '=', orderId)))
-    .execute();
-}
-
-/** Providers through which a number can be ordered now, best first (shortest chain, then cheapest). */
-async function candidates(ctx: Context, e164: string): Promise<string[]> {
-  const offers = await repo.findOffersByNumbers(ctx.db, [e164]);
-  const byProvider = new Map(offers.map((o) => [o.provider_id, o]));
-  const providers = new Map((await repo.findProvidersByIds(ctx.db, [...byProvider.keys()])).map((p) => [p.id, p.carrier_id]));
-  return offers
-    .filter((o) => o.removed_at === null && (o.provider_status === 'available' || o.provider_status === 'reserved'))
-    .map((o) => ({ providerId: o.provider_id, tier: chainFrom(o.provider_id, byProvider, (id) => providers.get(id) ?? null).tier, monthly: Number(o.monthly_amount), setup: Number(o.setup_amount) }))
-    .sort(byShortestThenCheapest)
-    .map((c) => c.providerId);
-}
-
 
 interface Attempt {
   e164: string;
@@ -222,49 +140,7 @@ async function loadOrder(db: Db, order: OrderRow) {
   return { order: { order, lines }, userErrors };
 }
 
-export const mutations: MutationResolvers = {
-  reserveNumbers: async (_parent, { input }, ctx) => {
-    const tenant = requireTenant(ctx);
-    const numbers = readNumbers(input.numbers);
-    const ttl = input.ttlSeconds ?? DEFAULT_TTL_SECONDS;
-    if (!Number.isInteger(ttl) || ttl < 60 || ttl > 3600) throw badUserInput(`ttlSeconds must be between 60 and 3600, got ${ttl}`, 'input');
-    const until = new Date(Date.now() + ttl * 1000);
-    const userErrors: UserError[] = [];
-    const ok = new Set<string>();
-    const claimed: string[] = [];
-    for (const [i, e164] of numbers.entries()) {
-      if (await claim(ctx.db, e164, tenant, { status: 'reserved', reserved_until: until, order_id: null })) claimed.push(e164);
-      else userErrors.push({ code: 'NOT_AVAILABLE', message: `${e164} is not available`, field: field(i) });
-    }
-    // Held upstream at the provider an order would go to first.
-    const byProvider = new Map<string, string[]>();
-    for (const e164 of claimed) {
-      const [best] = await candidates(ctx, e164);
-      if (best) byProvider.set(best, [...(byProvider.get(best) ?? []), e164]);
-    }
-    await Promise.all(
-      [...byProvider].map(async ([providerId, group]) => {
-        try {
-          const response = await ctx.upstream.provider(providerId)!.reserve({ numbers: group, ttlSeconds: ttl, reference: reference(tenant) });
-          for (const outcome of response.results) if (outcome.ok) ok.add(outcome.e164);
-        } catch {
-          // every number of the group is given back below
-        }
-      }),
-    );
-    const events: repo.NewEvent[] = [];
-    for (const e164 of claimed) {
-      if (ok.has(e164)) {
-        events.push({ e164, from_status: 'available', to_status: 'reserved', actor: 'tenant', reason: `reserved until ${until.toISOString()}`, tenant });
-      } else {
-        await unclaim(ctx.db, e164, tenant, null);
-        userErrors.push({ code: 'PROVIDER_FAILED', message: `the provider could not reserve ${e164}`, field: field(numbers.indexOf(e164)) });
-      }
-    }
-    await repo.insertEvents(ctx.db, events);
-    return { expiresAt: ok.size > 0 ? until.toISOString() : null, numbers: numbers.map((e164) => ({ e164, ok: ok.has(e164) })), userErrors };
-  },
-
+export const orderMutations: Pick<MutationResolvers, 'orderNumbers'> = {
   orderNumbers: async (_parent, { input }, ctx) => {
     const tenant = requireTenant(ctx);
     const numbers = readNumbers(input.numbers);
@@ -318,50 +194,5 @@ export const mutations: MutationResolvers = {
     await finishOrder(ctx.db, orderId, tenant, attempts.map((a) => ({ ...a, before: before.get(a.e164) ?? 'available' })));
     const order = await ctx.db.selectFrom('orders').selectAll().where('id', '=', orderId).executeTakeFirstOrThrow();
     return loadOrder(ctx.db, order);
-  },
-
-  releaseNumbers: async (_parent, { input }, ctx) => {
-    const tenant = requireTenant(ctx);
-    const numbers = readNumbers(input.numbers);
-    const rows = new Map((await repo.findNumbersByE164(ctx.db, numbers)).map((r) => [r.e164, r]));
-    const userErrors: UserError[] = [];
-    const byHolder = new Map<string, string[]>();
-    for (const [i, e164] of numbers.entries()) {
-      const row = rows.get(e164);
-      const holder = row?.assigned_via_provider_id ?? row?.holder_provider_id;
-      // Another tenant's number looks exactly like one that is not assigned at all.
-      if (!row || row.tenant !== tenant || row.status !== 'assigned' || !holder) {
-        userErrors.push({ code: 'NOT_YOURS', message: `${e164} is not assigned to you`, field: field(i) });
-        continue;
-      }
-      byHolder.set(holder, [...(byHolder.get(holder) ?? []), e164]);
-    }
-    const released = new Set<string>();
-    await Promise.all(
-      [...byHolder].map(async ([providerId, group]) => {
-        try {
-          const response = await ctx.upstream.provider(providerId)!.release({ numbers: group });
-          for (const outcome of response.results) if (outcome.ok) released.add(outcome.e164);
-        } catch {
-          // reported per number below
-        }
-      }),
-    );
-    const events: repo.NewEvent[] = [];
-    for (const [i, e164] of numbers.entries()) {
-      if (released.has(e164)) {
-        await ctx.db
-          .updateTable('numbers')
-          .set({ status: 'aging', tenant: null, order_id: null, assigned_via_provider_id: null, updated_at: new Date() })
-          .where('e164', '=', e164)
-          .where('tenant', '=', tenant)
-          .execute();
-        events.push({ e164, from_status: 'assigned', to_status: 'aging', actor: 'tenant', reason: 'released', tenant });
-      } else if (!userErrors.some((e) => e.field?.[2] === String(i))) {
-        userErrors.push({ code: 'PROVIDER_FAILED', message: `the holder could not release ${e164}; try again`, field: field(i) });
-      }
-    }
-    await repo.insertEvents(ctx.db, events);
-    return { numbers: numbers.map((e164) => ({ e164, ok: released.has(e164) })), userErrors };
   },
 };

@@ -7,7 +7,8 @@ import type { Context } from './context.js';
 import { liveKey } from './context.js';
 import type { Resolvers } from './generated/resolvers.js';
 import type { OfferModel } from './models.js';
-import { mutations } from './orders.js';
+import { orderMutations } from './orders.js';
+import { reservationMutations } from './reservations.js';
 import * as repo from './repository.js';
 import { runSearch, searchRequest, storeSearch } from './search.js';
 import type { NumberRow, OfferRow, ProviderRow } from './tables.js';
@@ -182,7 +183,7 @@ export const resolvers: Resolvers = {
       return { searchId: searchId!, results: pageOf(search.results, page, (r) => r.e164), providerErrors: search.providerErrors };
     },
   },
-  Mutation: mutations,
+  Mutation: { ...reservationMutations, ...orderMutations },
   Number: {
     // The representation carries originatingCarrier when chainMatchesAllocation is asked (@requires).
     __resolveReference: (ref) => ref,
