@@ -410,9 +410,16 @@ describe('reserving, ordering and releasing for tenants', () => {
   });
 
   it('orders through the next offer when the first offer fails, and says so', async () => {
-    const e164 = pick(2);
+    // a number offered twice: by a provider, and by a reseller of that provider (one hop longer)
+    const resale = world.offers.find((o) => {
+      const all = world.offers.filter((x) => x.e164 === o.e164);
+      return o.source.providerId !== null && all.length === 2 && !used.has(o.e164) && !withdrawn.has(o.e164) && world.numbers.find((n) => n.e164 === o.e164)!.status === 'available';
+    })!;
+    const e164 = resale.e164;
+    used.add(e164);
     const offers = await gateway.request(`query($e164: String!) { number(e164: $e164) { offers(first: 10) { edges { node { provider { id } } } } } }`, { e164 });
     const [first, second] = offers.data!.number.offers.edges.map((e: { node: { provider: { id: string } } }) => e.node.provider.id);
+    expect(second).toBe(resale.providerId);
     gateway.embedded.providers.simulator!.setBehaviour(first, { down: true });
     try {
       const withNote = `mutation($input: OrderNumbersInput!) { orderNumbers(input: $input) { order { status numbers { e164 status holder { id } note } } userErrors { code } } }`;
@@ -422,6 +429,17 @@ describe('reserving, ordering and releasing for tenants', () => {
       expect(order.userErrors).toEqual([]);
       expect(order.order.status).toBe('COMPLETED');
       expect(order.order.numbers).toEqual([{ e164, status: 'COMPLETED', holder: { id: second }, note: expect.stringContaining(`ordered through ${second} after ${first} failed`) }]);
+
+      // Ordered through the reseller, the reseller holds it, one hop further from the carrier.
+      const expected = worldChain(second, e164);
+      const lineage = (await as('tenant-fallback', `query($r: [_Any!]!) { _entities(representations: $r) { ... on Number { tier tierChain { position provider { id } } } } }`, { r: [{ __typename: 'Number', e164 }] })).data as any;
+      expect(lineage._entities[0]).toEqual({ tier: expected.tier, tierChain: expected.providers.map((id, i) => ({ position: i + 1, provider: { id } })) });
+      // and the market counts it there, at that tier (resold from tier 2 on)
+      const number = world.numbers.find((n) => n.e164 === e164)!;
+      const depth = (await gateway.request(operation('MarketDepth'), { country: number.country, numberType: number.numberType })).data!.market;
+      expect(depth.providers).toContainEqual(expect.objectContaining({ provider: expect.objectContaining({ id: second }), tier: expected.tier, direct: expected.tier <= 1 }));
+      expect(depth.directNumbers + depth.resoldNumbers).toBe(depth.totalNumbers);
+      if (expected.tier >= 2) expect(depth.resoldNumbers).toBeGreaterThan(0);
     } finally {
       gateway.embedded.providers.simulator!.setBehaviour(first, { down: false });
     }
