@@ -15,7 +15,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['subgraphs/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts'],
+          include: ['subgraphs/**/*.test.ts', 'providers/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
           testTimeout: 120_000,
           hookTimeout: 300_000,

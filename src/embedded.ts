@@ -12,6 +12,7 @@ import { databaseTargetFromEnv, openDatabase, type Database, type DatabaseTarget
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { createSubgraph, SCHEMA_DIR, type Subgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
+import { startProviders, type ProvidersRuntime, type ProvidersOptions } from './providers.js';
 
 /** Where the embedded default keeps PGlite: PGLITE_DIR, else .data/pglite in the project. */
 export function pgliteDirFromEnv(env: Record<string, string | undefined>): string {
@@ -32,6 +33,8 @@ export interface EmbeddedOptions {
    * or never.
    */
   importPlan: 'always' | 'embedded' | 'never';
+  /** How the inventory reaches providers (default: the simulator on loopback, or PROVIDERS_URL). */
+  providers?: ProvidersOptions;
 }
 
 /** The four subgraphs, their databases and the gateway, wired in one process. */
@@ -40,6 +43,8 @@ export interface Embedded {
   subgraphs: Record<string, Subgraph>;
   databases: Database[];
   importReport: ImportReport | null;
+  /** The providers' simulator (when started here), their clients, and the catalogue sync. */
+  providers: ProvidersRuntime;
   close(): Promise<void>;
 }
 
@@ -61,10 +66,12 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     }
     return database;
   };
+  let providers: ProvidersRuntime | null = null;
   try {
+    providers = await startProviders(env, logger, options.providers);
     const subgraphs: Record<string, Subgraph> = {};
     let allocationsDb: Database | null = null;
-    for (const definition of SUBGRAPHS) {
+    for (const definition of SUBGRAPHS.map((d) => (d.name === 'inventory' ? providers!.inventory : d))) {
       const database = await openFor(databaseTargetFromEnv(env, definition.name, options.pgliteDir));
       const subgraph = createSubgraph(definition as Parameters<typeof createSubgraph>[0], database, logger);
       await subgraph.migrate();
@@ -78,6 +85,8 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const sources = await loadedSources(plan);
     if (sources.length === 0) logger.warn('the numbering plan is empty: run `npm run import` to load it');
     else logger.info({ sources: sources.map((s) => `${s.id}: ${s.blocks_loaded} blocks`) }, 'numbering plan loaded');
+
+    await providers.startSync(subgraphs.inventory!);
 
     const server = createGatewayServer({
       supergraphSdl: readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8'),
@@ -96,11 +105,13 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         // Never started (it failed to listen, e.g. the port is in use): nothing to drain.
         logger.warn({ err: error }, 'gateway was not running; closing databases');
       } finally {
+        await providers!.close();
         await Promise.all([...databases.values()].map((d) => d.close()));
       }
     };
-    return { server, subgraphs, databases: [...databases.values()], importReport, close };
+    return { server, subgraphs, databases: [...databases.values()], importReport, providers, close };
   } catch (error) {
+    await providers?.close().catch(() => undefined);
     await Promise.all([...databases.values()].map((d) => d.close().catch(() => undefined)));
     throw error;
   }

@@ -1,3 +1,125 @@
-/** Nothing per request yet: inventory has no data source until its own issue lands. */
-export type Context = Record<string, never>;
-export const createContext = (): Context => ({});
+import DataLoader from 'dataloader';
+import type { Kysely } from 'kysely';
+import type { StatusResult } from '../../providers/api.js';
+import { KEY_SEPARATOR } from '../shared/pagination.js';
+import { visibleTenant, type RequestScope } from '../shared/identity.js';
+import * as repo from './repository.js';
+import type { SearchCache } from './search.js';
+import type { InventoryTables, NumberEventRow, NumberRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from './tables.js';
+import { ProviderError } from '../../providers/client/index.js';
+import type { Upstream } from './upstream.js';
+
+export interface Context {
+  db: Kysely<InventoryTables>;
+  scope: RequestScope;
+  /** The tenant whose reservations, orders and assignments this caller sees (null: none). */
+  tenant: string | null;
+  upstream: Upstream;
+  searches: SearchCache;
+  loaders: Loaders;
+}
+
+/** Keys per batched statement: above the largest page (500), so a page's SQL never grows with its size. */
+export const MAX_BATCH = 1_000;
+/** Numbers asked of one provider per tick at most (then chunked at its batch limit). */
+const MAX_LIVE_BATCH = 5_000;
+
+/** A per-request loader of rows by key: one statement per tick, results in key order. */
+function keyedLoader<Row>(fetch: (keys: readonly string[]) => Promise<Row[]>, keyOf: (row: Row) => string): DataLoader<string, Row | null> {
+  return new DataLoader<string, Row | null>(
+    async (keys) => {
+      const rows = await fetch(keys);
+      const byKey = new Map(rows.map((row) => [keyOf(row), row]));
+      return keys.map((key) => byKey.get(key) ?? null);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
+}
+
+/** A per-request loader of all rows of each key: one statement per tick. */
+function groupedLoader<Row>(fetch: (keys: readonly string[]) => Promise<Row[]>, keyOf: (row: Row) => string): DataLoader<string, Row[]> {
+  return new DataLoader<string, Row[]>(
+    async (keys) => {
+      const groups = new Map<string, Row[]>(keys.map((key) => [key, []]));
+      for (const row of await fetch(keys)) groups.get(keyOf(row))?.push(row);
+      return keys.map((key) => groups.get(key) ?? []);
+    },
+    { maxBatchSize: MAX_BATCH },
+  );
+}
+
+const LIVE_KEY_SEPARATOR = '\u0001';
+export const liveKey = (providerId: string, e164: string) => `${providerId}${LIVE_KEY_SEPARATOR}${e164}`;
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+/** Loaders live for one request: batching within it, no caching across requests or tenants. */
+export function createLoaders(db: Kysely<InventoryTables>, upstream: Upstream, tenant: string | null) {
+  const providers = keyedLoader<ProviderRow>((ids) => repo.findProvidersByIds(db, ids), (row) => row.id);
+  return {
+    providers,
+    numbers: keyedLoader<NumberRow>((e164s) => repo.findNumbersByE164(db, e164s), (row) => row.e164),
+    offers: groupedLoader<OfferRow>((e164s) => repo.findOffersByNumbers(db, e164s), (row) => row.e164),
+    /** Depth of markets by `repo.marketKey`: one statement for every market asked in a tick. */
+    marketDepth: groupedLoader<repo.DepthRow>(
+      (keys) => repo.marketDepth(db, keys.map((key) => {
+        const [country = '', number_type = ''] = key.split(KEY_SEPARATOR);
+        return { country, number_type };
+      })),
+      (row) => repo.marketKey(row),
+    ),
+    /** The caller's tenant's orders by id: another tenant's order is not found. */
+    orders: keyedLoader<OrderRow>((ids) => (tenant === null ? Promise.resolve([]) : repo.findOrdersByIds(db, tenant, ids)), (row) => row.id),
+    orderLines: groupedLoader<OrderLineRow>((ids) => repo.findOrderLines(db, ids), (row) => row.order_id),
+    events: groupedLoader<NumberEventRow>((e164s) => repo.findEventsByNumbers(db, e164s, tenant), (row) => row.e164),
+    /**
+     * Status and price at a provider now: the numbers asked in one tick go to each provider in
+     * as few calls as its batch limit allows (one call when they fit), all providers in parallel.
+     */
+    live: new DataLoader<string, StatusResult>(
+      async (keys) => {
+        const byProvider = new Map<string, string[]>();
+        for (const key of keys) {
+          const [providerId = '', e164 = ''] = key.split(LIVE_KEY_SEPARATOR);
+          byProvider.set(providerId, [...(byProvider.get(providerId) ?? []), e164]);
+        }
+        const answers = new Map<string, StatusResult | Error>();
+        await Promise.all(
+          [...byProvider].map(async ([providerId, e164s]) => {
+            const api = upstream.provider(providerId);
+            const row = await providers.load(providerId);
+            const unique = [...new Set(e164s)];
+            if (!api || !row) {
+              for (const e164 of unique) answers.set(liveKey(providerId, e164), new ProviderError(providerId, 'status', 'rejected', 'not in the directory'));
+              return;
+            }
+            const chunks: string[][] = [];
+            for (let i = 0; i < unique.length; i += row.batch_limit) chunks.push(unique.slice(i, i + row.batch_limit));
+            await Promise.all(
+              chunks.map(async (chunk) => {
+                try {
+                  const results = await api.statusBatch(chunk);
+                  for (const result of results) answers.set(liveKey(providerId, result.e164), result);
+                } catch (error) {
+                  for (const e164 of chunk) answers.set(liveKey(providerId, e164), error as Error);
+                }
+              }),
+            );
+          }),
+        );
+        return keys.map((key) => answers.get(key) ?? new ProviderError(key.split(LIVE_KEY_SEPARATOR)[0] ?? '', 'status', 'network', 'no answer for the number'));
+      },
+      { maxBatchSize: MAX_LIVE_BATCH },
+    ),
+  };
+}
+
+export interface InventoryServices {
+  upstream: Upstream;
+  searches: SearchCache;
+}
+
+export function createContext(db: Kysely<InventoryTables>, scope: RequestScope, services: InventoryServices): Context {
+  const tenant = visibleTenant(scope.identity);
+  return { db, scope, tenant, upstream: services.upstream, searches: services.searches, loaders: createLoaders(db, services.upstream, tenant) };
+}

@@ -1,20 +1,27 @@
+import type { Kysely } from 'kysely';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
-import { createContext, type Context } from './context.js';
-import type { Resolvers } from './generated/resolvers.js';
+import { createContext, type Context, type InventoryServices } from './context.js';
 import { migrations } from './migrations/index.js';
+import { resolvers } from './resolvers.js';
+import { createSearchCache } from './search.js';
+import type { InventoryTables } from './tables.js';
+import { NO_UPSTREAM, type Upstream } from './upstream.js';
 
 /**
- * Who holds a number and through which providers. Until the inventory issue lands, the
- * aggregator holds nothing: every number answers not held.
+ * The inventory subgraph over a set of providers' APIs. The composition root passes the
+ * upstream (the provider client over the simulator or real providers); without one the
+ * subgraph serves the catalogue it has and cannot reach providers.
  */
-const resolvers: Resolvers = {
-  Number: {
-    __resolveReference: (ref) => ref,
-    holder: () => null,
-    tier: () => null,
-    tierChain: () => [],
-    status: () => null,
-  },
-};
+export function createInventory(upstream: Upstream = NO_UPSTREAM): SubgraphDefinition<InventoryTables, Context> & { services: InventoryServices } {
+  const services: InventoryServices = { upstream, searches: createSearchCache() };
+  return {
+    name: 'inventory',
+    migrations,
+    resolvers,
+    services,
+    createContext: (db: Kysely<InventoryTables>, scope) => createContext(db, scope, services),
+  };
+}
 
-export const inventory: SubgraphDefinition<unknown, Context> = { name: 'inventory', migrations, resolvers, createContext };
+/** The definition the tools (codegen, composition) and a stand-alone service without providers use. */
+export const inventory = createInventory();

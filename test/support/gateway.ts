@@ -4,6 +4,7 @@ import { postGraphQL, type GraphQLResult } from './http.js';
 import { listen } from '../../gateway/server.js';
 import { createLogger } from '../../subgraphs/shared/logger.js';
 import { startEmbedded, type Embedded } from '../../src/embedded.js';
+import type { ProvidersOptions } from '../../src/providers.js';
 
 export interface TestGateway {
   url: string;
@@ -13,12 +14,16 @@ export interface TestGateway {
   close(): Promise<void>;
 }
 
-/** The embedded product on the imported plan, listening on a free loopback port. */
-export async function startTestGateway(): Promise<TestGateway> {
+/**
+ * The embedded product on the imported plan, listening on a free loopback port. Providers are
+ * off unless asked for: then the simulator starts on loopback and the catalogue syncs first.
+ */
+export async function startTestGateway(options: { providers?: ProvidersOptions; env?: Record<string, string | undefined> } = {}): Promise<TestGateway> {
   const snapshot = inject('pgliteSnapshot');
   const embedded = await startEmbedded({
-    env: process.env,
+    env: { ...process.env, ...options.env },
     logger: createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }),
+    providers: options.providers ?? { disabled: true },
     pgliteDir: null,
     ...(snapshot ? { pgliteSnapshot: new Blob([readFileSync(snapshot)]) } : {}),
     importPlan: 'never',

@@ -20,7 +20,7 @@ declare module 'vitest' {
  */
 export default async function setup(project: TestProject): Promise<() => void> {
   const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
-  const embedded = await startEmbedded({ env: process.env, logger, pgliteDir: null, importPlan: 'always' });
+  const embedded = await startEmbedded({ env: process.env, logger, pgliteDir: null, importPlan: 'always', providers: { disabled: true } });
   let dir: string | null = null;
   try {
     const pglite = embedded.databases.find((d) => d.dump);

@@ -21,6 +21,20 @@ export type ComplianceTrail = {
   gaps: Array<TrailGap>;
 };
 
+/**
+ * A market (one country, one number type), owned by inventory; compliance adds what its
+ * regulator requires before a number may be assigned.
+ */
+export type Market = {
+  __typename?: 'Market';
+  /** ISO 3166-1 alpha-2 country. */
+  country: Scalars['String']['output'];
+  /** The number type. */
+  numberType: NumberType;
+  /** What the market's regulator requires before a number may be assigned: empty until the compliance issue records requirements. */
+  requirements: Array<Requirement>;
+};
+
 /** A phone number; compliance says whether its supply chain is documented. */
 export type Number = {
   __typename?: 'Number';
@@ -28,6 +42,44 @@ export type Number = {
   complianceTrail?: Maybe<ComplianceTrail>;
   /** The number in E.164 form, e.g. +447400123456. */
   e164: Scalars['String']['output'];
+};
+
+/** The kinds of number libphonenumber tells apart. */
+export type NumberType =
+  /** A geographic number tied to a local area or city code. */
+  | 'FIXED_LINE'
+  /** A number the plan does not tell apart as fixed or mobile (as in the North American plan). */
+  | 'FIXED_LINE_OR_MOBILE'
+  /** A mobile number. */
+  | 'MOBILE'
+  /** A pager number. */
+  | 'PAGER'
+  /** A personal number that follows its user. */
+  | 'PERSONAL_NUMBER'
+  /** Charged above the normal rate to the caller. */
+  | 'PREMIUM_RATE'
+  /** The cost is shared between caller and receiver. */
+  | 'SHARED_COST'
+  /** Free to call for the caller (freephone). */
+  | 'TOLL_FREE'
+  /** A universal access number, reaching a company wherever it answers. */
+  | 'UAN'
+  /** Not a type libphonenumber knows for this range. */
+  | 'UNKNOWN'
+  /** A number that reaches a voicemail box directly. */
+  | 'VOICEMAIL'
+  /** A number for voice over IP, not tied to a place. */
+  | 'VOIP';
+
+/** Something a market's regulator requires before a number may be assigned. */
+export type Requirement = {
+  __typename?: 'Requirement';
+  /** Whom it applies to, e.g. 'business', 'individual', 'any end user'. */
+  appliesTo: Scalars['String']['output'];
+  /** What must be provided, in words. */
+  description: Scalars['String']['output'];
+  /** What kind of proof, e.g. END_USER_IDENTITY, LOCAL_ADDRESS, LOCAL_ENTITY, DECLARED_USE. */
+  kind: Scalars['String']['output'];
 };
 
 /** A hop of the chain without the document it needs. */
@@ -120,11 +172,15 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
+  Market: Market;
   Number: Number;
 }>;
 
 /** Mapping of federation reference types */
 export type FederationReferenceTypes = ResolversObject<{
+  Market:
+    ( { __typename: 'Market' }
+    & GraphQLRecursivePick<FederationTypes['Market'], {"country":true,"numberType":true}> );
   Number:
     ( { __typename: 'Number' }
     & GraphQLRecursivePick<FederationTypes['Number'], {"e164":true}> );
@@ -136,8 +192,11 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   ComplianceTrail: ResolverTypeWrapper<ComplianceTrail>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
-  Number: ResolverTypeWrapper<Number>;
+  Market: ResolverTypeWrapper<Market>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Number: ResolverTypeWrapper<Number>;
+  NumberType: NumberType;
+  Requirement: ResolverTypeWrapper<Requirement>;
   TrailGap: ResolverTypeWrapper<TrailGap>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
 }>;
@@ -146,8 +205,10 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   ComplianceTrail: ComplianceTrail;
   Boolean: Scalars['Boolean']['output'];
-  Number: Number | FederationReferenceTypes['Number'];
+  Market: Market | FederationReferenceTypes['Market'];
   String: Scalars['String']['output'];
+  Number: Number | FederationReferenceTypes['Number'];
+  Requirement: Requirement;
   TrailGap: TrailGap;
   Int: Scalars['Int']['output'];
 }>;
@@ -157,10 +218,23 @@ export type ComplianceTrailResolvers<ContextType = Context, ParentType extends R
   gaps?: Resolver<Array<ResolversTypes['TrailGap']>, ParentType, ContextType>;
 }>;
 
+export type MarketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Market'] = ResolversParentTypes['Market'], FederationReferenceType extends FederationReferenceTypes['Market'] = FederationReferenceTypes['Market']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Market']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  country?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  numberType?: Resolver<ResolversTypes['NumberType'], ParentType, ContextType>;
+  requirements?: Resolver<Array<ResolversTypes['Requirement']>, ParentType, ContextType>;
+}>;
+
 export type NumberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Number'] = ResolversParentTypes['Number'], FederationReferenceType extends FederationReferenceTypes['Number'] = FederationReferenceTypes['Number']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Number']> | FederationReferenceType, FederationReferenceType, ContextType>;
   complianceTrail?: Resolver<Maybe<ResolversTypes['ComplianceTrail']>, ParentType, ContextType>;
   e164?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type RequirementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Requirement'] = ResolversParentTypes['Requirement']> = ResolversObject<{
+  appliesTo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
 export type TrailGapResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrailGap'] = ResolversParentTypes['TrailGap']> = ResolversObject<{
@@ -170,7 +244,9 @@ export type TrailGapResolvers<ContextType = Context, ParentType extends Resolver
 
 export type Resolvers<ContextType = Context> = ResolversObject<{
   ComplianceTrail?: ComplianceTrailResolvers<ContextType>;
+  Market?: MarketResolvers<ContextType>;
   Number?: NumberResolvers<ContextType>;
+  Requirement?: RequirementResolvers<ContextType>;
   TrailGap?: TrailGapResolvers<ContextType>;
 }>;
 

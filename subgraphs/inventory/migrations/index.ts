@@ -1,7 +1,7 @@
 import type { Migration } from 'kysely';
+import * as catalogue from './20261125T230000_catalogue.js';
 
-/**
- * None yet: the inventory subgraph's tables arrive with its own issue. Its schema ("inventory") and
- * migration table are created at start all the same, so later migrations slot in.
- */
-export const migrations: Record<string, Migration> = {};
+/** In order of their names: the migrator applies what a database has not seen yet. */
+export const migrations: Record<string, Migration> = {
+  '20261125T230000_catalogue': catalogue,
+};

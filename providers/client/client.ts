@@ -1,0 +1,40 @@
+import type {
+  InventoryPage,
+  InventoryQuery,
+  OrderAccepted,
+  OrderRequest,
+  OrderState,
+  ProviderProfile,
+  ReleaseRequest,
+  ReleaseResponse,
+  ReserveRequest,
+  ReserveResponse,
+  SearchRequest,
+  SearchResponse,
+  StatusResult,
+} from '../api.js';
+
+/**
+ * One upstream provider, as the inventory subgraph sees it: the adapter every provider
+ * integration implements (the HTTP one speaks providers/api.ts). Reads may be retried by the
+ * implementation; reserve, order and release are sent once (the order is idempotent by key,
+ * so the caller may repeat it with the same key).
+ */
+export interface ProviderClient {
+  readonly providerId: string;
+  profile(): Promise<ProviderProfile>;
+  /** One page of the inventory feed: changes since the cursor (absent: everything). */
+  inventoryPage(query?: InventoryQuery): Promise<InventoryPage>;
+  search(request: SearchRequest): Promise<SearchResponse>;
+  /** Status and price of up to the provider's batch limit of numbers, in request order. */
+  statusBatch(numbers: string[]): Promise<StatusResult[]>;
+  reserve(request: ReserveRequest): Promise<ReserveResponse>;
+  order(request: OrderRequest, idempotencyKey: string): Promise<OrderAccepted>;
+  getOrder(orderId: string): Promise<OrderState>;
+  /** Polls the order until it is no longer `accepted` (or the attempts run out: then its last state). */
+  waitForOrder(orderId: string, options?: { intervalMs?: number; maxPolls?: number }): Promise<OrderState>;
+  release(request: ReleaseRequest): Promise<ReleaseResponse>;
+  /** Whether the breaker currently lets calls through. */
+  readonly circuit: 'closed' | 'open' | 'half-open';
+  close(): Promise<void>;
+}

@@ -1,0 +1,253 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import {
+  BrokenCircuitError,
+  BulkheadRejectedError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  TaskCancelledError,
+  TimeoutStrategy,
+  bulkhead,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  timeout,
+  type BulkheadPolicy,
+  type CircuitBreakerPolicy,
+  type RetryPolicy,
+  type TimeoutPolicy,
+} from 'cockatiel';
+import { Pool } from 'undici';
+import type {
+  ApiErrorBody,
+  InventoryPage,
+  InventoryQuery,
+  OrderAccepted,
+  OrderRequest,
+  OrderState,
+  ProviderProfile,
+  ReleaseRequest,
+  ReleaseResponse,
+  ReserveRequest,
+  ReserveResponse,
+  SearchRequest,
+  SearchResponse,
+  StatusResponse,
+  StatusResult,
+} from '../api.js';
+import type { ProviderClient } from './client.js';
+import { ProviderError } from './errors.js';
+import type { ApiHealthRecorder, ProviderOperation } from './health.js';
+
+export interface ClientPolicy {
+  /** Per call attempt; default 2000 ms. */
+  timeoutMs: number;
+  /** Retries of a read after a transient failure (never of reserve, order, release); default 2. */
+  readRetries: number;
+  /** Jittered exponential backoff between read retries (decorrelated jitter). */
+  backoff: { initialDelayMs: number; maxDelayMs: number };
+  /** Opens after this many consecutive transient failures; half-open after the cooldown. */
+  breaker: { consecutiveFailures: number; halfOpenAfterMs: number };
+  /** Calls in flight per provider (and keep-alive connections); more wait in a bounded queue. */
+  maxConcurrent: number;
+  maxQueued: number;
+  /** Largest response body accepted from a provider. */
+  maxResponseBytes: number;
+}
+
+export const DEFAULT_CLIENT_POLICY: ClientPolicy = {
+  timeoutMs: 2000,
+  readRetries: 2,
+  backoff: { initialDelayMs: 50, maxDelayMs: 1000 },
+  breaker: { consecutiveFailures: 5, halfOpenAfterMs: 10_000 },
+  maxConcurrent: 8,
+  maxQueued: 512,
+  maxResponseBytes: 16 * 1024 * 1024,
+};
+
+export type ClientPolicyOverrides = Partial<Omit<ClientPolicy, 'backoff' | 'breaker'>> & {
+  backoff?: Partial<ClientPolicy['backoff']>;
+  breaker?: Partial<ClientPolicy['breaker']>;
+};
+
+export function resolvePolicy(overrides: ClientPolicyOverrides = {}): ClientPolicy {
+  return {
+    ...DEFAULT_CLIENT_POLICY,
+    ...overrides,
+    backoff: { ...DEFAULT_CLIENT_POLICY.backoff, ...overrides.backoff },
+    breaker: { ...DEFAULT_CLIENT_POLICY.breaker, ...overrides.breaker },
+  };
+}
+
+const isTransient = handleWhen((error) => error instanceof ProviderError && error.transient);
+
+/**
+ * A provider over HTTP: one undici keep-alive pool, and cockatiel policies per provider
+ * (retry for reads → circuit breaker → bulkhead → per-attempt timeout). Every attempt that
+ * reaches the wire is recorded in the health recorder, and so is every call the breaker refuses.
+ */
+export class HttpProviderClient implements ProviderClient {
+  private readonly pool: Pool;
+  private readonly basePath: string;
+  private readonly retryReads: RetryPolicy;
+  private readonly breaker: CircuitBreakerPolicy;
+  private readonly bulkhead: BulkheadPolicy;
+  private readonly timeout: TimeoutPolicy;
+  private readonly timeoutMs: number;
+
+  constructor(
+    readonly providerId: string,
+    baseUrl: string,
+    private readonly recorder: ApiHealthRecorder,
+    overrides: ClientPolicyOverrides = {},
+  ) {
+    const policy = resolvePolicy(overrides);
+    const url = new URL(baseUrl);
+    this.basePath = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+    this.pool = new Pool(url.origin, {
+      connections: policy.maxConcurrent,
+      keepAliveTimeout: 10_000,
+      headersTimeout: policy.timeoutMs * 2,
+      bodyTimeout: policy.timeoutMs * 2,
+      maxResponseSize: policy.maxResponseBytes,
+    });
+    this.retryReads = retry(isTransient, {
+      maxAttempts: policy.readRetries,
+      backoff: new ExponentialBackoff({ initialDelay: policy.backoff.initialDelayMs, maxDelay: policy.backoff.maxDelayMs }),
+    });
+    this.breaker = circuitBreaker(isTransient, {
+      halfOpenAfter: policy.breaker.halfOpenAfterMs,
+      breaker: new ConsecutiveBreaker(policy.breaker.consecutiveFailures),
+    });
+    this.bulkhead = bulkhead(policy.maxConcurrent, policy.maxQueued);
+    this.timeout = timeout(policy.timeoutMs, TimeoutStrategy.Aggressive);
+    this.timeoutMs = policy.timeoutMs;
+  }
+
+  get circuit(): 'closed' | 'open' | 'half-open' {
+    const state = this.breaker.state;
+    return state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
+  }
+
+  profile(): Promise<ProviderProfile> {
+    return this.read('profile', 'GET', 'profile');
+  }
+
+  inventoryPage(query: InventoryQuery = {}): Promise<InventoryPage> {
+    const params = new URLSearchParams();
+    if (query.cursor !== undefined) params.set('cursor', query.cursor);
+    if (query.limit !== undefined) params.set('limit', String(query.limit));
+    const qs = params.toString();
+    return this.read('inventory', 'GET', qs ? `inventory?${qs}` : 'inventory');
+  }
+
+  search(request: SearchRequest): Promise<SearchResponse> {
+    return this.read('search', 'POST', 'search', request);
+  }
+
+  async statusBatch(numbers: string[]): Promise<StatusResult[]> {
+    if (numbers.length === 0) return [];
+    const response = await this.read<StatusResponse>('status', 'POST', 'numbers/status', { numbers });
+    return response.results;
+  }
+
+  getOrder(orderId: string): Promise<OrderState> {
+    return this.read('getOrder', 'GET', `orders/${encodeURIComponent(orderId)}`);
+  }
+
+  async waitForOrder(orderId: string, options: { intervalMs?: number; maxPolls?: number } = {}): Promise<OrderState> {
+    const { intervalMs = 100, maxPolls = 50 } = options;
+    let state = await this.getOrder(orderId);
+    for (let poll = 1; state.status === 'accepted' && poll < maxPolls; poll++) {
+      await sleep(intervalMs);
+      state = await this.getOrder(orderId);
+    }
+    return state;
+  }
+
+  reserve(request: ReserveRequest): Promise<ReserveResponse> {
+    return this.write('reserve', 'POST', 'reservations', request);
+  }
+
+  order(request: OrderRequest, idempotencyKey: string): Promise<OrderAccepted> {
+    return this.write('order', 'POST', 'orders', request, { 'idempotency-key': idempotencyKey });
+  }
+
+  release(request: ReleaseRequest): Promise<ReleaseResponse> {
+    return this.write('release', 'POST', 'releases', request);
+  }
+
+  async close(): Promise<void> {
+    await this.pool.close();
+  }
+
+  private read<T>(operation: ProviderOperation, method: string, path: string, body?: unknown): Promise<T> {
+    return this.retryReads.execute(() => this.guarded<T>(operation, method, path, body));
+  }
+
+  private write<T>(operation: ProviderOperation, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+    return this.guarded<T>(operation, method, path, body, headers);
+  }
+
+  /** Breaker → bulkhead → timeout → one HTTP attempt; cockatiel's own errors become ProviderErrors. */
+  private async guarded<T>(operation: ProviderOperation, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+    try {
+      return await this.breaker.execute(() =>
+        this.bulkhead.execute(() =>
+          this.timeout.execute((_context, signal) => this.send<T>(operation, method, path, body, headers, signal)).catch((error: unknown) => {
+            if (!(error instanceof TaskCancelledError)) throw error;
+            // recorded here, when the timeout fires, not when the aborted request settles later
+            this.recorder.record({ providerId: this.providerId, operation, outcome: 'timeout', latencyMs: this.timeoutMs });
+            throw new ProviderError(this.providerId, operation, 'timeout', 'no answer within the call timeout');
+          }),
+        ),
+      );
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        this.recorder.record({ providerId: this.providerId, operation, outcome: 'short_circuited', latencyMs: null });
+        throw new ProviderError(this.providerId, operation, 'circuit_open', 'circuit open after repeated failures; not called');
+      }
+      if (error instanceof BulkheadRejectedError) {
+        throw new ProviderError(this.providerId, operation, 'overloaded', 'too many calls queued for this provider; not called');
+      }
+      throw error;
+    }
+  }
+
+  private async send<T>(operation: ProviderOperation, method: string, path: string, body: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<T> {
+    const started = performance.now();
+    const record = (outcome: 'ok' | 'rejected' | 'failed') =>
+      this.recorder.record({ providerId: this.providerId, operation, outcome, latencyMs: performance.now() - started });
+    let status: number;
+    let payload: unknown;
+    try {
+      const response = await this.pool.request({
+        path: this.basePath + path,
+        method: method as 'GET' | 'POST',
+        headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        body: body === undefined ? null : JSON.stringify(body),
+        signal,
+      });
+      status = response.statusCode;
+      const text = await response.body.text();
+      payload = text ? JSON.parse(text) : null;
+    } catch (error) {
+      // aborted by the timeout policy, which has recorded the call and answered the caller
+      if (signal.aborted) throw new ProviderError(this.providerId, operation, 'timeout', 'no answer within the call timeout');
+      record('failed');
+      throw new ProviderError(this.providerId, operation, 'network', (error as Error).message);
+    }
+    if (status >= 200 && status < 300) {
+      record('ok');
+      return payload as T;
+    }
+    const apiError = (payload as Partial<ApiErrorBody> | null)?.error;
+    const message = `${status} ${apiError?.code ?? 'error'}: ${apiError?.message ?? 'no error body'}`;
+    if (status >= 500) {
+      record('failed');
+      throw new ProviderError(this.providerId, operation, 'unavailable', message, status, apiError?.code ?? null);
+    }
+    record('rejected');
+    throw new ProviderError(this.providerId, operation, 'rejected', message, status, apiError?.code ?? null);
+  }
+}

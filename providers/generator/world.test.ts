@@ -1,0 +1,104 @@
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { carrierId } from '../../subgraphs/shared/carrier-id.js';
+import { chooseBlock } from '../../subgraphs/allocations/numbering/lineage.js';
+import { SOURCES } from '../../subgraphs/allocations/import/sources.js';
+import { PROJECT_DATA_DIR } from './ranges.js';
+import { marketKey } from './markets.js';
+import { generateWorld, type World } from './world.js';
+
+/**
+ * The plan's holder of each generated number, computed the way the allocations subgraph does
+ * (its own source parsers and block choice), independently of the generator's reading.
+ */
+async function planHolders(world: World): Promise<{ holderOf: Map<string, string | null>; carriers: Set<string> }> {
+  const wanted = new Set(world.numbers.map((n) => n.e164.slice(1)));
+  const candidates = new Map<string, { prefix: string; precedence: number; country: string | null; authority_id: string; carrier: string | null }[]>();
+  const carriers = new Set<string>();
+  for (const source of SOURCES.filter((s) => s.id !== 'libphonenumber-geocoding')) {
+    for await (const record of source.records(PROJECT_DATA_DIR)) {
+      if (record.kind !== 'block') continue;
+      const { block } = record;
+      const carrier = block.carrier ? carrierId(block.country, block.carrier.name, block.carrier.operatorCode ?? block.carrier.ocn) : null;
+      if (carrier) carriers.add(carrier);
+      const list = candidates.get(block.prefix) ?? [];
+      list.push({ prefix: block.prefix, precedence: source.precedence, country: block.country, authority_id: block.authorityId, carrier });
+      candidates.set(block.prefix, list);
+    }
+  }
+  const holderOf = new Map<string, string | null>();
+  for (const digits of wanted) {
+    const covering = [];
+    for (let length = 1; length <= digits.length; length++) covering.push(...(candidates.get(digits.slice(0, length)) ?? []));
+    holderOf.set(`+${digits}`, chooseBlock(digits, covering)?.carrier ?? null);
+  }
+  return { holderOf, carriers };
+}
+
+describe('generateWorld', () => {
+  let world: World;
+  beforeAll(() => {
+    world = generateWorld({ scale: 1, seed: 7 });
+  });
+
+  it('builds the same world from the same seed, and another from another seed', () => {
+    expect(generateWorld({ scale: 1, seed: 7 })).toEqual(world);
+    const other = generateWorld({ scale: 1, seed: 8 });
+    expect(other.numbers.map((n) => n.e164)).not.toEqual(world.numbers.map((n) => n.e164));
+  });
+
+  it('has at least 12 markets across geographic, mobile and toll-free numbers, and every lifecycle status', () => {
+    const markets = new Set(world.numbers.map((n) => marketKey(n.country, n.numberType)));
+    expect(markets.size).toBeGreaterThanOrEqual(12);
+    const categories = new Set(world.markets.filter((m) => markets.has(marketKey(m.country, m.numberType))).map((m) => m.category));
+    expect([...categories]).toEqual(expect.arrayContaining(['geographic', 'mobile', 'toll-free']));
+    expect(new Set(world.numbers.map((n) => n.status))).toEqual(new Set(['available', 'reserved', 'assigned', 'aging', 'ported_out']));
+    expect(world.numbers.length).toBeGreaterThan(2000);
+    expect(world.numbers.length).toBeLessThan(10_000);
+  });
+
+  it('has providers of tiers 0 to 3, several Tier 1 per market, and resold stock that shares the number with its source', () => {
+    const byId = new Map(world.providers.map((p) => [p.id, p]));
+    expect(new Set(world.providers.map((p) => p.tier))).toEqual(new Set([0, 1, 2, 3]));
+    for (const market of new Set(world.numbers.map((n) => marketKey(n.country, n.numberType)))) {
+      expect(world.providers.filter((p) => p.tier === 1 && p.markets.includes(market)).length, market).toBeGreaterThanOrEqual(2);
+    }
+    const offersOf = new Set(world.offers.map((o) => `${o.providerId} ${o.e164}`));
+    const resold = world.offers.filter((o) => o.source.providerId !== null);
+    expect(resold.length).toBeGreaterThan(100);
+    for (const offer of resold) {
+      expect(offer.source.carrierId).toBeNull();
+      expect(offersOf.has(`${offer.source.providerId} ${offer.e164}`)).toBe(true);
+      // a reseller buys from a provider one level up (a Tier 2 may resell a carrier's own stock)
+      const [seller, source] = [byId.get(offer.providerId)!.tier, byId.get(offer.source.providerId!)!.tier];
+      expect(source).toBeLessThan(seller);
+      if (seller === 3) expect(source).toBe(2);
+    }
+    for (const offer of world.offers.filter((o) => byId.get(o.providerId)!.tier === 0)) {
+      expect(offer.source).toEqual({ carrierId: byId.get(offer.providerId)!.carrierId, providerId: null });
+    }
+  });
+
+  it('draws only valid numbers of the market type', () => {
+    for (const n of world.numbers) {
+      const parsed = parsePhoneNumberFromString(n.e164);
+      expect(parsed?.isValid(), n.e164).toBe(true);
+      expect(parsed?.getType(), n.e164).toBe(n.numberType);
+      expect(parsed?.country, n.e164).toBe(n.country);
+    }
+    expect(new Set(world.numbers.map((n) => n.e164)).size).toBe(world.numbers.length);
+  });
+
+  it('declares carriers as the numbering plan names the range holder, except a small known share', async () => {
+    const { holderOf, carriers } = await planHolders(world);
+    const direct = world.offers.filter((o) => o.source.carrierId !== null);
+    for (const offer of direct) {
+      expect(carriers.has(offer.source.carrierId!), offer.source.carrierId!).toBe(true);
+      if (offer.declaredCarrierMismatch) expect(offer.source.carrierId).not.toBe(holderOf.get(offer.e164));
+      else expect(offer.source.carrierId, offer.e164).toBe(holderOf.get(offer.e164));
+    }
+    const share = direct.filter((o) => o.declaredCarrierMismatch).length / direct.length;
+    expect(share).toBeGreaterThan(0.01);
+    expect(share).toBeLessThan(0.06);
+  });
+});

@@ -1,0 +1,253 @@
+import { once } from 'node:events';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { API_LIMITS, type BehaviourPatch, type DirectoryResponse, type ProviderBehaviour, type ProviderProfile, type SearchRequest } from '../api.js';
+import { Random } from '../generator/random.js';
+import { summarizeWorld } from '../generator/summary.js';
+import { generateWorld, type World } from '../generator/world.js';
+import { readInt, readString } from '../../subgraphs/shared/config.js';
+import { createLogger, type Logger } from '../../subgraphs/shared/logger.js';
+import { applyBehaviour, sampleLatency } from './behaviour.js';
+import { ApiError, badRequest, notFound } from './errors.js';
+import { SimulatorState, type ProviderState } from './state.js';
+import { asObject, capabilityList, numberList, onlyFields, optionalString, REFERENCE, requiredInt, requiredString } from './validate.js';
+
+export interface SimulatorOptions {
+  scale?: number;
+  seed?: number;
+  /** Default 4010 (SIMULATOR_PORT); 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1: the simulator is for loopback. */
+  host?: string;
+  /** A world generated before (else generated from scale and seed). */
+  world?: World;
+  /** No added latency at any provider (until a behaviour says otherwise). */
+  instant?: boolean;
+  /** Quarantine after release; default 300 s. */
+  agingSeconds?: number;
+  /** Delay before an accepted order completes; default 100 ms. */
+  orderDelayMs?: number;
+  /** Time source for reservations and aging; tests move it instead of waiting. */
+  clock?: () => number;
+  logger?: Logger;
+}
+
+export interface StartedSimulator {
+  /** Base URL without a trailing slash, e.g. http://127.0.0.1:4010 */
+  url: string;
+  world: World;
+  setBehaviour(providerId: string, patch: BehaviourPatch): ProviderBehaviour;
+  behaviour(providerId: string): ProviderBehaviour;
+  /** The provider stops listing these numbers (its feed reports them removed); returns how many. */
+  withdraw(providerId: string, numbers: string[]): number;
+  close(): Promise<void>;
+}
+
+/** SIMULATOR_PORT (default 4010, 0 for any), SIMULATOR_SCALE (1) and SIMULATOR_SEED (1). */
+export function simulatorConfigFromEnv(env: Record<string, string | undefined>): { port: number; scale: number; seed: number; host: string } {
+  return {
+    port: readInt(env, 'SIMULATOR_PORT', 4010, { min: 0, max: 65535 }),
+    scale: readInt(env, 'SIMULATOR_SCALE', 1, { min: 1, max: 1000 }),
+    seed: readInt(env, 'SIMULATOR_SEED', 1, { min: 0, max: 2 ** 31 }),
+    host: readString(env, 'SIMULATOR_HOST') ?? '127.0.0.1',
+  };
+}
+
+/** Starts the provider simulator: a real HTTP server serving every provider of the world. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<StartedSimulator> {
+  const logger = (options.logger ?? createLogger()).child({ component: 'provider-simulator' });
+  const world = options.world ?? generateWorld({ scale: options.scale ?? 1, seed: options.seed ?? 1 });
+  const state = new SimulatorState(world, {
+    clock: options.clock ?? Date.now,
+    agingMs: (options.agingSeconds ?? 300) * 1000,
+    orderDelayMs: options.orderDelayMs ?? 100,
+    instant: options.instant ?? false,
+  });
+  const rng = new Random(world.seed ^ 0x5eed);
+  let url = '';
+  const sleeps = new AbortController();
+
+  const server = createServer((req, res) => {
+    const started = performance.now();
+    res.once('finish', () => logger.debug({ method: req.method, path: req.url, status: res.statusCode, ms: Math.round(performance.now() - started) }, 'provider call'));
+    handle(req, res).catch((error: unknown) => {
+      if (sleeps.signal.aborted) return res.destroy(); // closing: drop calls still waiting
+      const apiError = error instanceof ApiError ? error : new ApiError(500, 'internal', 'internal error');
+      if (!(error instanceof ApiError)) logger.error({ err: error, path: req.url }, 'simulator request failed');
+      if (!res.headersSent && !res.destroyed) send(res, apiError.status, apiError.body());
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const parsed = new URL(req.url ?? '/', 'http://simulator');
+    const parts = parsed.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const method = req.method ?? 'GET';
+    state.sweep();
+    if (parts.length === 1 && parts[0] === 'directory') {
+      allow(method, 'GET');
+      const body: DirectoryResponse = { providers: world.providers.map((p) => ({ id: p.id, name: p.name, baseUrl: `${url}/providers/${encodeURIComponent(p.id)}/` })) };
+      return send(res, 200, body);
+    }
+    if (parts[0] === 'admin' && parts[1] === 'providers' && parts.length === 4) {
+      const p = state.provider(parts[2]!);
+      if (parts[3] === 'behaviour') {
+        if (method === 'PUT') p.behaviour = applyBehaviour(p.behaviour, await readJson(req));
+        else allow(method, 'GET');
+        return send(res, 200, p.behaviour);
+      }
+      if (parts[3] === 'withdraw') {
+        allow(method, 'POST');
+        const body = asObject(await readJson(req));
+        return send(res, 200, { withdrawn: state.withdraw(p, numberList(body, API_LIMITS.maxNumbersPerMutation)) });
+      }
+    }
+    if (parts[0] !== 'providers' || parts.length < 3) throw notFound(`no route ${method} ${parsed.pathname}`);
+    const p = state.provider(parts[1]!);
+    await behave(p);
+    const route = parts.slice(2).join('/');
+    if (route === 'profile') {
+      allow(method, 'GET');
+      const profile: ProviderProfile = { id: p.provider.id, name: p.provider.name, carrierId: p.provider.carrierId, batchLimit: p.behaviour.batchLimit, pageCap: p.behaviour.pageCap };
+      return send(res, 200, profile);
+    }
+    if (route === 'inventory') {
+      allow(method, 'GET');
+      const limitText = parsed.searchParams.get('limit');
+      let limit = p.behaviour.pageCap;
+      if (limitText !== null) {
+        if (!/^\d{1,6}$/.test(limitText) || Number(limitText) < 1) throw badRequest('limit must be a whole number of at least 1');
+        // more than the page cap is capped, as providers do (the cap may change between calls)
+        limit = Math.min(Number(limitText), p.behaviour.pageCap);
+      }
+      return send(res, 200, state.inventory(p, parsed.searchParams.get('cursor') ?? undefined, limit));
+    }
+    if (route === 'search') {
+      allow(method, 'POST');
+      return send(res, 200, state.search(p, searchRequest(await readJson(req))));
+    }
+    if (route === 'numbers/status') {
+      allow(method, 'POST');
+      const body = asObject(await readJson(req));
+      onlyFields(body, ['numbers']);
+      return send(res, 200, { results: state.status(p, numberList(body, p.behaviour.batchLimit, 'batch_too_large')) });
+    }
+    if (route === 'reservations') {
+      allow(method, 'POST');
+      const body = asObject(await readJson(req));
+      onlyFields(body, ['numbers', 'ttlSeconds', 'reference']);
+      const numbers = numberList(body, API_LIMITS.maxNumbersPerMutation);
+      const ttl = requiredInt(body, 'ttlSeconds', 1, API_LIMITS.maxTtlSeconds);
+      return send(res, 200, state.reserve(p, numbers, ttl, requiredString(body, 'reference', REFERENCE, 'letters, digits and ._:@-')));
+    }
+    if (route === 'orders') {
+      allow(method, 'POST');
+      const key = req.headers['idempotency-key'];
+      if (typeof key !== 'string' || !REFERENCE.test(key)) throw badRequest('the Idempotency-Key header is required: 1 to 64 letters, digits or ._:@-', 'idempotency_key_required');
+      const body = asObject(await readJson(req));
+      onlyFields(body, ['numbers', 'reference']);
+      const numbers = numberList(body, API_LIMITS.maxNumbersPerMutation);
+      const { orderId } = state.order(p, key, numbers, requiredString(body, 'reference', REFERENCE, 'letters, digits and ._:@-'));
+      return send(res, 202, { orderId, status: 'accepted' });
+    }
+    if (parts[2] === 'orders' && parts.length === 4) {
+      allow(method, 'GET');
+      return send(res, 200, state.getOrder(p, parts[3]!));
+    }
+    if (route === 'releases') {
+      allow(method, 'POST');
+      const body = asObject(await readJson(req));
+      onlyFields(body, ['numbers']);
+      return send(res, 200, state.release(p, numberList(body, API_LIMITS.maxNumbersPerMutation)));
+    }
+    throw notFound(`no route ${method} ${parsed.pathname}`);
+  }
+
+  /** The provider's injected behaviour: down, latency, then a share of failures. */
+  async function behave(p: ProviderState): Promise<void> {
+    const b = p.behaviour;
+    if (b.down) throw new ApiError(503, 'provider_down', `${p.provider.id} is down`);
+    const delay = sampleLatency(b.latencyMs, rng);
+    if (delay >= 1) await sleep(delay, undefined, { signal: sleeps.signal });
+    if (b.errorRate > 0 && rng.next() < b.errorRate) throw new ApiError(503, 'injected_failure', `${p.provider.id} failed this call (simulated)`);
+  }
+
+  const port = options.port ?? 4010;
+  const host = options.host ?? '127.0.0.1';
+  server.listen(port, host);
+  await once(server, 'listening');
+  const address = server.address() as AddressInfo;
+  url = `http://${address.family === 'IPv6' ? `[${address.address}]` : address.address}:${address.port}`;
+  logger.info({ url, ...summarizeWorld(world), markets: undefined }, 'provider simulator listening');
+
+  return {
+    url,
+    world,
+    setBehaviour: (id, patch) => (state.provider(id).behaviour = applyBehaviour(state.provider(id).behaviour, patch)),
+    behaviour: (id) => state.provider(id).behaviour,
+    withdraw: (id, numbers) => state.withdraw(state.provider(id), numbers),
+    close: async () => {
+      state.close();
+      sleeps.abort();
+      server.closeAllConnections();
+      server.close();
+      await once(server, 'close').catch(() => undefined);
+    },
+  };
+}
+
+function searchRequest(raw: unknown): SearchRequest {
+  const body = asObject(raw);
+  onlyFields(body, ['country', 'numberType', 'startsWith', 'contains', 'endsWith', 'region', 'areaCode', 'capabilities', 'limit']);
+  const digits = /^\d{1,15}$/;
+  const request: SearchRequest = { country: requiredString(body, 'country', /^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code like GB') };
+  const numberType = optionalString(body, 'numberType', /^[A-Z_]{1,32}$/, 'a libphonenumber type like MOBILE');
+  const startsWith = optionalString(body, 'startsWith', digits, '1 to 15 digits of the national number');
+  const contains = optionalString(body, 'contains', digits, '1 to 15 digits of the national number');
+  const endsWith = optionalString(body, 'endsWith', digits, '1 to 15 digits of the national number');
+  const region = optionalString(body, 'region', /^[^\u0000-\u001f]{1,64}$/, 'a place name');
+  const areaCode = optionalString(body, 'areaCode', /^\d{1,6}$/, '1 to 6 digits');
+  const capabilities = capabilityList(body);
+  const limit = body.limit === undefined ? undefined : requiredInt(body, 'limit', 1, 5000);
+  return {
+    ...request,
+    ...(numberType && { numberType }),
+    ...(startsWith && { startsWith }),
+    ...(contains && { contains }),
+    ...(endsWith && { endsWith }),
+    ...(region && { region }),
+    ...(areaCode && { areaCode }),
+    ...(capabilities && { capabilities }),
+    ...(limit !== undefined && { limit }),
+  };
+}
+
+function allow(method: string, expected: string): void {
+  if (method !== expected) throw new ApiError(405, 'method_not_allowed', `use ${expected} here, not ${method}`);
+}
+
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > API_LIMITS.maxBodyBytes) {
+    req.resume(); // discard it, so the caller reads our answer instead of a reset connection
+    throw new ApiError(413, 'body_too_large', `request body is over ${API_LIMITS.maxBodyBytes} bytes`);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > API_LIMITS.maxBodyBytes) throw new ApiError(413, 'body_too_large', `request body is over ${API_LIMITS.maxBodyBytes} bytes`);
+    chunks.push(chunk);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw badRequest('request body is not valid JSON', 'invalid_json');
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}

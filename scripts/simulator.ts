@@ -1,0 +1,30 @@
+/**
+ * `npm run simulator`: runs the provider simulator alone on loopback, serving every generated
+ * provider's API until interrupted. SIMULATOR_PORT (default 4010), SIMULATOR_SCALE (1),
+ * SIMULATOR_SEED (1); make a provider slow, failing or down while it runs with
+ *   curl -X PUT localhost:4010/admin/providers/<id>/behaviour -d '{"errorRate":0.5}'
+ */
+import { startSimulator, simulatorConfigFromEnv } from '../providers/simulator/server.js';
+import { ConfigError } from '../subgraphs/shared/config.js';
+import { processLogger } from '../subgraphs/shared/logger.js';
+
+const logger = processLogger();
+let config;
+try {
+  config = simulatorConfigFromEnv(process.env);
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  process.stderr.write(`${error.message}\n`);
+  process.exit(2);
+}
+const simulator = await startSimulator({ ...config, logger });
+console.log(`provider simulator at ${simulator.url} (${simulator.world.providers.length} providers): GET ${simulator.url}/directory`);
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) process.exit(130); // a second signal: stop now
+    stopping = true;
+    logger.info({ signal }, 'stopping the provider simulator');
+    void simulator.close().then(() => process.exit(0));
+  });
+}

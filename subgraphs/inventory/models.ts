@@ -1,0 +1,69 @@
+import type { Money, StatusResult } from '../../providers/api.js';
+import type { Connection } from '../shared/pagination.js';
+import type { Chain } from './chain.js';
+import type { DepthRow } from './repository.js';
+import type { NumberEventRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from './tables.js';
+import type { ProviderHealth } from './upstream.js';
+
+/** What a resolver of these types receives as its parent. */
+export interface NumberModel {
+  e164: string;
+}
+export type ProviderModel = ProviderRow;
+export interface CarrierModel {
+  id: string;
+}
+export interface TierChainLinkModel {
+  position: number;
+  providerId: string;
+}
+export interface OfferModel {
+  offer: OfferRow;
+  chain: Chain;
+}
+export interface MarketModel {
+  country: string;
+  numberType: string;
+}
+export type MarketProviderModel = DepthRow;
+export type ApiHealthModel = ProviderHealth;
+export type LiveStatusModel = Extract<StatusResult, { found: true }> | Extract<StatusResult, { found: false }>;
+export type StatusTransitionModel = NumberEventRow;
+export interface SearchOfferModel {
+  providerId: string;
+  setupPrice: Money;
+  monthlyPrice: Money;
+}
+export interface SearchResultModel {
+  e164: string;
+  region: string | null;
+  capabilities: string[];
+  offers: SearchOfferModel[];
+}
+export interface ProviderErrorModel {
+  providerId: string;
+  code: 'UNAVAILABLE' | 'TIMEOUT';
+  message: string;
+}
+export interface SearchNumbersPayloadModel {
+  searchId: string;
+  results: Connection<SearchResultModel>;
+  providerErrors: ProviderErrorModel[];
+}
+/** An order, with its lines when the mutation that placed it has them at hand (else loaded by id). */
+export interface OrderModel {
+  order: OrderRow;
+  lines?: OrderLineRow[];
+}
+export type OrderLineModel = OrderLineRow;
+export interface NumberResultModel {
+  e164: string;
+  ok: boolean;
+}
+export type NumberConnectionModel = Connection<NumberModel>;
+export type ProviderConnectionModel = Connection<ProviderRow>;
+export type MarketConnectionModel = Connection<MarketModel>;
+export type OfferConnectionModel = Connection<OfferModel>;
+export type StatusTransitionConnectionModel = Connection<NumberEventRow>;
+export type SearchResultConnectionModel = Connection<SearchResultModel>;
+export type OrderConnectionModel = Connection<OrderModel>;

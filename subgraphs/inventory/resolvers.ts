@@ -1,0 +1,320 @@
+import { GraphQLError } from 'graphql';
+import type { Money } from '../../providers/api.js';
+import { badUserInput } from '../shared/errors.js';
+import { readPage, toConnection, type Connection, type Page, type PageRequest } from '../shared/pagination.js';
+import { byShortestThenCheapest, chainFrom, type Chain } from './chain.js';
+import type { Context } from './context.js';
+import { liveKey } from './context.js';
+import type { Resolvers } from './generated/resolvers.js';
+import type { OfferModel } from './models.js';
+import { orderMutations } from './orders.js';
+import { reservationMutations } from './reservations.js';
+import * as repo from './repository.js';
+import { runSearch, searchRequest, storeSearch } from './search.js';
+import type { NumberRow, OfferRow, ProviderRow } from './tables.js';
+import { ProviderError } from '../../providers/client/index.js';
+
+/** The largest page of `numbers` (InventoryLineage pages of up to 500) and of search results. */
+export const MAX_NUMBERS_PAGE = 500;
+
+/** readPage with a bound other than the shared default of 100. */
+function readBoundedPage(list: string, args: PageRequest, defaultSize: number, max: number): Page {
+  const size = args.first ?? defaultSize;
+  if (!Number.isInteger(size) || size < 0 || size > max) throw badUserInput(`first must be between 0 and ${max}, got ${size}`, 'first');
+  return { ...readPage(list, { first: 0, after: args.after ?? null }, defaultSize), limit: size + 1, size };
+}
+
+/** An ISO 3166-1 alpha-2 country from a client, upper-cased, or BAD_USER_INPUT. */
+export function readCountry(country: string, argument: string): string {
+  const code = country.trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(code)) throw badUserInput(`${argument} must be an ISO 3166-1 alpha-2 country code such as GB, got "${country.slice(0, 20)}"`, argument);
+  return code;
+}
+
+function readFilter(filter: { country?: string | null; numberType?: string | null; holderId?: string | null; status?: string | null } | null | undefined): repo.NumberFilter {
+  if (!filter) return {};
+  if (filter.holderId != null && (filter.holderId.length === 0 || filter.holderId.length > 100)) throw badUserInput('filter.holderId must be 1 to 100 characters', 'filter');
+  return {
+    country: filter.country != null ? readCountry(filter.country, 'filter.country') : null,
+    numberType: filter.numberType ?? null,
+    holderId: filter.holderId ?? null,
+    status: filter.status?.toLowerCase() ?? null,
+  };
+}
+
+/**
+ * A page of a list already in memory (a number's offers or history, a kept search), by the key of
+ * its items. A cursor whose item has gone since (a withdrawn offer) is refused rather than
+ * restarting the list, which would loop a client paging to the end.
+ */
+export function pageOf<T>(items: T[], page: Page, keyOf: (item: T) => string): Connection<T> {
+  const index = page.afterKey === null ? -1 : items.findIndex((item) => keyOf(item) === page.afterKey);
+  if (page.afterKey !== null && index < 0) throw badUserInput('after names an item this list no longer has: start again without after', 'after');
+  const start = index + 1;
+  return toConnection(items.slice(start, start + page.limit), page, keyOf, async () => items.length);
+}
+
+export const iso = (value: Date | string) => (value instanceof Date ? value : new Date(value)).toISOString();
+const money = (amount: string, currency: string): Money => ({ amount, currency });
+
+/** A number as this caller may know it: null when not catalogued. */
+async function visibleRow(ctx: Context, e164: string): Promise<NumberRow | null> {
+  const row = await ctx.loaders.numbers.load(e164);
+  if (!row) return null;
+  if (row.removed_at !== null && !(row.tenant !== null && row.tenant === ctx.tenant)) return null;
+  return row;
+}
+
+const isMine = (row: NumberRow, ctx: Context) => row.tenant !== null && row.tenant === ctx.tenant;
+
+/** The holder as this caller sees it: the provider its tenant ordered through, else the stock holder. */
+export function visibleHolderId(row: NumberRow, ctx: Context): string | null {
+  return isMine(row, ctx) && row.assigned_via_provider_id ? row.assigned_via_provider_id : row.holder_provider_id;
+}
+
+/** The lifecycle status as this caller may see it: another tenant's reservation or assignment is UNAVAILABLE. */
+export function visibleStatus(row: NumberRow, ctx: Context, now = new Date()) {
+  if (row.status === 'reserved' && row.reserved_until !== null && new Date(row.reserved_until) <= now) return 'AVAILABLE' as const;
+  if (row.tenant !== null && row.tenant !== ctx.tenant) return 'UNAVAILABLE' as const;
+  return row.status.toUpperCase() as 'AVAILABLE' | 'RESERVED' | 'ASSIGNED' | 'AGING' | 'PORTED_OUT';
+}
+
+/** One number's offers by provider, with which providers are carriers: what chains are computed from. */
+async function chainInputs(ctx: Context, e164: string) {
+  const offers = await ctx.loaders.offers.load(e164);
+  const byProvider = new Map(offers.map((o) => [o.provider_id, o]));
+  const providers = await ctx.loaders.providers.loadMany([...byProvider.keys()]);
+  const carriers = new Map(providers.filter((p): p is ProviderRow => p !== null && !(p instanceof Error)).map((p) => [p.id, p.carrier_id]));
+  return { offers, byProvider, carrierOf: (id: string) => carriers.get(id) ?? null };
+}
+
+async function holderChain(ctx: Context, e164: string): Promise<Chain | null> {
+  const row = await visibleRow(ctx, e164);
+  const holder = row && visibleHolderId(row, ctx);
+  if (!holder) return null;
+  const { byProvider, carrierOf } = await chainInputs(ctx, e164);
+  return chainFrom(holder, byProvider, carrierOf);
+}
+
+const links = (chain: Chain) => chain.providers.map((providerId, i) => ({ position: i + 1, providerId }));
+
+async function sortedOffers(ctx: Context, e164: string): Promise<OfferModel[]> {
+  const { offers, byProvider, carrierOf } = await chainInputs(ctx, e164);
+  return offers
+    .filter((offer: OfferRow) => offer.removed_at === null)
+    .map((offer) => ({ offer, chain: chainFrom(offer.provider_id, byProvider, carrierOf) }))
+    .map((model) => ({ model, tier: model.chain.tier, monthly: Number(model.offer.monthly_amount), setup: Number(model.offer.setup_amount), providerId: model.offer.provider_id }))
+    .sort(byShortestThenCheapest)
+    .map(({ model }) => model);
+}
+
+async function requiredProvider(ctx: Context, id: string): Promise<ProviderRow> {
+  const row = await ctx.loaders.providers.load(id);
+  if (!row) throw new Error(`provider ${id} is missing from the catalogue`);
+  return row;
+}
+
+const lifecycle = (status: string) => status.toUpperCase() as 'AVAILABLE' | 'RESERVED' | 'ASSIGNED' | 'AGING' | 'PORTED_OUT';
+
+export const resolvers: Resolvers = {
+  Query: {
+    numbers: async (_parent, args, ctx) => {
+      const page = readBoundedPage('Query.numbers', args, 50, MAX_NUMBERS_PAGE);
+      const filter = readFilter(args.filter);
+      const rows = await repo.listNumbers(ctx.db, page, filter, ctx.tenant);
+      for (const row of rows) ctx.loaders.numbers.prime(row.e164, row);
+      return toConnection(
+        rows.map((row) => ({ e164: row.e164 })),
+        page,
+        (n) => n.e164,
+        () => repo.countNumbers(ctx.db, filter, ctx.tenant),
+      );
+    },
+    provider: (_parent, { id }, ctx) => (id.length > 100 ? null : ctx.loaders.providers.load(id)),
+    providers: async (_parent, args, ctx) => {
+      const page = readPage('Query.providers', args, 50);
+      const rows = await repo.listProviders(ctx.db, page);
+      return toConnection(rows, page, (p) => p.id, () => repo.countProviders(ctx.db));
+    },
+    market: async (_parent, { country, numberType }, ctx) => {
+      const market = { country: readCountry(country, 'country'), numberType };
+      const depth = await ctx.loaders.marketDepth.load(repo.marketKey({ country: market.country, number_type: numberType }));
+      return depth.length > 0 ? market : null;
+    },
+    markets: async (_parent, args, ctx) => {
+      const page = readPage('Query.markets', args, 50);
+      const country = args.country != null ? readCountry(args.country, 'country') : null;
+      const rows = await repo.listMarkets(ctx.db, country, page);
+      return toConnection(
+        rows.map((m) => ({ country: m.country, numberType: m.number_type })),
+        page,
+        (m) => repo.marketKey({ country: m.country, number_type: m.numberType }),
+        () => repo.countMarkets(ctx.db, country),
+      );
+    },
+    order: async (_parent, { id }, ctx) => {
+      if (id.length > 64) return null;
+      const order = await ctx.loaders.orders.load(id);
+      return order ? { order } : null;
+    },
+    orders: async (_parent, args, ctx) => {
+      const page = readPage('Query.orders', args, 20);
+      const tenant = ctx.tenant;
+      if (tenant === null) return toConnection([], page, () => '', async () => 0);
+      const rows = await repo.listOrders(ctx.db, tenant, page);
+      return toConnection(
+        rows.map((order) => ({ order })),
+        page,
+        (m) => repo.orderKey(m.order),
+        () => repo.countOrders(ctx.db, tenant),
+      );
+    },
+    searchNumbers: async (_parent, args, ctx) => {
+      const page = readBoundedPage('Query.searchNumbers', args, 50, MAX_NUMBERS_PAGE);
+      let searchId = args.searchId ?? null;
+      if (searchId !== null && searchId.length > 64) throw badUserInput('searchId is not a search id', 'searchId');
+      let search = searchId ? ctx.searches.get(searchId) : undefined;
+      if (searchId && (!search || search.tenant !== ctx.tenant)) throw badUserInput(`searchId "${searchId.slice(0, 40)}" is unknown or has expired: search again with input`, 'searchId');
+      if (!search) {
+        if (!args.input) throw badUserInput('give either input (a new search) or searchId (a page of an earlier one)', 'input');
+        search = await runSearch(ctx, searchRequest(args.input));
+        searchId = storeSearch(ctx, search);
+      }
+      return { searchId: searchId!, results: pageOf(search.results, page, (r) => r.e164), providerErrors: search.providerErrors };
+    },
+  },
+  Mutation: { ...reservationMutations, ...orderMutations },
+  Number: {
+    // The representation carries originatingCarrier when chainMatchesAllocation is asked (@requires).
+    __resolveReference: (ref) => ref,
+    holder: async (number, _args, ctx) => {
+      const row = await visibleRow(ctx, number.e164);
+      const holder = row && visibleHolderId(row, ctx);
+      if (!holder) return null;
+      // After the offers (as tierChain does): the providers of holder and chain load in one statement.
+      await ctx.loaders.offers.load(number.e164);
+      return ctx.loaders.providers.load(holder);
+    },
+    tier: async (number, _args, ctx) => (await holderChain(ctx, number.e164))?.tier ?? null,
+    tierChain: async (number, _args, ctx) => {
+      const chain = await holderChain(ctx, number.e164);
+      return chain ? links(chain) : [];
+    },
+    status: async (number, _args, ctx) => {
+      const row = await visibleRow(ctx, number.e164);
+      return row ? visibleStatus(row, ctx) : null;
+    },
+    history: async (number, args, ctx) => {
+      const page = readPage(`Number.history:${number.e164}`, args, 20);
+      return pageOf(await ctx.loaders.events.load(number.e164), page, (e) => String(e.id));
+    },
+    capabilities: async (number, _args, ctx) => {
+      const row = await visibleRow(ctx, number.e164);
+      if (!row) return [];
+      const offers = await ctx.loaders.offers.load(number.e164);
+      const holder = visibleHolderId(row, ctx);
+      const offer = offers.find((o) => o.provider_id === holder) ?? offers[0];
+      return offer ? (offer.capabilities.split(',').filter(Boolean).map((c) => c.toUpperCase()) as ('VOICE' | 'SMS' | 'MMS' | 'FAX')[]) : [];
+    },
+    offers: async (number, args, ctx) => {
+      const page = readPage(`Number.offers:${number.e164}`, args, 20);
+      return pageOf(await sortedOffers(ctx, number.e164), page, (o) => o.offer.provider_id);
+    },
+    live: async (number, _args, ctx) => {
+      const row = await visibleRow(ctx, number.e164);
+      const holder = row && visibleHolderId(row, ctx);
+      if (!holder) return null;
+      // In step with holder and tierChain, so the holder's row (its batch limit) comes from their statement.
+      await ctx.loaders.offers.load(number.e164);
+      await ctx.loaders.providers.load(holder);
+      try {
+        return await ctx.loaders.live.load(liveKey(holder, number.e164));
+      } catch (error) {
+        const timeout = error instanceof ProviderError && error.kind === 'timeout';
+        throw new GraphQLError(`the holder ${holder} ${timeout ? 'did not answer in time' : 'could not answer'}: live status unavailable`, {
+          extensions: { code: 'PROVIDER_UNAVAILABLE', provider: holder },
+          originalError: error as Error,
+        });
+      }
+    },
+    chainMatchesAllocation: async (number, _args, ctx) => {
+      const carrierId = (number as { originatingCarrier?: { id: string } | null }).originatingCarrier?.id;
+      if (!carrierId) return null;
+      const chain = await holderChain(ctx, number.e164);
+      if (!chain) return null;
+      return chain.carrierId === carrierId;
+    },
+  },
+  Provider: {
+    __resolveReference: (ref, ctx) => ctx.loaders.providers.load(ref.id),
+    carrier: (provider) => (provider.carrier_id ? { id: provider.carrier_id } : null),
+    batchLimit: (provider) => provider.batch_limit,
+    lastSyncedAt: (provider) => (provider.last_synced_at ? iso(provider.last_synced_at) : null),
+    apiHealth: (provider, _args, ctx) => ctx.upstream.health(provider.id),
+  },
+  TierChainLink: {
+    provider: (link, _args, ctx) => requiredProvider(ctx, link.providerId),
+  },
+  Offer: {
+    provider: (model, _args, ctx) => requiredProvider(ctx, model.offer.provider_id),
+    tier: (model) => model.chain.tier,
+    tierChain: (model) => links(model.chain),
+    declaredCarrier: (model) => (model.chain.carrierId ? { id: model.chain.carrierId } : null),
+    setupPrice: (model) => money(model.offer.setup_amount, model.offer.setup_currency),
+    monthlyPrice: (model) => money(model.offer.monthly_amount, model.offer.monthly_currency),
+    providerStatus: (model) => lifecycle(model.offer.provider_status),
+    lastConfirmedAt: (model) => iso(model.offer.last_confirmed_at),
+  },
+  LiveStatus: {
+    available: (live) => live.found && live.available,
+    status: (live) => (live.found ? lifecycle(live.status) : null),
+    setupPrice: (live) => (live.found ? live.setupPrice : null),
+    monthlyPrice: (live) => (live.found ? live.monthlyPrice : null),
+  },
+  StatusTransition: {
+    at: (event) => iso(event.at),
+    from: (event) => (event.from_status ? lifecycle(event.from_status) : null),
+    to: (event) => lifecycle(event.to_status),
+  },
+  Market: {
+    __resolveReference: (ref) => ({ country: ref.country, numberType: ref.numberType }),
+    totalNumbers: async (market, _args, ctx) => sum(await depthOf(ctx, market)),
+    directNumbers: async (market, _args, ctx) => sum((await depthOf(ctx, market)).filter(isDirect)),
+    resoldNumbers: async (market, _args, ctx) => sum((await depthOf(ctx, market)).filter((row) => !isDirect(row))),
+    providers: (market, _args, ctx) => depthOf(ctx, market),
+  },
+  MarketProvider: {
+    provider: (row, _args, ctx) => requiredProvider(ctx, row.provider_id),
+    direct: (row) => isDirect(row),
+    // TODO(issue 6, compliance part): the share of documented chains, once compliance records documents.
+    documentedShare: () => null,
+  },
+  Order: {
+    id: (model) => model.order.id,
+    status: (model) => model.order.status.toUpperCase() as 'PENDING' | 'COMPLETED' | 'PARTIAL' | 'FAILED',
+    createdAt: (model) => iso(model.order.created_at),
+    numbers: (model, _args, ctx) => model.lines ?? ctx.loaders.orderLines.load(model.order.id),
+  },
+  OrderLine: {
+    status: (line) => line.status.toUpperCase() as 'PENDING' | 'COMPLETED' | 'FAILED',
+    holder: (line, _args, ctx) => (line.provider_id ? ctx.loaders.providers.load(line.provider_id) : null),
+  },
+  NumberResult: {
+    number: (result) => ({ e164: result.e164 }),
+  },
+  SearchResult: {
+    number: (result) => ({ e164: result.e164 }),
+    capabilities: (result) => result.capabilities as ('VOICE' | 'SMS' | 'MMS' | 'FAX')[],
+  },
+  SearchOffer: {
+    provider: (offer, _args, ctx) => requiredProvider(ctx, offer.providerId),
+  },
+  ProviderError: {
+    provider: (error, _args, ctx) => requiredProvider(ctx, error.providerId),
+  },
+};
+
+const depthOf = (ctx: Context, market: { country: string; numberType: string }) =>
+  ctx.loaders.marketDepth.load(repo.marketKey({ country: market.country, number_type: market.numberType }));
+const isDirect = (row: repo.DepthRow) => row.tier !== null && row.tier <= 1;
+const sum = (rows: repo.DepthRow[]) => rows.reduce((total, row) => total + row.numbers, 0);

@@ -1,0 +1,21 @@
+import { describe, expect, it } from 'vitest';
+import { searchRequest } from './search.js';
+
+describe('search input', () => {
+  it('becomes a provider search request: upper-case country, lower-case capabilities, no empty fields', () => {
+    expect(searchRequest({ country: 'gb', numberType: 'MOBILE', startsWith: '7400', capabilities: ['SMS', 'VOICE'] })).toEqual({
+      country: 'GB',
+      numberType: 'MOBILE',
+      startsWith: '7400',
+      capabilities: ['sms', 'voice'],
+    });
+  });
+
+  it('is refused, saying what is wrong, before any provider is asked', () => {
+    expect(() => searchRequest({ country: 'Great Britain' })).toThrow('country must be an ISO 3166-1 alpha-2 code such as GB, got "Great Britain"');
+    expect(() => searchRequest({ country: 'GB', contains: '12a' })).toThrow('contains must be 1 to 15 digits, got "12a"');
+    expect(() => searchRequest({ country: 'GB', endsWith: '1'.repeat(16) })).toThrow('endsWith must be 1 to 15 digits');
+    expect(() => searchRequest({ country: 'GB', region: 'x'.repeat(65) })).toThrow('region must be 1 to 64 characters');
+    expect(() => searchRequest({ country: 'GB', capabilities: ['SMS', 'SMS', 'SMS', 'SMS', 'SMS'] })).toThrow('capabilities lists at most the 4 capabilities');
+  });
+});

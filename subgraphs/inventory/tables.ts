@@ -1,0 +1,103 @@
+import type { Generated, Selectable } from 'kysely';
+
+/** The `inventory` schema: the catalogue synced from providers' feeds, lifecycle, orders. */
+export interface InventoryTables {
+  providers: ProviderTable;
+  offers: OfferTable;
+  numbers: NumberTable;
+  number_events: NumberEventTable;
+  orders: OrderTable;
+  order_lines: OrderLineTable;
+}
+
+export interface ProviderTable {
+  id: string;
+  name: string;
+  base_url: string;
+  /** Set when the provider is a carrier selling its own numbers (tier 0). */
+  carrier_id: string | null;
+  batch_limit: number;
+  page_cap: number;
+  feed_cursor: string | null;
+  last_synced_at: Date | string | null;
+}
+
+export interface OfferTable {
+  provider_id: string;
+  e164: string;
+  country: string;
+  number_type: string;
+  region: string | null;
+  area_code: string | null;
+  /** Comma-separated: voice,sms,mms,fax. */
+  capabilities: string;
+  source_carrier_id: string | null;
+  source_provider_id: string | null;
+  setup_amount: string;
+  setup_currency: string;
+  monthly_amount: string;
+  monthly_currency: string;
+  /** The provider's status as its feed last said: available, reserved, assigned, aging, ported_out. */
+  provider_status: string;
+  changed_at: Date | string;
+  last_confirmed_at: Date | string;
+  removed_at: Date | string | null;
+}
+
+/** Lifecycle statuses kept here; UNAVAILABLE is only how another tenant's rows look. */
+export type LifecycleStatus = 'available' | 'reserved' | 'assigned' | 'aging' | 'ported_out';
+
+export interface NumberTable {
+  e164: string;
+  country: string;
+  number_type: string;
+  holder_provider_id: string | null;
+  status: LifecycleStatus;
+  /** The tenant a reservation or assignment belongs to; null for stock. */
+  tenant: string | null;
+  reserved_until: Date | string | null;
+  order_id: string | null;
+  /** The provider a tenant ordered through: the holder as that tenant sees it. */
+  assigned_via_provider_id: string | null;
+  removed_at: Date | string | null;
+  updated_at: Generated<Date | string>;
+}
+
+export interface NumberEventTable {
+  id: Generated<number>;
+  e164: string;
+  at: Generated<Date | string>;
+  from_status: string | null;
+  to_status: string;
+  actor: string;
+  reason: string;
+  tenant: string | null;
+}
+
+export interface OrderTable {
+  id: string;
+  tenant: string;
+  idempotency_key: string;
+  input_hash: string;
+  status: 'pending' | 'completed' | 'partial' | 'failed';
+  created_at: Generated<Date | string>;
+}
+
+export interface OrderLineTable {
+  order_id: string;
+  position: number;
+  e164: string;
+  status: 'pending' | 'completed' | 'failed';
+  provider_id: string | null;
+  upstream_provider_id: string | null;
+  upstream_key: string | null;
+  error_code: string | null;
+  note: string | null;
+}
+
+export type ProviderRow = Selectable<ProviderTable>;
+export type OfferRow = Selectable<OfferTable>;
+export type NumberRow = Selectable<NumberTable>;
+export type NumberEventRow = Selectable<NumberEventTable>;
+export type OrderRow = Selectable<OrderTable>;
+export type OrderLineRow = Selectable<OrderLineTable>;

@@ -1,0 +1,500 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { World } from '../providers/generator/world.js';
+import { freshDatabase } from './support/database.js';
+import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
+import type { Database } from '../subgraphs/shared/db.js';
+
+/**
+ * The inventory through the gateway, over the provider simulator started by the embedded
+ * default and a catalogue synced from its feeds. Expectations are computed from the
+ * simulator's generated world, never from the inventory's own tables.
+ */
+let gateway: TestGateway;
+let world: World;
+let ownDatabase: Database | null = null;
+
+beforeAll(async () => {
+  // On a Postgres server the catalogue gets a database of its own: orders must start from none.
+  if (process.env.DATABASE_URL) ownDatabase = await freshDatabase();
+  gateway = await startTestGateway({
+    env: { SYNC_INTERVAL_SECONDS: '0', ...(ownDatabase?.target.kind === 'postgres' ? { INVENTORY_DATABASE_URL: ownDatabase.target.url } : {}) },
+    providers: { simulator: { instant: true, orderDelayMs: 5 }, policy: { timeoutMs: 1000, breaker: { consecutiveFailures: 3, halfOpenAfterMs: 200 } } },
+  });
+  world = gateway.embedded.providers.simulator!.world;
+});
+afterAll(async () => {
+  await gateway?.close();
+  await ownDatabase?.close();
+});
+
+const recorder = () => gateway.embedded.providers.directory!.recorder;
+const statements = () => Object.values(gateway.embedded.subgraphs).reduce((n, s) => n + s.statements.count, 0);
+
+describe('InventoryLineage', () => {
+  const INVENTORY_LINEAGE = operation('InventoryLineage');
+
+  it('is kept word for word as the contract states it', () => {
+    for (const name of ['InventoryLineage', 'MarketDepth', 'OrderNumbers']) {
+      const contract = new URL(`../../shared/contract/${name}.graphql`, import.meta.url);
+      if (existsSync(contract)) expect(operation(name)).toBe(readFileSync(contract, 'utf8'));
+    }
+  });
+
+  it('runs the same SQL for 10, 100 and 500 numbers, and ceil(n / batch limit) status calls per holder', async () => {
+    const sqlCounts: number[] = [];
+    const inventorySql: number[] = [];
+    const inventory = gateway.embedded.subgraphs.inventory!.statements;
+    for (const first of [10, 100, 500]) {
+      recorder().resetCounts();
+      const before = statements();
+      const inventoryBefore = inventory.count;
+      const result = await gateway.request(INVENTORY_LINEAGE, { first, filter: { country: 'GB' } });
+      sqlCounts.push(statements() - before);
+      inventorySql.push(inventory.count - inventoryBefore);
+      expect(result.errors).toBeUndefined();
+      const edges = result.data!.numbers.edges as { node: { e164: string; holder: { id: string }; live: unknown; tier: number } }[];
+      expect(edges).toHaveLength(first);
+      // Live status is asked of each holder once per batch limit of its numbers on the page.
+      const perHolder = new Map<string, number>();
+      for (const { node } of edges) perHolder.set(node.holder.id, (perHolder.get(node.holder.id) ?? 0) + 1);
+      const expected = Object.fromEntries([...perHolder].map(([id, n]) => [id, { status: Math.ceil(n / world.providers.find((p) => p.id === id)!.batchLimit) }]));
+      expect(recorder().callCounts()).toEqual(expected);
+      for (const { node } of edges) expect(node.live).not.toBeNull();
+    }
+    expect(new Set(sqlCounts).size).toBe(1);
+    // inventory's share: the page, its count, the offers, the providers (holder and chains together)
+    expect(inventorySql).toEqual([4, 4, 4]);
+  });
+
+  it('pages with cursors and counts every GB number of the world', async () => {
+    const first = await gateway.request(INVENTORY_LINEAGE, { first: 3, filter: { country: 'GB' } });
+    const next = await gateway.request(INVENTORY_LINEAGE, { first: 3, after: first.data!.numbers.pageInfo.endCursor, filter: { country: 'GB' } });
+    const e164s = [...first.data!.numbers.edges, ...next.data!.numbers.edges].map((e: { node: { e164: string } }) => e.node.e164);
+    const gb = world.numbers.filter((n) => n.country === 'GB').map((n) => n.e164).sort();
+    expect(e164s).toEqual(gb.slice(0, 6));
+    expect(first.data!.numbers.totalCount).toBe(gb.length);
+    const tooMany = await gateway.request(INVENTORY_LINEAGE, { first: 501 });
+    expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+/** A chain computed from the world's declared sources, as the test's own reference. */
+function worldChain(providerId: string, e164: string): { providers: string[]; tier: number } {
+  const providers: string[] = [];
+  let current: string | null = providerId;
+  while (current) {
+    providers.push(current);
+    const offer = world.offers.find((o) => o.providerId === current && o.e164 === e164)!;
+    if (offer.source.carrierId) {
+      const selfSold = world.providers.find((p) => p.id === current)!.carrierId === offer.source.carrierId;
+      return { providers, tier: providers.length - (selfSold ? 1 : 0) };
+    }
+    current = offer.source.providerId;
+  }
+  throw new Error('unreachable');
+}
+
+/** The holder of a number in stock, from the world: the carrier selling its own number, else the lowest-id provider buying it from a carrier. */
+function worldHolder(e164: string) {
+  const direct = world.offers.filter((o) => o.e164 === e164 && o.source.carrierId !== null).sort((a, b) => a.providerId.localeCompare(b.providerId));
+  return direct.find((o) => world.providers.find((p) => p.id === o.providerId)!.carrierId === o.source.carrierId) ?? direct[0]!;
+}
+
+describe('chains, tiers and offers', () => {
+  const OFFERS = `query($e164: String!) { number(e164: $e164) { holder { id } tier tierChain { position provider { id } }
+    offers(first: 20) { totalCount edges { node { provider { id } tier tierChain { position provider { id } } setupPrice { amount currency } lastConfirmedAt } } } } }`;
+
+  it('computes tier 0, 1, 2 and 3 chains and lists every offer of a resold number', async () => {
+    for (const tier of [0, 1, 2, 3] as const) {
+      const provider = world.providers.find((p) => p.tier === tier)!;
+      const offer = world.offers.find((o) => o.providerId === provider.id && worldChain(o.providerId, o.e164).tier === tier)!;
+      const result = await gateway.request(OFFERS, { e164: offer.e164 });
+      expect(result.errors).toBeUndefined();
+      const offers = result.data!.number.offers;
+      const expectedOffers = world.offers.filter((o) => o.e164 === offer.e164);
+      expect(offers.totalCount).toBe(expectedOffers.length);
+      const mine = offers.edges.find((e: { node: { provider: { id: string } } }) => e.node.provider.id === provider.id).node;
+      const expected = worldChain(provider.id, offer.e164);
+      expect(mine.tier).toBe(tier);
+      expect(mine.tierChain).toEqual(expected.providers.map((id, i) => ({ position: i + 1, provider: { id } })));
+      // shortest chain first
+      const tiers = offers.edges.map((e: { node: { tier: number } }) => e.node.tier);
+      expect(tiers).toEqual([...tiers].sort((a, b) => a - b));
+      // the holder is the provider that buys it from the carrier: tier 0 or 1
+      expect(result.data!.number.tier).toBeLessThanOrEqual(1);
+      expect(result.data!.number.tierChain[0].provider.id).toBe(result.data!.number.holder.id);
+    }
+  });
+});
+
+describe('MarketDepth', () => {
+  const MARKET_DEPTH = operation('MarketDepth');
+
+  it('matches the counts computed from the simulated world, and numbers(filter).totalCount', async () => {
+    const market = world.markets[0]!;
+    const inMarket = world.numbers.filter((n) => n.country === market.country && n.numberType === market.numberType);
+    // Independently: each number once, at its holder (see worldHolder), tier 0 when the holder is the carrier.
+    const expected = new Map<string, number>();
+    for (const number of inMarket) {
+      const holder = worldHolder(number.e164).providerId;
+      const tier = world.providers.find((p) => p.id === holder)!.carrierId ? 0 : 1;
+      expected.set(`${holder}:${tier}`, (expected.get(`${holder}:${tier}`) ?? 0) + 1);
+    }
+    const result = await gateway.request(MARKET_DEPTH, { country: market.country, numberType: market.numberType });
+    expect(result.errors).toBeUndefined();
+    const depth = result.data!.market;
+    expect(depth.totalNumbers).toBe(inMarket.length);
+    expect(depth.directNumbers + depth.resoldNumbers).toBe(depth.totalNumbers);
+    expect(depth.requirements).toEqual([]);
+    const got = new Map(depth.providers.map((p: { provider: { id: string }; tier: number; numbers: number }) => [`${p.provider.id}:${p.tier}`, p.numbers]));
+    expect(got).toEqual(expected);
+    const count = await gateway.request('query($f: NumberFilter) { numbers(first: 0, filter: $f) { totalCount } }', { f: { country: market.country, numberType: market.numberType } });
+    expect(count.data!.numbers.totalCount).toBe(depth.totalNumbers);
+  });
+
+  it('lists the markets of a country, and none for a market without stock', async () => {
+    const country = world.markets[0]!.country;
+    const types = world.markets.filter((m) => m.country === country).map((m) => m.numberType).sort();
+    const result = await gateway.request('query($c: String) { markets(country: $c, first: 100) { totalCount edges { node { numberType totalNumbers } } } }', { c: country.toLowerCase() });
+    expect(result.errors).toBeUndefined();
+    expect(result.data!.markets.totalCount).toBe(types.length);
+    expect(result.data!.markets.edges.map((e: { node: { numberType: string } }) => e.node.numberType)).toEqual(types);
+    const none = await gateway.request('{ market(country: "ZW", numberType: PAGER) { totalNumbers } }');
+    expect(none.data!.market).toBeNull();
+    const bad = await gateway.request('{ market(country: "Zimbabwe", numberType: PAGER) { totalNumbers } }');
+    expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  });
+});
+
+describe('searchNumbers across providers', () => {
+  const SEARCH = `query($input: SearchNumbersInput, $id: ID, $first: Int, $after: String) {
+    searchNumbers(input: $input, searchId: $id, first: $first, after: $after) {
+      searchId providerErrors { provider { id } code message }
+      results { totalCount pageInfo { hasNextPage endCursor } edges { node { e164 offers { provider { id } } } } } } }`;
+  const HEALTH = `query($id: ID!) { provider(id: $id) { apiHealth { circuitOpen lastFiveMinutes { calls errorRate availability latencyP50Ms } } } }`;
+
+  it('merges every provider of a market, pages from the kept result, and reports a provider that is down', async () => {
+    const market = world.markets.find((m) => world.providers.filter((p) => p.markets.includes(`${m.country}:${m.numberType}`)).length >= 3)!;
+    const sellers = world.providers.filter((p) => p.markets.includes(`${market.country}:${market.numberType}`));
+    const input = { country: market.country, numberType: market.numberType };
+    const all = await gateway.request(SEARCH, { input, first: 10 });
+    expect(all.errors).toBeUndefined();
+    expect(all.data!.searchNumbers.providerErrors).toEqual([]);
+    const numbersInWorld = new Set(world.numbers.filter((n) => n.country === market.country && n.numberType === market.numberType && n.status === 'available').map((n) => n.e164));
+    expect(all.data!.searchNumbers.results.totalCount).toBe(numbersInWorld.size);
+
+    // A later page comes from the kept result: no provider is asked again.
+    recorder().resetCounts();
+    const page2 = await gateway.request(SEARCH, { id: all.data!.searchNumbers.searchId, first: 10, after: all.data!.searchNumbers.results.pageInfo.endCursor });
+    expect(recorder().callCount()).toBe(0);
+    expect(page2.data!.searchNumbers.results.edges[0].node.e164 > all.data!.searchNumbers.results.edges[9].node.e164).toBe(true);
+
+    const down = sellers.at(-1)!;
+    gateway.embedded.providers.simulator!.setBehaviour(down.id, { down: true });
+    try {
+      for (let i = 0; i < 2; i++) {
+        const partial = await gateway.request(SEARCH, { input, first: 10 });
+        expect(partial.errors).toBeUndefined();
+        expect(partial.data!.searchNumbers.providerErrors).toEqual([{ provider: { id: down.id }, code: 'UNAVAILABLE', message: expect.stringContaining(down.id) }]);
+        expect(partial.data!.searchNumbers.results.totalCount).toBeGreaterThan(0);
+      }
+      const open = await gateway.request(HEALTH, { id: down.id });
+      expect(open.data!.provider.apiHealth.circuitOpen).toBe(true);
+      expect(open.data!.provider.apiHealth.lastFiveMinutes.errorRate).toBeGreaterThan(0);
+      expect(open.data!.provider.apiHealth.lastFiveMinutes.availability).toBeLessThan(1);
+    } finally {
+      gateway.embedded.providers.simulator!.setBehaviour(down.id, { down: false });
+    }
+    // After the breaker's cooldown (200 ms here) one trial call closes it again.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const recovered = await gateway.request(SEARCH, { input, first: 10 });
+    expect(recovered.data!.searchNumbers.providerErrors).toEqual([]);
+    expect(recovered.data!.searchNumbers.results.totalCount).toBe(numbersInWorld.size);
+    const closed = await gateway.request(HEALTH, { id: down.id });
+    expect(closed.data!.provider.apiHealth.circuitOpen).toBe(false);
+
+    // A slow provider (beyond the client's 1 s timeout here) is a TIMEOUT entry; the others answer.
+    const slow = sellers[0]!;
+    gateway.embedded.providers.simulator!.setBehaviour(slow.id, { latencyMs: { min: 1500, max: 1500 } });
+    try {
+      const timedOut = await gateway.request(SEARCH, { input, first: 10 });
+      expect(timedOut.data!.searchNumbers.providerErrors).toEqual([{ provider: { id: slow.id }, code: 'TIMEOUT', message: `${slow.id} did not answer in time` }]);
+      expect(timedOut.data!.searchNumbers.results.totalCount).toBeGreaterThan(0);
+    } finally {
+      gateway.embedded.providers.simulator!.setBehaviour(slow.id, { latencyMs: { min: 0, max: 0 } });
+    }
+    // its breaker opened too: past the cooldown, it answers again
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect((await gateway.request(SEARCH, { input, first: 10 })).data!.searchNumbers.providerErrors).toEqual([]);
+  });
+});
+
+/** Numbers a test changed at the simulator: later tests pick others. */
+const withdrawn = new Set<string>();
+
+describe('the catalogue sync and the plan', () => {
+  it('reads only what changed since the last sync, and drops withdrawn offers and numbers', async () => {
+    const { syncCatalogue } = await import('../subgraphs/inventory/sync.js');
+    const { createLogger } = await import('../subgraphs/shared/logger.js');
+    const sync = () => syncCatalogue(gateway.embedded.subgraphs.inventory!.db as any, gateway.embedded.providers.inventory.services.upstream, createLogger({ LOG_LEVEL: 'silent' }));
+    const resold = world.offers.find((o) => o.source.providerId !== null && world.offers.filter((x) => x.e164 === o.e164).length === 2)!;
+    const single = world.numbers.find((n) => world.offers.filter((o) => o.e164 === n.e164).length === 1 && n.country === 'GB')!;
+    const singleOffer = world.offers.find((o) => o.e164 === single.e164)!;
+    const simulator = gateway.embedded.providers.simulator!;
+    withdrawn.add(resold.e164).add(single.e164);
+    expect(simulator.withdraw(resold.providerId, [resold.e164])).toBe(1);
+    expect(simulator.withdraw(singleOffer.providerId, [single.e164])).toBe(1);
+
+    const report = await sync();
+    expect(report).toMatchObject({ items: 2, numbersWithdrawn: 1, failed: [] });
+    const OFFERS = `query($e164: String!) { number(e164: $e164) { holder { id } offers { totalCount edges { node { provider { id } lastConfirmedAt } } } } }`;
+    const stillSold = await gateway.request(OFFERS, { e164: resold.e164 });
+    expect(stillSold.data!.number.offers.totalCount).toBe(1);
+    expect(stillSold.data!.number.offers.edges[0].node.provider.id).not.toBe(resold.providerId);
+    expect(Date.parse(stillSold.data!.number.offers.edges[0].node.lastConfirmedAt)).not.toBeNaN();
+    const gone = await gateway.request(OFFERS, { e164: single.e164 });
+    expect(gone.data!.number).toEqual({ holder: null, offers: { totalCount: 0, edges: [] } });
+    expect((await sync()).items).toBe(0);
+
+    // At a new address (a restarted simulator, a migrated API) a provider's feed is read from the start.
+    const moved = world.providers.find((p) => p.id === resold.providerId)!;
+    const upstream = gateway.embedded.providers.inventory.services.upstream;
+    const relocated = { ...upstream, directory: async () => (await upstream.directory()).map((e) => (e.id === moved.id ? { ...e, baseUrl: `${e.baseUrl}?moved` } : e)) };
+    const reread = await syncCatalogue(gateway.embedded.subgraphs.inventory!.db as any, relocated, createLogger({ LOG_LEVEL: 'silent' }));
+    expect(reread.items).toBeGreaterThanOrEqual(world.offers.filter((o) => o.providerId === moved.id).length - 1);
+    expect(reread.failed).toEqual([]);
+    expect((await gateway.request(OFFERS, { e164: resold.e164 })).data!.number.offers.totalCount).toBe(1);
+    expect((await gateway.request(OFFERS, { e164: single.e164 })).data!.number.holder).toBeNull();
+  });
+
+  it('checks the declared chain against the numbering plan through federation (@requires)', async () => {
+    const MATCH = `query($e164: String!) { number(e164: $e164) { originatingCarrier { id } chainMatchesAllocation } }`;
+    // The holder's declaration matches the range's holder unless the world made it a mismatch.
+    const holderOffer = worldHolder;
+    const mismatch = world.numbers.find((n) => n.country === 'GB' && !withdrawn.has(n.e164) && holderOffer(n.e164).declaredCarrierMismatch)!;
+    const match = world.numbers.find((n) => n.country === 'GB' && !withdrawn.has(n.e164) && !holderOffer(n.e164).declaredCarrierMismatch)!;
+    const yes = await gateway.request(MATCH, { e164: match.e164 });
+    expect(yes.errors).toBeUndefined();
+    expect(yes.data!.number).toEqual({ originatingCarrier: { id: holderOffer(match.e164).source.carrierId }, chainMatchesAllocation: true });
+    const no = await gateway.request(MATCH, { e164: mismatch.e164 });
+    expect(no.data!.number.chainMatchesAllocation).toBe(false);
+    // a number nobody catalogues: null, not false
+    expect((await gateway.request(MATCH, { e164: '+447400123456' })).data!.number.chainMatchesAllocation).toBeNull();
+  });
+});
+
+describe('reserving, ordering and releasing for tenants', () => {
+  const ORDER = operation('OrderNumbers');
+  const RESERVE = `mutation($input: ReserveNumbersInput!) { reserveNumbers(input: $input) { expiresAt numbers { e164 ok } userErrors { code field } } }`;
+  const RELEASE = `mutation($input: ReleaseNumbersInput!) { releaseNumbers(input: $input) { numbers { e164 ok number { status } } userErrors { code field } } }`;
+
+  /** Runs an operation on the inventory subgraph as a tenant's key would (until the edge sets identity). */
+  const as = async (tenant: string | null, source: string, variableValues: Record<string, unknown>) => {
+    const { graphql } = await import('graphql');
+    const inventory = gateway.embedded.subgraphs.inventory!;
+    const identity = tenant ? { role: 'frontend' as const, tenant, keyId: `key-${tenant}` } : { role: 'analyst' as const, tenant: null, keyId: null };
+    return graphql({ schema: inventory.schema, source, variableValues, contextValue: inventory.createContext({ identity, requestId: 'test' }) });
+  };
+  const view = async (tenant: string | null, e164: string) => {
+    const entity = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Number { status holder { id } history(first: 10) { edges { node { from to actor reason } } } } } }`;
+    const result = await as(tenant, entity, { r: [{ __typename: 'Number', e164 }] });
+    expect(result.errors).toBeUndefined();
+    return (result.data as any)._entities[0];
+  };
+  /** Available numbers offered by at least `offers` providers, none used by an earlier test. */
+  const used = new Set<string>();
+  const pick = (offers: number) => {
+    const number = world.numbers.find((n) => n.status === 'available' && !used.has(n.e164) && !withdrawn.has(n.e164) && world.offers.filter((o) => o.e164 === n.e164).length >= offers)!;
+    used.add(number.e164);
+    return number.e164;
+  };
+
+  it('resolves Provider and Market entities for the gateway', async () => {
+    const provider = world.providers[0]!;
+    const market = world.markets[0]!;
+    const result = await as(null, `query($r: [_Any!]!) { _entities(representations: $r) {
+      ... on Provider { id name batchLimit lastSyncedAt } ... on Market { country numberType totalNumbers } } }`, {
+      r: [{ __typename: 'Provider', id: provider.id }, { __typename: 'Market', country: market.country, numberType: market.numberType }, { __typename: 'Provider', id: 'nobody' }],
+    });
+    expect(result.errors).toBeUndefined();
+    const [p, m, nobody] = (result.data as any)._entities;
+    expect(p).toMatchObject({ id: provider.id, name: provider.name, batchLimit: provider.batchLimit });
+    expect(Date.parse(p.lastSyncedAt)).not.toBeNaN();
+    expect(m).toEqual({ country: market.country, numberType: market.numberType, totalNumbers: world.numbers.filter((n) => n.country === market.country && n.numberType === market.numberType && !withdrawn.has(n.e164)).length });
+    expect(nobody).toBeNull();
+  });
+
+  it('refuses an analyst, or a caller without a tenant, with FORBIDDEN', async () => {
+    const result = await as(null, ORDER, { input: { numbers: [pick(1)], idempotencyKey: 'k' } });
+    expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  });
+
+  it('gives a number to exactly one of 20 tenants ordering it at once; the others see it as not available', async () => {
+    const e164 = pick(1);
+    const tenants = Array.from({ length: 20 }, (_, i) => `tenant-${i}`);
+    recorder().resetCounts();
+    const results = await Promise.all(tenants.map((tenant) => as(tenant, ORDER, { input: { numbers: [e164], idempotencyKey: `race-${tenant}` } })));
+    for (const result of results) expect(result.errors).toBeUndefined();
+    const payloads = results.map((r) => (r.data as any).orderNumbers);
+    const winners = payloads.filter((p) => p.order.status === 'COMPLETED');
+    expect(winners).toHaveLength(1);
+    for (const loser of payloads.filter((p) => p.order.status !== 'COMPLETED')) {
+      expect(loser.order.status).toBe('FAILED');
+      expect(loser.userErrors).toEqual([{ code: 'NOT_AVAILABLE', message: `${e164} is not available`, field: ['input', 'numbers', '0'] }]);
+    }
+    // one upstream order, one assigned row, one completed line
+    expect(recorder().callCount(undefined, 'order')).toBe(1);
+    const db = gateway.embedded.subgraphs.inventory!.db as any;
+    expect(await db.selectFrom('numbers').selectAll().where('e164', '=', e164).execute()).toHaveLength(1);
+    const lines = await db.selectFrom('order_lines').select(['status']).where('e164', '=', e164).execute();
+    expect(lines).toHaveLength(20);
+    expect(lines.filter((l: { status: string }) => l.status === 'completed')).toHaveLength(1);
+
+    const winner = tenants[payloads.indexOf(winners[0])]!;
+    const mine = await view(winner, e164);
+    expect(mine.status).toBe('ASSIGNED');
+    expect(mine.holder.id).toBe(winners[0].order.numbers[0].holder.id);
+    expect(mine.history.edges[0].node).toMatchObject({ from: 'AVAILABLE', to: 'ASSIGNED', actor: 'tenant' });
+    for (const other of [tenants.find((t) => t !== winner)!, null]) {
+      const theirs = await view(other, e164);
+      expect(theirs.status).toBe('UNAVAILABLE');
+      expect(theirs.history.edges.map((e: { node: { actor: string } }) => e.node.actor)).not.toContain('tenant');
+    }
+
+    // lists filter by status as each caller sees it
+    const LIST = `query($f: NumberFilter) { numbers(first: 500, filter: $f) { edges { node { e164 } } } }`;
+    const listed = async (tenant: string | null, status: string) =>
+      ((await as(tenant, LIST, { f: { status, country: world.numbers.find((n) => n.e164 === e164)!.country } })).data as any).numbers.edges.map((e: { node: { e164: string } }) => e.node.e164);
+    expect(await listed(winner, 'ASSIGNED')).toContain(e164);
+    expect(await listed(null, 'ASSIGNED')).not.toContain(e164);
+    expect(await listed(null, 'UNAVAILABLE')).toContain(e164);
+
+    // the same key and input: the first order again, nothing ordered upstream
+    recorder().resetCounts();
+    const again = await as(winner, ORDER, { input: { numbers: [e164], idempotencyKey: `race-${winner}` } });
+    expect((again.data as any).orderNumbers.order.id).toBe(winners[0].order.id);
+    expect(recorder().callCount(undefined, 'order')).toBe(0);
+    // the same key with other numbers: a user error, no order
+    const reused = await as(winner, ORDER, { input: { numbers: [pick(1)], idempotencyKey: `race-${winner}` } });
+    expect((reused.data as any).orderNumbers).toEqual({ order: null, userErrors: [expect.objectContaining({ code: 'IDEMPOTENCY_KEY_REUSED', field: ['input', 'idempotencyKey'] })] });
+
+    // releasing: only the tenant's own number, which then ages
+    const notYours = await as(tenants.find((t) => t !== winner)!, RELEASE, { input: { numbers: [e164] } });
+    expect((notYours.data as any).releaseNumbers.userErrors).toEqual([{ code: 'NOT_YOURS', field: ['input', 'numbers', '0'] }]);
+    const released = await as(winner, RELEASE, { input: { numbers: [e164] } });
+    expect((released.data as any).releaseNumbers.numbers).toEqual([{ e164, ok: true, number: { status: 'AGING' } }]);
+  });
+
+  it('places one order for the same key sent five times at once', async () => {
+    const e164 = pick(1);
+    recorder().resetCounts();
+    const results = await Promise.all(Array.from({ length: 5 }, () => as('tenant-retry', ORDER, { input: { numbers: [e164], idempotencyKey: 'retry-1' } })));
+    const orders = results.map((r) => (r.data as any).orderNumbers.order);
+    expect(new Set(orders.map((o) => o.id)).size).toBe(1);
+    for (const order of orders) expect(order.numbers.map((n: { e164: string }) => n.e164)).toEqual([e164]);
+    expect(recorder().callCount(undefined, 'order')).toBe(1);
+    const again = await as('tenant-retry', ORDER, { input: { numbers: [e164], idempotencyKey: 'retry-1' } });
+    expect((again.data as any).orderNumbers.order).toMatchObject({ id: orders[0].id, status: 'COMPLETED' });
+
+    // the order is its tenant's alone
+    const ORDERS = `query($id: ID!) { order(id: $id) { id status numbers { e164 status } } orders(first: 5) { totalCount edges { node { id } } } }`;
+    const own = (await as('tenant-retry', ORDERS, { id: orders[0].id })).data as any;
+    expect(own.order).toEqual({ id: orders[0].id, status: 'COMPLETED', numbers: [{ e164, status: 'COMPLETED' }] });
+    expect(own.orders).toEqual({ totalCount: 1, edges: [{ node: { id: orders[0].id } }] });
+    for (const other of ['tenant-other', null]) {
+      const theirs = (await as(other, ORDERS, { id: orders[0].id })).data as any;
+      expect(theirs.order).toBeNull();
+      expect(theirs.orders.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(orders[0].id);
+    }
+  });
+
+  it('orders through the next offer when the first offer fails, and says so', async () => {
+    // a number offered twice: by a provider, and by a reseller of that provider (one hop longer)
+    const resale = world.offers.find((o) => {
+      const all = world.offers.filter((x) => x.e164 === o.e164);
+      return o.source.providerId !== null && all.length === 2 && !used.has(o.e164) && !withdrawn.has(o.e164) && world.numbers.find((n) => n.e164 === o.e164)!.status === 'available';
+    })!;
+    const e164 = resale.e164;
+    used.add(e164);
+    const offers = await gateway.request(`query($e164: String!) { number(e164: $e164) { offers(first: 10) { edges { node { provider { id } } } } } }`, { e164 });
+    const [first, second] = offers.data!.number.offers.edges.map((e: { node: { provider: { id: string } } }) => e.node.provider.id);
+    expect(second).toBe(resale.providerId);
+    gateway.embedded.providers.simulator!.setBehaviour(first, { down: true });
+    try {
+      const withNote = `mutation($input: OrderNumbersInput!) { orderNumbers(input: $input) { order { status numbers { e164 status holder { id } note } } userErrors { code } } }`;
+      const result = await as('tenant-fallback', withNote, { input: { numbers: [e164], idempotencyKey: 'fallback-1' } });
+      expect(result.errors).toBeUndefined();
+      const order = (result.data as any).orderNumbers;
+      expect(order.userErrors).toEqual([]);
+      expect(order.order.status).toBe('COMPLETED');
+      expect(order.order.numbers).toEqual([{ e164, status: 'COMPLETED', holder: { id: second }, note: expect.stringContaining(`ordered through ${second} after ${first} failed`) }]);
+
+      // Ordered through the reseller, the reseller holds it, one hop further from the carrier.
+      const expected = worldChain(second, e164);
+      const lineage = (await as('tenant-fallback', `query($r: [_Any!]!) { _entities(representations: $r) { ... on Number { tier tierChain { position provider { id } } } } }`, { r: [{ __typename: 'Number', e164 }] })).data as any;
+      expect(lineage._entities[0]).toEqual({ tier: expected.tier, tierChain: expected.providers.map((id, i) => ({ position: i + 1, provider: { id } })) });
+      // and the market counts it there, at that tier (resold from tier 2 on)
+      const number = world.numbers.find((n) => n.e164 === e164)!;
+      const depth = (await gateway.request(operation('MarketDepth'), { country: number.country, numberType: number.numberType })).data!.market;
+      expect(depth.providers).toContainEqual(expect.objectContaining({ provider: expect.objectContaining({ id: second }), tier: expected.tier, direct: expected.tier <= 1 }));
+      expect(depth.directNumbers + depth.resoldNumbers).toBe(depth.totalNumbers);
+      if (expected.tier >= 2) expect(depth.resoldNumbers).toBeGreaterThan(0);
+    } finally {
+      gateway.embedded.providers.simulator!.setBehaviour(first, { down: false });
+    }
+  });
+
+  it('finishes an order a stopped process left pending: resends what was in flight, returns the rest to stock', async () => {
+    const [sent, unsent] = [pick(1), pick(1)];
+    const offers = await gateway.request(`query($e164: String!) { number(e164: $e164) { offers(first: 1) { edges { node { provider { id } } } } } }`, { e164: sent });
+    const providerId = offers.data!.number.offers.edges[0].node.provider.id;
+    // What the stopped process had done: the order and its lines, both numbers claimed, one upstream order sent.
+    const db = gateway.embedded.subgraphs.inventory!.db as any;
+    const orderId = 'interrupted-order';
+    const key = `${orderId}:0:${providerId}`;
+    await db.insertInto('orders').values({ id: orderId, tenant: 'tenant-crash', idempotency_key: 'crash-1', input_hash: 'x', status: 'pending', created_at: new Date(Date.now() - 3_600_000) }).execute();
+    await db.insertInto('order_lines').values([
+      { order_id: orderId, position: 0, e164: sent, status: 'pending', upstream_provider_id: providerId, upstream_key: key },
+      { order_id: orderId, position: 1, e164: unsent, status: 'pending' },
+    ]).execute();
+    await db.updateTable('numbers').set({ status: 'assigned', tenant: 'tenant-crash', order_id: orderId }).where('e164', 'in', [sent, unsent]).execute();
+    const upstream = gateway.embedded.providers.inventory.services.upstream;
+    await upstream.provider(providerId)!.order({ numbers: [sent], reference: 'tenant:tenant-crash' }, key);
+
+    recorder().resetCounts();
+    const { recoverInterruptedOrders } = await import('../subgraphs/inventory/orders.js');
+    expect(await recoverInterruptedOrders(db, upstream, 60_000)).toBe(1);
+    expect(recorder().callCount(undefined, 'order')).toBe(1);
+    const ORDER_VIEW = `query($id: ID!) { order(id: $id) { status numbers { e164 status holder { id } } } }`;
+    expect(((await as('tenant-crash', ORDER_VIEW, { id: orderId })).data as any).order).toEqual({
+      status: 'PARTIAL',
+      numbers: [
+        { e164: sent, status: 'COMPLETED', holder: { id: providerId } },
+        { e164: unsent, status: 'FAILED', holder: null },
+      ],
+    });
+    expect((await view('tenant-crash', sent)).status).toBe('ASSIGNED');
+    expect((await view(null, unsent)).status).toBe('AVAILABLE');
+    expect(await recoverInterruptedOrders(db, upstream, 60_000)).toBe(0);
+  });
+
+  it('holds a reservation for its tenant only, until it expires by itself', async () => {
+    const e164 = pick(1);
+    const reserved = await as('tenant-r', RESERVE, { input: { numbers: [e164], ttlSeconds: 60 } });
+    expect((reserved.data as any).reserveNumbers.numbers).toEqual([{ e164, ok: true }]);
+    expect((await view('tenant-r', e164)).status).toBe('RESERVED');
+    expect((await view('tenant-other', e164)).status).toBe('UNAVAILABLE');
+    const blocked = await as('tenant-other', ORDER, { input: { numbers: [e164], idempotencyKey: 'blocked' } });
+    expect((blocked.data as any).orderNumbers.userErrors[0].code).toBe('NOT_AVAILABLE');
+
+    // Move the reservation's end into the past rather than wait a minute.
+    const db = gateway.embedded.subgraphs.inventory!.db as any;
+    await db.updateTable('numbers').set({ reserved_until: new Date(Date.now() - 1000) }).where('e164', '=', e164).execute();
+    expect((await view('tenant-other', e164)).status).toBe('AVAILABLE');
+    const { expireReservations } = await import('../subgraphs/inventory/sync.js');
+    expect(await expireReservations(db)).toBe(1);
+    const history = (await view('tenant-r', e164)).history.edges.map((e: { node: unknown }) => e.node);
+    expect(history[0]).toEqual({ from: 'RESERVED', to: 'AVAILABLE', actor: 'expiry', reason: 'reservation expired' });
+  });
+});
