@@ -1,6 +1,6 @@
 import { Supergraph } from '@apollo/federation-internals';
 import { GraphQLError, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
-import { operationId, type ManifestOperation } from './manifest.js';
+import { operationId, type Manifest, type ManifestOperation } from './manifest.js';
 
 /** Why an operation cannot be served by a schema, by the operation's name. */
 export interface OperationRefusal {
@@ -51,4 +51,22 @@ function refusalReason(schema: GraphQLSchema, { id, name, type, body }: Manifest
   if (errors.length === 0) return null;
   const shown = errors.slice(0, MAX_REASONS).map((e) => e.message);
   return `it does not validate against the supergraph: ${shown.join('; ')}${errors.length > MAX_REASONS ? '; …' : ''}`;
+}
+
+/**
+ * What a new supergraph would break: every project operation (the contract) and every tenant's
+ * registered one that it can no longer serve, one line each, naming the operation, whose it
+ * is and why. Empty when it serves them all.
+ */
+export function brokenOperations(
+  supergraphSdl: string,
+  project: Manifest,
+  registered: readonly { tenant: string; operation: ManifestOperation }[],
+): string[] {
+  const schema = apiSchemaOf(supergraphSdl);
+  const lines = checkOperations(schema, project.operations).map((r) => `${r.name} (project manifest, schema/operations/): ${r.reason}`);
+  for (const { tenant, operation } of registered) {
+    for (const r of checkOperations(schema, [operation])) lines.push(`${r.name} (registered by tenant ${tenant}): ${r.reason}`);
+  }
+  return lines;
 }

@@ -1,10 +1,10 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { GraphQLSchema } from 'graphql';
-import { edgeTables } from '../edge-db.js';
+import { EDGE_SCHEMA, edgeTables } from '../edge-db.js';
 import { parseTenant } from '../keys/validate.js';
 import { apiSchemaOf, checkOperations, type OperationRefusal } from './check.js';
-import type { Manifest, OperationType } from './manifest.js';
+import type { Manifest, ManifestOperation, OperationType } from './manifest.js';
 
 /** What the gateway needs: the body of a persisted operation a caller may run, by its id. */
 export interface PersistedOperations {
@@ -93,4 +93,15 @@ export function createPersistedOperations(
       return rows.map((r) => ({ tenant: r.tenant, id: r.id, name: r.name, type: r.type, registeredAt: new Date(r.registered_at).toISOString() }));
     },
   };
+}
+
+/**
+ * Every tenant's registered operations, bodies included (for `npm run compose` to check a new
+ * supergraph against). Empty when the edge's tables do not exist yet.
+ */
+export async function readRegisteredOperations(db: Kysely<any>): Promise<{ tenant: string; operation: ManifestOperation }[]> {
+  const { rows } = await sql<{ present: string | null }>`select to_regclass(${`${EDGE_SCHEMA}.tenant_operations`})::text as present`.execute(db);
+  if (!rows[0]?.present) return [];
+  const registered = await edgeTables(db).selectFrom('tenant_operations').select(['tenant', 'id', 'name', 'type', 'body']).orderBy('tenant').orderBy('name').execute();
+  return registered.map((r) => ({ tenant: r.tenant, operation: { id: r.id, name: r.name, type: r.type, body: r.body } }));
 }
