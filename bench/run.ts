@@ -8,7 +8,6 @@
  */
 import { graphql } from 'graphql';
 import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
-import { listen } from '../gateway/server.js';
 import { readInt } from '../subgraphs/shared/config.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
@@ -21,7 +20,7 @@ const ROUNDS = readInt(process.env, 'BENCH_ROUNDS', 300, { min: 1, max: 100_000 
 const pgliteDir = pgliteDirFromEnv(process.env);
 console.log('bench: starting the embedded product (imports the plan on first use)...');
 const embedded = await startEmbedded({ env: process.env, logger, pgliteDir, importPlan: 'embedded' });
-const url = await listen(embedded.server, 0, '127.0.0.1');
+const url = await embedded.gateway.listen(0, '127.0.0.1');
 const allocations = embedded.subgraphs.allocations!;
 
 const fields = 'e164 country numberType block { prefix region status allocatedOn carrier { id name ocn } authority { id name country } } originatingCarrier { id name }';

@@ -1,0 +1,87 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { GraphQLError } from 'graphql';
+import { isClientCode } from '../subgraphs/shared/errors.js';
+import type { Logger } from '../subgraphs/shared/logger.js';
+
+/** Codes the runtime gives upstream failures, as the client sees them: no subgraph named. */
+const UPSTREAM_CODES: Record<string, { code: string; message: string }> = {
+  GATEWAY_TIMEOUT: { code: 'SUBGRAPH_TIMEOUT', message: 'Part of the answer took too long and was left out' },
+  DOWNSTREAM_SERVICE_ERROR: { code: 'SUBGRAPH_UNAVAILABLE', message: 'Part of the answer is unavailable right now' },
+};
+
+/** Extensions a client may see beside `code`. */
+const PUBLIC_EXTENSIONS = ['argumentName'];
+
+const SUGGESTION = /\s*Did you mean .*\?$/;
+
+/**
+ * What a client sees of an error: its message when written for clients (a known code), else a
+ * generic message; always a code; never a stack, SQL, a subgraph's name or URL, or an upstream
+ * request or body. Outside development, no field suggestions (they map the schema for a
+ * caller who may not introspect). The original goes to the log with the request id.
+ */
+export interface PublicErrorOptions {
+  development: boolean;
+  logger: Logger;
+  /** Called with the code of every error a client gets (metrics). */
+  count?: (code: string) => void;
+}
+
+export function publicError(error: GraphQLError, options: PublicErrorOptions): GraphQLError {
+  const extensions = (error.extensions ?? {}) as Record<string, unknown>;
+  const rawCode = typeof extensions.code === 'string' ? extensions.code : undefined;
+  const upstream = rawCode ? UPSTREAM_CODES[rawCode] : undefined;
+  const kept: Record<string, unknown> = {};
+  for (const name of PUBLIC_EXTENSIONS) if (extensions[name] !== undefined) kept[name] = extensions[name];
+  if (extensions.http !== undefined) kept.http = extensions.http;
+  let message: string;
+  let code: string;
+  if (upstream) {
+    options.logger.warn({ err: error, path: error.path, code: rawCode, subgraph: extensions.serviceName }, 'subgraph fetch failed');
+    ({ message, code } = upstream);
+    delete kept.http;
+  } else if (isClientCode(rawCode) || rawCode === 'COST_ESTIMATED_TOO_EXPENSIVE') {
+    code = rawCode!;
+    message = options.development ? error.message : error.message.replace(SUGGESTION, '');
+  } else {
+    options.logger.error({ err: error.originalError ?? error, path: error.path, code: rawCode }, 'internal error masked');
+    message = 'Internal server error';
+    code = 'INTERNAL_SERVER_ERROR';
+    delete kept.http;
+  }
+  options.count?.(code);
+  return new GraphQLError(message, {
+    ...(error.path ? { path: error.path } : {}),
+    ...(error.nodes ? { nodes: error.nodes } : {}),
+    ...(error.source && error.positions ? { source: error.source, positions: error.positions } : {}),
+    extensions: { ...kept, code },
+  });
+}
+
+/** Validation and parse errors carry GRAPHQL_* codes in Yoga only once formatted: name them here. */
+function withCode(error: GraphQLError): GraphQLError {
+  if (error.extensions?.code) return error;
+  const code = /^Syntax Error/.test(error.message) ? 'GRAPHQL_PARSE_FAILED' : error.path ? undefined : error.nodes ? 'GRAPHQL_VALIDATION_FAILED' : undefined;
+  if (!code) return error;
+  return new GraphQLError(error.message, { nodes: error.nodes ?? null, source: error.source ?? null, positions: error.positions ?? null, path: error.path ?? null, originalError: error.originalError ?? null, extensions: { ...error.extensions, code } });
+}
+
+/** Applies `publicError` to every error of every result, the subgraphs' included. */
+export function usePublicErrors(options: PublicErrorOptions): GatewayPlugin {
+  const clean = (errors: readonly GraphQLError[] | undefined) =>
+    errors?.map((e) => publicError(withCode(e instanceof GraphQLError ? e : new GraphQLError(String((e as Error)?.message ?? e))), options));
+  return {
+    onExecutionResult({ result, setResult }) {
+      if (!result || Symbol.asyncIterator in result) return;
+      if (result.errors?.length) setResult({ ...result, errors: clean(result.errors) });
+    },
+  };
+}
+
+/** Yoga's hook for errors raised outside execution (parse, validation, edge checks). */
+export function maskError(options: PublicErrorOptions) {
+  return (error: unknown): Error => {
+    const graphqlError = error instanceof GraphQLError ? error : new GraphQLError('Internal server error', { originalError: error instanceof Error ? error : null });
+    return publicError(withCode(graphqlError), options);
+  };
+}
