@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { edgeDatabaseTarget, migrateEdge } from '../gateway/edge-db.js';
 import { openDatabase, type Database, type DatabaseTarget } from '../subgraphs/shared/db.js';
 import { createLogger, type Logger } from '../subgraphs/shared/logger.js';
-import { redact } from '../subgraphs/shared/config.js';
+import { readString, redact } from '../subgraphs/shared/config.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -18,11 +18,14 @@ export function commandLogger(env: Env): Logger {
 
 /**
  * The configured target. The embedded folder's default is the gateway's own (src/embedded.ts),
- * loaded only when no database URL is set: a command against Postgres never loads the gateway.
+ * loaded only when neither a database URL nor PGLITE_DIR names the place: loading the
+ * composition root takes seconds, and a command against a named database does not need it.
  */
 async function edgeTarget(env: Env): Promise<DatabaseTarget> {
   const target = edgeDatabaseTarget(env, null);
   if (target.kind === 'postgres') return target;
+  const named = readString(env, 'PGLITE_DIR');
+  if (named) return edgeDatabaseTarget(env, named);
   const { pgliteDirFromEnv } = await import('../src/embedded.js');
   return edgeDatabaseTarget(env, pgliteDirFromEnv(env));
 }
