@@ -3,6 +3,7 @@
  * registered manifests (see --help).
  */
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { createKeyStore } from '../gateway/keys/store.js';
 import { InvalidInput } from '../gateway/keys/validate.js';
 import { buildManifest, parseManifest, PROJECT_MANIFEST_FILE, readProjectManifest, serializeManifest } from '../gateway/operations/manifest.js';
 import { createPersistedOperations } from '../gateway/operations/store.js';
@@ -56,7 +57,7 @@ runCommand('operations', async () => {
     const logger = commandLogger(process.env);
     const database = await openEdgeDatabase(process.env, logger);
     try {
-      const store = createPersistedOperations(database.db, readProjectManifest(), readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8'));
+      const store = createPersistedOperations(database.db, readProjectManifest(), currentSupergraph());
       const result = await store.register(values.tenant, manifest);
       if (!result.ok) {
         const lines = result.refusals.map((r) => `- ${r.name} (${r.id.slice(0, 12)}…): ${r.reason}`);
@@ -64,6 +65,9 @@ runCommand('operations', async () => {
         return 1;
       }
       process.stdout.write(`registered ${result.registered} operations for tenant ${result.tenant} (replacing ${result.replaced}) in ${database.description}\n`);
+      // A typo in --tenant would register for nobody: say so (registering ahead of the keys is fine).
+      const partnerKeys = (await createKeyStore(database.db).list({ tenant: result.tenant })).filter((k) => k.role === 'partner' && !k.revokedAt);
+      if (partnerKeys.length === 0) process.stderr.write(`note: tenant ${result.tenant} has no active partner key yet (npm run keys -- create --tenant ${result.tenant} --role partner)\n`);
       return 0;
     } finally {
       await database.close();
@@ -75,7 +79,7 @@ runCommand('operations', async () => {
     const database = await openEdgeDatabase(process.env, logger);
     try {
       const project = readProjectManifest();
-      const store = createPersistedOperations(database.db, project, '');
+      const store = createPersistedOperations(database.db, project, currentSupergraph());
       const registered = await store.list(values.tenant === undefined ? {} : { tenant: values.tenant });
       const rows = [
         ...project.operations.map((o) => ['(project)', o.name, o.type, o.id, '']),
@@ -89,6 +93,11 @@ runCommand('operations', async () => {
   }
   throw new UsageError(`unknown command "${command}": expected build, register or list`);
 });
+
+/** The supergraph the gateway serves: registration validates against it. */
+function currentSupergraph(): string {
+  return readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8');
+}
 
 function readManifestFile(file: string) {
   let size: number;

@@ -29,6 +29,7 @@ describe('npm run operations', () => {
 
     const registered = await run('operations', 'register', '--tenant', tenant, manifestFile('good.json', countryOf));
     expect(registered).toMatchObject({ code: 0, stdout: expect.stringContaining(`registered 1 operations for tenant ${tenant} (replacing 0)`) });
+    expect(registered.stderr).toContain(`note: tenant ${tenant} has no active partner key yet`);
     const listed = await run('operations', 'list', '--tenant', tenant);
     expect(listed.stdout).toMatch(new RegExp(`\\(project\\)\\s+Lineage\\s+query\\s+[0-9a-f]{64}`));
     expect(listed.stdout).toMatch(new RegExp(`${tenant}\\s+CountryOf\\s+query\\s+${countryOf.id}`));
