@@ -1,10 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
-import { DEVELOPMENT_ANALYST, type Identity, type RequestScope } from '../subgraphs/shared/identity.js';
+import { DEVELOPMENT_ANALYST, type Identity } from '../subgraphs/shared/identity.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import type { RateLimiter } from './rate-limit.js';
-import { SCOPE_KEY } from './scope.js';
+import { rememberScope, SCOPE_KEY, scopeOfRequest } from './scope.js';
 import type { QueryStore } from './query-store.js';
 
 /** What the edge asks of the key store and the persisted operation store (gateway/keys, gateway/operations). */
@@ -52,8 +52,6 @@ export function presentedKey(headers: Headers): string | null {
  * rides on the gateway context to every subgraph fetch.
  */
 export function useEdge(options: EdgeOptions): GatewayPlugin {
-  const scopes = new WeakMap<Request, RequestScope>();
-
   async function identify(request: Request): Promise<Identity> {
     const key = presentedKey(request.headers);
     if (!key) {
@@ -100,6 +98,15 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
   }
 
   return {
+    onRequestParse() {
+      return {
+        onRequestParseDone({ requestParserResult }) {
+          if (Array.isArray(requestParserResult)) {
+            throw edgeError('Batched operations are not supported: send one operation per request', 'BATCHING_NOT_SUPPORTED', 400);
+          }
+        },
+      };
+    },
     async onParams({ request, params, setParams }) {
       const header = request.headers.get('x-request-id');
       const requestId = header && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
@@ -108,15 +115,17 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
       if (limited) {
         throw edgeError(`Rate limit exceeded: try again in ${limited.retryAfterSeconds} s`, 'RATE_LIMITED', 429, { 'retry-after': String(limited.retryAfterSeconds) });
       }
-      scopes.set(request, { identity, requestId });
-      setParams((await resolveOperation(identity, params as Record<string, any>)) as typeof params);
+      rememberScope(request, { identity, requestId });
+      // documentId is ours to read: the runtime refuses parameters it does not know
+      const { documentId: _documentId, ...resolved } = await resolveOperation(identity, params as Record<string, any>);
+      setParams(resolved as typeof params);
     },
     onContextBuilding({ context, extendContext }) {
-      const scope = scopes.get(context.request);
+      const scope = scopeOfRequest(context.request);
       if (scope) extendContext({ [SCOPE_KEY]: scope } as never);
     },
     onResponse({ request, response }) {
-      const scope = scopes.get(request);
+      const scope = scopeOfRequest(request);
       if (scope) response.headers.set('x-request-id', scope.requestId);
     },
   };

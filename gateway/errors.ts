@@ -9,6 +9,9 @@ const UPSTREAM_CODES: Record<string, { code: string; message: string }> = {
   DOWNSTREAM_SERVICE_ERROR: { code: 'SUBGRAPH_UNAVAILABLE', message: 'Part of the answer is unavailable right now' },
 };
 
+/** Codes for the HTTP layer's refusals, which carry a status and no code. */
+const HTTP_CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBIDDEN', 404: 'NOT_FOUND', 405: 'METHOD_NOT_ALLOWED', 413: 'BODY_TOO_LARGE' };
+
 /** Extensions a client may see beside `code`. */
 const PUBLIC_EXTENSIONS = ['argumentName'];
 
@@ -36,7 +39,12 @@ export function publicError(error: GraphQLError, options: PublicErrorOptions): G
   if (extensions.http !== undefined) kept.http = extensions.http;
   let message: string;
   let code: string;
-  if (upstream) {
+  const status = (extensions.http as { status?: number } | undefined)?.status;
+  if (!rawCode && status && status >= 400 && status < 500) {
+    // the HTTP layer's own refusals (CSRF, malformed requests): written for the client
+    message = error.message;
+    code = HTTP_CODES[status] ?? 'BAD_REQUEST';
+  } else if (upstream) {
     options.logger.warn({ err: error, path: error.path, code: rawCode, subgraph: extensions.serviceName }, 'subgraph fetch failed');
     ({ message, code } = upstream);
     delete kept.http;

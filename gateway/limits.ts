@@ -2,6 +2,8 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import {
   GraphQLError,
   getNamedType,
+  getNullableType,
+  isListType,
   isCompositeType,
   isObjectType,
   isInterfaceType,
@@ -54,13 +56,14 @@ export function measureOperation(
   const root = schema.getRootType(operation.operation);
   if (!root) return measures;
 
-  const listSize = (field: GraphQLField<unknown, unknown> | undefined, node: FieldNode): number => {
+  const listSize = (parent: GraphQLCompositeType, field: GraphQLField<unknown, unknown> | undefined, node: FieldNode): number => {
     const first = node.arguments?.find((a) => a.name.value === 'first');
     const declared = field?.args.find((a) => a.name === 'first');
     const value = first ? valueOf(first.value, variables) : declared?.defaultValue;
     if (typeof value === 'number' && Number.isFinite(value)) return Math.max(1, value);
-    const type = field?.type;
-    return type && String(type).includes('[') ? assumedListSize : 1;
+    // a Relay connection's edges are as many as its first, already counted on the connection
+    if (parent.name.endsWith('Connection')) return 1;
+    return field && isListType(getNullableType(field.type)) ? assumedListSize : 1;
   };
 
   const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType | undefined, depth: number, multiplier: number, spread: Set<string>) => {
@@ -72,7 +75,7 @@ export function measureOperation(
         const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
         const type = field ? getNamedType(field.type) : undefined;
         if (type && isCompositeType(type)) {
-          const size = listSize(field, selection);
+          const size = listSize(parent!, field, selection);
           measures.cost += multiplier;
           if (selection.selectionSet) walk(selection.selectionSet, type, depth + 1, multiplier * size, spread);
         } else if (selection.selectionSet) {
@@ -121,7 +124,7 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
         try {
           return parse(source, { ...options, maxTokens: limits.tokens });
         } catch (error) {
-          if (error instanceof GraphQLError && /more than \d+ tokens/.test(error.message)) {
+          if (error instanceof GraphQLError && /contains more th[a-z]+ \d+ tokens/.test(error.message)) {
             throw limitError(`The document has more than ${limits.tokens} tokens`, 'TOKEN_LIMIT_EXCEEDED');
           }
           throw error;

@@ -3,6 +3,7 @@ import { Logger as HiveLogger, type LogLevel } from '@graphql-hive/logger';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import { Redis } from 'ioredis';
+import { isClientCode } from '../subgraphs/shared/errors.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
 import { useEdge, type EdgeStores } from './edge.js';
@@ -49,6 +50,10 @@ function hiveLogger(logger: Logger): HiveLogger {
     writers: [
       {
         write(level, attrs, msg) {
+          // the runtime logs every error it returns; a client's mistake is not our error
+          const extensions = (attrs as { extensions?: { code?: unknown; http?: { status?: number } } } | null)?.extensions;
+          const status = extensions?.http?.status ?? 500;
+          if (level === 'error' && (isClientCode(extensions?.code) || (status >= 400 && status < 500))) level = 'debug';
           logger[level]({ ...(attrs && !Array.isArray(attrs) ? attrs : attrs ? { attrs } : {}), component: 'gateway-runtime' }, msg ?? '');
         },
       },
