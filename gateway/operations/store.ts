@@ -4,7 +4,7 @@ import type { GraphQLSchema } from 'graphql';
 import { EDGE_SCHEMA, edgeTables } from '../edge-db.js';
 import { parseTenant } from '../keys/validate.js';
 import { apiSchemaOf, checkOperations, type OperationRefusal } from './check.js';
-import type { Manifest, ManifestOperation, OperationType } from './manifest.js';
+import { parseManifest, type Manifest, type ManifestOperation, type OperationType } from './manifest.js';
 
 /** What the gateway needs: the body of a persisted operation a caller may run, by its id. */
 export interface PersistedOperations {
@@ -65,8 +65,10 @@ export function createPersistedOperations(
       return body;
     },
 
-    async register(tenantInput, manifest) {
+    async register(tenantInput, input) {
       const tenant = parseTenant(tenantInput);
+      // Shape and bounds again, whoever built the manifest: registration is the door to the table.
+      const manifest = parseManifest(input);
       schema ??= apiSchemaOf(supergraphSdl);
       const refusals = checkOperations(schema, manifest.operations);
       if (refusals.length > 0) return { ok: false, tenant, refusals };
