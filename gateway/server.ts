@@ -45,6 +45,10 @@ export interface Gateway {
 
 /** The runtime's logs, into our pino logger (one log stream, one format). */
 function hiveLogger(logger: Logger): HiveLogger {
+  // The runtime's logger library reads LOG_LEVEL itself on every child logger and throws on pino's
+  // "fatal" and "silent". Our level is already applied to pino (and the writer below obeys it):
+  // give the library a level it knows.
+  if (process.env.LOG_LEVEL === 'fatal' || process.env.LOG_LEVEL === 'silent') process.env.LOG_LEVEL = 'error';
   return new HiveLogger({
     level: (logger.level === 'silent' ? false : (['trace', 'debug', 'info', 'warn', 'error'].includes(logger.level) ? logger.level : 'error')) as LogLevel | false,
     writers: [
@@ -114,7 +118,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         .map(([name, location]) => [name, { location }]),
     ),
     upstreamTimeout: settings.subgraphTimeoutMs,
-    upstreamRetry: { maxRetries: 1, retryDelay: 100 },
+    // a subgraph restarting behind a proxy is retried once; a timeout is not (the client already waited)
+    upstreamRetry: { maxRetries: 1, retryDelay: 100, shouldRetry: ({ response }) => response?.status === 502 || response?.status === 503 },
     maskedErrors: { maskError: maskError(errorOptions) },
     disableIntrospection: { disableIf: ({ context }) => !development && scopeOf(context).identity.role !== 'analyst' },
     csrfPrevention: { requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight', 'graphql-preflight'] },
@@ -145,6 +150,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   let http: HttpGateway | null = null;
+  let stopped: Promise<void> | null = null;
   return {
     runtime,
     metrics,
@@ -152,10 +158,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       http = httpGateway(runtime, settings, logger);
       return http.listen(port, host);
     },
-    stop: async () => {
-      await http?.drain();
-      await runtime.dispose();
-      redis?.disconnect();
-    },
+    stop: () =>
+      (stopped ??= (async () => {
+        await http?.drain();
+        await runtime.dispose();
+        redis?.disconnect();
+      })()),
   };
 }
