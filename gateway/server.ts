@@ -162,7 +162,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       (stopped ??= (async () => {
         await http?.drain();
         await runtime.dispose();
-        redis?.disconnect();
+        await redis?.quit().catch(() => redis.disconnect());
       })()),
   };
 }

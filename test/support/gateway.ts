@@ -19,7 +19,8 @@ export interface TestGateway {
 export async function startTestGateway(env: Record<string, string | undefined> = {}): Promise<TestGateway> {
   const snapshot = inject('pgliteSnapshot');
   const embedded = await startEmbedded({
-    env: { ...process.env, ...env },
+    // tests share one key budget in development (no key): only a test of the rate limit sets one
+    env: { ...process.env, RATE_LIMIT_REQUESTS: '1000000', ...env },
     logger: createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }),
     pgliteDir: null,
     ...(snapshot ? { pgliteSnapshot: new Blob([readFileSync(snapshot)]) } : {}),

@@ -1,0 +1,88 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readProjectManifest } from '../gateway/operations/manifest.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
+import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { postJson } from './support/http.js';
+import { freePort, startService, waitUntil, type Service } from './support/processes.js';
+
+/**
+ * The distributed shape as it is deployed: `npm run start:subgraph` four times and
+ * `npm run start:gateway` (twice, when REDIS_URL is set, for the shared APQ cache), each its
+ * own process, the subgraphs each on their own schema of the DATABASE_URL database. Every
+ * contract operation must answer exactly as the embedded default does. Needs a Postgres server
+ * (DATABASE_URL): PGlite is one process's database.
+ */
+const DATABASE_URL = process.env.DATABASE_URL;
+const REDIS_URL = process.env.REDIS_URL;
+
+/** Sample variables per contract operation; an operation the project adds needs its samples here. */
+const SAMPLES: Record<string, Record<string, unknown>[]> = {
+  Lineage: [{ e164: '+447400123456' }, { e164: '+14162015555' }, { e164: '+4920112345678' }, { e164: '12345' }],
+};
+
+describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (needs DATABASE_URL)', () => {
+  const secret = randomBytes(32).toString('hex');
+  const services: Service[] = [];
+  const subgraphUrls: Record<string, string> = {};
+  let gateways: Service[] = [];
+  let embedded: TestGateway;
+
+  beforeAll(async () => {
+    embedded = await startTestGateway();
+    const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: secret };
+    for (const name of SUBGRAPH_NAMES) {
+      const service = startService(name, 'start:subgraph', await freePort(), { ...env, SUBGRAPH: name });
+      services.push(service);
+      subgraphUrls[name] = service.url;
+    }
+    const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, subgraphUrls[name]!]));
+    const gatewayEnv = { ...env, ...urls, ...(REDIS_URL ? { REDIS_URL } : {}) };
+    gateways = [startService('gateway', 'start:gateway', await freePort(), gatewayEnv)];
+    if (REDIS_URL) gateways.push(startService('second gateway', 'start:gateway', await freePort(), gatewayEnv));
+    services.push(...gateways);
+    // a gateway is ready when its database and every subgraph service answer
+    await Promise.all(gateways.map((gateway) => waitUntil(gateway, async () => (await fetch(new URL('/ready', gateway.url))).status === 200)));
+  });
+  afterAll(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    await embedded?.close();
+  });
+
+  it('answers every contract operation as the embedded default does', async () => {
+    const operations = readProjectManifest().operations;
+    expect(operations.length).toBeGreaterThan(0);
+    for (const operation of operations) {
+      const samples = SAMPLES[operation.name];
+      if (!samples) throw new Error(`add sample variables for the contract operation ${operation.name} to SAMPLES`);
+      for (const variables of samples) {
+        const distributed = await (await postJson(gateways[0]!.url, { query: operation.body, variables })).json();
+        const inProcess = await embedded.request(operation.body, variables);
+        expect(distributed, `${operation.name} ${JSON.stringify(variables)}`).toEqual(inProcess);
+      }
+    }
+  });
+
+  it('has subgraph services refuse a caller without the gateway\'s signature', async () => {
+    const query = { query: '{ __typename }' };
+    const unsigned = await postJson(subgraphUrls.allocations!, query);
+    expect(unsigned.status).toBe(401);
+    expect(JSON.stringify(await unsigned.json())).toMatch(/UNAUTHENTICATED/);
+    const otherSecret = signScope({ identity: { role: 'admin', tenant: null, keyId: null }, requestId: 'x' }, 'z'.repeat(32));
+    expect((await postJson(subgraphUrls.allocations!, query, { [SIGNED_SCOPE_HEADER]: otherSecret })).status).toBe(401);
+    const signed = signScope({ identity: { role: 'analyst', tenant: null, keyId: null }, requestId: 'x' }, secret);
+    expect((await postJson(subgraphUrls.allocations!, query, { [SIGNED_SCOPE_HEADER]: signed })).status).toBe(200);
+  });
+
+  it.skipIf(!REDIS_URL)('shares automatic persisted queries between gateway processes through Redis (needs REDIS_URL)', async () => {
+    // a query no other run has stored: the hash is new
+    const query = `{ number(e164: "+447400123456") { country } n${randomBytes(4).toString('hex')}: __typename }`;
+    const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+    const [first, second] = gateways as [Service, Service];
+    expect((await (await postJson(second.url, { extensions })).json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const stored = await (await postJson(first.url, { query, extensions })).json();
+    expect(stored.data.number).toEqual({ country: 'GB' });
+    expect(await (await postJson(second.url, { extensions })).json()).toEqual(stored);
+  });
+});
