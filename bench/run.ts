@@ -5,6 +5,8 @@
  * 1. SQL statements per Lineage-style request as the number of numbers in it grows: must stay flat.
  * 2. Gateway overhead: requests through the gateway over HTTP against the same operation run
  *    straight on the allocations subgraph schema, in the same process, interleaved.
+ * 3. The gateway tier: stock @apollo/gateway against the project's (Hive Gateway runtime, Rust
+ *    planner): Lineage requests per second at BENCH_CONCURRENCY, subgraph fetches for 20 numbers.
  */
 import { graphql } from 'graphql';
 import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
@@ -12,14 +14,20 @@ import { readInt } from '../subgraphs/shared/config.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
 import { postGraphQL } from '../test/support/http.js';
+import { countFetches, requestsPerSecond, startApolloGateway } from './gateways.js';
+import { readFileSync } from 'node:fs';
+import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
 
 const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
 const NUMBERS = ['+447400123456', '+14162015555', '+4920112345678', '+4915112345678', '+447700900123', '+12015550123', '+33612345678', '+819012345678'];
 const ROUNDS = readInt(process.env, 'BENCH_ROUNDS', 300, { min: 1, max: 100_000 });
+const CONCURRENCY = readInt(process.env, 'BENCH_CONCURRENCY', 20, { min: 1, max: 1_000 });
+const SECONDS = readInt(process.env, 'BENCH_SECONDS', 5, { min: 1, max: 600 });
 
 const pgliteDir = pgliteDirFromEnv(process.env);
 console.log('bench: starting the embedded product (imports the plan on first use)...');
-const embedded = await startEmbedded({ env: process.env, logger, pgliteDir, importPlan: 'embedded' });
+// one client hammers the gateway with up to 100 numbers a request: limits raised
+const embedded = await startEmbedded({ env: { ...process.env, RATE_LIMIT_REQUESTS: '10000000', MAX_ALIASES: '1000', MAX_ROOT_FIELDS: '1000', MAX_COST: '1000000' }, logger, pgliteDir, importPlan: 'embedded' });
 const url = await embedded.gateway.listen(0, '127.0.0.1');
 const allocations = embedded.subgraphs.allocations!;
 
@@ -67,6 +75,32 @@ try {
     console.log(
       `   ${size} number(s): gateway ${(gatewayMs / ROUNDS).toFixed(2)} ms, subgraph direct ${(directMs / ROUNDS).toFixed(2)} ms, ratio ${(gatewayMs / directMs).toFixed(2)}x`,
     );
+  }
+
+  console.log(`\n3. gateway tier: Lineage at concurrency ${CONCURRENCY}, ${SECONDS} s per round, rounds alternating`);
+  const apollo = await startApolloGateway(embedded.subgraphs);
+  try {
+    const lineage = readFileSync(`${SCHEMA_DIR}operations/Lineage.graphql`, 'utf8');
+    const variables = { e164: '+447400123456' };
+    const same = [await postGraphQL(apollo.url, lineage, variables), await postGraphQL(url, lineage, variables)];
+    if (JSON.stringify(same[0]) !== JSON.stringify(same[1])) throw new Error('the two gateways answer Lineage differently');
+    const rps = { apollo: [] as number[], runtime: [] as number[] };
+    for (let round = 0; round < 4; round++) {
+      const order = round % 2 === 0 ? (['apollo', 'runtime'] as const) : (['runtime', 'apollo'] as const);
+      for (const which of order) rps[which].push(await requestsPerSecond(which === 'apollo' ? apollo.url : url, lineage, variables, CONCURRENCY, SECONDS));
+      process.stdout.write(`   ... round ${round + 1}/4\n`);
+    }
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    const twenty = aliased(20);
+    const fetches = {
+      apollo: await countFetches(embedded.subgraphs, () => postGraphQL(apollo.url, twenty)),
+      runtime: await countFetches(embedded.subgraphs, () => postGraphQL(url, twenty)),
+    };
+    console.log(`   @apollo/gateway (stock):          ${mean(rps.apollo).toFixed(0)} req/s, ${fetches.apollo} subgraph fetches for 20 numbers`);
+    console.log(`   Hive Gateway runtime, Rust planner: ${mean(rps.runtime).toFixed(0)} req/s, ${fetches.runtime} subgraph fetches for 20 numbers`);
+    console.log(`   ratio runtime / apollo: ${(mean(rps.runtime) / mean(rps.apollo)).toFixed(2)}x requests per second`);
+  } finally {
+    await apollo.stop();
   }
 } finally {
   await embedded.close();

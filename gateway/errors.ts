@@ -2,6 +2,7 @@ import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
 import { isClientCode } from '../subgraphs/shared/errors.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
+import { scopeOfRequest } from './scope.js';
 
 /** Codes the runtime gives upstream failures, as the client sees them: no subgraph named. */
 const UPSTREAM_CODES: Record<string, { code: string; message: string }> = {
@@ -76,12 +77,14 @@ function withCode(error: GraphQLError): GraphQLError {
 
 /** Applies `publicError` to every error of every result, the subgraphs' included. */
 export function usePublicErrors(options: PublicErrorOptions): GatewayPlugin {
-  const clean = (errors: readonly GraphQLError[] | undefined) =>
-    errors?.map((e) => publicError(withCode(e instanceof GraphQLError ? e : new GraphQLError(String((e as Error)?.message ?? e))), options));
+  const clean = (errors: readonly GraphQLError[] | undefined, logger: Logger) =>
+    errors?.map((e) => publicError(withCode(e instanceof GraphQLError ? e : new GraphQLError(String((e as Error)?.message ?? e))), { ...options, logger }));
   return {
-    onExecutionResult({ result, setResult }) {
+    onExecutionResult({ result, setResult, context }) {
       if (!result || Symbol.asyncIterator in result) return;
-      if (result.errors?.length) setResult({ ...result, errors: clean(result.errors) });
+      if (!result.errors?.length) return;
+      const requestId = scopeOfRequest((context as { request: Request }).request)?.requestId;
+      setResult({ ...result, errors: clean(result.errors, requestId ? options.logger.child({ requestId }) : options.logger) });
     },
   };
 }

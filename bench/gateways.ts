@@ -1,0 +1,76 @@
+/**
+ * Stock `@apollo/gateway` + Apollo Server against the project's gateway (Hive Gateway runtime,
+ * Rust planner, with every edge plugin on), over the same in-process subgraphs: requests per
+ * second under concurrent load (rounds alternate, so drift hits both), and subgraph fetches for
+ * one request of 20 aliased numbers. Kept out of the product: @apollo/gateway is a devDependency.
+ */
+import { readFileSync } from 'node:fs';
+import { ApolloGateway, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
+import { ApolloServer } from '@apollo/server';
+import { startStandaloneServer } from '@apollo/server/standalone';
+import { graphql } from 'graphql';
+import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
+import { SCHEMA_DIR, type Subgraph } from '../subgraphs/shared/subgraph.js';
+import { postGraphQL } from '../test/support/http.js';
+
+class InProcessDataSource implements GraphQLDataSource {
+  constructor(private readonly subgraph: Subgraph) {}
+
+  async process({ request }: GraphQLDataSourceProcessOptions): ReturnType<GraphQLDataSource['process']> {
+    const result = await graphql({
+      schema: this.subgraph.schema,
+      source: request.query ?? '',
+      variableValues: request.variables,
+      operationName: request.operationName,
+      contextValue: this.subgraph.createContext({ identity: DEVELOPMENT_ANALYST, requestId: 'bench' }),
+    });
+    return result as Awaited<ReturnType<GraphQLDataSource['process']>>;
+  }
+}
+
+/** Stock @apollo/gateway over the subgraphs, listening on a free loopback port. */
+export async function startApolloGateway(subgraphs: Record<string, Subgraph>): Promise<{ url: string; stop(): Promise<void> }> {
+  const server = new ApolloServer({
+    gateway: new ApolloGateway({
+      supergraphSdl: readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8'),
+      buildService: ({ name }) => new InProcessDataSource(subgraphs[name]!),
+    }),
+  });
+  const { url } = await startStandaloneServer(server, { listen: { port: 0, host: '127.0.0.1' } });
+  return { url, stop: () => server.stop() };
+}
+
+/** Requests per second for `seconds`, `concurrency` clients each sending the next request when one answers. */
+export async function requestsPerSecond(url: string, query: string, variables: Record<string, unknown>, concurrency: number, seconds: number): Promise<number> {
+  const until = performance.now() + seconds * 1000;
+  let done = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < until) {
+        const body = await postGraphQL(url, query, variables);
+        if (body.errors) throw new Error(`errors under load: ${JSON.stringify(body.errors)}`);
+        done += 1;
+      }
+    }),
+  );
+  return done / seconds;
+}
+
+/** Subgraph fetches one request makes: every fetch (either gateway) builds one subgraph context. */
+export async function countFetches(subgraphs: Record<string, Subgraph>, run: () => Promise<unknown>): Promise<number> {
+  let fetches = 0;
+  const originals = Object.values(subgraphs).map((subgraph) => {
+    const create = subgraph.createContext;
+    subgraph.createContext = (scope) => {
+      fetches += 1;
+      return create(scope);
+    };
+    return () => (subgraph.createContext = create);
+  });
+  try {
+    await run();
+  } finally {
+    originals.forEach((restore) => restore());
+  }
+  return fetches;
+}
