@@ -62,6 +62,13 @@ export function createKeyStore(db: Kysely<any>): KeyStore & {
   // Bounded, so a flood of random keys cannot grow it; negative answers are cached as well, so
   // that flood costs at most one query per distinct key per TTL.
   const cache = new LRUCache<string, Cached>({ max: 10_000, ttl: KEY_CACHE_TTL_MS });
+  // Bumped by every change made here, so that a read begun before a revocation cannot cache
+  // what it read after the revocation cleared the cache.
+  let generation = 0;
+  const changed = () => {
+    generation += 1;
+    cache.clear();
+  };
 
   return {
     async authenticate(presented) {
@@ -69,6 +76,7 @@ export function createKeyStore(db: Kysely<any>): KeyStore & {
       const hash = keyHash(presented);
       const cached = cache.get(hash);
       if (cached) return cached.identity;
+      const readAt = generation;
       const row = await edge
         .selectFrom('api_keys')
         .select(['id', 'role', 'tenant'])
@@ -76,7 +84,7 @@ export function createKeyStore(db: Kysely<any>): KeyStore & {
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
       const identity: Identity | null = row ? Object.freeze({ role: row.role as Role, tenant: row.tenant ?? null, keyId: row.id as string }) : null;
-      cache.set(hash, { identity });
+      if (readAt === generation) cache.set(hash, { identity });
       return identity;
     },
 
@@ -88,7 +96,7 @@ export function createKeyStore(db: Kysely<any>): KeyStore & {
       const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
       const id = `key_${randomBytes(6).toString('hex')}`;
       await edge.insertInto('api_keys').values({ id, key_sha256: keyHash(key), role, tenant, name }).execute();
-      cache.clear();
+      changed();
       return { id, key };
     },
 
@@ -118,7 +126,7 @@ export function createKeyStore(db: Kysely<any>): KeyStore & {
         .where(column, '=', value)
         .where('revoked_at', 'is', null)
         .executeTakeFirst();
-      cache.clear();
+      changed();
       return Number(result.numUpdatedRows) > 0;
     },
   };

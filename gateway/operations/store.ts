@@ -45,6 +45,9 @@ export function createPersistedOperations(
   const edge = edgeTables(db);
   const project = new Map(projectManifest.operations.map((o) => [o.id, o.body]));
   const cache = new LRUCache<string, { body: string | null }>({ max: 10_000, ttl: OPERATION_CACHE_TTL_MS });
+  // Bumped by every registration made here, so that a lookup begun before it cannot cache
+  // what it read after the registration cleared the cache.
+  let generation = 0;
   // Built on first registration: deriving the API schema takes a moment, and the gateway's
   // lookups never need it.
   let schema: GraphQLSchema | null = null;
@@ -59,9 +62,10 @@ export function createPersistedOperations(
       const key = `${tenant}\n${id}`;
       const cached = cache.get(key);
       if (cached) return cached.body;
+      const readAt = generation;
       const row = await edge.selectFrom('tenant_operations').select('body').where('tenant', '=', tenant).where('id', '=', id).executeTakeFirst();
       const body: string | null = row?.body ?? null;
-      cache.set(key, { body });
+      if (readAt === generation) cache.set(key, { body });
       return body;
     },
 
@@ -84,6 +88,7 @@ export function createPersistedOperations(
         }
         return Number(removed.numDeletedRows);
       });
+      generation += 1;
       cache.clear();
       return { ok: true, tenant, registered: manifest.operations.length, replaced };
     },
