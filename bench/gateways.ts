@@ -8,7 +8,14 @@ import { readFileSync } from 'node:fs';
 import { ApolloGateway, type GraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { startStandaloneServer } from '@apollo/server/standalone';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { graphql } from 'graphql';
+import { inProcessTransport } from '../gateway/in-process.js';
+import { SCOPE_KEY } from '../gateway/scope.js';
+import { createLogger } from '../subgraphs/shared/logger.js';
 import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
 import { SCHEMA_DIR, type Subgraph } from '../subgraphs/shared/subgraph.js';
 import { postGraphQL } from '../test/support/http.js';
@@ -73,4 +80,34 @@ export async function countFetches(subgraphs: Record<string, Subgraph>, run: () 
     originals.forEach((restore) => restore());
   }
   return fetches;
+}
+
+/**
+ * The runtime with the Rust planner and nothing of the edge (no keys, limits, metrics, masking):
+ * what the edge's plugins cost, measured against the product's gateway.
+ */
+const withScope: GatewayPlugin = {
+  onContextBuilding: ({ extendContext }) => extendContext({ [SCOPE_KEY]: { identity: DEVELOPMENT_ANALYST, requestId: 'bench' } } as never),
+};
+
+export async function startBareRuntime(subgraphs: Record<string, Subgraph>): Promise<{ url: string; stop(): Promise<void> }> {
+  const runtime = createGatewayRuntime({
+    supergraph: readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8'),
+    unifiedGraphHandler,
+    logging: false,
+    graphqlEndpoint: '/',
+    transports: () => inProcessTransport(subgraphs, createLogger({ LOG_LEVEL: 'warn' })),
+    plugins: () => [withScope],
+  });
+  const server = createServer(runtime);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    stop: async () => {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await runtime.dispose();
+    },
+  };
 }

@@ -14,7 +14,7 @@ import { readInt } from '../subgraphs/shared/config.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
 import { postGraphQL } from '../test/support/http.js';
-import { countFetches, requestsPerSecond, startApolloGateway } from './gateways.js';
+import { countFetches, requestsPerSecond, startApolloGateway, startBareRuntime } from './gateways.js';
 import { readFileSync } from 'node:fs';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
 
@@ -77,30 +77,38 @@ try {
     );
   }
 
-  console.log(`\n3. gateway tier: Lineage at concurrency ${CONCURRENCY}, ${SECONDS} s per round, rounds alternating`);
+  console.log(`\n3. gateway tier: Lineage at concurrency ${CONCURRENCY}, ${SECONDS} s per round, 4 rounds in rotating order`);
   const apollo = await startApolloGateway(embedded.subgraphs);
+  const bare = await startBareRuntime(embedded.subgraphs);
   try {
     const lineage = readFileSync(`${SCHEMA_DIR}operations/Lineage.graphql`, 'utf8');
     const variables = { e164: '+447400123456' };
-    const same = [await postGraphQL(apollo.url, lineage, variables), await postGraphQL(url, lineage, variables)];
-    if (JSON.stringify(same[0]) !== JSON.stringify(same[1])) throw new Error('the two gateways answer Lineage differently');
-    const rps = { apollo: [] as number[], runtime: [] as number[] };
+    const contenders = { apollo: apollo.url, bare: bare.url, product: url };
+    const answers = await Promise.all(Object.values(contenders).map((at) => postGraphQL(at, lineage, variables)));
+    if (new Set(answers.map((a) => JSON.stringify(a))).size !== 1) throw new Error('the gateways answer Lineage differently');
+    const names = Object.keys(contenders) as (keyof typeof contenders)[];
+    const rps = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<keyof typeof contenders, number[]>;
     for (let round = 0; round < 4; round++) {
-      const order = round % 2 === 0 ? (['apollo', 'runtime'] as const) : (['runtime', 'apollo'] as const);
-      for (const which of order) rps[which].push(await requestsPerSecond(which === 'apollo' ? apollo.url : url, lineage, variables, CONCURRENCY, SECONDS));
+      for (let i = 0; i < names.length; i++) {
+        const which = names[(i + round) % names.length]!;
+        rps[which].push(await requestsPerSecond(contenders[which], lineage, variables, CONCURRENCY, SECONDS));
+      }
       process.stdout.write(`   ... round ${round + 1}/4\n`);
     }
     const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-    const twenty = aliased(20);
+    // 20 numbers, each with Lineage's whole selection (every subgraph contributes)
+    const selection = lineage.slice(lineage.indexOf('number(') ).replace(/^number\(e164: \$e164\)/, '');
+    const twenty = `query { ${Array.from({ length: 20 }, (_, i) => `n${i}: number(e164: "+4474001234${String(i).padStart(2, '0')}") ${selection.slice(0, selection.lastIndexOf('}'))}`).join(' ')} }`;
     const fetches = {
       apollo: await countFetches(embedded.subgraphs, () => postGraphQL(apollo.url, twenty)),
-      runtime: await countFetches(embedded.subgraphs, () => postGraphQL(url, twenty)),
+      product: await countFetches(embedded.subgraphs, () => postGraphQL(url, twenty)),
     };
-    console.log(`   @apollo/gateway (stock):          ${mean(rps.apollo).toFixed(0)} req/s, ${fetches.apollo} subgraph fetches for 20 numbers`);
-    console.log(`   Hive Gateway runtime, Rust planner: ${mean(rps.runtime).toFixed(0)} req/s, ${fetches.runtime} subgraph fetches for 20 numbers`);
-    console.log(`   ratio runtime / apollo: ${(mean(rps.runtime) / mean(rps.apollo)).toFixed(2)}x requests per second`);
+    const label = { apollo: '@apollo/gateway 2.14, stock', bare: 'Hive runtime + Rust planner, bare', product: 'the product gateway (runtime + edge)' };
+    for (const n of names) console.log(`   ${label[n].padEnd(38)} ${mean(rps[n]).toFixed(0).padStart(5)} req/s (${(mean(rps[n]) / mean(rps.apollo)).toFixed(2)}x)`);
+    console.log(`   subgraph fetches for 20 numbers with Lineage's selection: @apollo/gateway ${fetches.apollo}, the product ${fetches.product}`);
   } finally {
     await apollo.stop();
+    await bare.stop();
   }
 } finally {
   await embedded.close();
