@@ -132,10 +132,34 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
       });
     },
     onValidate({ params, context, setResult }) {
+      const mixed = mixesIntrospection(params.documentAST);
+      if (mixed) {
+        setResult([mixed]);
+        return;
+      }
       const request = (context as { params?: { operationName?: string; variables?: Record<string, unknown> } }).params;
       const measures = measureOperation(params.schema, params.documentAST, request?.operationName, request?.variables, limits.assumedListSize);
       const exceeded = checkLimits(measures, limits);
       if (exceeded) setResult([exceeded]);
     },
   };
+}
+
+/**
+ * The Rust planner (@graphql-hive/router-runtime 1.4) answers an operation that asks for
+ * `__schema` or `__type` beside other root fields with those fields silently null. Until it
+ * does not, such an operation is refused with a message saying what to do, not answered wrong.
+ */
+export function mixesIntrospection(document: DocumentNode): GraphQLError | null {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const roots = definition.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '...'));
+    const introspection = roots.some((name) => name === '__schema' || name === '__type');
+    if (introspection && roots.some((name) => name !== '__schema' && name !== '__type' && name !== '__typename')) {
+      return new GraphQLError('Ask for __schema or __type in an operation of their own, without other root fields', {
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+      });
+    }
+  }
+  return null;
 }

@@ -38,6 +38,10 @@ describe('development mode', () => {
   it('serves a request without a key as the development analyst, who may introspect', async () => {
     expect(await gateway.request('{ number(e164: "+447400123456") { country } }')).toEqual({ data: { number: { country: 'GB' } } });
     expect(await gateway.request('{ __schema { queryType { name } } }')).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    // the Rust planner would answer number null here: refused with what to do instead
+    const mixed = await gateway.request('{ __schema { queryType { name } } number(e164: "+447400123456") { country } }');
+    expect(mixed.data ?? null).toBeNull();
+    expect(mixed.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('suggests field names in development', async () => {
