@@ -66,6 +66,20 @@ function hiveLogger(logger: Logger): HiveLogger {
 }
 
 /**
+ * The runtime's server adapter (@whatwg-node/server, `disposeOnProcessTerminate` hard-wired on)
+ * disposes the runtime on SIGTERM and SIGINT, aborting every request in flight with "the server
+ * is shutting down". The process owner (src/process.ts) drains first and then calls `stop`, so
+ * that listener goes: found by its name, it is the adapter's and nothing else.
+ */
+function keepRuntimeThroughSignals(): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (listener.name === 'terminateHandler') process.removeListener(signal, listener);
+    }
+  }
+}
+
+/**
  * The edge: Hive Gateway runtime with the Rust query planner over the committed supergraph. It
  * knows subgraphs only by name; `src/embedded.ts` hands it in-process subgraphs, `src/gateway.ts`
  * their URLs. Everything a request meets before a subgraph is called lives in the plugins:
@@ -155,6 +169,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     runtime,
     metrics,
     listen: async (port, host = '0.0.0.0') => {
+      keepRuntimeThroughSignals();
       http = httpGateway(runtime, settings, logger);
       return http.listen(port, host);
     },

@@ -1,4 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';
 import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
@@ -28,6 +30,10 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
   const subgraphUrls: Record<string, string> = {};
   let gateways: Service[] = [];
   let embedded: TestGateway;
+  /** A gateway whose routing subgraph answers through `slowRouting`, for the SIGTERM test. */
+  let drained: Service;
+  let slowRouting: Server;
+  let routingCalled: () => void = () => undefined;
 
   beforeAll(async () => {
     embedded = await startTestGateway();
@@ -41,12 +47,21 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
     const gatewayEnv = { ...env, ...urls, ...(REDIS_URL ? { REDIS_URL } : {}) };
     gateways = [startService('gateway', 'start:gateway', await freePort(), gatewayEnv)];
     if (REDIS_URL) gateways.push(startService('second gateway', 'start:gateway', await freePort(), gatewayEnv));
-    services.push(...gateways);
+    slowRouting = await delayingProxy(() => subgraphUrls.routing!, 700, () => routingCalled());
+    drained = startService('draining gateway', 'start:gateway', await freePort(), {
+      ...gatewayEnv,
+      ROUTING_URL: `http://127.0.0.1:${(slowRouting.address() as AddressInfo).port}/`,
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+    });
+    services.push(...gateways, drained);
     // a gateway is ready when its database and every subgraph service answer
-    await Promise.all(gateways.map((gateway) => waitUntil(gateway, async () => (await fetch(new URL('/ready', gateway.url))).status === 200)));
+    await Promise.all([...gateways, drained].map((gateway) => waitUntil(gateway, async () => (await fetch(new URL('/ready', gateway.url))).status === 200)));
   });
   afterAll(async () => {
     await Promise.all(services.map((service) => service.stop()));
+    slowRouting?.closeAllConnections();
+    await new Promise((resolve) => slowRouting?.close(resolve));
     await embedded?.close();
   });
 
@@ -75,6 +90,20 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
     expect((await postJson(subgraphUrls.allocations!, query, { [SIGNED_SCOPE_HEADER]: signed })).status).toBe(200);
   });
 
+  it('completes a request in flight when the gateway process gets SIGTERM, then stops', async () => {
+    const routingReached = new Promise<void>((resolve) => (routingCalled = resolve));
+    const pending = postJson(drained.url, { query: '{ number(e164: "+447400123456") { country route { voice { uri } } } }' });
+    await routingReached;
+    // as a process manager does: the whole group (npm, tsx, node) gets SIGTERM
+    process.kill(-drained.child.pid!, 'SIGTERM');
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { number: { country: 'GB', route: null } } });
+    // npm goes at once; the gateway's own process logs its drain and stop (through the pipe it still holds)
+    for (let waited = 0; waited < 15_000 && !/"msg":"stopped"/.test(drained.output()); waited += 100) await new Promise((r) => setTimeout(r, 100));
+    expect(drained.output()).toMatch(/"msg":"draining and stopping"[\s\S]*"msg":"stopped"/);
+  });
+
   it.skipIf(!REDIS_URL)('shares automatic persisted queries between gateway processes through Redis (needs REDIS_URL)', async () => {
     // a query no other run has stored: the hash is new
     const query = `{ number(e164: "+447400123456") { country } n${randomBytes(4).toString('hex')}: __typename }`;
@@ -86,3 +115,20 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
     expect(await (await postJson(second.url, { extensions })).json()).toEqual(stored);
   });
 });
+
+/** An HTTP proxy to `target()` that holds each request `delayMs` before passing it on. */
+async function delayingProxy(target: () => string, delayMs: number, onRequest: () => void): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString();
+    if (!body.includes('__typename') || body.includes('_entities')) onRequest();
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => ['content-type', 'accept', SIGNED_SCOPE_HEADER, 'x-request-id'].includes(name))) as Record<string, string>;
+    const upstream = await fetch(target(), { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.end(await upstream.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}

@@ -1,4 +1,5 @@
 import { ApolloServer } from '@apollo/server';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { GraphQLError } from 'graphql';
 import { maskErrors } from './errors.js';
@@ -26,6 +27,8 @@ export async function serveSubgraph(
     introspection: false,
     // The process owner drains on signals, then closes the database.
     stopOnTerminationSignals: false,
+    // no federated traces (timings per resolver) for whoever asks: the gateway does not
+    plugins: [ApolloServerPluginInlineTraceDisabled()],
   });
   const { url } = await startStandaloneServer(server, {
     listen: { port, host },
