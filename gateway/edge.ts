@@ -26,7 +26,8 @@ export interface EdgeOptions extends EdgeStores {
 /** A request id a client may set (to trace its call through our logs), bounded and printable. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const MAX_KEY_LENGTH = 256;
-const SHA256 = /^[a-f0-9]{64}$/;
+/** A persisted operation id: sha256 in hex, `sha256:` prefix allowed (as Apollo's tools write it). */
+const SHA256 = /^(sha256:)?[a-f0-9]{64}$/;
 
 export function edgeError(message: string, code: string, status: number, headers?: Record<string, string>): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status, ...(headers ? { headers } : {}) } } });
@@ -67,7 +68,7 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
     const persistedQuery = params.extensions?.persistedQuery;
     const hash: unknown = params.documentId ?? persistedQuery?.sha256Hash;
     if (hash !== undefined && (typeof hash !== 'string' || !SHA256.test(hash))) {
-      throw edgeError('A persisted operation id must be a lowercase hex sha256', 'BAD_USER_INPUT', 400);
+      throw edgeError('A persisted operation id must be a lowercase hex sha256 (optionally prefixed sha256:)', 'BAD_USER_INPUT', 400);
     }
     if (identity.role === 'partner') {
       if (typeof params.query === 'string' && params.query.length > 0) {

@@ -132,8 +132,8 @@ export function createGateway(options: GatewayOptions): Gateway {
         .map(([name, location]) => [name, { location }]),
     ),
     upstreamTimeout: settings.subgraphTimeoutMs,
-    // a subgraph restarting behind a proxy is retried once; a timeout is not (the client already waited)
-    upstreamRetry: { maxRetries: 1, retryDelay: 100, shouldRetry: ({ response }) => response?.status === 502 || response?.status === 503 },
+    // no upstream retry: the runtime retries any thrown error, a timeout included, which would
+    // double the time a client waits past SUBGRAPH_TIMEOUT_MS
     maskedErrors: { maskError: maskError(errorOptions) },
     disableIntrospection: { disableIf: ({ context }) => !development && scopeOf(context).identity.role !== 'analyst' },
     csrfPrevention: { requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight', 'graphql-preflight'] },

@@ -72,6 +72,11 @@ export function readGatewaySettings(env: Env, options: { subgraphsOverHttp: bool
     }
     if (parsed.origin !== origin) throw new ConfigError(`CORS_ORIGINS must list bare origins (scheme://host[:port]), got "${origin}"`);
   }
+  const headersTimeoutMs = readInt(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 });
+  const requestTimeoutMs = readInt(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 });
+  if (headersTimeoutMs > requestTimeoutMs) {
+    throw new ConfigError(`HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  }
   return {
     mode: isProduction(env) ? 'production' : 'development',
     limits: {
@@ -88,8 +93,8 @@ export function readGatewaySettings(env: Env, options: { subgraphsOverHttp: bool
       windowSeconds: readInt(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
     },
     subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 10, max: 300_000 }),
-    headersTimeoutMs: readInt(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 }),
-    requestTimeoutMs: readInt(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 }),
+    headersTimeoutMs,
+    requestTimeoutMs,
     drainTimeoutMs: readInt(env, 'DRAIN_TIMEOUT_MS', 25_000, { min: 0, max: 3_600_000 }),
     corsOrigins,
     signingSecret: readSigningSecret(env, options.subgraphsOverHttp),
