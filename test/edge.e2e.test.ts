@@ -1,6 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';
+import { createLogger } from '../subgraphs/shared/logger.js';
+import { serveSubgraph } from '../subgraphs/shared/server.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
 import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
 
@@ -156,6 +159,25 @@ describe('limits, before any subgraph is called', () => {
     expect(codes(await limited.json())).toEqual(['RATE_LIMITED']);
     // another key keeps its own budget
     expect((await post({ query: '{ __typename }' }, bearer(await keyFor('frontend')))).status).toBe(200);
+  });
+});
+
+describe('a subgraph service', () => {
+  it('refuses a request without the gateway\'s signature, or signed with another secret', async () => {
+    const secret = 's'.repeat(40);
+    const served = await serveSubgraph(gateway.embedded.subgraphs.allocations!, createLogger({ LOG_LEVEL: 'silent' }), 0, '127.0.0.1', secret);
+    try {
+      const query = { query: '{ number(e164: "+447400123456") { country } }' };
+      const unsigned = await postJson(served.url, query);
+      expect(unsigned.status).toBe(401);
+      expect(codes(await unsigned.json())).toEqual(['UNAUTHENTICATED']);
+      const scope = { identity: { role: 'admin' as const, tenant: null, keyId: null }, requestId: 'r' };
+      expect((await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: signScope(scope, 'o'.repeat(40)) })).status).toBe(401);
+      const signed = await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: signScope(scope, secret) });
+      expect(await signed.json()).toEqual({ data: { number: { country: 'GB' } } });
+    } finally {
+      await served.stop();
+    }
   });
 });
 
