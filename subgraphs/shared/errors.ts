@@ -53,16 +53,16 @@ export function maskSubgraphError(error: GraphQLError, logger: Logger): GraphQLE
 
 /**
  * Masks internal errors: a client sees a code and a generic message, never SQL, a stack or a
- * subgraph's address. The original goes to the log.
+ * subgraph's address. The original goes to the log (null: the caller logs it, with the request).
  */
-export function maskErrors(logger: Logger) {
+export function maskErrors(logger: Logger | null) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = typeof formatted.extensions?.code === 'string' ? formatted.extensions.code : 'INTERNAL_SERVER_ERROR';
     if (CLIENT_CODES.has(code)) {
       const { serviceName: _serviceName, exception: _exception, stacktrace: _stacktrace, ...extensions } = formatted.extensions ?? {};
       return { ...formatted, extensions };
     }
-    logger.error({ err: unwrapResolverError(error), path: formatted.path, extensions: formatted.extensions }, 'internal error masked');
+    logger?.error({ err: unwrapResolverError(error), path: formatted.path, extensions: formatted.extensions }, 'internal error masked');
     return {
       message: 'Internal server error',
       ...(formatted.path ? { path: formatted.path } : {}),

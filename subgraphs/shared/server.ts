@@ -1,8 +1,10 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
 import { GraphQLError } from 'graphql';
-import { maskErrors } from './errors.js';
+import { isClientCode, maskErrors } from './errors.js';
+import type { RequestScope } from './identity.js';
 import type { Logger } from './logger.js';
 import { SIGNED_SCOPE_HEADER, verifyScope } from './signed-scope.js';
 import type { Subgraph } from './subgraph.js';
@@ -19,16 +21,31 @@ export async function serveSubgraph(
   host: string,
   signingSecret: string,
 ): Promise<{ url: string; stop(): Promise<void> }> {
-  const server = new ApolloServer({
+  // each request's scope by its context: the error log names the gateway's request id
+  const scopes = new WeakMap<object, RequestScope>();
+  const logErrors: ApolloServerPlugin<object> = {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          const requestId = scopes.get(contextValue)?.requestId;
+          for (const error of errors) {
+            if (isClientCode(error.extensions?.code)) continue;
+            logger.error({ err: unwrapResolverError(error), path: error.path, requestId, subgraph: subgraph.name }, 'internal error masked');
+          }
+        },
+      };
+    },
+  };
+  const server = new ApolloServer<object>({
     schema: subgraph.schema,
-    formatError: maskErrors(logger),
+    formatError: maskErrors(null),
     includeStacktraceInErrorResponses: false,
     // Only the gateway calls a subgraph, and it has the schema from the supergraph.
     introspection: false,
     // The process owner drains on signals, then closes the database.
     stopOnTerminationSignals: false,
     // no federated traces (timings per resolver) for whoever asks: the gateway does not
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors],
   });
   const { url } = await startStandaloneServer(server, {
     listen: { port, host },
@@ -40,7 +57,9 @@ export async function serveSubgraph(
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
         });
       }
-      return subgraph.createContext(scope);
+      const context = subgraph.createContext(scope);
+      scopes.set(context, scope);
+      return context;
     },
   });
   return { url, stop: () => server.stop() };
