@@ -26,6 +26,8 @@ export interface EdgeOptions extends EdgeStores {
 /** A request id a client may set (to trace its call through our logs), bounded and printable. */
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const MAX_KEY_LENGTH = 256;
+/** The longest query text kept as an automatic persisted query (longer ones run, unstored). */
+const MAX_APQ_QUERY_LENGTH = 100_000;
 /** A persisted operation id: sha256 in hex, `sha256:` prefix allowed (as Apollo's tools write it). */
 const SHA256 = /^(sha256:)?[a-f0-9]{64}$/;
 
@@ -89,7 +91,8 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
       if (createHash('sha256').update(params.query).digest('hex') !== hash) {
         throw edgeError('extensions.persistedQuery.sha256Hash is not the sha256 of the query', 'BAD_USER_INPUT', 400);
       }
-      await options.apq.set(hash, params.query);
+      // stored before the limits see it: a bound keeps the shared cache from holding huge texts
+      if (params.query.length <= MAX_APQ_QUERY_LENGTH) await options.apq.set(hash, params.query);
       return params;
     }
     const query = await options.apq.get(hash);

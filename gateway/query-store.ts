@@ -6,7 +6,8 @@ export interface QueryStore {
   set(hash: string, query: string): Promise<void>;
 }
 
-const TTL_SECONDS = 7 * 24 * 3600;
+/** A query not asked for in a day is dropped (clients send the text again on PERSISTED_QUERY_NOT_FOUND). */
+const TTL_SECONDS = 24 * 3600;
 
 export function redisQueryStore(redis: Redis): QueryStore {
   return {
