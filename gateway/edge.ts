@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind, getOperationAST, type DocumentNode } from 'graphql';
 import { DEVELOPMENT_ANALYST, type Identity } from '../subgraphs/shared/identity.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -33,6 +33,18 @@ const SHA256 = /^(sha256:)?[a-f0-9]{64}$/;
 
 export function edgeError(message: string, code: string, status: number, headers?: Record<string, string>): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status, ...(headers ? { headers } : {}) } } });
+}
+
+/**
+ * Analysts are read-only (the development default without a key included): a mutation or a
+ * subscription from one is FORBIDDEN, whatever the schema offers.
+ */
+export function refuseWrites(identity: Identity, document: DocumentNode, operationName?: string | null): GraphQLError | null {
+  if (identity.role !== 'analyst') return null;
+  const operation = getOperationAST(document, operationName ?? undefined);
+  const kind = operation?.operation ?? document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)?.operation;
+  if (!kind || kind === 'query') return null;
+  return new GraphQLError(`An analyst's key is read-only: it may not run a ${kind}`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
 }
 
 /** The key a client presented: `authorization: Bearer <key>` or `x-api-key: <key>`. */
@@ -123,6 +135,12 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
       // documentId is ours to read: the runtime refuses parameters it does not know
       const { documentId: _documentId, ...resolved } = await resolveOperation(identity, params as Record<string, any>);
       setParams(resolved as typeof params);
+    },
+    onValidate({ params, context, setResult }) {
+      const scope = scopeOfRequest((context as { request: Request }).request);
+      const operationName = (context as { params?: { operationName?: string } }).params?.operationName;
+      const refused = scope ? refuseWrites(scope.identity, params.documentAST, operationName) : null;
+      if (refused) setResult([refused]);
     },
     onContextBuilding({ context, extendContext }) {
       const scope = scopeOfRequest(context.request);
