@@ -5,7 +5,6 @@
  * DATABASE_URL) over the provider simulator at SIMULATOR_SCALE (default 10 here).
  */
 import { readFileSync } from 'node:fs';
-import { listen } from '../gateway/server.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
 import { postGraphQL } from '../test/support/http.js';
@@ -14,7 +13,7 @@ const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
 const env = { SIMULATOR_SCALE: '10', SYNC_INTERVAL_SECONDS: '0', ...process.env };
 console.log(`bench: starting the embedded product over a simulated world at scale ${env.SIMULATOR_SCALE} (imports and syncs on first use)...`);
 const embedded = await startEmbedded({ env, logger, pgliteDir: pgliteDirFromEnv(env), importPlan: 'embedded', providers: { simulator: { instant: true } } });
-const url = await listen(embedded.server, 0, '127.0.0.1');
+const url = await embedded.gateway.listen(0, '127.0.0.1');
 const query = readFileSync(new URL('../schema/operations/InventoryLineage.graphql', import.meta.url), 'utf8');
 const recorder = embedded.providers.directory!.recorder;
 const batchLimits = new Map(embedded.providers.simulator?.world.providers.map((p) => [p.id, p.batchLimit]) ?? []);

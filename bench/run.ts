@@ -5,23 +5,30 @@
  * 1. SQL statements per Lineage-style request as the number of numbers in it grows: must stay flat.
  * 2. Gateway overhead: requests through the gateway over HTTP against the same operation run
  *    straight on the allocations subgraph schema, in the same process, interleaved.
+ * 3. The gateway tier: stock @apollo/gateway against the project's (Hive Gateway runtime, Rust
+ *    planner): Lineage requests per second at BENCH_CONCURRENCY, subgraph fetches for 20 numbers.
  */
 import { graphql } from 'graphql';
 import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
-import { listen } from '../gateway/server.js';
 import { readInt } from '../subgraphs/shared/config.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
 import { postGraphQL } from '../test/support/http.js';
+import { countFetches, requestsPerSecond, startApolloGateway, startBareRuntime } from './gateways.js';
+import { readFileSync } from 'node:fs';
+import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
 
 const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
 const NUMBERS = ['+447400123456', '+14162015555', '+4920112345678', '+4915112345678', '+447700900123', '+12015550123', '+33612345678', '+819012345678'];
 const ROUNDS = readInt(process.env, 'BENCH_ROUNDS', 300, { min: 1, max: 100_000 });
+const CONCURRENCY = readInt(process.env, 'BENCH_CONCURRENCY', 20, { min: 1, max: 1_000 });
+const SECONDS = readInt(process.env, 'BENCH_SECONDS', 5, { min: 1, max: 600 });
 
 const pgliteDir = pgliteDirFromEnv(process.env);
 console.log('bench: starting the embedded product (imports the plan on first use)...');
-const embedded = await startEmbedded({ env: process.env, logger, pgliteDir, importPlan: 'embedded' });
-const url = await listen(embedded.server, 0, '127.0.0.1');
+// one client hammers the gateway with up to 100 numbers a request: limits raised
+const embedded = await startEmbedded({ env: { ...process.env, RATE_LIMIT_REQUESTS: '10000000', MAX_ALIASES: '1000', MAX_ROOT_FIELDS: '1000', MAX_COST: '1000000' }, logger, pgliteDir, importPlan: 'embedded' });
+const url = await embedded.gateway.listen(0, '127.0.0.1');
 const allocations = embedded.subgraphs.allocations!;
 
 const fields = 'e164 country numberType block { prefix region status allocatedOn carrier { id name ocn } authority { id name country } } originatingCarrier { id name }';
@@ -68,6 +75,40 @@ try {
     console.log(
       `   ${size} number(s): gateway ${(gatewayMs / ROUNDS).toFixed(2)} ms, subgraph direct ${(directMs / ROUNDS).toFixed(2)} ms, ratio ${(gatewayMs / directMs).toFixed(2)}x`,
     );
+  }
+
+  console.log(`\n3. gateway tier: Lineage at concurrency ${CONCURRENCY}, ${SECONDS} s per round, 4 rounds in rotating order`);
+  const apollo = await startApolloGateway(embedded.subgraphs);
+  const bare = await startBareRuntime(embedded.subgraphs);
+  try {
+    const lineage = readFileSync(`${SCHEMA_DIR}operations/Lineage.graphql`, 'utf8');
+    const variables = { e164: '+447400123456' };
+    const contenders = { apollo: apollo.url, bare: bare.url, product: url };
+    const answers = await Promise.all(Object.values(contenders).map((at) => postGraphQL(at, lineage, variables)));
+    if (new Set(answers.map((a) => JSON.stringify(a))).size !== 1) throw new Error('the gateways answer Lineage differently');
+    const names = Object.keys(contenders) as (keyof typeof contenders)[];
+    const rps = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<keyof typeof contenders, number[]>;
+    for (let round = 0; round < 4; round++) {
+      for (let i = 0; i < names.length; i++) {
+        const which = names[(i + round) % names.length]!;
+        rps[which].push(await requestsPerSecond(contenders[which], lineage, variables, CONCURRENCY, SECONDS));
+      }
+      process.stdout.write(`   ... round ${round + 1}/4\n`);
+    }
+    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+    // 20 numbers, each with Lineage's whole selection (every subgraph contributes)
+    const selection = lineage.slice(lineage.indexOf('number(') ).replace(/^number\(e164: \$e164\)/, '');
+    const twenty = `query { ${Array.from({ length: 20 }, (_, i) => `n${i}: number(e164: "+4474001234${String(i).padStart(2, '0')}") ${selection.slice(0, selection.lastIndexOf('}'))}`).join(' ')} }`;
+    const fetches = {
+      apollo: await countFetches(embedded.subgraphs, () => postGraphQL(apollo.url, twenty)),
+      product: await countFetches(embedded.subgraphs, () => postGraphQL(url, twenty)),
+    };
+    const label = { apollo: '@apollo/gateway 2.14, stock', bare: 'Hive runtime + Rust planner, bare', product: 'the product gateway (runtime + edge)' };
+    for (const n of names) console.log(`   ${label[n].padEnd(38)} ${mean(rps[n]).toFixed(0).padStart(5)} req/s (${(mean(rps[n]) / mean(rps.apollo)).toFixed(2)}x)`);
+    console.log(`   subgraph fetches for 20 numbers with Lineage's selection: @apollo/gateway ${fetches.apollo}, the product ${fetches.product}`);
+  } finally {
+    await apollo.stop();
+    await bare.stop();
   }
 } finally {
   await embedded.close();

@@ -1,49 +1,183 @@
-import { ApolloGateway, RemoteGraphQLDataSource, type GraphQLDataSource } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
-import { startStandaloneServer } from '@apollo/server/standalone';
+import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
+import { Logger as HiveLogger, type LogLevel } from '@graphql-hive/logger';
+import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
+import httpTransport from '@graphql-mesh/transport-http';
+import { Redis } from 'ioredis';
+import { isClientCode } from '../subgraphs/shared/errors.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
-import { maskErrors } from '../subgraphs/shared/errors.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
+import { useEdge, type EdgeStores } from './edge.js';
+import { maskError, usePublicErrors } from './errors.js';
+import { httpGateway, type HttpGateway } from './http.js';
+import { inProcessTransport, type InProcessSubgraph } from './in-process.js';
+import { useRequestLimits } from './limits.js';
+import { createMetrics, type Metrics, type PoolUse } from './metrics.js';
+import { memoryQueryStore, redisQueryStore } from './query-store.js';
+import { memoryRateLimiter, redisRateLimiter } from './rate-limit.js';
+import { sandboxPage } from './sandbox.js';
+import { scopeOf } from './scope.js';
+import type { GatewaySettings } from './settings.js';
 
-export interface GatewayOptions {
+export interface GatewayOptions extends EdgeStores {
   /** The composed supergraph SDL (schema/supergraph.graphql). */
   supergraphSdl: string;
-  /** How the gateway reaches a subgraph; default: over HTTP at the URL the supergraph names. */
-  dataSource?: (subgraph: { name: string; url?: string }) => GraphQLDataSource;
+  settings: GatewaySettings;
   logger: Logger;
+  /**
+   * How the gateway reaches subgraphs: in this process (the embedded default), or over HTTP at
+   * the supergraph's URLs, each overridable by name.
+   */
+  subgraphs: { inProcess: Record<string, InProcessSubgraph> } | { urls: Record<string, string | undefined> };
+  /** Throws when the gateway cannot serve (a database or a subgraph unreachable): /ready answers 503. */
+  ready(): Promise<void>;
+  /** Connection pools to report in /metrics. */
+  pools?: () => PoolUse[];
 }
 
-/** A subgraph over HTTP, through Node's fetch: connections are kept alive and reused. */
-export function remoteSubgraph(url: string): GraphQLDataSource {
-  return new RemoteGraphQLDataSource({ url, fetcher: fetch as unknown as RemoteGraphQLDataSource['fetcher'] });
+export interface Gateway {
+  runtime: GatewayRuntime;
+  metrics: Metrics;
+  /** Serves the gateway over HTTP on `port` (0: any free port); resolves with its URL. */
+  listen(port: number, host?: string): Promise<string>;
+  /** Drains in-flight requests, then releases everything the gateway holds (Redis, runtime). */
+  stop(): Promise<void>;
+}
+
+/** The runtime's logs, into our pino logger (one log stream, one format). */
+function hiveLogger(logger: Logger): HiveLogger {
+  // The runtime's logger library reads LOG_LEVEL itself on every child logger and throws on pino's
+  // "fatal" and "silent". Our level is already applied to pino (and the writer below obeys it):
+  // give the library a level it knows.
+  if (process.env.LOG_LEVEL === 'fatal' || process.env.LOG_LEVEL === 'silent') process.env.LOG_LEVEL = 'error';
+  return new HiveLogger({
+    level: (logger.level === 'silent' ? false : (['trace', 'debug', 'info', 'warn', 'error'].includes(logger.level) ? logger.level : 'error')) as LogLevel | false,
+    writers: [
+      {
+        write(level, attrs, msg) {
+          // the runtime logs every error it returns; a client's mistake is not our error
+          const extensions = (attrs as { extensions?: { code?: unknown; http?: { status?: number } } } | null)?.extensions;
+          const status = extensions?.http?.status ?? 500;
+          if (level === 'error' && (isClientCode(extensions?.code) || (status >= 400 && status < 500))) level = 'debug';
+          logger[level]({ ...(attrs && !Array.isArray(attrs) ? attrs : attrs ? { attrs } : {}), component: 'gateway-runtime' }, msg ?? '');
+        },
+      },
+    ],
+  });
 }
 
 /**
- * The edge: one Apollo Server over the federated gateway. It knows subgraphs only by name.
- * Not started: `listen` starts it behind HTTP (with connection draining on stop).
+ * The runtime's server adapter (@whatwg-node/server, `disposeOnProcessTerminate` hard-wired on)
+ * disposes the runtime on SIGTERM and SIGINT, aborting every request in flight with "the server
+ * is shutting down". The process owner (src/process.ts) drains first and then calls `stop`, so
+ * that listener goes: found by its name, it is the adapter's and nothing else.
  */
-export function createGatewayServer(options: GatewayOptions): ApolloServer {
-  const gateway = new ApolloGateway({
-    supergraphSdl: options.supergraphSdl,
-    buildService: options.dataSource ?? (({ url }) => remoteSubgraph(url ?? '')),
-    logger: options.logger,
-  });
-  const server = new ApolloServer({
-    gateway,
-    introspection: true,
-    includeStacktraceInErrorResponses: false,
-    // The process owner (src/main.ts) drains on SIGTERM/SIGINT, then closes the databases.
-    stopOnTerminationSignals: false,
-    formatError: maskErrors(options.logger),
-    // Apollo Sandbox is the landing page: analysts explore the schema there.
-    plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true, includeCookies: false })],
-    logger: options.logger,
-  });
-  return server;
+function keepRuntimeThroughSignals(): void {
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    for (const listener of process.listeners(signal)) {
+      if (listener.name === 'terminateHandler') process.removeListener(signal, listener);
+    }
+  }
 }
 
-/** Serves the gateway over HTTP on `port` (0: any free port); resolves with its URL. */
-export async function listen(server: ApolloServer, port: number, host = '0.0.0.0'): Promise<string> {
-  const { url } = await startStandaloneServer(server, { listen: { port, host } });
-  return url.replace('//0.0.0.0:', '//localhost:');
+/**
+ * The edge: Hive Gateway runtime with the Rust query planner over the committed supergraph. It
+ * knows subgraphs only by name; `src/embedded.ts` hands it in-process subgraphs, `src/gateway.ts`
+ * their URLs. Everything a request meets before a subgraph is called lives in the plugins:
+ * identity and persisted operations (edge.ts), limits (limits.ts), public errors (errors.ts).
+ */
+export function createGateway(options: GatewayOptions): Gateway {
+  const { settings, logger } = options;
+  const development = settings.mode === 'development';
+  const redis = settings.redisUrl ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : null;
+  redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
+  const metrics = createMetrics(options.pools ?? (() => []));
+  const log = hiveLogger(logger);
+  const errorOptions = { development, logger, count: metrics.countError };
+  const inProcess = 'inProcess' in options.subgraphs ? options.subgraphs.inProcess : null;
+  const urls = 'urls' in options.subgraphs ? options.subgraphs.urls : {};
+  const signingSecret = settings.signingSecret;
+  if (!inProcess && !signingSecret) throw new Error('subgraphs over HTTP need GATEWAY_SIGNING_SECRET');
+
+  const readyPlugin: GatewayPlugin = {
+    onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/ready') return;
+      return options.ready().then(
+        () => endResponse(new fetchAPI.Response(JSON.stringify({ ready: true }), { status: 200, headers: { 'content-type': 'application/json' } })),
+        (error: unknown) => {
+          logger.warn({ err: error }, 'not ready');
+          endResponse(new fetchAPI.Response(JSON.stringify({ ready: false }), { status: 503, headers: { 'content-type': 'application/json' } }));
+        },
+      );
+    },
+  };
+  const signPlugin: GatewayPlugin = {
+    // every HTTP fetch to a subgraph carries the request's scope, signed and short-lived
+    onFetch({ context, options: init, setOptions }) {
+      if (!signingSecret || !('request' in context)) return;
+      setOptions({ ...init, headers: { ...(init.headers as Record<string, string>), [SIGNED_SCOPE_HEADER]: signScope(scopeOf(context), signingSecret) } });
+    },
+  };
+
+  const runtime = createGatewayRuntime({
+    supergraph: options.supergraphSdl,
+    unifiedGraphHandler,
+    logging: log,
+    graphqlEndpoint: '/',
+    healthCheckEndpoint: '/health',
+    readinessCheckEndpoint: '/runtime-ready',
+    transports: inProcess ? () => inProcessTransport(inProcess, logger) : { http: httpTransport },
+    transportEntries: Object.fromEntries(
+      Object.entries(urls)
+        .filter((entry): entry is [string, string] => Boolean(entry[1]))
+        .map(([name, location]) => [name, { location }]),
+    ),
+    upstreamTimeout: settings.subgraphTimeoutMs,
+    // no upstream retry: the runtime retries any thrown error, a timeout included, which would
+    // double the time a client waits past SUBGRAPH_TIMEOUT_MS
+    maskedErrors: { maskError: maskError(errorOptions) },
+    disableIntrospection: { disableIf: ({ context }) => !development && scopeOf(context).identity.role !== 'analyst' },
+    csrfPrevention: { requestHeaders: ['x-graphql-csrf', 'apollo-require-preflight', 'graphql-preflight'] },
+    cors: settings.corsOrigins.length > 0 ? { origin: settings.corsOrigins, credentials: false, allowedHeaders: ['content-type', 'authorization', 'x-api-key', 'x-request-id', 'apollo-require-preflight', 'x-graphql-csrf'] } : false,
+    batching: false,
+    requestId: false,
+    landingPage: false,
+    graphiql: true,
+    renderGraphiQL: () => sandboxPage('/'),
+    subgraphErrors: false,
+    plugins: (context) => [
+      readyPlugin,
+      useEdge({
+        mode: settings.mode,
+        authenticate: options.authenticate,
+        findOperation: options.findOperation,
+        rateLimiter: redis
+          ? redisRateLimiter(redis, settings.rateLimit, (error) => logger.warn({ err: error }, 'rate limiter unavailable: request let through'))
+          : memoryRateLimiter(settings.rateLimit),
+        apq: redis ? redisQueryStore(redis) : memoryQueryStore(),
+        logger,
+      }),
+      useRequestLimits(settings.limits),
+      signPlugin,
+      metrics.plugin(context.log),
+      usePublicErrors(errorOptions),
+    ],
+  });
+
+  let http: HttpGateway | null = null;
+  let stopped: Promise<void> | null = null;
+  return {
+    runtime,
+    metrics,
+    listen: async (port, host = '0.0.0.0') => {
+      keepRuntimeThroughSignals();
+      http = httpGateway(runtime, settings, logger);
+      return http.listen(port, host);
+    },
+    stop: () =>
+      (stopped ??= (async () => {
+        await http?.drain();
+        await runtime.dispose();
+        await redis?.quit().catch(() => redis.disconnect());
+      })()),
+  };
 }

@@ -1,8 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { ApolloServer } from '@apollo/server';
-import { InProcessDataSource } from '../gateway/in-process.js';
-import { createGatewayServer } from '../gateway/server.js';
+import { sql } from 'kysely';
+import { edgeDatabaseTarget, migrateEdge } from '../gateway/edge-db.js';
+import { createKeyStore } from '../gateway/keys/store.js';
+import { readProjectManifest } from '../gateway/operations/manifest.js';
+import { createPersistedOperations } from '../gateway/operations/store.js';
+import { createGateway, type Gateway } from '../gateway/server.js';
+import { readGatewaySettings } from '../gateway/settings.js';
 import { importNumberingPlan, type ImportReport } from '../subgraphs/allocations/import/importer.js';
 import { loadedSources } from '../subgraphs/allocations/repository.js';
 import type { Kysely } from 'kysely';
@@ -39,8 +43,12 @@ export interface EmbeddedOptions {
 
 /** The four subgraphs, their databases and the gateway, wired in one process. */
 export interface Embedded {
-  server: ApolloServer;
+  gateway: Gateway;
   subgraphs: Record<string, Subgraph>;
+  /** The edge's API keys (tests and tools create keys through it). */
+  keys: ReturnType<typeof createKeyStore>;
+  /** The persisted operations: the project's manifest and each tenant's registered ones. */
+  operations: ReturnType<typeof createPersistedOperations>;
   databases: Database[];
   importReport: ImportReport | null;
   /** The providers' simulator (when started here), their clients, and the catalogue sync. */
@@ -88,18 +96,28 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
 
     await providers.startSync(subgraphs.inventory!);
 
-    const server = createGatewayServer({
-      supergraphSdl: readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8'),
-      dataSource: ({ name }) => {
-        const subgraph = subgraphs[name];
-        if (!subgraph) throw new Error(`the supergraph names subgraph "${name}", which this process does not serve`);
-        return new InProcessDataSource(subgraph);
-      },
+    // the edge's own tables (keys, tenants' operations), beside the subgraphs' schemas
+    const edgeDatabase = await openFor(edgeDatabaseTarget(env, options.pgliteDir));
+    await migrateEdge(edgeDatabase.db, logger.child({ component: 'edge' }));
+    const supergraphSdl = readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8');
+    const keys = createKeyStore(edgeDatabase.db);
+    const operations = createPersistedOperations(edgeDatabase.db, readProjectManifest(), supergraphSdl);
+    const gateway = createGateway({
+      supergraphSdl,
+      settings: readGatewaySettings(env, { subgraphsOverHttp: false }),
       logger,
+      subgraphs: { inProcess: subgraphs },
+      authenticate: (presented) => keys.authenticate(presented),
+      findOperation: (tenant, id) => operations.find(tenant, id),
+      // ready when every database answers (the subgraphs live in this process)
+      ready: async () => {
+        await Promise.all([...databases.values()].map((d) => sql`select 1`.execute(d.db)));
+      },
+      pools: () => [...databases.values()].flatMap((d) => (d.poolUse ? [{ database: d.description, ...d.poolUse() }] : [])),
     });
     const close = async () => {
       try {
-        await server.stop();
+        await gateway.stop();
         logger.info('gateway stopped; closing databases');
       } catch (error) {
         // Never started (it failed to listen, e.g. the port is in use): nothing to drain.
@@ -109,7 +127,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         await Promise.all([...databases.values()].map((d) => d.close()));
       }
     };
-    return { server, subgraphs, databases: [...databases.values()], importReport, providers, close };
+    return { gateway, subgraphs, keys, operations, databases: [...databases.values()], importReport, providers, close };
   } catch (error) {
     await providers?.close().catch(() => undefined);
     await Promise.all([...databases.values()].map((d) => d.close().catch(() => undefined)));

@@ -1,25 +1,62 @@
 /**
  * `npm run start:gateway`: the gateway alone, over subgraphs that run as their own services.
  * It reads the committed schema/supergraph.graphql; `<SUBGRAPH>_URL` (e.g. ALLOCATIONS_URL)
- * overrides the address the supergraph names for a subgraph.
+ * overrides the address the supergraph names for a subgraph. GATEWAY_SIGNING_SECRET is required
+ * (the subgraph services refuse requests the gateway did not sign). The edge's own tables (keys,
+ * persisted operations) live in EDGE_DATABASE_URL, else DATABASE_URL, else .data/pglite-edge.
  */
 import { readFileSync } from 'node:fs';
-import { createGatewayServer, listen, remoteSubgraph } from '../gateway/server.js';
-import { readInt, readUrl } from '../subgraphs/shared/config.js';
+import { sql } from 'kysely';
+import { edgeDatabaseTarget, migrateEdge } from '../gateway/edge-db.js';
+import { createKeyStore } from '../gateway/keys/store.js';
+import { readProjectManifest } from '../gateway/operations/manifest.js';
+import { createPersistedOperations } from '../gateway/operations/store.js';
+import { createGateway } from '../gateway/server.js';
+import { readGatewaySettings } from '../gateway/settings.js';
+import { checkSubgraphs, supergraphUrls } from '../gateway/subgraph-urls.js';
+import { readInt, readString, readUrl } from '../subgraphs/shared/config.js';
+import { openDatabase } from '../subgraphs/shared/db.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
+import { pgliteDirFromEnv } from './embedded.js';
 import { runProcess } from './process.js';
 
 const logger = processLogger();
 
 runProcess(logger, async () => {
-  const port = readInt(process.env, 'PORT', 4000, { min: 0, max: 65_535 });
-  const server = createGatewayServer({
-    supergraphSdl: readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8'),
-    dataSource: ({ name, url }) => remoteSubgraph(readUrl(process.env, `${name.toUpperCase()}_URL`, ['http:', 'https:']) ?? url ?? ''),
-    logger,
-  });
-  const url = await listen(server, port);
-  logger.info({ url }, `numbergraph gateway ready at ${url}, over subgraphs served apart`);
-  return () => server.stop();
+  const env = process.env;
+  const port = readInt(env, 'PORT', 4000, { min: 0, max: 65_535 });
+  const settings = readGatewaySettings(env, { subgraphsOverHttp: true });
+  const supergraphSdl = readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8');
+  const urls = Object.fromEntries(
+    Object.entries(supergraphUrls(supergraphSdl)).map(([name, url]) => [name, readUrl(env, `${name.toUpperCase()}_URL`, ['http:', 'https:']) ?? url]),
+  );
+  const database = await openDatabase(edgeDatabaseTarget(env, `${pgliteDirFromEnv(env).replace(/\/+$/, '')}-edge`), logger);
+  try {
+    await migrateEdge(database.db, logger.child({ component: 'edge' }));
+    const keys = createKeyStore(database.db);
+    const operations = createPersistedOperations(database.db, readProjectManifest(), supergraphSdl);
+    const gateway = createGateway({
+      supergraphSdl,
+      settings,
+      logger,
+      subgraphs: { urls },
+      authenticate: (presented) => keys.authenticate(presented),
+      findOperation: (tenant, id) => operations.find(tenant, id),
+      ready: async () => {
+        await sql`select 1`.execute(database.db);
+        await checkSubgraphs(urls, settings.signingSecret!, Math.min(settings.subgraphTimeoutMs, 5_000));
+      },
+      pools: () => (database.poolUse ? [{ database: database.description, ...database.poolUse() }] : []),
+    });
+    const url = await gateway.listen(port, readString(env, 'HOST') ?? '0.0.0.0');
+    logger.info({ url, subgraphs: urls }, `numbergraph gateway ready at ${url}, over subgraphs served apart`);
+    return async () => {
+      await gateway.stop();
+      await database.close();
+    };
+  } catch (error) {
+    await database.close();
+    throw error;
+  }
 });

@@ -2,8 +2,7 @@
  * `npm start`: the embedded default. One process, four subgraphs in-process behind the gateway,
  * PGlite on disk under .data/ (or DATABASE_URL), the numbering plan imported on first start.
  */
-import { listen } from '../gateway/server.js';
-import { readInt } from '../subgraphs/shared/config.js';
+import { readInt, readString } from '../subgraphs/shared/config.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from './embedded.js';
 import { runProcess } from './process.js';
@@ -13,7 +12,7 @@ const logger = processLogger();
 runProcess(logger, async () => {
   const port = readInt(process.env, 'PORT', 4000, { min: 0, max: 65_535 });
   const embedded = await startEmbedded({ env: process.env, logger, pgliteDir: pgliteDirFromEnv(process.env), importPlan: 'embedded' });
-  const url = await listen(embedded.server, port);
+  const url = await embedded.gateway.listen(port, readString(process.env, 'HOST') ?? '0.0.0.0');
   logger.info({ url }, `numbergraph gateway ready at ${url} (Apollo Sandbox in a browser)`);
   return embedded.close;
 });

@@ -3,7 +3,8 @@
  *   SUBGRAPH=allocations PORT=4001 [HOST=0.0.0.0] DATABASE_URL=postgres://... npm run start:subgraph
  * Migrates the subgraph's schema at start. Without DATABASE_URL each subgraph keeps a PGlite
  * folder of its own (.data/pglite-<subgraph>), and allocations imports the plan into it at start;
- * with DATABASE_URL, import it once with `npm run import`.
+ * with DATABASE_URL, import it once with `npm run import`. GATEWAY_SIGNING_SECRET (shared with the
+ * gateway) is required: requests without the gateway's signature get 401.
  */
 import { ConfigError, readInt, readString } from '../subgraphs/shared/config.js';
 import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js';
@@ -17,6 +18,7 @@ import { SUBGRAPHS } from '../subgraphs/index.js';
 import { SUBGRAPH_PORTS } from '../subgraphs/names.js';
 import { pgliteDirFromEnv } from './embedded.js';
 import { runProcess } from './process.js';
+import { readSigningSecret } from '../subgraphs/shared/signed-scope.js';
 
 const logger = processLogger();
 
@@ -25,6 +27,8 @@ runProcess(logger, async () => {
   const definition = SUBGRAPHS.find((s) => s.name === name);
   if (!definition) throw new ConfigError(`SUBGRAPH must be one of ${SUBGRAPHS.map((s) => s.name).join(', ')}, got "${name ?? ''}"`);
   const port = readInt(process.env, 'PORT', SUBGRAPH_PORTS[definition.name], { min: 0, max: 65_535 });
+  // required before anything opens: the service answers only requests the gateway signed
+  const signingSecret = readSigningSecret(process.env, true)!;
   const database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, `${pgliteDirFromEnv(process.env).replace(/\/+$/, '')}-${definition.name}`), logger);
   const subgraph = createSubgraph(definition as Parameters<typeof createSubgraph>[0], database, logger.child({ subgraph: definition.name }));
   await subgraph.migrate();
@@ -33,7 +37,7 @@ runProcess(logger, async () => {
     await importNumberingPlan(subgraph.db as Kysely<AllocationsTables>, { logger });
   }
   // Loopback unless HOST says otherwise: a subgraph answers the gateway, not the world.
-  const server = await serveSubgraph(subgraph, logger, port, readString(process.env, 'HOST') ?? '127.0.0.1');
+  const server = await serveSubgraph(subgraph, logger, port, readString(process.env, 'HOST') ?? '127.0.0.1', signingSecret);
   logger.info({ subgraph: definition.name, url: server.url, database: database.description }, `subgraph ${definition.name} ready`);
   return async () => {
     await server.stop();

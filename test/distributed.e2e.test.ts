@@ -1,44 +1,134 @@
-import { readFileSync } from 'node:fs';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createGatewayServer, listen, remoteSubgraph } from '../gateway/server.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
-import { serveSubgraph } from '../subgraphs/shared/server.js';
-import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
-import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
-import { postGraphQL } from './support/http.js';
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readProjectManifest } from '../gateway/operations/manifest.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
+import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { postJson } from './support/http.js';
+import { freePort, startService, waitUntil, type Service } from './support/processes.js';
 
 /**
- * The distributed shape: each subgraph its own HTTP service, the gateway over the committed
- * supergraph calling them over HTTP. It must answer exactly as the embedded default does.
+ * The distributed shape as it is deployed: `npm run start:subgraph` four times and
+ * `npm run start:gateway` (twice, when REDIS_URL is set, for the shared APQ cache), each its
+ * own process, the subgraphs each on their own schema of the DATABASE_URL database. Every
+ * contract operation must answer exactly as the embedded default does. Needs a Postgres server
+ * (DATABASE_URL): PGlite is one process's database.
  */
-let embedded: TestGateway;
-let gatewayUrl: string;
-const stops: (() => Promise<void>)[] = [];
+const DATABASE_URL = process.env.DATABASE_URL;
+const REDIS_URL = process.env.REDIS_URL;
 
-beforeAll(async () => {
-  embedded = await startTestGateway();
-  const urls: Record<string, string> = {};
-  for (const [name, subgraph] of Object.entries(embedded.embedded.subgraphs)) {
-    const served = await serveSubgraph(subgraph, createLogger({ LOG_LEVEL: 'silent' }), 0, '127.0.0.1');
-    urls[name] = served.url;
-    stops.push(served.stop);
-  }
-  const gateway = createGatewayServer({
-    supergraphSdl: readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8'),
-    dataSource: ({ name }) => remoteSubgraph(urls[name]!),
-    logger: createLogger({ LOG_LEVEL: 'silent' }),
+/** Sample variables per contract operation; an operation the project adds needs its samples here. */
+const SAMPLES: Record<string, Record<string, unknown>[]> = {
+  Lineage: [{ e164: '+447400123456' }, { e164: '+14162015555' }, { e164: '+4920112345678' }, { e164: '12345' }],
+};
+
+describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (needs DATABASE_URL)', () => {
+  const secret = randomBytes(32).toString('hex');
+  const services: Service[] = [];
+  const subgraphUrls: Record<string, string> = {};
+  let gateways: Service[] = [];
+  let embedded: TestGateway;
+  /** A gateway whose routing subgraph answers through `slowRouting`, for the SIGTERM test. */
+  let drained: Service;
+  let slowRouting: Server;
+  let routingCalled: () => void = () => undefined;
+
+  beforeAll(async () => {
+    embedded = await startTestGateway();
+    const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: secret };
+    for (const name of SUBGRAPH_NAMES) {
+      const service = startService(name, 'start:subgraph', await freePort(), { ...env, SUBGRAPH: name });
+      services.push(service);
+      subgraphUrls[name] = service.url;
+    }
+    const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, subgraphUrls[name]!]));
+    const gatewayEnv = { ...env, ...urls, ...(REDIS_URL ? { REDIS_URL } : {}) };
+    gateways = [startService('gateway', 'start:gateway', await freePort(), gatewayEnv)];
+    if (REDIS_URL) gateways.push(startService('second gateway', 'start:gateway', await freePort(), gatewayEnv));
+    slowRouting = await delayingProxy(() => subgraphUrls.routing!, 700, () => routingCalled());
+    drained = startService('draining gateway', 'start:gateway', await freePort(), {
+      ...gatewayEnv,
+      ROUTING_URL: `http://127.0.0.1:${(slowRouting.address() as AddressInfo).port}/`,
+      LOG_LEVEL: 'info',
+      LOG_FORMAT: 'json',
+    });
+    services.push(...gateways, drained);
+    // a gateway is ready when its database and every subgraph service answer
+    await Promise.all([...gateways, drained].map((gateway) => waitUntil(gateway, async () => (await fetch(new URL('/ready', gateway.url))).status === 200)));
   });
-  gatewayUrl = await listen(gateway, 0, '127.0.0.1');
-  stops.unshift(() => gateway.stop());
-});
-afterAll(async () => {
-  for (const stop of stops) await stop();
-  await embedded?.close();
+  afterAll(async () => {
+    await Promise.all(services.map((service) => service.stop()));
+    slowRouting?.closeAllConnections();
+    await new Promise((resolve) => slowRouting?.close(resolve));
+    await embedded?.close();
+  });
+
+  it('answers every contract operation as the embedded default does', async () => {
+    const operations = readProjectManifest().operations;
+    expect(operations.length).toBeGreaterThan(0);
+    for (const operation of operations) {
+      const samples = SAMPLES[operation.name];
+      if (!samples) throw new Error(`add sample variables for the contract operation ${operation.name} to SAMPLES`);
+      for (const variables of samples) {
+        const distributed = await (await postJson(gateways[0]!.url, { query: operation.body, variables })).json();
+        const inProcess = await embedded.request(operation.body, variables);
+        expect(distributed, `${operation.name} ${JSON.stringify(variables)}`).toEqual(inProcess);
+      }
+    }
+  });
+
+  it('has subgraph services refuse a caller without the gateway\'s signature', async () => {
+    const query = { query: '{ __typename }' };
+    const unsigned = await postJson(subgraphUrls.allocations!, query);
+    expect(unsigned.status).toBe(401);
+    expect(JSON.stringify(await unsigned.json())).toMatch(/UNAUTHENTICATED/);
+    const otherSecret = signScope({ identity: { role: 'admin', tenant: null, keyId: null }, requestId: 'x' }, 'z'.repeat(32));
+    expect((await postJson(subgraphUrls.allocations!, query, { [SIGNED_SCOPE_HEADER]: otherSecret })).status).toBe(401);
+    const signed = signScope({ identity: { role: 'analyst', tenant: null, keyId: null }, requestId: 'x' }, secret);
+    expect((await postJson(subgraphUrls.allocations!, query, { [SIGNED_SCOPE_HEADER]: signed })).status).toBe(200);
+  });
+
+  it('completes a request in flight when the gateway process gets SIGTERM, then stops', async () => {
+    const routingReached = new Promise<void>((resolve) => (routingCalled = resolve));
+    const pending = postJson(drained.url, { query: '{ number(e164: "+447400123456") { country route { voice { uri } } } }' });
+    await routingReached;
+    // as a process manager does: the whole group (npm, tsx, node) gets SIGTERM
+    process.kill(-drained.child.pid!, 'SIGTERM');
+    const response = await pending;
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ data: { number: { country: 'GB', route: null } } });
+    // npm goes at once; the gateway's own process logs its drain and stop (through the pipe it still holds)
+    for (let waited = 0; waited < 15_000 && !/"msg":"stopped"/.test(drained.output()); waited += 100) await new Promise((r) => setTimeout(r, 100));
+    expect(drained.output()).toMatch(/"msg":"draining and stopping"[\s\S]*"msg":"stopped"/);
+  });
+
+  it.skipIf(!REDIS_URL)('shares automatic persisted queries between gateway processes through Redis (needs REDIS_URL)', async () => {
+    // a query no other run has stored: the hash is new
+    const query = `{ number(e164: "+447400123456") { country } n${randomBytes(4).toString('hex')}: __typename }`;
+    const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+    const [first, second] = gateways as [Service, Service];
+    expect((await (await postJson(second.url, { extensions })).json()).errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    const stored = await (await postJson(first.url, { query, extensions })).json();
+    expect(stored.data.number).toEqual({ country: 'GB' });
+    expect(await (await postJson(second.url, { extensions })).json()).toEqual(stored);
+  });
 });
 
-it.each(['+447400123456', '+14162015555', '+4920112345678', '12345'])('answers Lineage for %s over HTTP subgraphs as the embedded default does', async (e164) => {
-  const distributed = await postGraphQL(gatewayUrl, operation('Lineage'), { e164 });
-  const inProcess = await embedded.request(operation('Lineage'), { e164 });
-  expect(distributed).toEqual(inProcess);
-  if (e164 !== '12345') expect(distributed.data?.number.block.authority.name).toMatch(/Ofcom|CNA|BNetzA/);
-});
+/** An HTTP proxy to `target()` that holds each request `delayMs` before passing it on. */
+async function delayingProxy(target: () => string, delayMs: number, onRequest: () => void): Promise<Server> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks).toString();
+    if (!body.includes('__typename') || body.includes('_entities')) onRequest();
+    await new Promise((resolve) => setTimeout(resolve, delayMs));
+    const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => ['content-type', 'accept', SIGNED_SCOPE_HEADER, 'x-request-id'].includes(name))) as Record<string, string>;
+    const upstream = await fetch(target(), { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
+    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+    res.end(await upstream.text());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}

@@ -1,11 +1,7 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { listen } from '../gateway/server.js';
-import { startEmbedded, type Embedded } from '../src/embedded.js';
 import { NUMBERS_PER_LOOKUP } from '../subgraphs/allocations/context.js';
 import { prefixesOf } from '../subgraphs/allocations/numbering/e164.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { postGraphQL } from './support/http.js';
 
 /** PGlite fails silently past this many bind parameters in one statement. */
@@ -13,19 +9,11 @@ const PGLITE_BIND_LIMIT = 32_768;
 const COUNT = 7_000;
 
 /**
- * The embedded default on the imported plan, started with `env`: where a deployment's query-shape
- * limits (aliases per request) are configured, so that this request can be let through them.
+ * The embedded default on the imported plan, with the gateway's query-shape limits raised
+ * through configuration, as a deployment may: the database must hold without them.
  */
-async function startGateway(env: Record<string, string | undefined>): Promise<{ url: string; embedded: Embedded }> {
-  const snapshot = inject('pgliteSnapshot');
-  const embedded = await startEmbedded({
-    env,
-    logger: createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }),
-    pgliteDir: null,
-    ...(snapshot ? { pgliteSnapshot: new Blob([readFileSync(snapshot)]) } : {}),
-    importPlan: 'never',
-  });
-  return { url: await listen(embedded.server, 0, '127.0.0.1'), embedded };
+function startGateway(): Promise<TestGateway> {
+  return startTestGateway({ env: { MAX_ALIASES: '10000', MAX_ROOT_FIELDS: '10000', MAX_TOKENS: '200000', MAX_COST: '1000000' } });
 }
 
 /** `count` distinct UK mobile numbers, the same on every run. */
@@ -44,12 +32,12 @@ function manyNumbersRequest(numbers: string[]): string {
   return `{ ${numbers.map((e164, i) => `n${i}: number(e164: "${e164}") { country }`).join(' ')} }`;
 }
 
-let gateway: { url: string; embedded: Embedded };
+let gateway: TestGateway;
 beforeAll(async () => {
-  gateway = await startGateway(process.env);
+  gateway = await startGateway();
 });
 afterAll(async () => {
-  await gateway?.embedded.close();
+  await gateway?.close();
 });
 
 describe('a request for thousands of numbers', () => {

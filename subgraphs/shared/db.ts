@@ -20,6 +20,8 @@ export interface Database {
   close(): Promise<void>;
   /** PGlite only: the whole data folder as a tarball, to open copies of it elsewhere. */
   dump?: () => Promise<Blob>;
+  /** Postgres only: the pool's connections now (for metrics). */
+  poolUse?: () => { total: number; idle: number; waiting: number };
 }
 
 const OID = { int8: 20, date: 1082 };
@@ -67,7 +69,13 @@ export async function openDatabase(target: DatabaseTarget, logger?: Logger): Pro
     // next query connects anew; unhandled, the event would end the process.
     pool.on('error', (error) => logger?.warn({ err: error }, 'idle database connection lost'));
     const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
-    return { db, target, description: `postgres ${redact(target.url)}`, close: () => db.destroy() };
+    return {
+      db,
+      target,
+      description: `postgres ${redact(target.url)}`,
+      close: () => db.destroy(),
+      poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    };
   }
   const releaseLock = target.dataDir ? lockDataDir(target.dataDir) : () => undefined;
   const pglite = await PGlite.create({

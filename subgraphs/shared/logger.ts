@@ -5,13 +5,23 @@ export type { Logger };
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
-/** The process logger: structured JSON (pino); LOG_LEVEL picks the level, default info. */
+/**
+ * The process logger: structured JSON (pino) for log collectors, readable lines (pino-pretty)
+ * when stdout is a terminal; LOG_FORMAT=json|pretty overrides. LOG_LEVEL picks the level,
+ * default info.
+ */
 export function createLogger(env: Record<string, string | undefined> = process.env): Logger {
   const level = readString(env, 'LOG_LEVEL') ?? (env.VITEST ? 'silent' : 'info');
   if (!LEVELS.includes(level)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, got "${level}"`);
   }
-  return pino({ name: 'numbergraph', level });
+  const format = readString(env, 'LOG_FORMAT') ?? (process.stdout.isTTY && !env.VITEST ? 'pretty' : 'json');
+  if (format !== 'json' && format !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${format}"`);
+  return pino({
+    name: 'numbergraph',
+    level,
+    ...(format === 'pretty' ? { transport: { target: 'pino-pretty', options: { colorize: true, translateTime: 'SYS:HH:MM:ss.l' } } } : {}),
+  });
 }
 
 /** The logger of a command or server process: a bad LOG_LEVEL ends it with one clear line. */

@@ -1,23 +1,66 @@
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { unwrapResolverError } from '@apollo/server/errors';
+import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { maskErrors } from './errors.js';
-import { DEVELOPMENT_ANALYST } from './identity.js';
+import { GraphQLError } from 'graphql';
+import { isClientCode, maskErrors } from './errors.js';
+import type { RequestScope } from './identity.js';
 import type { Logger } from './logger.js';
+import { SIGNED_SCOPE_HEADER, verifyScope } from './signed-scope.js';
 import type { Subgraph } from './subgraph.js';
 
-/** A subgraph served over HTTP on its own: the distributed shape, behind the gateway. */
-export async function serveSubgraph(subgraph: Subgraph, logger: Logger, port: number, host: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const server = new ApolloServer({
+/**
+ * A subgraph served over HTTP on its own: the distributed shape, behind the gateway. It serves
+ * only requests carrying the gateway's signed scope (see signed-scope.ts): anything else is 401,
+ * so a caller that reaches the service around the gateway gets nothing.
+ */
+export async function serveSubgraph(
+  subgraph: Subgraph,
+  logger: Logger,
+  port: number,
+  host: string,
+  signingSecret: string,
+): Promise<{ url: string; stop(): Promise<void> }> {
+  // each request's scope by its context: the error log names the gateway's request id
+  const scopes = new WeakMap<object, RequestScope>();
+  const logErrors: ApolloServerPlugin<object> = {
+    async requestDidStart() {
+      return {
+        async didEncounterErrors({ contextValue, errors }) {
+          const requestId = scopes.get(contextValue)?.requestId;
+          for (const error of errors) {
+            if (isClientCode(error.extensions?.code)) continue;
+            logger.error({ err: unwrapResolverError(error), path: error.path, requestId, subgraph: subgraph.name }, 'internal error masked');
+          }
+        },
+      };
+    },
+  };
+  const server = new ApolloServer<object>({
     schema: subgraph.schema,
-    formatError: maskErrors(logger),
+    formatError: maskErrors(null),
     includeStacktraceInErrorResponses: false,
+    // Only the gateway calls a subgraph, and it has the schema from the supergraph.
+    introspection: false,
     // The process owner drains on signals, then closes the database.
     stopOnTerminationSignals: false,
+    // no federated traces (timings per resolver) for whoever asks: the gateway does not
+    plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors],
   });
   const { url } = await startStandaloneServer(server, {
     listen: { port, host },
-    // TODO(issue 5): verify the gateway's signed identity; until then every caller is the development analyst.
-    context: async () => subgraph.createContext({ identity: DEVELOPMENT_ANALYST, requestId: 'unsigned' }),
+    context: async ({ req }) => {
+      const header = req.headers[SIGNED_SCOPE_HEADER];
+      const scope = verifyScope(Array.isArray(header) ? header[0] : header, signingSecret);
+      if (!scope) {
+        throw new GraphQLError('This service answers the gateway only: the request carries no valid gateway signature', {
+          extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+        });
+      }
+      const context = subgraph.createContext(scope);
+      scopes.set(context, scope);
+      return context;
+    },
   });
   return { url, stop: () => server.stop() };
 }

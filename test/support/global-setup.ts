@@ -33,6 +33,7 @@ export default async function setup(project: TestProject): Promise<() => void> {
       project.provide('pgliteSnapshot', '');
     }
   } finally {
+    await embedded.gateway.stop();
     await Promise.all(embedded.databases.map((d) => d.close()));
   }
   return () => {

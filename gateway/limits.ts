@@ -1,0 +1,165 @@
+import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+import {
+  GraphQLError,
+  getNamedType,
+  getNullableType,
+  isListType,
+  isCompositeType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  parse,
+  type DocumentNode,
+  type FieldNode,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLField,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValueNode,
+} from 'graphql';
+import type { RequestLimits } from './settings.js';
+
+/** Measures of one operation, as the limits count them. */
+export interface OperationMeasures {
+  depth: number;
+  aliases: number;
+  rootFields: number;
+  cost: number;
+}
+
+function limitError(message: string, code: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+}
+
+/**
+ * Measures an operation: selection depth, aliases (`__typename` included), root fields, and
+ * estimated cost: every field of object type costs 1, multiplied by the size of every list it
+ * sits in, a list's size being its `first` (literal, variable or default) or `assumedListSize`.
+ * Fragments are followed (a cycle is cut: validation reports it).
+ */
+export function measureOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+  assumedListSize: number,
+): OperationMeasures {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  const operation = operations.find((o) => (operationName ? o.name?.value === operationName : true)) ?? operations[0];
+  const measures: OperationMeasures = { depth: 0, aliases: 0, rootFields: 0, cost: 0 };
+  if (!operation) return measures;
+  const root = schema.getRootType(operation.operation);
+  if (!root) return measures;
+
+  const listSize = (parent: GraphQLCompositeType, field: GraphQLField<unknown, unknown> | undefined, node: FieldNode): number => {
+    const first = node.arguments?.find((a) => a.name.value === 'first');
+    const declared = field?.args.find((a) => a.name === 'first');
+    const value = first ? valueOf(first.value, variables) : declared?.defaultValue;
+    if (typeof value === 'number' && Number.isFinite(value)) return Math.max(1, value);
+    // a Relay connection's edges are as many as its first, already counted on the connection
+    if (parent.name.endsWith('Connection')) return 1;
+    return field && isListType(getNullableType(field.type)) ? assumedListSize : 1;
+  };
+
+  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType | undefined, depth: number, multiplier: number, spread: Set<string>) => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (depth === 1) measures.rootFields += 1;
+        if (selection.alias) measures.aliases += 1;
+        measures.depth = Math.max(measures.depth, depth);
+        const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
+        const type = field ? getNamedType(field.type) : undefined;
+        if (type && isCompositeType(type)) {
+          const size = listSize(parent!, field, selection);
+          measures.cost += multiplier;
+          if (selection.selectionSet) walk(selection.selectionSet, type, depth + 1, multiplier * size, spread);
+        } else if (selection.selectionSet) {
+          walk(selection.selectionSet, undefined, depth + 1, multiplier, spread);
+        }
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
+        walk(selection.selectionSet, type && isCompositeType(type) ? type : parent, depth, multiplier, spread);
+      } else {
+        const name = selection.name.value;
+        const fragment = fragments.get(name);
+        if (!fragment || spread.has(name)) continue;
+        const type = schema.getType(fragment.typeCondition.name.value);
+        walk(fragment.selectionSet, type && isCompositeType(type) ? type : parent, depth, multiplier, new Set([...spread, name]));
+      }
+    }
+  };
+  walk(operation.selectionSet, root, 1, 1, new Set());
+  return measures;
+}
+
+function valueOf(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
+  if (node.kind === Kind.INT) return Number(node.value);
+  if (node.kind === Kind.VARIABLE) return variables?.[node.name.value];
+  return undefined;
+}
+
+/** The first limit an operation exceeds, as the error the client gets; null when within them all. */
+export function checkLimits(measures: OperationMeasures, limits: RequestLimits): GraphQLError | null {
+  if (measures.depth > limits.depth) return limitError(`The operation is nested ${measures.depth} levels deep; the limit is ${limits.depth}`, 'DEPTH_LIMIT_EXCEEDED');
+  if (measures.aliases > limits.aliases) return limitError(`The operation has ${measures.aliases} aliases; the limit is ${limits.aliases}`, 'ALIAS_LIMIT_EXCEEDED');
+  if (measures.rootFields > limits.rootFields) return limitError(`The operation selects ${measures.rootFields} root fields; the limit is ${limits.rootFields}`, 'ROOT_FIELD_LIMIT_EXCEEDED');
+  if (measures.cost > limits.cost) return limitError(`The operation's estimated cost is ${measures.cost}; the limit is ${limits.cost} (lists count by their first)`, 'COST_LIMIT_EXCEEDED');
+  return null;
+}
+
+/**
+ * The request-shape limits, enforced before validation (so a hostile document cannot make
+ * validation itself expensive) and so before planning or any subgraph fetch: the parser stops
+ * past `tokens`; depth, aliases, root fields and cost are measured on the parsed document.
+ */
+export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
+  return {
+    onParse({ setParseFn }) {
+      setParseFn((source, options) => {
+        try {
+          return parse(source, { ...options, maxTokens: limits.tokens });
+        } catch (error) {
+          if (error instanceof GraphQLError && /contains more th[a-z]+ \d+ tokens/.test(error.message)) {
+            throw limitError(`The document has more than ${limits.tokens} tokens`, 'TOKEN_LIMIT_EXCEEDED');
+          }
+          throw error;
+        }
+      });
+    },
+    onValidate({ params, context, setResult }) {
+      const mixed = mixesIntrospection(params.documentAST);
+      if (mixed) {
+        setResult([mixed]);
+        return;
+      }
+      const request = (context as { params?: { operationName?: string; variables?: Record<string, unknown> } }).params;
+      const measures = measureOperation(params.schema, params.documentAST, request?.operationName, request?.variables, limits.assumedListSize);
+      const exceeded = checkLimits(measures, limits);
+      if (exceeded) setResult([exceeded]);
+    },
+  };
+}
+
+/**
+ * The Rust planner (@graphql-hive/router-runtime 1.4) answers an operation that asks for
+ * `__schema` or `__type` beside other root fields with those fields silently null. Until it
+ * does not, such an operation is refused with a message saying what to do, not answered wrong.
+ */
+export function mixesIntrospection(document: DocumentNode): GraphQLError | null {
+  for (const definition of document.definitions) {
+    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
+    const roots = definition.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '...'));
+    const introspection = roots.some((name) => name === '__schema' || name === '__type');
+    if (introspection && roots.some((name) => name !== '__schema' && name !== '__type' && name !== '__typename')) {
+      return new GraphQLError('Ask for __schema or __type in an operation of their own, without other root fields', {
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+      });
+    }
+  }
+  return null;
+}

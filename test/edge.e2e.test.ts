@@ -1,0 +1,213 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readProjectManifest } from '../gateway/operations/manifest.js';
+import { createLogger } from '../subgraphs/shared/logger.js';
+import { serveSubgraph } from '../subgraphs/shared/server.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
+import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
+import { postJson } from './support/http.js';
+
+/**
+ * The edge in production mode, through the real HTTP gateway: keys, partners' persisted
+ * operations, APQ, limits (rejected before any subgraph is called), errors, CORS, CSRF,
+ * health, readiness and metrics.
+ */
+let gateway: TestGateway;
+/** Subgraph fetches made so far (every in-process fetch builds one subgraph context). */
+let fetches = 0;
+
+const ORIGIN = 'https://app.example.com';
+
+beforeAll(async () => {
+  gateway = await startTestGateway({ env: { NUMBERGRAPH_MODE: 'production', CORS_ORIGINS: ORIGIN, RATE_LIMIT_REQUESTS: '40' } });
+  for (const subgraph of Object.values(gateway.embedded.subgraphs)) {
+    const create = subgraph.createContext.bind(subgraph);
+    subgraph.createContext = (scope) => {
+      fetches += 1;
+      return create(scope);
+    };
+  }
+});
+afterAll(async () => {
+  await gateway?.close();
+});
+
+const keyFor = async (role: 'partner' | 'frontend' | 'analyst', tenant: string | null = role === 'analyst' ? null : 'acme') =>
+  (await gateway.embedded.keys.create({ role, tenant, name: `e2e ${role}` })).key;
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+const post = (body: unknown, headers: Record<string, string>) => postJson(gateway.url, body, headers);
+const codes = (body: { errors?: { extensions?: Record<string, unknown> }[] }) => body.errors?.map((e) => e.extensions?.code);
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const LINEAGE_ID = readProjectManifest().operations.find((o) => o.name === 'Lineage')!.id;
+
+describe('identity', () => {
+  it('refuses a request without a key in production, with a code', async () => {
+    const response = await post({ query: '{ __typename }' }, {});
+    expect(response.status).toBe(401);
+    expect(codes(await response.json())).toEqual(['UNAUTHENTICATED']);
+  });
+
+  it('refuses an unknown key and a revoked one; serves the key until it is revoked', async () => {
+    const { id, key } = await gateway.embedded.keys.create({ role: 'frontend', tenant: 'acme' });
+    expect((await post({ query: '{ __typename }' }, bearer(key))).status).toBe(200);
+    await gateway.embedded.keys.revoke(id);
+    const revoked = await post({ query: '{ __typename }' }, { 'x-api-key': key });
+    expect(revoked.status).toBe(401);
+    expect(codes(await revoked.json())).toEqual(['UNAUTHENTICATED']);
+    const unknown = await post({ query: '{ __typename }' }, bearer(`ng_${'A'.repeat(43)}`));
+    expect(unknown.status).toBe(401);
+  });
+
+  it('lets analysts introspect, not tenants\' keys, and suggests no field names outside development', async () => {
+    const introspection = { query: '{ __schema { queryType { name } } }' };
+    const analyst = await (await post(introspection, bearer(await keyFor('analyst')))).json();
+    expect(analyst.data.__schema.queryType.name).toBe('Query');
+    const frontend = await keyFor('frontend');
+    const refused = await (await post(introspection, bearer(frontend))).json();
+    expect(refused.data ?? null).toBeNull();
+    expect(refused.errors[0].message).toMatch(/introspection/i);
+    const typo = await (await post({ query: '{ numbr(e164: "+447400123456") { e164 } }' }, bearer(frontend))).json();
+    expect(codes(typo)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(JSON.stringify(typo)).not.toMatch(/Did you mean|"number"/);
+  });
+});
+
+describe('persisted operations', () => {
+  it('refuses a partner\'s free text, even the text of a listed operation', async () => {
+    const partner = await keyFor('partner');
+    const body = await (await post({ query: operation('Lineage'), variables: { e164: '+447400123456' } }, bearer(partner))).json();
+    expect(codes(body)).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
+  });
+
+  it('serves a partner the project\'s operations by documentId or sha256Hash, and its own registered ones', async () => {
+    const partner = await keyFor('partner', 'globex');
+    const byDocumentId = await (await post({ documentId: LINEAGE_ID, variables: { e164: '+447400123456' } }, bearer(partner))).json();
+    expect(byDocumentId.errors).toBeUndefined();
+    expect(byDocumentId.data.number.block.authority.name).toBe('Ofcom');
+    const byHash = await (await post({ extensions: { persistedQuery: { version: 1, sha256Hash: LINEAGE_ID } }, variables: { e164: '+447400123456' } }, bearer(partner))).json();
+    expect(byHash).toEqual(byDocumentId);
+
+    const own = 'query CarrierName($id: ID!) { carrier(id: $id) { name } }';
+    const registered = await gateway.embedded.operations.register('globex', {
+      format: 'apollo-persisted-query-manifest',
+      version: 1,
+      operations: [{ id: sha256(own), name: 'CarrierName', type: 'query', body: own }],
+    });
+    expect(registered.ok).toBe(true);
+    const served = await (await post({ documentId: sha256(own), variables: { id: 'gb:hutchison-3g-uk-ltd' } }, bearer(partner))).json();
+    expect(served).toEqual({ data: { carrier: { name: 'Hutchison 3G UK Ltd' } } });
+    // another tenant's partner may not run globex's operation
+    const other = await (await post({ documentId: sha256(own), variables: { id: 'gb:hutchison-3g-uk-ltd' } }, bearer(await keyFor('partner', 'initech')))).json();
+    expect(codes(other)).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
+  });
+
+  it('gives other roles automatic persisted queries: unknown hash, then text with hash, then hash alone', async () => {
+    const frontend = await keyFor('frontend');
+    // unique per run: with REDIS_URL the cache outlives the test
+    const query = `{ number(e164: "+447400123456") { country } }\n# run ${randomBytes(6).toString('hex')}`;
+    const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
+    expect(codes(await (await post({ extensions }, bearer(frontend))).json())).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect(await (await post({ query, extensions }, bearer(frontend))).json()).toEqual({ data: { number: { country: 'GB' } } });
+    expect(await (await post({ extensions }, bearer(frontend))).json()).toEqual({ data: { number: { country: 'GB' } } });
+    const mismatch = await (await post({ query: '{ __typename }', extensions }, bearer(frontend))).json();
+    expect(codes(mismatch)).toEqual(['BAD_USER_INPUT']);
+  });
+});
+
+describe('limits, before any subgraph is called', () => {
+  const aliased = (count: number, selection: (i: number) => string) => `{ ${Array.from({ length: count }, (_, i) => `a${i}: ${selection(i)}`).join(' ')} }`;
+  // a GraphQL error answers 200 to an application/json client (GraphQL over HTTP); the HTTP layer's refusals have their status
+  const rejected = async (body: unknown, code: string, status = 200) => {
+    const frontend = await keyFor('frontend');
+    const before = fetches;
+    const response = await post(body, bearer(frontend));
+    const text = await response.text();
+    expect(response.status, text).toBe(status);
+    expect(codes(JSON.parse(text))).toEqual([code]);
+    expect(fetches - before).toBe(0);
+  };
+
+  it('rejects 200 aliased __typename', () => rejected({ query: aliased(200, () => '__typename') }, 'ALIAS_LIMIT_EXCEEDED'));
+  it('rejects 60 aliased lookups', () =>
+    rejected({ query: aliased(60, (i) => `number(e164: "+4474001234${String(i).padStart(2, '0')}") { e164 }`) }, 'ALIAS_LIMIT_EXCEEDED'));
+  it('rejects a deep query', () => {
+    const deep = `{ carriers { edges { node { blocks { edges { node { carrier { blocks { edges { node { carrier { blocks { edges { node { prefix } } } } } } } } } } } } } } }`;
+    return rejected({ query: deep }, 'DEPTH_LIMIT_EXCEEDED');
+  });
+  it('rejects a document of too many tokens', () => rejected({ query: `{ ${'__typename '.repeat(5_000)}}` }, 'TOKEN_LIMIT_EXCEEDED'));
+  it('rejects a costly query: lists weigh by their first', () =>
+    rejected({ query: '{ carriers(first: 100) { edges { node { blocks(first: 100) { edges { node { prefix } } } } } } }' }, 'COST_LIMIT_EXCEEDED'));
+  it('rejects a body over 2 MB', () => rejected({ query: '{ __typename }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }, 'BODY_TOO_LARGE', 413));
+  it('rejects batched operations', () => rejected([{ query: '{ __typename }' }, { query: '{ __typename }' }], 'BATCHING_NOT_SUPPORTED', 400));
+  it('serves the same shapes within the limits, and then calls the subgraphs', async () => {
+    const frontend = await keyFor('frontend');
+    const before = fetches;
+    const body = await (await post({ query: aliased(20, (i) => `number(e164: "+4474001234${String(i).padStart(2, '0')}") { e164 }`) }, bearer(frontend))).json();
+    expect(body.errors).toBeUndefined();
+    expect(Object.keys(body.data)).toHaveLength(20);
+    expect(fetches - before).toBeGreaterThan(0);
+  });
+
+  it('limits requests per key, with a code and Retry-After', async () => {
+    const frontend = await keyFor('frontend');
+    const statuses: number[] = [];
+    for (let i = 0; i < 41; i++) statuses.push((await post({ query: '{ __typename }' }, bearer(frontend))).status);
+    expect(statuses.slice(0, 40).every((s) => s === 200)).toBe(true);
+    const limited = await post({ query: '{ __typename }' }, bearer(frontend));
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(codes(await limited.json())).toEqual(['RATE_LIMITED']);
+    // another key keeps its own budget
+    expect((await post({ query: '{ __typename }' }, bearer(await keyFor('frontend')))).status).toBe(200);
+  });
+});
+
+describe('a subgraph service', () => {
+  it('refuses a request without the gateway\'s signature, or signed with another secret', async () => {
+    const secret = 's'.repeat(40);
+    const served = await serveSubgraph(gateway.embedded.subgraphs.allocations!, createLogger({ LOG_LEVEL: 'silent' }), 0, '127.0.0.1', secret);
+    try {
+      const query = { query: '{ number(e164: "+447400123456") { country } }' };
+      const unsigned = await postJson(served.url, query);
+      expect(unsigned.status).toBe(401);
+      expect(codes(await unsigned.json())).toEqual(['UNAUTHENTICATED']);
+      const scope = { identity: { role: 'admin' as const, tenant: null, keyId: null }, requestId: 'r' };
+      expect((await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: signScope(scope, 'o'.repeat(40)) })).status).toBe(401);
+      const signed = await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: signScope(scope, secret) });
+      expect(await signed.json()).toEqual({ data: { number: { country: 'GB' } } });
+    } finally {
+      await served.stop();
+    }
+  });
+});
+
+describe('browsers and operators', () => {
+  it('prevents CSRF: a simple (non-preflighted) request is refused', async () => {
+    const response = await fetch(`${gateway.url}?query=${encodeURIComponent('{ __typename }')}`, { headers: bearer(await keyFor('frontend')) });
+    expect(response.status).toBe(403);
+  });
+
+  it('allows only the listed CORS origins', async () => {
+    const preflight = (origin: string) =>
+      fetch(gateway.url, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' } });
+    expect((await preflight(ORIGIN)).headers.get('access-control-allow-origin')).toBe(ORIGIN);
+    expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).not.toBe('https://evil.example.com');
+  });
+
+  it('answers /health and /ready, and counts what was served in /metrics', async () => {
+    expect((await fetch(new URL('/health', gateway.url))).status).toBe(200);
+    expect((await fetch(new URL('/ready', gateway.url))).status).toBe(200);
+    const partner = await keyFor('partner');
+    for (let i = 0; i < 3; i++) await post({ documentId: LINEAGE_ID, variables: { e164: '+447400123456' } }, bearer(partner));
+    await post({ query: aliased200() }, bearer(partner));
+    const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
+    const served = /graphql_envelop_request_duration_count\{[^}]*operationName="Lineage"[^}]*\} (\d+)/.exec(metrics);
+    expect(Number(served?.[1])).toBeGreaterThanOrEqual(3);
+    expect(metrics).toMatch(/numbergraph_errors_total\{code="PERSISTED_QUERY_NOT_IN_LIST"\} [1-9]/);
+    expect(metrics).toMatch(/graphql_gateway_subgraph_execute_duration_count\{[^}]*subgraphName="allocations"/);
+  });
+});
+
+function aliased200(): string {
+  return `{ ${Array.from({ length: 200 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
+}
