@@ -7,7 +7,8 @@ import { startTestGateway, type TestGateway } from './support/gateway.js';
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  gateway = await startTestGateway();
+  // carriers(first: 100) { blocks(first: 100) } is asked below: a cost above the default limit
+  gateway = await startTestGateway({ env: { MAX_COST: '50000' } });
 });
 afterAll(async () => {
   await gateway?.close();
