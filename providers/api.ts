@@ -22,9 +22,11 @@ export type NumberStatus = 'available' | 'reserved' | 'assigned' | 'aging' | 'po
 export const NUMBER_STATUSES: readonly NumberStatus[] = ['available', 'reserved', 'assigned', 'aging', 'ported_out'];
 
 /**
- * Where a provider got a number: exactly one of the two is set. `carrierId` (a numbering-plan
- * carrier id, see subgraphs/shared/carrier-id.ts) when it buys directly from the carrier, or
- * the carrier is the provider itself (tier 0); `providerId` when it resells another provider.
+ * Where a provider got a number, as the provider itself declares it. `carrierId` alone (a
+ * numbering-plan carrier id, see subgraphs/shared/carrier-id.ts): it buys directly from the
+ * carrier, or the carrier is the provider itself (tier 0). `providerId` alone: it resells
+ * another provider's offer of the number. Both: it bought the number outright from `providerId`
+ * (which no longer offers it), which held it from `carrierId`; the provider now holds it itself.
  */
 export interface NumberSource {
   carrierId: string | null;

@@ -64,10 +64,9 @@ describe('generateWorld', () => {
       expect(world.providers.filter((p) => p.tier === 1 && p.markets.includes(market)).length, market).toBeGreaterThanOrEqual(2);
     }
     const offersOf = new Set(world.offers.map((o) => `${o.providerId} ${o.e164}`));
-    const resold = world.offers.filter((o) => o.source.providerId !== null);
+    const resold = world.offers.filter((o) => o.source.providerId !== null && o.source.carrierId === null);
     expect(resold.length).toBeGreaterThan(100);
     for (const offer of resold) {
-      expect(offer.source.carrierId).toBeNull();
       expect(offersOf.has(`${offer.source.providerId} ${offer.e164}`)).toBe(true);
       // a reseller buys from a provider one level up (a Tier 2 may resell a carrier's own stock)
       const [seller, source] = [byId.get(offer.providerId)!.tier, byId.get(offer.source.providerId!)!.tier];
@@ -77,6 +76,31 @@ describe('generateWorld', () => {
     for (const offer of world.offers.filter((o) => byId.get(o.providerId)!.tier === 0)) {
       expect(offer.source).toEqual({ carrierId: byId.get(offer.providerId)!.carrierId, providerId: null });
     }
+  });
+
+  it('has Tier 2 resellers holding thin stock of their own in every market, bought from a Tier 1 there that lists it no more', () => {
+    const byId = new Map(world.providers.map((p) => [p.id, p]));
+    const marketOf = new Map(world.numbers.map((n) => [n.e164, marketKey(n.country, n.numberType)]));
+    const offersOf = new Map<string, string[]>();
+    for (const o of world.offers) offersOf.set(o.e164, [...(offersOf.get(o.e164) ?? []), o.providerId]);
+    const held = world.offers.filter((o) => o.source.providerId !== null && o.source.carrierId !== null);
+    for (const offer of held) {
+      expect(byId.get(offer.providerId)!.tier).toBe(2);
+      const seller = byId.get(offer.source.providerId!)!;
+      expect(seller.tier).toBe(1);
+      expect(seller.markets).toContain(marketOf.get(offer.e164));
+      expect(offersOf.get(offer.e164)).not.toContain(seller.id);
+    }
+    const markets = new Set(world.numbers.map((n) => marketKey(n.country, n.numberType)));
+    expect(new Set(held.map((o) => marketOf.get(o.e164)))).toEqual(markets);
+    // thin: a few percent of the stock, not depth
+    expect(held.length / world.numbers.length).toBeGreaterThan(0.02);
+    expect(held.length / world.numbers.length).toBeLessThan(0.08);
+    // Tier 3 resells some of it
+    const heldKeys = new Set(held.map((o) => `${o.providerId} ${o.e164}`));
+    const onHeld = world.offers.filter((o) => o.source.carrierId === null && heldKeys.has(`${o.source.providerId} ${o.e164}`));
+    expect(onHeld.length).toBeGreaterThan(0);
+    for (const offer of onHeld) expect(byId.get(offer.providerId)!.tier).toBe(3);
   });
 
   it('draws only valid numbers of the market type', () => {
@@ -91,7 +115,9 @@ describe('generateWorld', () => {
 
   it('declares carriers as the numbering plan names the range holder, except a small known share', async () => {
     const { holderOf, carriers } = await planHolders(world);
+    // direct stock and stock a Tier 2 holds (its carrier as the Tier 1 it bought from declared it) alike
     const direct = world.offers.filter((o) => o.source.carrierId !== null);
+    expect(direct.filter((o) => o.source.providerId !== null).length).toBeGreaterThan(50);
     for (const offer of direct) {
       expect(carriers.has(offer.source.carrierId!), offer.source.carrierId!).toBe(true);
       if (offer.declaredCarrierMismatch) expect(offer.source.carrierId).not.toBe(holderOf.get(offer.e164));

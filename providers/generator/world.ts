@@ -10,7 +10,8 @@ export interface WorldProvider {
   name: string;
   /**
    * Its level by construction (0: a carrier selling its own numbers, 1: buys from carriers,
-   * 2: resells Tier 1 and carriers' stock, 3: resells Tier 2). Only for tests and docs:
+   * 2: resells Tier 1 and carriers' stock, and holds a thin stock of its own bought from Tier 1,
+   * 3: resells Tier 2). Only for tests and docs:
    * inventory computes each chain's tier from the declared sources (a Tier 2 reselling a
    * carrier's own number has a chain of tier 1), and the API never states a tier.
    */
@@ -46,7 +47,10 @@ export interface WorldOffer {
   source: NumberSource;
   setupPrice: Money;
   monthlyPrice: Money;
-  /** A direct offer whose declared carrier is not the range's holder (ported, or badly documented). */
+  /**
+   * A declared carrier (direct, or as the seller declared it for stock a reseller holds) that is
+   * not the range's holder (ported, or badly documented).
+   */
   declaredCarrierMismatch: boolean;
 }
 
@@ -69,7 +73,7 @@ export interface GenerateOptions {
 }
 
 export const MAX_SCALE = 1000;
-/** Share of direct offers that declare a carrier other than the range's holder. */
+/** Share of offers declaring a carrier (direct, or held by a Tier 2) that declare one other than the range's holder. */
 export const DECLARED_MISMATCH_SHARE = 0.03;
 const STATUS_SHARES: [NumberStatus, number][] = [
   ['available', 0.82],
@@ -80,6 +84,10 @@ const STATUS_SHARES: [NumberStatus, number][] = [
 ];
 const NUMBERS_PER_MARKET = 220;
 const TIER1_PER_MARKET = 3;
+/** Tier 2 resellers per market holding stock of their own (bought outright from a Tier 1). */
+const TIER2_HOLDERS_PER_MARKET = 2;
+/** Share of a market's numbers each of those holds: thin, as resold depth is. */
+const TIER2_HELD_SHARE = 0.02;
 const TIER0_MARKETS = ['GB:MOBILE', 'CA:FIXED_LINE_OR_MOBILE', 'DE:MOBILE'];
 const BRANDS = ['Northwind', 'Bluefin', 'Harbor', 'Meridian', 'Atlas', 'Kestrel', 'Summit', 'Lumen', 'Cobalt', 'Quill', 'Vantage', 'Orbit', 'Pioneer', 'Sterling', 'Halcyon', 'Juniper'];
 const SUFFIXES = ['Telecom', 'Numbers', 'Voice', 'Connect', 'Networks', 'Wholesale'];
@@ -142,10 +150,19 @@ export function generateWorld(options: GenerateOptions): World {
     const factors = new Map(sellers.map((s) => [s.provider.id, s.provider.tier === 0 ? 0.9 : 0.85 + rng.next() * 0.3]));
     for (const seller of sellers) seller.provider.markets.push(market.key);
 
-    const target = Math.round(NUMBERS_PER_MARKET * market.spec.depth * scale);
+    // A few Tier 2 resellers bought part of the market's stock outright from one of its Tier 1
+    // providers (which no longer lists it): they hold it, declaring both whom they bought it from
+    // and the carrier that Tier 1 declared. The market's total stays the same.
+    const tier1Sellers = sellers.filter((s) => s.provider.tier === 1);
+    const heldEach = Math.max(1, Math.round(NUMBERS_PER_MARKET * market.spec.depth * scale * TIER2_HELD_SHARE));
+    const buyers = rng.sample(tier2, TIER2_HOLDERS_PER_MARKET).map((provider) => ({ provider, from: rng.pick(tier1Sellers).provider, markup: 1.08 + rng.next() * 0.27 }));
+    const held: WorldOffer[] = [];
+    const target = Math.round(NUMBERS_PER_MARKET * market.spec.depth * scale) - heldEach * buyers.length;
     let failures = 0;
-    while (direct.length < target && failures < target * 5) {
-      const seller = rng.weighted(sellers, sellers.map((s) => s.weight));
+    while (direct.length + held.length < target + heldEach * buyers.length && failures < target * 5) {
+      // Direct stock first, then each buyer's share in turn.
+      const buyer = direct.length < target ? null : buyers[Math.floor(held.length / heldEach)]!;
+      const seller = buyer ? tier1Sellers.find((s) => s.provider === buyer.from)! : rng.weighted(sellers, sellers.map((s) => s.weight));
       const drawn = drawNumber(rng, rng.pick(seller.ranges), market, lengths);
       if (!drawn || taken.has(drawn.e164) || (seller.provider.tier === 0 && drawn.holder.id !== seller.provider.carrierId)) {
         failures++;
@@ -167,17 +184,18 @@ export function generateWorld(options: GenerateOptions): World {
       });
       const mismatch = seller.provider.tier === 1 && holders.length > 1 && rng.chance(DECLARED_MISMATCH_SHARE);
       const declared = mismatch ? rng.pick(holders.filter((h) => h.id !== drawn.holder.id)) : drawn.holder;
-      const factor = (factors.get(seller.provider.id) ?? 1) * (0.9 + rng.next() * 0.2);
-      direct.push({
-        providerId: seller.provider.id,
+      const factor = (factors.get(seller.provider.id) ?? 1) * (0.9 + rng.next() * 0.2) * (buyer?.markup ?? 1);
+      (buyer ? held : direct).push({
+        providerId: buyer?.provider.id ?? seller.provider.id,
         e164: drawn.e164,
-        source: { carrierId: declared.id, providerId: null },
+        source: { carrierId: declared.id, providerId: buyer ? seller.provider.id : null },
         setupPrice: money(spec.setupPrice * factor, spec),
         monthlyPrice: money(spec.monthlyPrice * factor, spec),
         declaredCarrierMismatch: mismatch,
       });
     }
-    offers.push(...direct);
+    for (const buyer of buyers) if (held.some((o) => o.providerId === buyer.provider.id)) buyer.provider.markets.push(market.key);
+    offers.push(...direct, ...held);
     directByMarket.set(market.key, direct);
     options.onProgress?.({ market: market.key, done: done + 1, of: markets.length, numbers: numbers.length, offers: offers.length });
   });
@@ -206,11 +224,12 @@ export function generateWorld(options: GenerateOptions): World {
           });
           count++;
         }
-        if (count > 0) reseller.markets.push(key);
+        if (count > 0 && !reseller.markets.includes(key)) reseller.markets.push(key);
       }
     }
   };
   resell(tier2, 0.7, 0.05, (key) => directByMarket.get(key) ?? []);
+  // Tier 3 resells Tier 2's offers: its resale of Tier 1 stock and the stock it holds itself.
   const tier2Ids = new Set(tier2.map((p) => p.id));
   const numberMarket = new Map(numbers.map((n) => [n.e164, marketKey(n.country, n.numberType)]));
   const resoldByMarket = new Map<string, WorldOffer[]>();

@@ -1,6 +1,7 @@
 /**
- * Custody chains from what providers declare: an offer's source is either a carrier (the end
- * of the chain) or another provider, whose offer of the same number continues the chain.
+ * Custody chains from what providers declare: an offer's source is a carrier (the end of the
+ * chain), another provider, whose offer of the same number continues the chain, or both: the
+ * provider bought the number outright from that provider, which held it from that carrier.
  * Tiers are computed here from those declarations, never stored.
  */
 
@@ -35,28 +36,45 @@ export function chainFrom(providerId: string, offers: ReadonlyMap<string, ChainO
     providers.push(current);
     const offer = offers.get(current);
     if (!offer) break;
-    if (offer.source_carrier_id !== null) {
+    const carrierId = offer.source_carrier_id;
+    const from = offer.source_provider_id;
+    if (carrierId !== null && from === null) {
       // A carrier selling its own number is no hop of its own: tier 0.
-      const selfSold = carrierOf(current) === offer.source_carrier_id;
-      return { providers, carrierId: offer.source_carrier_id, tier: providers.length - (selfSold ? 1 : 0) };
+      const selfSold = carrierOf(current) === carrierId;
+      return { providers, carrierId, tier: providers.length - (selfSold ? 1 : 0) };
     }
-    current = offer.source_provider_id;
+    if (carrierId !== null && from !== null && !offers.has(from)) {
+      // Bought outright from `from`, which offers it no more: `from` is the last hop, as it declared
+      // the carrier to its buyer. Still a hop: the buyer declares it, though it sells nothing here.
+      if (providers.length >= MAX_CHAIN_DEPTH) break;
+      providers.push(from);
+      const selfSold = carrierOf(from) === carrierId;
+      return { providers, carrierId, tier: providers.length - (selfSold ? 1 : 0) };
+    }
+    // A resale (or a purchase from a provider that still offers the number): its offer continues the chain.
+    current = from;
   }
   return { providers, carrierId: null, tier: null };
 }
 
 /**
- * The holder of a number in stock: the provider that has it directly, i.e. whose declared source
- * is a carrier (the end of every resale chain): the carrier itself when it sells its own number
- * (tier 0), else the one with the lowest id, so that every sync picks the same. Without one (only
- * resellers of providers the aggregator has no contract with), the lowest id among those whose
- * source is outside the catalogue.
+ * The holder of a number in stock: the provider that has it, where every resale chain ends. In
+ * this order, the lowest id within each class so that every sync picks the same: the carrier
+ * selling its own number (tier 0); a provider whose declared source is the carrier only; a
+ * provider that bought it outright from a provider that does not offer it (both sources set).
+ * Without one (only resellers of providers the aggregator has no contract with), the lowest id
+ * among those whose source is outside the catalogue.
  */
 export function stockHolder(offers: ReadonlyMap<string, ChainOffer>, carrierOf: (providerId: string) => string | null): string | null {
   const ids = [...offers.keys()].sort();
-  const direct = ids.filter((id) => offers.get(id)!.source_carrier_id !== null);
+  const direct = ids.filter((id) => offers.get(id)!.source_carrier_id !== null && offers.get(id)!.source_provider_id === null);
   const selfSold = direct.find((id) => carrierOf(id) === offers.get(id)!.source_carrier_id);
   if (selfSold ?? direct[0]) return selfSold ?? direct[0]!;
+  const boughtOut = ids.find((id) => {
+    const offer = offers.get(id)!;
+    return offer.source_carrier_id !== null && offer.source_provider_id !== null && !offers.has(offer.source_provider_id);
+  });
+  if (boughtOut) return boughtOut;
   return ids.find((id) => !offers.has(offers.get(id)!.source_provider_id ?? '')) ?? ids[0] ?? null;
 }
 

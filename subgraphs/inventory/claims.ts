@@ -81,7 +81,8 @@ export async function unclaim(db: Db, e164: string, tenant: string, orderId: str
 export async function candidates(ctx: Context, e164: string): Promise<string[]> {
   const offers = await repo.findOffersByNumbers(ctx.db, [e164]);
   const byProvider = new Map(offers.map((o) => [o.provider_id, o]));
-  const providers = new Map((await repo.findProvidersByIds(ctx.db, [...byProvider.keys()])).map((p) => [p.id, p.carrier_id]));
+  const sources = offers.flatMap((o) => (o.source_provider_id !== null ? [o.source_provider_id] : []));
+  const providers = new Map((await repo.findProvidersByIds(ctx.db, [...new Set([...byProvider.keys(), ...sources])])).map((p) => [p.id, p.carrier_id]));
   return offers
     .filter((o) => o.removed_at === null && (o.provider_status === 'available' || o.provider_status === 'reserved'))
     .map((o) => ({ providerId: o.provider_id, tier: chainFrom(o.provider_id, byProvider, (id) => providers.get(id) ?? null).tier, monthly: Number(o.monthly_amount), setup: Number(o.setup_amount) }))

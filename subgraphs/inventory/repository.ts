@@ -50,7 +50,8 @@ export async function applyFeedPage(db: Db, providerId: string, items: FeedItem[
         area_code: item.areaCode,
         capabilities: item.capabilities.join(','),
         source_carrier_id: item.source.carrierId,
-        source_provider_id: item.source.carrierId === null ? item.source.providerId : null,
+        // Both may be set: bought outright from that provider, which held it from that carrier.
+        source_provider_id: item.source.providerId,
         setup_amount: item.setupPrice.amount,
         setup_currency: item.setupPrice.currency,
         monthly_amount: item.monthlyPrice.amount,
@@ -228,8 +229,9 @@ export interface DepthRow {
 
 /**
  * Depth of markets: each catalogued number once, at its holder, with the tier of the holder's
- * declared chain (a recursive walk over offers of the same number, cycle- and depth-guarded as
- * chain.ts does). One statement for any number of markets.
+ * declared chain (a recursive walk over offers of the same number, cycle- and depth-guarded, and
+ * ending as chain.ts's chainFrom does: at a carrier-only source, or at a purchase from a provider
+ * that offers the number no more, which counts as the last hop). One statement for any number of markets.
  */
 export async function marketDepth(db: Db, markets: readonly MarketRow[]): Promise<DepthRow[]> {
   if (markets.length === 0) return [];
@@ -246,11 +248,16 @@ export async function marketDepth(db: Db, markets: readonly MarketRow[]): Promis
       union all
       select c.e164, o.provider_id, o.source_carrier_id, o.source_provider_id, c.hops + 1, c.path || o.provider_id
       from chain c join inventory.offers o on o.e164 = c.e164 and o.provider_id = c.source_provider_id
-      where c.source_carrier_id is null and c.hops < 8 and not (o.provider_id = any(c.path))
+      where c.hops < 8 and not (o.provider_id = any(c.path))
     ), ends as (
-      select c.e164, c.hops - case when p.carrier_id is not distinct from c.source_carrier_id then 1 else 0 end as tier
-      from chain c join inventory.providers p on p.id = c.provider_id
+      -- the last hop is the source provider of a purchase, else the provider itself; a carrier
+      -- selling its own number is no hop of its own
+      select c.e164, c.hops + case when c.source_provider_id is null then 0 else 1 end
+        - case when p.carrier_id is not distinct from c.source_carrier_id then 1 else 0 end as tier
+      from chain c left join inventory.providers p on p.id = coalesce(c.source_provider_id, c.provider_id)
       where c.source_carrier_id is not null
+        and (c.source_provider_id is null or (c.hops < 8 and not exists (
+          select 1 from inventory.offers s where s.e164 = c.e164 and s.provider_id = c.source_provider_id)))
     )
     select h.country, h.number_type, h.holder as provider_id, e.tier, count(*)::int as numbers
     from held h left join ends e on e.e164 = h.e164

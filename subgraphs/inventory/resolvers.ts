@@ -83,7 +83,9 @@ export function visibleStatus(row: NumberRow, ctx: Context, now = new Date()) {
 async function chainInputs(ctx: Context, e164: string) {
   const offers = await ctx.loaders.offers.load(e164);
   const byProvider = new Map(offers.map((o) => [o.provider_id, o]));
-  const providers = await ctx.loaders.providers.loadMany([...byProvider.keys()]);
+  // Sources too: a provider a number was bought from is a hop of its chain even without an offer of it.
+  const sources = offers.flatMap((o) => (o.source_provider_id !== null && !byProvider.has(o.source_provider_id) ? [o.source_provider_id] : []));
+  const providers = await ctx.loaders.providers.loadMany([...new Set([...byProvider.keys(), ...sources])]);
   const carriers = new Map(providers.filter((p): p is ProviderRow => p !== null && !(p instanceof Error)).map((p) => [p.id, p.carrier_id]));
   return { offers, byProvider, carrierOf: (id: string) => carriers.get(id) ?? null };
 }
