@@ -18,11 +18,11 @@ async function call<T>(method: string, path: string, body?: unknown, headers: Re
 const post = <T>(provider: string, path: string, body: unknown, headers?: Record<string, string>) => call<T>('POST', `/providers/${provider}/${path}`, body, headers);
 const statusOf = async (provider: string, e164: string) => (await post<StatusResponse>(provider, 'numbers/status', { numbers: [e164] })).body.results[0];
 
-/** An available number offered both directly and by a reseller, not used by another test. */
+/** An available number offered both directly and by a reseller (a resale: its source still offers it), not used by another test. */
 const used = new Set<string>();
 function resoldAvailable(): { number: string; direct: string; reseller: string } {
   const status = new Map(sim.world.numbers.map((n) => [n.e164, n.status]));
-  const offer = sim.world.offers.find((o): o is WorldOffer => o.source.providerId !== null && status.get(o.e164) === 'available' && !used.has(o.e164))!;
+  const offer = sim.world.offers.find((o): o is WorldOffer => o.source.providerId !== null && o.source.carrierId === null && status.get(o.e164) === 'available' && !used.has(o.e164))!;
   used.add(offer.e164);
   return { number: offer.e164, direct: offer.source.providerId!, reseller: offer.providerId };
 }
