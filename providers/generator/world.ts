@@ -154,12 +154,13 @@ export function generateWorld(options: GenerateOptions): World {
     // providers (which no longer lists it): they hold it, declaring both whom they bought it from
     // and the carrier that Tier 1 declared. The market's total stays the same.
     const tier1Sellers = sellers.filter((s) => s.provider.tier === 1);
-    const heldEach = Math.max(1, Math.round(NUMBERS_PER_MARKET * market.spec.depth * scale * TIER2_HELD_SHARE));
+    const size = Math.round(NUMBERS_PER_MARKET * market.spec.depth * scale);
+    const heldEach = Math.max(1, Math.round(size * TIER2_HELD_SHARE));
     const buyers = rng.sample(tier2, TIER2_HOLDERS_PER_MARKET).map((provider) => ({ provider, from: rng.pick(tier1Sellers).provider, markup: 1.08 + rng.next() * 0.27 }));
     const held: WorldOffer[] = [];
-    const target = Math.round(NUMBERS_PER_MARKET * market.spec.depth * scale) - heldEach * buyers.length;
+    const target = size - heldEach * buyers.length;
     let failures = 0;
-    while (direct.length + held.length < target + heldEach * buyers.length && failures < target * 5) {
+    while (direct.length + held.length < size && failures < size * 5) {
       // Direct stock first, then each buyer's share in turn.
       const buyer = direct.length < target ? null : buyers[Math.floor(held.length / heldEach)]!;
       const seller = buyer ? tier1Sellers.find((s) => s.provider === buyer.from)! : rng.weighted(sellers, sellers.map((s) => s.weight));
