@@ -4,6 +4,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { startStandaloneServer } from '@apollo/server/standalone';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { maskErrors } from '../subgraphs/shared/errors.js';
+import { assertPortAvailable } from '../subgraphs/shared/port.js';
 
 export interface GatewayOptions {
   /** The composed supergraph SDL (schema/supergraph.graphql). */
@@ -42,8 +43,12 @@ export function createGatewayServer(options: GatewayOptions): ApolloServer {
   return server;
 }
 
-/** Serves the gateway over HTTP on `port` (0: any free port); resolves with its URL. */
+/**
+ * Serves the gateway over HTTP on `port` (0: any free port); resolves with its URL, rejects with
+ * PortUnavailableError (the server not started) when the port is taken.
+ */
 export async function listen(server: ApolloServer, port: number, host = '0.0.0.0'): Promise<string> {
+  await assertPortAvailable(port, host);
   const { url } = await startStandaloneServer(server, { listen: { port, host } });
   return url.replace('//0.0.0.0:', '//localhost:');
 }
