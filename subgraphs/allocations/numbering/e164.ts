@@ -1,4 +1,5 @@
 import metadata from 'libphonenumber-js/metadata.max.json';
+import { quotedInput } from '../../shared/errors.js';
 import { DigitPattern } from './digit-pattern.js';
 import { parsePhoneNumberFromString, validatePhoneNumberLength, type NumberType as LpnNumberType } from 'libphonenumber-js/max';
 
@@ -73,7 +74,7 @@ export function parseE164(input: string): ParsedNumber {
   const e164 = input.trim();
   if (!/^\+\d{1,15}$/.test(e164)) {
     throw new InvalidNumberError(
-      `"${input}" is not an E.164 number: expected "+" followed by 1 to 15 digits, e.g. +447400123456`,
+      `"${quotedInput(input)}" is not an E.164 number: expected "+" followed by 1 to 15 digits, e.g. +447400123456`,
     );
   }
   const digits = e164.slice(1);
