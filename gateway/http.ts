@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import type { GatewaySettings } from './settings.js';
+import { PortUnavailableError } from '../subgraphs/shared/port.js';
 
 export interface HttpGateway {
   server: Server;
@@ -54,7 +55,9 @@ export function httpGateway(handler: RequestListener, settings: GatewaySettings,
     server,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
-        server.once('error', reject);
+        server.once('error', (error: NodeJS.ErrnoException) =>
+          reject(error.code === 'EADDRINUSE' ? new PortUnavailableError(`cannot listen on ${host}:${port}: the port is in use (set PORT to another)`) : error),
+        );
         server.listen(port, host, () => {
           const { port: bound } = server.address() as AddressInfo;
           resolve(`http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${bound}/`);

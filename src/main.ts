@@ -12,7 +12,14 @@ const logger = processLogger();
 runProcess(logger, async () => {
   const port = readInt(process.env, 'PORT', 4000, { min: 0, max: 65_535 });
   const embedded = await startEmbedded({ env: process.env, logger, pgliteDir: pgliteDirFromEnv(process.env), importPlan: 'embedded' });
-  const url = await embedded.gateway.listen(port, readString(process.env, 'HOST') ?? '0.0.0.0');
+  let url: string;
+  try {
+    url = await embedded.gateway.listen(port, readString(process.env, 'HOST') ?? '0.0.0.0');
+  } catch (error) {
+    // e.g. the port is in use: the databases close cleanly before the process reports and exits
+    await embedded.close();
+    throw error;
+  }
   logger.info({ url }, `numbergraph gateway ready at ${url} (Apollo Sandbox in a browser)`);
   return embedded.close;
 });

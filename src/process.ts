@@ -1,4 +1,5 @@
 import { ConfigError } from '../subgraphs/shared/config.js';
+import { PortUnavailableError } from '../subgraphs/shared/port.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 
 /**
@@ -30,7 +31,7 @@ export function runProcess(logger: Logger, start: () => Promise<() => Promise<vo
       process.on('SIGINT', () => void onSignal('SIGINT'));
     })
     .catch((error: unknown) => {
-      if (error instanceof ConfigError) logger.fatal(error.message);
+      if (error instanceof ConfigError || error instanceof PortUnavailableError) logger.fatal(error.message);
       else logger.fatal({ err: error }, 'start-up failed');
       process.exit(1);
     });

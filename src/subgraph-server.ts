@@ -37,7 +37,10 @@ runProcess(logger, async () => {
     await importNumberingPlan(subgraph.db as Kysely<AllocationsTables>, { logger });
   }
   // Loopback unless HOST says otherwise: a subgraph answers the gateway, not the world.
-  const server = await serveSubgraph(subgraph, logger, port, readString(process.env, 'HOST') ?? '127.0.0.1', signingSecret);
+  const server = await serveSubgraph(subgraph, logger, port, readString(process.env, 'HOST') ?? '127.0.0.1', signingSecret).catch(async (error: unknown) => {
+    await database.close(); // e.g. the port is in use
+    throw error;
+  });
   logger.info({ subgraph: definition.name, url: server.url, database: database.description }, `subgraph ${definition.name} ready`);
   return async () => {
     await server.stop();

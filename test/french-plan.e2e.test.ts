@@ -39,9 +39,9 @@ interface Range {
   prefix: string;
 }
 
-/** The E.164 ranges of MAJNUM (10-digit national numbers; short numbers 1xxx/3xxx have none). */
+/** The E.164 ranges of MAJNUM (national numbers start with 0; short numbers 1xxx/3xxx have none). */
 const ranges: Range[] = read('MAJNUM.csv')
-  .filter(([ezabpqm = '', first = '']) => ezabpqm.startsWith('0') && first.length === 10)
+  .filter(([ezabpqm = '']) => ezabpqm.startsWith('0'))
   .map(([ezabpqm = '', first = '', , code = '', territory = '', date = '']) => {
     const { code: cc } = TERRITORY[territory]!;
     const national = cc === '508' && ezabpqm.startsWith('0508') ? ezabpqm.slice(4) : ezabpqm.slice(1);
@@ -127,6 +127,20 @@ describe('French numbers from ARCEP MAJNUM', () => {
       });
     });
     expect(new Set(numbers.map((n) => TERRITORY[rangeOf(n.slice(1))!.territory]!.code))).toEqual(new Set(['33', '590', '594', '596', '262', '508']));
+  });
+
+  it('answers the machine-to-machine ranges (14-digit national numbers, 13 overseas) libphonenumber does not know', async () => {
+    const m2m = ranges.filter((r) => r.first.length !== 10);
+    expect(m2m.length).toBeGreaterThan(30);
+    const numbers = m2m.map((range) => e164Of(range, range.first.replace(/0$/, '7')));
+    const answers = await lineages(numbers);
+    m2m.forEach((range, i) => {
+      expect(TERRITORY[range.territory]!.countries, numbers[i]).toContain(answers[i]!.block?.country);
+      expect(answers[i], numbers[i]).toMatchObject({
+        authority: { id: 'arcep' },
+        block: { prefix: range.prefix, allocatedOn: range.allocatedOn, carrier: { name: range.holder, operatorCode: range.code } },
+      });
+    });
   });
 
   it('agrees with a random sample of MAJNUM ranges at 100%', async () => {

@@ -3,6 +3,7 @@ import { graphql } from 'graphql';
 import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { postGraphQLRaw, type GraphQLResult } from './support/http.js';
 
 let gateway: TestGateway;
 
@@ -202,6 +203,20 @@ describe('requests that must stay cheap and safe', () => {
     expect(prefixes).toHaveLength(100);
     expect([...prefixes].sort()).toEqual(prefixes);
     expect(new Set(prefixes).size).toBe(100);
+  });
+
+  it('never echoes a huge string once per aliased field: the errors stay small', async () => {
+    const huge = `+${'1'.repeat(100_000)}`;
+    const fields = Array.from({ length: 100 }, (_, i) => `n${i}: number(e164: $v) { e164 } c${i}: carriers(after: $v) { totalCount }`).join(' ');
+    const response = await postGraphQLRaw(gateway.url, `query ($v: String!) { ${fields} }`, { v: huge });
+    const text = await response.text();
+    const result = JSON.parse(text) as GraphQLResult;
+    // every number(...) fails alone; a bad cursor on the non-null carriers(...) nulls the whole data
+    expect(result.errors?.length).toBeGreaterThanOrEqual(100);
+    for (const error of result.errors ?? []) expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.message).toContain('(100001 characters)');
+    // an echo of the input per error would be 10 MB and more
+    expect(text.length).toBeLessThan(100_000);
   });
 
   it.each([

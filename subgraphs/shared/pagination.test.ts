@@ -20,5 +20,7 @@ describe('cursor pagination', () => {
     expect(() => readPage('Query.carriers', { after: other }, 20)).toThrow('after is not a cursor of Query.carriers');
     expect(() => readPage('Query.carriers', { after: 'bogus!' }, 20)).toThrow('after is not a cursor');
     expect(() => readPage('Query.carriers', { after: cursorFor('Query.carriers', 'a\u0000b') }, 20)).toThrow('after is not a cursor');
+    // a huge string is quoted cut short, not echoed whole
+    expect(() => readPage('Query.carriers', { after: 'x'.repeat(1_000_000) }, 20)).toThrow(/^after is not a cursor of Query.carriers: "x{40}… \(1000000 characters\)"$/);
   });
 });

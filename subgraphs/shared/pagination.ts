@@ -1,4 +1,4 @@
-import { badUserInput } from './errors.js';
+import { badUserInput, quotedInput } from './errors.js';
 
 /** The largest page a client may ask for: lists are always bounded. */
 export const MAX_PAGE_SIZE = 100;
@@ -34,7 +34,7 @@ export function readPage(list: string, args: PageRequest, defaultSize: number): 
     const key = decoded.slice(prefix.length);
     // Postgres text cannot hold NUL: such a key was never issued, and is bad input, not a crash.
     if (!decoded.startsWith(prefix) || cursorFor(list, key) !== args.after || key.includes('\u0000')) {
-      throw badUserInput(`after is not a cursor of ${list}: "${args.after}"`, 'after');
+      throw badUserInput(`after is not a cursor of ${list}: "${quotedInput(args.after)}"`, 'after');
     }
     afterKey = key;
   }

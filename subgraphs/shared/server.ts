@@ -6,6 +6,7 @@ import { GraphQLError } from 'graphql';
 import { isClientCode, maskErrors } from './errors.js';
 import type { RequestScope } from './identity.js';
 import type { Logger } from './logger.js';
+import { assertPortAvailable } from './port.js';
 import { SIGNED_SCOPE_HEADER, verifyScope } from './signed-scope.js';
 import type { Subgraph } from './subgraph.js';
 
@@ -36,6 +37,7 @@ export async function serveSubgraph(
       };
     },
   };
+  await assertPortAvailable(port, host);
   const server = new ApolloServer<object>({
     schema: subgraph.schema,
     formatError: maskErrors(null),

@@ -11,6 +11,7 @@ import { createLogger } from '../../shared/logger.js';
 import { createSubgraph, type Subgraph } from '../../shared/subgraph.js';
 import { allocations } from '../index.js';
 import type { AllocationsTables } from '../tables.js';
+import { holdingChanged } from './history.js';
 import { DATA_DIR, importNumberingPlan, type SourceReport } from './importer.js';
 
 const logger = createLogger({ LOG_LEVEL: 'silent' });
@@ -125,5 +126,20 @@ describe('importing a newer snapshot of a source', () => {
     const again = await importNumberingPlan(db, { dataDir: dir, logger, only: [SOURCE] });
     expect(again.changed).toBe(false);
     expect(Number((await db.selectFrom('block_history').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)).toBe(3);
+  });
+});
+
+describe('what counts as a change of holding', () => {
+  const sfr = { holderKey: 'SFR0', holder: 'Société française du radiotéléphone', status: null };
+  it('is a new holder, or a new status', () => {
+    expect(holdingChanged(sfr, { holderKey: 'FRTE', holder: 'Orange', status: null })).toBe(true);
+    expect(holdingChanged(sfr, { ...sfr, status: 'Quarantined' })).toBe(true);
+    expect(holdingChanged(sfr, sfr)).toBe(false);
+  });
+
+  it('is not a rename (same code), nor a code newly known for the same name (a database imported before codes were kept)', () => {
+    expect(holdingChanged(sfr, { ...sfr, holder: 'SFR SA' })).toBe(false);
+    const bell = { holderKey: 'Bell Canada', holder: 'Bell Canada', status: 'In Service' };
+    expect(holdingChanged(bell, { ...bell, holderKey: '8051' })).toBe(false);
   });
 });

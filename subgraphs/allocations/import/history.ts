@@ -17,6 +17,15 @@ export interface HistoryCounts {
 
 const BATCH_SIZE = 1_000;
 
+/**
+ * Whether a block's holding changed between two snapshots. The holder changed when both its key
+ * and its name did: same operator code under a new name is a rename, and the same name under a
+ * newly known code (a database imported before operator codes were kept) is the same holder.
+ */
+export function holdingChanged(was: Holding, now: Holding): boolean {
+  return (was.holderKey !== now.holderKey && was.holder !== now.holder) || was.status !== now.status;
+}
+
 /** Every block of a source with its holder, before the source is replaced. */
 export async function readHoldings(trx: Transaction<AllocationsTables>, sourceId: string): Promise<Map<string, Holding>> {
   const rows = await trx
@@ -57,7 +66,7 @@ export async function recordHistory(
     if (!was) {
       counts.appeared += 1;
       rows.push(entry(prefix, 'APPEARED', undefined, now));
-    } else if (was.holderKey !== now.holderKey || was.status !== now.status) {
+    } else if (holdingChanged(was, now)) {
       counts.changed += 1;
       rows.push(entry(prefix, 'CHANGED', was, now));
     }

@@ -29,6 +29,20 @@ describe('parseE164', () => {
   });
 });
 
+describe('parseE164 and the lengths an authority allocates', () => {
+  it('accepts ARCEP machine-to-machine numbers libphonenumber thinks too long', () => {
+    // MAJNUM: 0700001 (14-digit national numbers) in metropolitan France, 0700501 (13) in Guadeloupe.
+    expect(parseE164('+337000011234567')).toMatchObject({ callingCode: '33', digits: '337000011234567', numberType: 'UNKNOWN' });
+    expect(parseE164('+590700501123456')).toMatchObject({ callingCode: '590', numberType: 'UNKNOWN' });
+    expect(parseE164('+262700900123456')).toMatchObject({ callingCode: '262' });
+  });
+
+  it('still refuses other lengths under those prefixes', () => {
+    expect(() => parseE164('+33700001123456')).toThrow(/too long for country calling code \+33/);
+    expect(() => parseE164('+33612345678901')).toThrow(/too long for country calling code \+33/);
+  });
+});
+
 describe('prefixesOf', () => {
   it('lists every leading substring, longest first', () => {
     expect(prefixesOf('4474')).toEqual(['4474', '447', '44', '4']);

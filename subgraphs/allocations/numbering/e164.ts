@@ -1,4 +1,5 @@
 import metadata from 'libphonenumber-js/metadata.max.json';
+import { quotedInput } from '../../shared/errors.js';
 import { DigitPattern } from './digit-pattern.js';
 import { parsePhoneNumberFromString, validatePhoneNumberLength, type NumberType as LpnNumberType } from 'libphonenumber-js/max';
 
@@ -46,15 +47,34 @@ const LENGTH_PROBLEMS: Record<string, string> = {
 };
 
 /**
+ * Lengths an authority allocates that libphonenumber's metadata does not know yet: ARCEP's
+ * machine-to-machine ranges (MAJNUM's 0700 ranges), 0700 and 10 more digits in metropolitan
+ * France (+33 700, 15 digits in all) and 0700 and 9 more overseas (+590, +594, +596 and +262
+ * 700, 15 digits in all). Without them a number of a range the authority lists would be refused.
+ */
+const AUTHORITY_LENGTHS: readonly { prefix: string; digits: number }[] = [
+  { prefix: '33700', digits: 15 },
+  { prefix: '590700', digits: 15 },
+  { prefix: '594700', digits: 15 },
+  { prefix: '596700', digits: 15 },
+  { prefix: '262700', digits: 15 },
+];
+
+function hasAuthorityLength(digits: string): boolean {
+  return AUTHORITY_LENGTHS.some((l) => digits.length === l.digits && digits.startsWith(l.prefix));
+}
+
+/**
  * Validates E.164 input and says what is wrong: not `+` and up to 15 digits, a calling code
- * not in use, or a length impossible for the country (libphonenumber's `isPossible`).
+ * not in use, or a length impossible for the country (libphonenumber's `isPossible`), unless
+ * the authority allocates that length (AUTHORITY_LENGTHS).
  * Anything else is a number the graph answers, known range or not.
  */
 export function parseE164(input: string): ParsedNumber {
   const e164 = input.trim();
   if (!/^\+\d{1,15}$/.test(e164)) {
     throw new InvalidNumberError(
-      `"${input}" is not an E.164 number: expected "+" followed by 1 to 15 digits, e.g. +447400123456`,
+      `"${quotedInput(input)}" is not an E.164 number: expected "+" followed by 1 to 15 digits, e.g. +447400123456`,
     );
   }
   const digits = e164.slice(1);
@@ -63,7 +83,7 @@ export function parseE164(input: string): ParsedNumber {
     throw new InvalidNumberError(`"${e164}" does not start with a country calling code in use (+${digits.slice(0, 3)}...)`);
   }
   const problem = validatePhoneNumberLength(e164);
-  if (problem) {
+  if (problem && !hasAuthorityLength(digits)) {
     const place = mainCountryOf(callingCode) ?? 'non-geographic';
     throw new InvalidNumberError(
       `"${e164}" ${LENGTH_PROBLEMS[problem] ?? 'is not a possible number'} for country calling code +${callingCode} (${place})`,

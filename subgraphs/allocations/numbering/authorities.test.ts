@@ -1,0 +1,17 @@
+import { describe, expect, it } from 'vitest';
+import { allAuthorities, authorityIdForCountry } from './authorities.js';
+
+describe('the authorities table', () => {
+  it('gives every authority its own id (two regulators with one acronym stay apart)', () => {
+    const ids = allAuthorities().map((a) => a.id);
+    expect(ids.length).toBeGreaterThan(200);
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(authorityIdForCountry('TW')).toBe('ncc-tw');
+    expect(authorityIdForCountry('NG')).toBe('ncc');
+  });
+
+  it('names the regulators of large markets, and leaves unrecorded ones unknown', () => {
+    expect(['CN', 'KR', 'IL', 'EG', 'SA', 'PK', 'UA'].map(authorityIdForCountry)).toEqual(['miit', 'msit', 'moc-il', 'ntra', 'cst', 'pta', 'ncec']);
+    expect(authorityIdForCountry('TM')).toBe('unknown-tm');
+  });
+});
