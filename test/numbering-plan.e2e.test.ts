@@ -8,8 +8,8 @@ import { postGraphQLRaw, type GraphQLResult } from './support/http.js';
 let gateway: TestGateway;
 
 beforeAll(async () => {
-  // carriers(first: 100) { blocks(first: 100) } is asked below: a cost above the default limit
-  gateway = await startTestGateway({ env: { MAX_COST: '50000' } });
+  // carriers(first: 100) { blocks(first: 100) } and 200 aliased fields are asked below: past the default limits
+  gateway = await startTestGateway({ env: { MAX_COST: '50000', MAX_ALIASES: '1000', MAX_ROOT_FIELDS: '1000' } });
 });
 afterAll(async () => {
   await gateway?.close();
