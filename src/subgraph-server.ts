@@ -13,7 +13,7 @@ import { ConfigError, readInt, readString } from '../subgraphs/shared/config.js'
 import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js';
 import type { Kysely } from 'kysely';
 import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
-import { databaseTargetFromEnv, openDatabase } from '../subgraphs/shared/db.js';
+import { databaseTargetFromEnv, openDatabase, type Database } from '../subgraphs/shared/db.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
 import { serveSubgraph } from '../subgraphs/shared/server.js';
 import { createSubgraph } from '../subgraphs/shared/subgraph.js';
@@ -35,7 +35,7 @@ runProcess(logger, async () => {
   const signingSecret = readSigningSecret(process.env, true)!;
   // only the inventory talks to providers; the others serve their plain definition
   const providers: ProvidersRuntime | null = definition.name === 'inventory' ? await startProviders(process.env, logger) : null;
-  let database: Awaited<ReturnType<typeof openDatabase>> | null = null;
+  let database: Database | null = null;
   try {
     database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, `${pgliteDirFromEnv(process.env).replace(/\/+$/, '')}-${definition.name}`), logger);
     const served = providers ? providers.inventory : definition;
@@ -52,7 +52,7 @@ runProcess(logger, async () => {
     const opened = database;
     return async () => {
       await server.stop();
-      await providers?.close();
+      await providers?.close(); // the sync schedule, the provider clients, a simulator started here
       await opened.close();
     };
   } catch (error) {

@@ -148,6 +148,9 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
     const partner = { authorization: `Bearer ${partnerKey}` };
     expect(await (await postJson(gateways[0]!.url, byId, partner)).json()).toEqual(placed);
     expect(await (await postJson(embedded.url, byId, partner)).json()).toEqual(placed);
+    // the distributed inventory ordered at the embedded shape's simulator (PROVIDERS_URL): the holder says so to both
+    const LIVE = { query: 'query($e164: String!) { number(e164: $e164) { live { available } } }', variables: { e164: (context.orderInput.numbers as string[])[0] } };
+    for (const url of [gateways[0]!.url, embedded.url]) expect(await (await postJson(url, LIVE)).json()).toEqual({ data: { number: { live: { available: false } } } });
     // and the partner's free text is refused by both
     for (const url of [gateways[0]!.url, embedded.url]) {
       const text = await (await postJson(url, { query: operation('OrderNumbers'), variables }, partner)).json();
