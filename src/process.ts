@@ -4,7 +4,7 @@ import type { Logger } from '../subgraphs/shared/logger.js';
 
 /**
  * Runs a server process: `start` brings it up and returns how to stop it; SIGTERM and SIGINT
- * drain and stop it once; a start-up failure is logged (a bad setting by its variable's name).
+ * drain and stop it once (a second SIGINT stops at once); a start-up failure is logged (a bad setting by its variable's name).
  */
 export function runProcess(logger: Logger, start: () => Promise<() => Promise<void>>): void {
   start()
@@ -12,7 +12,10 @@ export function runProcess(logger: Logger, start: () => Promise<() => Promise<vo
       let stopping = false;
       const onSignal = async (signal: string) => {
         if (stopping) {
-          // a second signal while draining: the operator wants out now
+          // A second Ctrl-C while draining: the operator wants out now. A repeated SIGTERM is
+          // not that: process managers and wrappers (npm, tsx) resend it when the first seems
+          // unanswered, and it must not cut off the requests being drained.
+          if (signal !== 'SIGINT') return;
           logger.warn({ signal }, 'stopping at once');
           process.exit(1);
         }

@@ -5,12 +5,15 @@
  * folder of its own (.data/pglite-<subgraph>), and allocations imports the plan into it at start;
  * with DATABASE_URL, import it once with `npm run import`. GATEWAY_SIGNING_SECRET (shared with the
  * gateway) is required: requests without the gateway's signature get 401.
+ * The inventory service reaches providers as the embedded default does: PROVIDERS_URL (a
+ * simulator or directory), else a simulator it starts on loopback; it syncs the catalogue after
+ * migrating (then every SYNC_INTERVAL_SECONDS) and closes the provider clients on stop.
  */
 import { ConfigError, readInt, readString } from '../subgraphs/shared/config.js';
 import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js';
 import type { Kysely } from 'kysely';
 import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
-import { databaseTargetFromEnv, openDatabase } from '../subgraphs/shared/db.js';
+import { databaseTargetFromEnv, openDatabase, type Database } from '../subgraphs/shared/db.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
 import { serveSubgraph } from '../subgraphs/shared/server.js';
 import { createSubgraph } from '../subgraphs/shared/subgraph.js';
@@ -18,6 +21,7 @@ import { SUBGRAPHS } from '../subgraphs/index.js';
 import { SUBGRAPH_PORTS } from '../subgraphs/names.js';
 import { pgliteDirFromEnv } from './embedded.js';
 import { runProcess } from './process.js';
+import { startProviders, type ProvidersRuntime } from './providers.js';
 import { readSigningSecret } from '../subgraphs/shared/signed-scope.js';
 
 const logger = processLogger();
@@ -29,21 +33,31 @@ runProcess(logger, async () => {
   const port = readInt(process.env, 'PORT', SUBGRAPH_PORTS[definition.name], { min: 0, max: 65_535 });
   // required before anything opens: the service answers only requests the gateway signed
   const signingSecret = readSigningSecret(process.env, true)!;
-  const database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, `${pgliteDirFromEnv(process.env).replace(/\/+$/, '')}-${definition.name}`), logger);
-  const subgraph = createSubgraph(definition as Parameters<typeof createSubgraph>[0], database, logger.child({ subgraph: definition.name }));
-  await subgraph.migrate();
-  if (definition.name === 'allocations' && database.target.kind === 'pglite') {
-    // on its own embedded database, the allocations service imports the plan as `npm start` does
-    await importNumberingPlan(subgraph.db as Kysely<AllocationsTables>, { logger });
-  }
-  // Loopback unless HOST says otherwise: a subgraph answers the gateway, not the world.
-  const server = await serveSubgraph(subgraph, logger, port, readString(process.env, 'HOST') ?? '127.0.0.1', signingSecret).catch(async (error: unknown) => {
-    await database.close(); // e.g. the port is in use
+  // only the inventory talks to providers; the others serve their plain definition
+  const providers: ProvidersRuntime | null = definition.name === 'inventory' ? await startProviders(process.env, logger) : null;
+  let database: Database | null = null;
+  try {
+    database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, `${pgliteDirFromEnv(process.env).replace(/\/+$/, '')}-${definition.name}`), logger);
+    const served = providers ? providers.inventory : definition;
+    const subgraph = createSubgraph(served as Parameters<typeof createSubgraph>[0], database, logger.child({ subgraph: definition.name }));
+    await subgraph.migrate();
+    if (definition.name === 'allocations' && database.target.kind === 'pglite') {
+      // on its own embedded database, the allocations service imports the plan as `npm start` does
+      await importNumberingPlan(subgraph.db as Kysely<AllocationsTables>, { logger });
+    }
+    await providers?.startSync(subgraph);
+    // Loopback unless HOST says otherwise: a subgraph answers the gateway, not the world.
+    const server = await serveSubgraph(subgraph, logger, port, readString(process.env, 'HOST') ?? '127.0.0.1', signingSecret);
+    logger.info({ subgraph: definition.name, url: server.url, database: database.description }, `subgraph ${definition.name} ready`);
+    const opened = database;
+    return async () => {
+      await server.stop();
+      await providers?.close(); // the sync schedule, the provider clients, a simulator started here
+      await opened.close();
+    };
+  } catch (error) {
+    await providers?.close().catch(() => undefined);
+    await database?.close().catch(() => undefined);
     throw error;
-  });
-  logger.info({ subgraph: definition.name, url: server.url, database: database.description }, `subgraph ${definition.name} ready`);
-  return async () => {
-    await server.stop();
-    await database.close();
-  };
+  }
 });

@@ -5,8 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';
 import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
+import { freshDatabase } from './support/database.js';
+import type { Database } from '../subgraphs/shared/db.js';
 import { freePort, startService, waitUntil, type Service } from './support/processes.js';
 
 /**
@@ -14,15 +16,43 @@ import { freePort, startService, waitUntil, type Service } from './support/proce
  * `npm run start:gateway` (twice, when REDIS_URL is set, for the shared APQ cache), each its
  * own process, the subgraphs each on their own schema of the DATABASE_URL database. Every
  * contract operation must answer exactly as the embedded default does. Needs a Postgres server
- * (DATABASE_URL): PGlite is one process's database.
+ * (DATABASE_URL): PGlite is one process's database. Both shapes read one provider simulator
+ * (the embedded one's) into one inventory database of this file's own, so inventory answers,
+ * `live` included, must be equal too.
  */
 const DATABASE_URL = process.env.DATABASE_URL;
 const REDIS_URL = process.env.REDIS_URL;
 
-/** Sample variables per contract operation; an operation the project adds needs its samples here. */
-const SAMPLES: Record<string, Record<string, unknown>[]> = {
-  Lineage: [{ e164: '+447400123456' }, { e164: '+14162015555' }, { e164: '+4920112345678' }, { e164: '12345' }],
-};
+/** One run of a contract operation: its variables, and who asks (no headers: the development analyst). */
+interface Sample {
+  variables: Record<string, unknown>;
+  headers?: Record<string, string>;
+  /** The code of the one error the answer carries (e.g. BAD_USER_INPUT); none when absent. */
+  error?: string;
+}
+
+/** What the samples need from the running world: a tenant's key and a number to order. */
+interface SampleContext {
+  tenantHeaders: Record<string, string>;
+  orderInput: Record<string, unknown>;
+}
+
+/** Samples per contract operation; an operation the project adds needs its samples here. */
+const samples = ({ tenantHeaders, orderInput }: SampleContext): Record<string, Sample[]> => ({
+  Lineage: [
+    ...[{ e164: '+447400123456' }, { e164: '+14162015555' }, { e164: '+4920112345678' }].map((variables) => ({ variables })),
+    { variables: { e164: '12345' }, error: 'BAD_USER_INPUT' },
+  ],
+  InventoryLineage: [{ first: 10 }, { first: 5, filter: { country: 'GB', numberType: 'MOBILE' } }].map((variables) => ({ variables })),
+  // a market without stock answers null
+  MarketDepth: [
+    { country: 'FR', numberType: 'MOBILE' },
+    { country: 'GB', numberType: 'TOLL_FREE' },
+    { country: 'ZW', numberType: 'PAGER' },
+  ].map((variables) => ({ variables })),
+  // placed once through the distributed gateway first: both shapes answer that first order again
+  OrderNumbers: [{ variables: { input: orderInput }, headers: tenantHeaders }],
+});
 
 describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (needs DATABASE_URL)', () => {
   const secret = randomBytes(32).toString('hex');
@@ -35,11 +65,25 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
   let slowRouting: Server;
   let routingCalled: () => void = () => undefined;
 
+  let inventoryDatabase: Database;
+  let context: SampleContext;
+  /** The first answer to the sample order, placed through the distributed gateway. */
+  let placed: unknown;
+  let partnerKey: string;
+
   beforeAll(async () => {
-    embedded = await startTestGateway();
+    inventoryDatabase = await freshDatabase();
+    if (inventoryDatabase.target.kind !== 'postgres') throw new Error('a Postgres inventory database is needed');
+    const INVENTORY_DATABASE_URL = inventoryDatabase.target.url;
+    embedded = await startTestGateway({
+      env: { SYNC_INTERVAL_SECONDS: '0', INVENTORY_DATABASE_URL },
+      providers: { simulator: { instant: true, orderDelayMs: 5 } },
+    });
+    const simulator = embedded.embedded.providers.simulator!;
     const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: secret };
+    const inventoryEnv = { INVENTORY_DATABASE_URL, PROVIDERS_URL: simulator.url, SYNC_INTERVAL_SECONDS: '0' };
     for (const name of SUBGRAPH_NAMES) {
-      const service = startService(name, 'start:subgraph', await freePort(), { ...env, SUBGRAPH: name });
+      const service = startService(name, 'start:subgraph', await freePort(), { ...env, SUBGRAPH: name, ...(name === 'inventory' ? inventoryEnv : {}) });
       services.push(service);
       subgraphUrls[name] = service.url;
     }
@@ -57,25 +101,60 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
     services.push(...gateways, drained);
     // a gateway is ready when its database and every subgraph service answer
     await Promise.all([...gateways, drained].map((gateway) => waitUntil(gateway, async () => (await fetch(new URL('/ready', gateway.url))).status === 200)));
+
+    // The edge's keys live in DATABASE_URL, which both shapes read: one tenant, one key each role.
+    const tenant = `distributed-${randomBytes(4).toString('hex')}`;
+    const frontend = await embedded.embedded.keys.create({ role: 'frontend', tenant, name: 'distributed e2e' });
+    partnerKey = (await embedded.embedded.keys.create({ role: 'partner', tenant, name: 'distributed e2e partner' })).key;
+    const number = simulator.world.numbers.find((n) => n.status === 'available' && n.country === 'GB' && n.numberType === 'MOBILE')!;
+    context = { tenantHeaders: { authorization: `Bearer ${frontend.key}` }, orderInput: { numbers: [number.e164], idempotencyKey: 'distributed-order-1' } };
+    placed = await (await postJson(gateways[0]!.url, { query: operation('OrderNumbers'), variables: { input: context.orderInput } }, context.tenantHeaders)).json();
   });
   afterAll(async () => {
     await Promise.all(services.map((service) => service.stop()));
     slowRouting?.closeAllConnections();
     await new Promise((resolve) => slowRouting?.close(resolve));
     await embedded?.close();
+    await inventoryDatabase?.close();
   });
 
   it('answers every contract operation as the embedded default does', async () => {
     const operations = readProjectManifest().operations;
     expect(operations.length).toBeGreaterThan(0);
-    for (const operation of operations) {
-      const samples = SAMPLES[operation.name];
-      if (!samples) throw new Error(`add sample variables for the contract operation ${operation.name} to SAMPLES`);
-      for (const variables of samples) {
-        const distributed = await (await postJson(gateways[0]!.url, { query: operation.body, variables })).json();
-        const inProcess = await embedded.request(operation.body, variables);
-        expect(distributed, `${operation.name} ${JSON.stringify(variables)}`).toEqual(inProcess);
+    const SAMPLES = samples(context);
+    for (const contract of operations) {
+      const runs = SAMPLES[contract.name];
+      if (!runs) throw new Error(`add sample variables for the contract operation ${contract.name} to SAMPLES`);
+      for (const { variables, headers, error } of runs) {
+        const distributed = await (await postJson(gateways[0]!.url, { query: contract.body, variables }, headers)).json();
+        const inProcess = await embedded.request(contract.body, variables, headers);
+        const label = `${contract.name} ${JSON.stringify(variables)}`;
+        // equal answers must also be right ones: no error but the one expected
+        expect(distributed.errors?.map((e: { extensions?: { code?: string } }) => e.extensions?.code), label).toEqual(error ? [error] : undefined);
+        expect(distributed, label).toEqual(inProcess);
       }
+    }
+  });
+
+  it('orders once for a tenant across both shapes, and serves a partner the order by persisted id', async () => {
+    const order = (placed as { data: { orderNumbers: { order: { id: string; status: string; numbers: unknown[] }; userErrors: unknown[] } } }).data.orderNumbers;
+    expect(order.userErrors).toEqual([]);
+    expect(order.order.status).toBe('COMPLETED');
+    const variables = { input: context.orderInput };
+    // the same key and input, from either shape: the first order again
+    expect(await embedded.request(operation('OrderNumbers'), variables, context.tenantHeaders)).toEqual(placed);
+    const id = readProjectManifest().operations.find((o) => o.name === 'OrderNumbers')!.id;
+    const byId = { extensions: { persistedQuery: { version: 1, sha256Hash: id } }, variables };
+    const partner = { authorization: `Bearer ${partnerKey}` };
+    expect(await (await postJson(gateways[0]!.url, byId, partner)).json()).toEqual(placed);
+    expect(await (await postJson(embedded.url, byId, partner)).json()).toEqual(placed);
+    // the distributed inventory ordered at the embedded shape's simulator (PROVIDERS_URL): the holder says so to both
+    const LIVE = { query: 'query($e164: String!) { number(e164: $e164) { live { available } } }', variables: { e164: (context.orderInput.numbers as string[])[0] } };
+    for (const url of [gateways[0]!.url, embedded.url]) expect(await (await postJson(url, LIVE)).json()).toEqual({ data: { number: { live: { available: false } } } });
+    // and the partner's free text is refused by both
+    for (const url of [gateways[0]!.url, embedded.url]) {
+      const text = await (await postJson(url, { query: operation('OrderNumbers'), variables }, partner)).json();
+      expect(text.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
     }
   });
 

@@ -1,36 +1,118 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse } from 'graphql';
-import type { Embedded } from '../src/embedded.js';
+import type { Database } from '../subgraphs/shared/db.js';
 import type { Identity, RequestScope } from '../subgraphs/shared/identity.js';
+import { freshDatabase } from './support/database.js';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
 
 /**
  * Tenant A never sees tenant B's rows: through any query of the graph, and through `_entities`
  * (which a subgraph answers for whoever the gateway vouches for). Every tenant-owned table the
- * graph exposes registers in TENANT_OWNED below, and this file checks it both ways.
+ * graph exposes registers in TENANT_OWNED below, and this file checks it both ways. Rows are
+ * made through the product: a tenant's key through the gateway, over the provider simulator.
  */
 export interface TenantOwned {
-  /** The table, for the test's name, e.g. "inventory.reservations". */
+  /** The table, for the test's name, e.g. "inventory.orders". */
   table: string;
-  /** Gives `tenant` a row; returns its key fields as an entity representation (with __typename). */
-  seed(embedded: Embedded, tenant: string): Promise<{ id: string; representation: Record<string, unknown> }>;
+  /**
+   * Gives `tenant` a row through the product (the tenant's key through the gateway); returns the
+   * id the queries look for and an entity representation (with __typename) that could show it.
+   */
+  seed(as: Asker, tenant: string): Promise<{ id: string; representation: Record<string, unknown> }>;
   /** Every operation that could show the row; `shows` says whether the answer contains it. */
   queries: { query: string; variables(id: string): Record<string, unknown>; shows(data: any, id: string): boolean }[];
-  /** The subgraph that resolves the row's entity, and the fields to select on it through `_entities`. */
+  /** The subgraph that resolves the representation, and the fields to select on it through `_entities`. */
   entity: { subgraph: string; selection: string; shows(entity: any, id: string): boolean };
 }
 
-// TODO(issue 5): no tenant-owned table is exposed through the graph yet (the edge's keys and
-// operations are not). Inventory's reservations and orders and compliance's documents register
-// here as their branches land.
-const TENANT_OWNED: TenantOwned[] = [];
+/** Runs an operation with the key of `tenant` (a frontend key, created once per tenant). */
+type Asker = (tenant: string, query: string, variables: Record<string, unknown>) => Promise<{ data?: any; errors?: unknown[] }>;
+
+/** Available GB numbers of the simulated world, each handed out once (a row per seed). */
+let stock: string[] = [];
+const takeNumber = () => {
+  const e164 = stock.shift();
+  if (!e164) throw new Error('the simulated world has no available number left for this test');
+  return e164;
+};
+
+const ORDER = `mutation($input: OrderNumbersInput!) { orderNumbers(input: $input) { order { id status } userErrors { code } } }`;
+const RESERVE = `mutation($input: ReserveNumbersInput!) { reserveNumbers(input: $input) { numbers { e164 ok } userErrors { code } } }`;
+const order = async (as: Asker, tenant: string) => {
+  const e164 = takeNumber();
+  const result = await as(tenant, ORDER, { input: { numbers: [e164], idempotencyKey: `isolation-${e164}` } });
+  expect(result.data?.orderNumbers, JSON.stringify(result)).toMatchObject({ order: { status: 'COMPLETED' }, userErrors: [] });
+  return { e164, orderId: result.data!.orderNumbers.order.id as string };
+};
+
+/** A number shows a tenant's reservation or assignment by its status, or by a tenant's transition in its history. */
+const NUMBER_VIEW = 'status holder { id } history(first: 20) { edges { node { to actor } } }';
+const showsHold = (held: string) => (number: any) =>
+  number?.status === held || (number?.history.edges ?? []).some((e: { node: { to: string; actor: string } }) => e.node.to === held || e.node.actor === 'tenant');
+/** The queries through which a number's reservation or assignment (status `held`) could show. */
+const numberQueries = (held: string): TenantOwned['queries'] => [
+  { query: `query($e164: String!) { number(e164: $e164) { ${NUMBER_VIEW} } }`, variables: (e164) => ({ e164 }), shows: (data) => showsHold(held)(data?.number) },
+  {
+    query: 'query($f: NumberFilter) { numbers(first: 500, filter: $f) { edges { node { e164 } } } }',
+    variables: () => ({ f: { status: held, country: 'GB' } }),
+    shows: (data, e164) => (data?.numbers.edges ?? []).some((e: { node: { e164: string } }) => e.node.e164 === e164),
+  },
+];
+
+/** Every tenant-owned table of the graph. Compliance's documents register here when they land. */
+const TENANT_OWNED: TenantOwned[] = [
+  {
+    // Order is no entity: `_entities` can reach an order only through its number
+    table: 'inventory.orders, inventory.order_lines',
+    seed: async (as, tenant) => {
+      const { e164, orderId } = await order(as, tenant);
+      return { id: orderId, representation: { __typename: 'Number', e164 } };
+    },
+    queries: [
+      { query: 'query($id: ID!) { order(id: $id) { id numbers { e164 status } } }', variables: (id) => ({ id }), shows: (data, id) => data?.order?.id === id },
+      { query: '{ orders(first: 100) { edges { node { id } } } }', variables: () => ({}), shows: (data, id) => (data?.orders.edges ?? []).some((e: { node: { id: string } }) => e.node.id === id) },
+    ],
+    entity: { subgraph: 'inventory', selection: NUMBER_VIEW, shows: showsHold('ASSIGNED') },
+  },
+  {
+    table: 'inventory.numbers (a reservation), inventory.number_events',
+    seed: async (as, tenant) => {
+      const e164 = takeNumber();
+      const result = await as(tenant, RESERVE, { input: { numbers: [e164], ttlSeconds: 600 } });
+      expect(result.data?.reserveNumbers, JSON.stringify(result)).toEqual({ numbers: [{ e164, ok: true }], userErrors: [] });
+      return { id: e164, representation: { __typename: 'Number', e164 } };
+    },
+    queries: numberQueries('RESERVED'),
+    entity: { subgraph: 'inventory', selection: NUMBER_VIEW, shows: showsHold('RESERVED') },
+  },
+  {
+    table: 'inventory.numbers (an assignment), inventory.number_events',
+    seed: async (as, tenant) => {
+      const { e164 } = await order(as, tenant);
+      return { id: e164, representation: { __typename: 'Number', e164 } };
+    },
+    queries: numberQueries('ASSIGNED'),
+    entity: { subgraph: 'inventory', selection: NUMBER_VIEW, shows: showsHold('ASSIGNED') },
+  },
+];
 
 let gateway: TestGateway;
+/** On a Postgres server the inventory gets a database of its own: no other run's orders. */
+let inventoryDatabase: Database | null = null;
 const scopes: RequestScope[] = [];
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ env: { NUMBERGRAPH_MODE: 'production' } });
+  if (process.env.DATABASE_URL) inventoryDatabase = await freshDatabase();
+  gateway = await startTestGateway({
+    env: {
+      NUMBERGRAPH_MODE: 'production',
+      SYNC_INTERVAL_SECONDS: '0',
+      ...(inventoryDatabase?.target.kind === 'postgres' ? { INVENTORY_DATABASE_URL: inventoryDatabase.target.url } : {}),
+    },
+    providers: { simulator: { instant: true, orderDelayMs: 5 } },
+  });
+  stock = gateway.embedded.providers.simulator!.world.numbers.filter((n) => n.status === 'available' && n.country === 'GB').map((n) => n.e164);
   for (const subgraph of Object.values(gateway.embedded.subgraphs)) {
     const create = subgraph.createContext.bind(subgraph);
     subgraph.createContext = (scope) => {
@@ -41,11 +123,19 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway?.close();
+  await inventoryDatabase?.close();
 });
 
-const keyOf = async (tenant: string) => (await gateway.embedded.keys.create({ role: 'frontend', tenant, name: 'isolation' })).key;
+/** One key per tenant ('' for the analyst), created on first use. */
+const keys = new Map<string, Promise<string>>();
+const keyOf = (tenant: string | null) => {
+  const name = tenant ?? '';
+  if (!keys.has(name)) keys.set(name, gateway.embedded.keys.create(tenant ? { role: 'frontend', tenant, name: 'isolation' } : { role: 'analyst', name: 'isolation' }).then((k) => k.key));
+  return keys.get(name)!;
+};
 const ask = async (key: string, query: string, variables: Record<string, unknown>) =>
-  (await postJson(gateway.url, { query, variables }, { authorization: `Bearer ${key}` })).json() as Promise<{ data?: any }>;
+  (await postJson(gateway.url, { query, variables }, { authorization: `Bearer ${key}` })).json() as Promise<{ data?: any; errors?: unknown[] }>;
+const asTenant: Asker = async (tenant, query, variables) => ask(await keyOf(tenant), query, variables);
 
 /** `_entities` on a subgraph as the gateway would send it for `identity`. */
 async function entities(subgraph: string, identity: Identity, representation: Record<string, unknown>, selection: string) {
@@ -69,24 +159,27 @@ it('hands every subgraph fetch the tenant of the key, never a tenant the client 
 });
 
 it('exposes none of the edge\'s own tables (keys, registered operations) through the graph', async () => {
-  const analyst = (await gateway.embedded.keys.create({ role: 'analyst', name: 'isolation' })).key;
+  const analyst = await keyOf(null);
   const { data } = await ask(analyst, '{ __schema { types { name fields { name } } } }', {});
   const names = data.__schema.types.flatMap((t: { name: string; fields: { name: string }[] | null }) => [t.name, ...(t.fields ?? []).map((f) => f.name)]);
   expect(names.filter((n: string) => /apikey|api_key|keyhash|persistedoperation|manifest/i.test(n))).toEqual([]);
 });
 
 describe.each(TENANT_OWNED.map((owned) => [owned.table, owned] as const))('%s', (_table, owned) => {
-  it('shows a row to its tenant and to no other, by any query', async () => {
-    const row = await owned.seed(gateway.embedded, 'tenant-a');
-    const [a, b] = [await keyOf('tenant-a'), await keyOf('tenant-b')];
+  it('shows a row to its tenant and to no other tenant nor an analyst, by any query', async () => {
+    const row = await owned.seed(asTenant, 'tenant-a');
+    const [a, b, analyst] = [await keyOf('tenant-a'), await keyOf('tenant-b'), await keyOf(null)];
     for (const { query, variables, shows } of owned.queries) {
-      expect(shows((await ask(a, query, variables(row.id))).data, row.id)).toBe(true);
-      expect(shows((await ask(b, query, variables(row.id))).data, row.id)).toBe(false);
+      const [own, other, analysts] = [await ask(a, query, variables(row.id)), await ask(b, query, variables(row.id)), await ask(analyst, query, variables(row.id))];
+      for (const answer of [own, other, analysts]) expect(answer.errors, query).toBeUndefined();
+      expect(shows(own.data, row.id), query).toBe(true);
+      expect(shows(other.data, row.id), query).toBe(false);
+      expect(shows(analysts.data, row.id), query).toBe(false);
     }
   });
 
   it('answers _entities for the row to its tenant only', async () => {
-    const row = await owned.seed(gateway.embedded, 'tenant-a');
+    const row = await owned.seed(asTenant, 'tenant-a');
     const as = (tenant: string): Identity => ({ role: 'frontend', tenant, keyId: null });
     expect(owned.entity.shows(await entities(owned.entity.subgraph, as('tenant-a'), row.representation, owned.entity.selection), row.id)).toBe(true);
     expect(owned.entity.shows(await entities(owned.entity.subgraph, as('tenant-b'), row.representation, owned.entity.selection), row.id)).toBe(false);
