@@ -498,3 +498,74 @@ describe('reserving, ordering and releasing for tenants', () => {
     expect(history[0]).toEqual({ from: 'RESERVED', to: 'AVAILABLE', actor: 'expiry', reason: 'reservation expired' });
   });
 });
+
+describe('what partners and attackers send', () => {
+  const as = async (tenant: string | null, source: string, variableValues: Record<string, unknown>) => {
+    const { graphql } = await import('graphql');
+    const inventory = gateway.embedded.subgraphs.inventory!;
+    const identity = tenant ? { role: 'frontend' as const, tenant, keyId: `key-${tenant}` } : { role: 'analyst' as const, tenant: null, keyId: null };
+    return graphql({ schema: inventory.schema, source, variableValues, contextValue: inventory.createContext({ identity, requestId: 'test' }) });
+  };
+  /** An available number only offered by one provider, untouched by earlier tests, whose provider id passes `test`. */
+  const singleOffered = (test: (providerId: string) => boolean, skip = new Set<string>()) => {
+    const offer = world.offers.find((o) => {
+      const number = world.numbers.find((n) => n.e164 === o.e164)!;
+      return test(o.providerId) && number.status === 'available' && !withdrawn.has(o.e164) && !skip.has(o.e164) && world.offers.filter((x) => x.e164 === o.e164).length === 1;
+    })!;
+    return offer;
+  };
+
+  it('orders through a provider with a long id, for a tenant with the longest name allowed (63 characters)', async () => {
+    // Provider APIs take idempotency keys and references of at most 64 characters.
+    const tenant = `t${'x'.repeat(61)}9`;
+    const longId = singleOffered((id) => id.length > 25);
+    const plain = singleOffered((id) => id.length <= 25, new Set([longId.e164]));
+    const reserved = await as(tenant, `mutation($input: ReserveNumbersInput!) { reserveNumbers(input: $input) { numbers { e164 ok } userErrors { code message } } }`, {
+      input: { numbers: [plain.e164] },
+    });
+    expect((reserved.data as any).reserveNumbers).toEqual({ numbers: [{ e164: plain.e164, ok: true }], userErrors: [] });
+    const result = await as(tenant, operation('OrderNumbers'), { input: { numbers: [longId.e164, plain.e164], idempotencyKey: 'long-names' } });
+    expect(result.errors).toBeUndefined();
+    expect((result.data as any).orderNumbers).toEqual({
+      order: {
+        id: expect.any(String),
+        status: 'COMPLETED',
+        numbers: [
+          { e164: longId.e164, status: 'COMPLETED', holder: { id: longId.providerId, name: expect.any(String) } },
+          { e164: plain.e164, status: 'COMPLETED', holder: { id: plain.providerId, name: expect.any(String) } },
+        ],
+      },
+      userErrors: [],
+    });
+    // the provider holds it for that tenant: not available at the holder any more
+    const live = await as(tenant, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Number { status live { available } } } }`, {
+      r: [{ __typename: 'Number', e164: longId.e164 }],
+    });
+    expect((live.data as any)._entities[0]).toEqual({ status: 'ASSIGNED', live: { available: false } });
+  });
+
+  it('answers NUL bytes in ids, filters, keys and search input as bad input or nothing found, never an internal error', async () => {
+    const NUL = 'acme\u0000x';
+    const provider = await gateway.request('query($id: ID!) { provider(id: $id) { id } }', { id: NUL });
+    expect(provider).toEqual({ data: { provider: null } });
+    const order = await as('tenant-nul', 'query($id: ID!) { order(id: $id) { id } }', { id: NUL });
+    expect(order).toEqual({ data: { order: null } });
+    const entities = await as(null, 'query($r: [_Any!]!) { _entities(representations: $r) { ... on Provider { id } ... on Number { holder { id } tier } } }', {
+      r: [{ __typename: 'Provider', id: NUL }, { __typename: 'Number', e164: '+4474\u0000' }],
+    });
+    expect(entities.errors).toBeUndefined();
+    expect((entities.data as any)._entities).toEqual([null, { holder: null, tier: null }]);
+
+    const holder = await gateway.request('query($f: NumberFilter) { numbers(first: 1, filter: $f) { totalCount } }', { f: { holderId: NUL } });
+    expect(holder.errors?.[0]).toMatchObject({ message: expect.stringContaining('filter.holderId'), extensions: { code: 'BAD_USER_INPUT' } });
+    const key = await as('tenant-nul', operation('OrderNumbers'), { input: { numbers: [world.numbers[0]!.e164], idempotencyKey: NUL } });
+    expect(key.errors?.[0]).toMatchObject({ message: expect.stringContaining('idempotencyKey'), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(await (gateway.embedded.subgraphs.inventory!.db as any).selectFrom('orders').selectAll().where('tenant', '=', 'tenant-nul').execute()).toEqual([]);
+
+    // No provider is asked a search every provider would refuse.
+    recorder().resetCounts();
+    const search = await gateway.request('query($i: SearchNumbersInput) { searchNumbers(input: $i, first: 1) { searchId } }', { i: { country: 'GB', region: 'Lon\u0000don' } });
+    expect(search.errors?.[0]).toMatchObject({ message: expect.stringContaining('region'), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(recorder().callCount()).toBe(0);
+  });
+});

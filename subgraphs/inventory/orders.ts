@@ -1,6 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { badUserInput } from '../shared/errors.js';
-import { candidates, claim, field, readNumbers, reference, requireTenant, unclaim, type Db, type UserError } from './claims.js';
+import { candidates, claim, field, readNumbers, reference, requireTenant, unclaim, upstreamToken, type Db, type UserError } from './claims.js';
 import type { Context } from './context.js';
 import type { MutationResolvers } from './generated/resolvers.js';
 import * as repo from './repository.js';
@@ -40,7 +40,8 @@ async function orderUpstream(ctx: Context, orderId: string, tenant: string, atte
           if (!api) throw new Error('not in the directory');
           // One key per round and provider: resending this very call is the same upstream order.
           // Recorded first, so that recovery can resend it if this process stops mid-call.
-          const key = `${orderId}:${round}:${providerId}`;
+          // Provider ids can be long: the key stays within what provider APIs accept (64 characters).
+          const key = upstreamToken(`${orderId}:${round}:`, providerId);
           await ctx.db
             .updateTable('order_lines')
             .set({ upstream_provider_id: providerId, upstream_key: key })
@@ -145,7 +146,8 @@ export const orderMutations: Pick<MutationResolvers, 'orderNumbers'> = {
     const tenant = requireTenant(ctx);
     const numbers = readNumbers(input.numbers);
     const key = input.idempotencyKey;
-    if (key.length === 0 || key.length > 64) throw badUserInput('idempotencyKey must be 1 to 64 characters', 'input');
+    // Postgres text cannot hold NUL: refused here rather than failing the insert.
+    if (key.length === 0 || key.length > 64 || key.includes('\u0000')) throw badUserInput('idempotencyKey must be 1 to 64 characters, without NUL', 'input');
     const inputHash = createHash('sha256').update(JSON.stringify(numbers)).digest('hex');
     const orderId = randomUUID();
     // The unique (tenant, key) decides which of two identical requests places the order; the

@@ -33,7 +33,7 @@ export function readCountry(country: string, argument: string): string {
 
 function readFilter(filter: { country?: string | null; numberType?: string | null; holderId?: string | null; status?: string | null } | null | undefined): repo.NumberFilter {
   if (!filter) return {};
-  if (filter.holderId != null && (filter.holderId.length === 0 || filter.holderId.length > 100)) throw badUserInput('filter.holderId must be 1 to 100 characters', 'filter');
+  if (filter.holderId != null && (filter.holderId.length === 0 || filter.holderId.length > 100 || filter.holderId.includes('\u0000'))) throw badUserInput('filter.holderId must be 1 to 100 characters, without NUL', 'filter');
   return {
     country: filter.country != null ? readCountry(filter.country, 'filter.country') : null,
     numberType: filter.numberType ?? null,

@@ -51,7 +51,8 @@ export function searchRequest(input: SearchInput): SearchRequest {
     if (value != null && !DIGITS.test(value)) throw badUserInput(`${field} must be 1 to 15 digits, got "${value.slice(0, 20)}"`, 'input');
   }
   if (input.capabilities != null && input.capabilities.length > 4) throw badUserInput('capabilities lists at most the 4 capabilities', 'input');
-  if (input.region != null && (input.region.length === 0 || input.region.length > 64)) throw badUserInput('region must be 1 to 64 characters', 'input');
+  // As provider APIs take it: a place name, no control characters (else every provider refuses the search).
+  if (input.region != null && !/^[^\u0000-\u001f]{1,64}$/.test(input.region)) throw badUserInput('region must be 1 to 64 characters, without control characters', 'input');
   return {
     country,
     ...(input.numberType ? { numberType: input.numberType } : {}),
