@@ -569,3 +569,54 @@ describe('what partners and attackers send', () => {
     expect(recorder().callCount()).toBe(0);
   });
 });
+
+describe('a holder that goes down after accepting an order', () => {
+  const as = async (tenant: string, source: string, variableValues: Record<string, unknown>) => {
+    const { graphql } = await import('graphql');
+    const inventory = gateway.embedded.subgraphs.inventory!;
+    return graphql({ schema: inventory.schema, source, variableValues, contextValue: inventory.createContext({ identity: { role: 'frontend', tenant, keyId: `key-${tenant}` }, requestId: 'test' }) });
+  };
+
+  it('keeps the number pending for the tenant, never orders it through another offer, and recovery completes it at that holder', async () => {
+    // offered by a provider and by a reseller of it: a fallback is possible, and must not happen
+    // (the last such number: the fallback test above takes the first)
+    const resale = world.offers.findLast((o) => {
+      const all = world.offers.filter((x) => x.e164 === o.e164);
+      return o.source.providerId !== null && all.length === 2 && !withdrawn.has(o.e164) && world.numbers.find((n) => n.e164 === o.e164)!.status === 'available';
+    })!;
+    const e164 = resale.e164;
+    const first = resale.source.providerId!;
+    const simulator = gateway.embedded.providers.simulator!;
+    // The holder goes down the moment it has accepted the order: our polls for its outcome fail.
+    const stop = recorder().onCall((call) => {
+      if (call.providerId === first && call.operation === 'order' && call.outcome === 'ok') simulator.setBehaviour(first, { down: true });
+    });
+    recorder().resetCounts();
+    try {
+      const result = await as('tenant-midway', operation('OrderNumbers'), { input: { numbers: [e164], idempotencyKey: 'midway-1' } });
+      expect(result.errors).toBeUndefined();
+      expect((result.data as any).orderNumbers).toEqual({ order: { id: expect.any(String), status: 'PENDING', numbers: [{ e164, status: 'PENDING', holder: null }] }, userErrors: [] });
+      expect(recorder().callCount(first, 'order')).toBe(1);
+      expect(recorder().callCount(resale.providerId, 'order')).toBe(0);
+      const db = gateway.embedded.subgraphs.inventory!.db as any;
+      expect(await db.selectFrom('numbers').select(['status', 'tenant']).where('e164', '=', e164).execute()).toEqual([{ status: 'assigned', tenant: 'tenant-midway' }]);
+    } finally {
+      stop();
+      simulator.setBehaviour(first, { down: false });
+    }
+    // past the breaker's cooldown, the next sync's recovery asks the holder for that order
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const { recoverInterruptedOrders } = await import('../subgraphs/inventory/orders.js');
+    const db = gateway.embedded.subgraphs.inventory!.db as any;
+    await db.updateTable('orders').set({ created_at: new Date(Date.now() - 3_600_000) }).where('tenant', '=', 'tenant-midway').execute();
+    recorder().resetCounts();
+    expect(await recoverInterruptedOrders(db, gateway.embedded.providers.inventory.services.upstream, 60_000)).toBe(1);
+    expect(recorder().callCount(undefined, 'order')).toBe(0);
+    const view = await as('tenant-midway', `query($r: [_Any!]!) { _entities(representations: $r) { ... on Number { status holder { id } } } orders(first: 1) { edges { node { status numbers { status holder { id } } } } } }`, {
+      r: [{ __typename: 'Number', e164 }],
+    });
+    expect(view.errors).toBeUndefined();
+    expect((view.data as any)._entities[0]).toEqual({ status: 'ASSIGNED', holder: { id: first } });
+    expect((view.data as any).orders.edges[0].node).toEqual({ status: 'COMPLETED', numbers: [{ status: 'COMPLETED', holder: { id: first } }] });
+  });
+});

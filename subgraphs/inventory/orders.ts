@@ -6,6 +6,7 @@ import type { MutationResolvers } from './generated/resolvers.js';
 import * as repo from './repository.js';
 import type { OrderLineRow, OrderRow } from './tables.js';
 import type { Upstream } from './upstream.js';
+import type { OrderState } from '../../providers/api.js';
 
 /** How long an order waits for a provider to finish processing it: polls at this interval, this many times at most. */
 const ORDER_POLL_INTERVAL_MS = 50;
@@ -17,12 +18,18 @@ interface Attempt {
   remaining: string[];
   failures: string[];
   done?: { providerId: string } | { code: string; message: string };
+  /**
+   * The provider accepted the order but its outcome is unknown (it went down while we waited, or
+   * had not finished): ordering elsewhere could buy the number twice, or give it back to stock
+   * while the provider assigns it. The line stays pending; recovery asks that provider later.
+   */
+  unsettled?: true;
 }
 
 /** Orders each attempt through its next candidate provider, grouped per provider, until each is done. */
 async function orderUpstream(ctx: Context, orderId: string, tenant: string, attempts: Attempt[]): Promise<void> {
   for (let round = 0; round < 10; round++) {
-    const open = attempts.filter((a) => !a.done);
+    const open = attempts.filter((a) => !a.done && !a.unsettled);
     if (open.length === 0) return;
     const byProvider = new Map<string, Attempt[]>();
     for (const attempt of open) {
@@ -49,12 +56,25 @@ async function orderUpstream(ctx: Context, orderId: string, tenant: string, atte
             .where('position', 'in', group.map((a) => a.position))
             .execute();
           const accepted = await api.order({ numbers: group.map((a) => a.e164), reference: reference(tenant) }, key);
-          const state = await api.waitForOrder(accepted.orderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS });
+          await ctx.db
+            .updateTable('order_lines')
+            .set({ upstream_order_id: accepted.orderId })
+            .where('order_id', '=', orderId)
+            .where('position', 'in', group.map((a) => a.position))
+            .execute();
+          let state: OrderState;
+          try {
+            state = await api.waitForOrder(accepted.orderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS });
+          } catch {
+            for (const attempt of group) attempt.unsettled = true;
+            return;
+          }
           const results = new Map(state.results.map((r) => [r.e164, r]));
           for (const attempt of group) {
             const result = results.get(attempt.e164);
             if (result?.status === 'completed') attempt.done = { providerId };
-            else attempt.failures.push(`${providerId} ${result?.status === 'pending' ? 'did not finish in time' : `failed: ${result?.reason ?? 'no result'}`}`);
+            else if (result?.status === 'pending') attempt.unsettled = true;
+            else attempt.failures.push(`${providerId} failed: ${result?.reason ?? 'no result'}`);
           }
         } catch (error) {
           for (const attempt of group) attempt.failures.push(`${providerId} failed: ${(error as Error).message}`);
@@ -62,15 +82,17 @@ async function orderUpstream(ctx: Context, orderId: string, tenant: string, atte
       }),
     );
   }
-  for (const attempt of attempts) attempt.done ??= { code: 'PROVIDER_FAILED', message: `no provider could supply ${attempt.e164}: ${attempt.failures.join('; ')}` };
+  for (const attempt of attempts) if (!attempt.unsettled) attempt.done ??= { code: 'PROVIDER_FAILED', message: `no provider could supply ${attempt.e164}: ${attempt.failures.join('; ')}` };
 }
 
 type Outcome = { providerId: string } | { code: string; message: string };
 
 /** Records how each number of an order ended (assigned through a provider, or back to stock) and the order's status. */
-async function finishOrder(db: Db, orderId: string, tenant: string, lines: { e164: string; position: number; done?: Outcome; failures: string[]; before: string }[]): Promise<void> {
+async function finishOrder(db: Db, orderId: string, tenant: string, lines: { e164: string; position: number; done?: Outcome; unsettled?: true; failures: string[]; before: string }[]): Promise<void> {
   const events: repo.NewEvent[] = [];
   for (const line of lines) {
+    // still the tenant's, pending, until recovery learns from the provider how it ended
+    if (line.unsettled) continue;
     const done = line.done ?? { code: 'PROVIDER_FAILED', message: `${line.e164} was not ordered` };
     if ('providerId' in done) {
       const note = line.failures.length > 0 ? `ordered through ${done.providerId} after ${line.failures.join('; ')}` : null;
@@ -97,11 +119,11 @@ export async function recoverInterruptedOrders(db: Db, upstream: Upstream, older
   const stale = await db.selectFrom('orders').selectAll().where('status', '=', 'pending').where('created_at', '<', new Date(Date.now() - olderThanMs)).orderBy('created_at').limit(100).execute();
   for (const order of stale) {
     const pending = (await db.selectFrom('order_lines').selectAll().where('order_id', '=', order.id).orderBy('position').execute()).filter((l) => l.status === 'pending');
-    const lines = pending.map((l) => ({ e164: l.e164, position: l.position, failures: [] as string[], before: 'available', done: undefined as Outcome | undefined }));
-    const inFlight = new Map<string, { providerId: string; lines: typeof lines }>();
+    const lines = pending.map((l) => ({ e164: l.e164, position: l.position, failures: [] as string[], before: 'available', done: undefined as Outcome | undefined, unsettled: undefined as true | undefined }));
+    const inFlight = new Map<string, { providerId: string; upstreamOrderId: string | null; lines: typeof lines }>();
     pending.forEach((l, i) => {
       if (l.upstream_key && l.upstream_provider_id) {
-        const group = inFlight.get(l.upstream_key) ?? { providerId: l.upstream_provider_id, lines: [] };
+        const group = inFlight.get(l.upstream_key) ?? { providerId: l.upstream_provider_id, upstreamOrderId: l.upstream_order_id, lines: [] };
         group.lines.push(lines[i]!);
         inFlight.set(l.upstream_key, group);
       } else {
@@ -112,14 +134,18 @@ export async function recoverInterruptedOrders(db: Db, upstream: Upstream, older
       const api = upstream.provider(group.providerId);
       try {
         if (!api) throw new Error('not in the directory');
-        const accepted = await api.order({ numbers: group.lines.map((l) => l.e164), reference: reference(order.tenant) }, key);
-        const results = new Map((await api.waitForOrder(accepted.orderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS })).results.map((r) => [r.e164, r]));
+        // An order the provider accepted is asked for by its id (resending its key needs its whole first body).
+        const upstreamOrderId = group.upstreamOrderId ?? (await api.order({ numbers: group.lines.map((l) => l.e164), reference: reference(order.tenant) }, key)).orderId;
+        const results = new Map((await api.waitForOrder(upstreamOrderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS })).results.map((r) => [r.e164, r]));
         for (const line of group.lines) {
           const result = results.get(line.e164);
-          line.done = result?.status === 'completed' ? { providerId: group.providerId } : { code: 'PROVIDER_FAILED', message: `${group.providerId} did not order ${line.e164}: ${result?.reason ?? result?.status ?? 'no result'}` };
+          if (result?.status === 'pending') line.unsettled = true; // not finished yet: asked again at the next sync
+          else line.done = result?.status === 'completed' ? { providerId: group.providerId } : { code: 'PROVIDER_FAILED', message: `${group.providerId} did not order ${line.e164}: ${result?.reason ?? 'no result'}` };
         }
       } catch (error) {
-        for (const line of group.lines) line.done = { code: 'PROVIDER_FAILED', message: `${group.providerId} failed: ${(error as Error).message}` };
+        // An accepted order may still complete: it stays pending until the provider answers.
+        if (group.upstreamOrderId !== null) for (const line of group.lines) line.unsettled = true;
+        else for (const line of group.lines) line.done = { code: 'PROVIDER_FAILED', message: `${group.providerId} failed: ${(error as Error).message}` };
       }
     }
     await finishOrder(db, order.id, order.tenant, lines);
