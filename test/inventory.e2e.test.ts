@@ -542,6 +542,39 @@ describe('what partners and attackers send', () => {
       r: [{ __typename: 'Number', e164: longId.e164 }],
     });
     expect((live.data as any)._entities[0]).toEqual({ status: 'ASSIGNED', live: { available: false } });
+    // Another tenant, or an analyst, learns it is not available: not whether reserved or assigned, through any field.
+    for (const other of ['tenant-someone-else', null]) {
+      const theirs = await as(other, `query($r: [_Any!]!) { _entities(representations: $r) { ... on Number { status live { available status } } } }`, {
+        r: [{ __typename: 'Number', e164: longId.e164 }],
+      });
+      expect((theirs.data as any)._entities[0]).toEqual({ status: 'UNAVAILABLE', live: { available: false, status: 'UNAVAILABLE' } });
+    }
+  });
+
+  it('keeps a running reservation when extending it fails at the provider', async () => {
+    const orderedAbove = singleOffered((id) => id.length <= 25).e164;
+    const offer = singleOffered((id) => id.length <= 25, new Set([orderedAbove]));
+    const RESERVE = `mutation($input: ReserveNumbersInput!) { reserveNumbers(input: $input) { numbers { e164 ok } userErrors { code message } } }`;
+    const STATUS = `query($r: [_Any!]!) { _entities(representations: $r) { ... on Number { status } } }`;
+    const first = await as('tenant-extend', RESERVE, { input: { numbers: [offer.e164], ttlSeconds: 600 } });
+    expect((first.data as any).reserveNumbers.numbers).toEqual([{ e164: offer.e164, ok: true }]);
+    const simulator = gateway.embedded.providers.simulator!;
+    simulator.setBehaviour(offer.providerId, { down: true });
+    try {
+      const again = await as('tenant-extend', RESERVE, { input: { numbers: [offer.e164], ttlSeconds: 3600 } });
+      expect((again.data as any).reserveNumbers).toEqual({
+        numbers: [{ e164: offer.e164, ok: false }],
+        userErrors: [{ code: 'PROVIDER_FAILED', message: expect.stringContaining('stays reserved until') }],
+      });
+    } finally {
+      simulator.setBehaviour(offer.providerId, { down: false });
+    }
+    const r = [{ __typename: 'Number', e164: offer.e164 }];
+    expect(((await as('tenant-extend', STATUS, { r })).data as any)._entities[0].status).toBe('RESERVED');
+    expect(((await as('tenant-not-extending', STATUS, { r })).data as any)._entities[0].status).toBe('UNAVAILABLE');
+    const row = await (gateway.embedded.subgraphs.inventory!.db as any).selectFrom('numbers').select(['reserved_until']).where('e164', '=', offer.e164).executeTakeFirst();
+    // the first reservation's end (10 minutes), not the failed extension's (an hour)
+    expect(new Date(row.reserved_until).getTime()).toBeLessThan(Date.now() + 11 * 60_000);
   });
 
   it('answers NUL bytes in ids, filters, keys and search input as bad input or nothing found, never an internal error', async () => {
