@@ -577,6 +577,30 @@ describe('what partners and attackers send', () => {
     expect(new Date(row.reserved_until).getTime()).toBeLessThan(Date.now() + 11 * 60_000);
   });
 
+  it('answers InventoryLineage with a holder down: its numbers\' live is null with a PROVIDER_UNAVAILABLE error each, the rest is served', async () => {
+    const variables = { first: 20, filter: { country: 'GB' } };
+    const before = await gateway.request(operation('InventoryLineage'), variables);
+    const holders = before.data!.numbers.edges.map((e: { node: { holder: { id: string } } }) => e.node.holder.id);
+    const down = holders[0];
+    const simulator = gateway.embedded.providers.simulator!;
+    simulator.setBehaviour(down, { down: true });
+    try {
+      const result = await gateway.request(operation('InventoryLineage'), variables);
+      const edges = result.data!.numbers.edges as { node: { e164: string; holder: { id: string }; tier: number; live: unknown } }[];
+      expect(edges.map((e) => e.node.e164)).toEqual(before.data!.numbers.edges.map((e: { node: { e164: string } }) => e.node.e164));
+      const affected = holders.flatMap((id: string, i: number) => (id === down ? [i] : []));
+      expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual(affected.map((i: number) => [['numbers', 'edges', i, 'node', 'live'], 'PROVIDER_UNAVAILABLE']));
+      edges.forEach((edge, i) => {
+        expect(edge.node.tier).toBe(before.data!.numbers.edges[i].node.tier);
+        if (edge.node.holder.id === down) expect(edge.node.live).toBeNull();
+        else expect(edge.node.live).not.toBeNull();
+      });
+    } finally {
+      simulator.setBehaviour(down, { down: false });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300)); // its breaker's cooldown, for the tests after
+  });
+
   it('answers NUL bytes in ids, filters, keys and search input as bad input or nothing found, never an internal error', async () => {
     const NUL = 'acme\u0000x';
     const provider = await gateway.request('query($id: ID!) { provider(id: $id) { id } }', { id: NUL });
