@@ -601,6 +601,29 @@ describe('what partners and attackers send', () => {
     await new Promise((resolve) => setTimeout(resolve, 300)); // its breaker's cooldown, for the tests after
   });
 
+  it('says how a provider failed without passing on its own error text', async () => {
+    // the last number offered by one provider alone (tests above take the first ones)
+    const offer = world.offers.findLast((o) => world.numbers.find((n) => n.e164 === o.e164)!.status === 'available' && !withdrawn.has(o.e164) && world.offers.filter((x) => x.e164 === o.e164).length === 1)!;
+    const number = world.numbers.find((n) => n.e164 === offer.e164)!;
+    const simulator = gateway.embedded.providers.simulator!;
+    simulator.setBehaviour(offer.providerId, { down: true });
+    try {
+      const ordered = await as('tenant-words', operation('OrderNumbers'), { input: { numbers: [offer.e164], idempotencyKey: 'words-1' } });
+      expect((ordered.data as any).orderNumbers.userErrors).toEqual([
+        { code: 'PROVIDER_FAILED', message: `no provider could supply ${offer.e164}: ${offer.providerId} failed: is unavailable (HTTP 503)`, field: ['input', 'numbers', '0'] },
+      ]);
+      const searched = await gateway.request('query($i: SearchNumbersInput) { searchNumbers(input: $i, first: 1) { providerErrors { provider { id } message } } }', {
+        i: { country: number.country, numberType: number.numberType },
+      });
+      // (its read retries may meet its breaker open after the order's failure)
+      expect(searched.data!.searchNumbers.providerErrors).toEqual([{ provider: { id: offer.providerId }, message: expect.stringMatching(/could not answer: (is unavailable \(HTTP 503\)|is failing: calls to it are paused for a moment)$/) }]);
+      expect(JSON.stringify(searched.data)).not.toMatch(/provider_down|is down/);
+    } finally {
+      simulator.setBehaviour(offer.providerId, { down: false });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 300)); // its breaker's cooldown, for the tests after
+  });
+
   it('answers NUL bytes in ids, filters, keys and search input as bad input or nothing found, never an internal error', async () => {
     const NUL = 'acme\u0000x';
     const provider = await gateway.request('query($id: ID!) { provider(id: $id) { id } }', { id: NUL });

@@ -5,7 +5,8 @@ import type { Context } from './context.js';
 import type { MutationResolvers } from './generated/resolvers.js';
 import * as repo from './repository.js';
 import type { OrderLineRow, OrderRow } from './tables.js';
-import type { Upstream } from './upstream.js';
+import { providerFailure, type Upstream } from './upstream.js';
+import { ProviderError } from '../../providers/client/index.js';
 import type { OrderState } from '../../providers/api.js';
 
 /** How long an order waits for a provider to finish processing it: polls at this interval, this many times at most. */
@@ -44,7 +45,7 @@ async function orderUpstream(ctx: Context, orderId: string, tenant: string, atte
       [...byProvider].map(async ([providerId, group]) => {
         const api = ctx.upstream.provider(providerId);
         try {
-          if (!api) throw new Error('not in the directory');
+          if (!api) throw new ProviderError(providerId, 'order', 'rejected', 'not in the directory');
           // One key per round and provider: resending this very call is the same upstream order.
           // Recorded first, so that recovery can resend it if this process stops mid-call.
           // Provider ids can be long: the key stays within what provider APIs accept (64 characters).
@@ -77,7 +78,7 @@ async function orderUpstream(ctx: Context, orderId: string, tenant: string, atte
             else attempt.failures.push(`${providerId} failed: ${result?.reason ?? 'no result'}`);
           }
         } catch (error) {
-          for (const attempt of group) attempt.failures.push(`${providerId} failed: ${(error as Error).message}`);
+          for (const attempt of group) attempt.failures.push(`${providerId} failed: ${providerFailure(error)}`);
         }
       }),
     );
@@ -133,7 +134,7 @@ export async function recoverInterruptedOrders(db: Db, upstream: Upstream, older
     for (const [key, group] of inFlight) {
       const api = upstream.provider(group.providerId);
       try {
-        if (!api) throw new Error('not in the directory');
+        if (!api) throw new ProviderError(group.providerId, 'order', 'rejected', 'not in the directory');
         // An order the provider accepted is asked for by its id (resending its key needs its whole first body).
         const upstreamOrderId = group.upstreamOrderId ?? (await api.order({ numbers: group.lines.map((l) => l.e164), reference: reference(order.tenant) }, key)).orderId;
         const results = new Map((await api.waitForOrder(upstreamOrderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS })).results.map((r) => [r.e164, r]));
@@ -145,7 +146,7 @@ export async function recoverInterruptedOrders(db: Db, upstream: Upstream, older
       } catch (error) {
         // An accepted order may still complete: it stays pending until the provider answers.
         if (group.upstreamOrderId !== null) for (const line of group.lines) line.unsettled = true;
-        else for (const line of group.lines) line.done = { code: 'PROVIDER_FAILED', message: `${group.providerId} failed: ${(error as Error).message}` };
+        else for (const line of group.lines) line.done = { code: 'PROVIDER_FAILED', message: `${group.providerId} failed: ${providerFailure(error)}` };
       }
     }
     await finishOrder(db, order.id, order.tenant, lines);

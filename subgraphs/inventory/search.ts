@@ -5,6 +5,7 @@ import { badUserInput } from '../shared/errors.js';
 import type { Context } from './context.js';
 import type { ProviderErrorModel, SearchResultModel } from './models.js';
 import * as repo from './repository.js';
+import { providerFailure } from './upstream.js';
 import { ProviderError, type ProviderClient } from '../../providers/client/index.js';
 
 /** One search's merged result, kept for paging. */
@@ -106,7 +107,7 @@ export async function runSearch(ctx: Context, request: SearchRequest): Promise<S
       providerErrors.push({
         providerId: outcome.providerId,
         code: timeout ? 'TIMEOUT' : 'UNAVAILABLE',
-        message: timeout ? `${outcome.providerId} did not answer in time` : `${outcome.providerId} could not answer: ${outcome.error.message}`,
+        message: timeout ? `${outcome.providerId} did not answer in time` : `${outcome.providerId} could not answer: ${providerFailure(outcome.error)}`,
       });
       continue;
     }
