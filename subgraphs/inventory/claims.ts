@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { sql, type Kysely } from 'kysely';
 import { badUserInput } from '../shared/errors.js';
@@ -42,7 +43,18 @@ export function readNumbers(numbers: readonly string[]): string[] {
 }
 
 export const field = (i: number) => ['input', 'numbers', String(i)];
-export const reference = (tenant: string) => `tenant:${tenant}`;
+/** What a provider accepts as a reference or idempotency key (APIs cap them, at 64 here). */
+const UPSTREAM_TOKEN = /^[A-Za-z0-9._:@-]{1,64}$/;
+
+/** `prefix` + `part`, or, when that would not be a valid upstream token, `prefix` + a digest of `part` that fits. */
+export function upstreamToken(prefix: string, part: string): string {
+  const plain = `${prefix}${part}`;
+  if (UPSTREAM_TOKEN.test(plain)) return plain;
+  return `${prefix}${createHash('sha256').update(part).digest('base64url').slice(0, 64 - prefix.length)}`;
+}
+
+/** Who holds a tenant's numbers at a provider: the same for its reservations and its orders (a tenant may have 63 characters). */
+export const reference = (tenant: string) => upstreamToken('tenant:', tenant);
 
 /**
  * Takes a number for the tenant if it is free (in stock, or its reservation is the tenant's own

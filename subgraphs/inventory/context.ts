@@ -24,11 +24,18 @@ export const MAX_BATCH = 1_000;
 /** Numbers asked of one provider per tick at most (then chunked at its batch limit). */
 const MAX_LIVE_BATCH = 5_000;
 
+/**
+ * Keys that can name a row: Postgres text cannot hold NUL, so a key with one (from a client's
+ * id or a crafted representation) names nothing, and must not reach a statement (which would fail).
+ */
+const storable = (keys: readonly string[]) => keys.filter((key) => !key.includes('\u0000'));
+
 /** A per-request loader of rows by key: one statement per tick, results in key order. */
 function keyedLoader<Row>(fetch: (keys: readonly string[]) => Promise<Row[]>, keyOf: (row: Row) => string): DataLoader<string, Row | null> {
   return new DataLoader<string, Row | null>(
     async (keys) => {
-      const rows = await fetch(keys);
+      const named = storable(keys);
+      const rows = named.length > 0 ? await fetch(named) : [];
       const byKey = new Map(rows.map((row) => [keyOf(row), row]));
       return keys.map((key) => byKey.get(key) ?? null);
     },
@@ -41,7 +48,8 @@ function groupedLoader<Row>(fetch: (keys: readonly string[]) => Promise<Row[]>, 
   return new DataLoader<string, Row[]>(
     async (keys) => {
       const groups = new Map<string, Row[]>(keys.map((key) => [key, []]));
-      for (const row of await fetch(keys)) groups.get(keyOf(row))?.push(row);
+      const named = storable(keys);
+      for (const row of named.length > 0 ? await fetch(named) : []) groups.get(keyOf(row))?.push(row);
       return keys.map((key) => groups.get(key) ?? []);
     },
     { maxBatchSize: MAX_BATCH },

@@ -1,11 +1,13 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { badUserInput } from '../shared/errors.js';
-import { candidates, claim, field, readNumbers, reference, requireTenant, unclaim, type Db, type UserError } from './claims.js';
+import { candidates, claim, field, readNumbers, reference, requireTenant, unclaim, upstreamToken, type Db, type UserError } from './claims.js';
 import type { Context } from './context.js';
 import type { MutationResolvers } from './generated/resolvers.js';
 import * as repo from './repository.js';
 import type { OrderLineRow, OrderRow } from './tables.js';
-import type { Upstream } from './upstream.js';
+import { providerFailure, type Upstream } from './upstream.js';
+import { ProviderError } from '../../providers/client/index.js';
+import type { OrderState } from '../../providers/api.js';
 
 /** How long an order waits for a provider to finish processing it: polls at this interval, this many times at most. */
 const ORDER_POLL_INTERVAL_MS = 50;
@@ -17,12 +19,18 @@ interface Attempt {
   remaining: string[];
   failures: string[];
   done?: { providerId: string } | { code: string; message: string };
+  /**
+   * The provider accepted the order but its outcome is unknown (it went down while we waited, or
+   * had not finished): ordering elsewhere could buy the number twice, or give it back to stock
+   * while the provider assigns it. The line stays pending; recovery asks that provider later.
+   */
+  unsettled?: true;
 }
 
 /** Orders each attempt through its next candidate provider, grouped per provider, until each is done. */
 async function orderUpstream(ctx: Context, orderId: string, tenant: string, attempts: Attempt[]): Promise<void> {
   for (let round = 0; round < 10; round++) {
-    const open = attempts.filter((a) => !a.done);
+    const open = attempts.filter((a) => !a.done && !a.unsettled);
     if (open.length === 0) return;
     const byProvider = new Map<string, Attempt[]>();
     for (const attempt of open) {
@@ -37,10 +45,11 @@ async function orderUpstream(ctx: Context, orderId: string, tenant: string, atte
       [...byProvider].map(async ([providerId, group]) => {
         const api = ctx.upstream.provider(providerId);
         try {
-          if (!api) throw new Error('not in the directory');
+          if (!api) throw new ProviderError(providerId, 'order', 'rejected', 'not in the directory');
           // One key per round and provider: resending this very call is the same upstream order.
           // Recorded first, so that recovery can resend it if this process stops mid-call.
-          const key = `${orderId}:${round}:${providerId}`;
+          // Provider ids can be long: the key stays within what provider APIs accept (64 characters).
+          const key = upstreamToken(`${orderId}:${round}:`, providerId);
           await ctx.db
             .updateTable('order_lines')
             .set({ upstream_provider_id: providerId, upstream_key: key })
@@ -48,28 +57,43 @@ async function orderUpstream(ctx: Context, orderId: string, tenant: string, atte
             .where('position', 'in', group.map((a) => a.position))
             .execute();
           const accepted = await api.order({ numbers: group.map((a) => a.e164), reference: reference(tenant) }, key);
-          const state = await api.waitForOrder(accepted.orderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS });
+          await ctx.db
+            .updateTable('order_lines')
+            .set({ upstream_order_id: accepted.orderId })
+            .where('order_id', '=', orderId)
+            .where('position', 'in', group.map((a) => a.position))
+            .execute();
+          let state: OrderState;
+          try {
+            state = await api.waitForOrder(accepted.orderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS });
+          } catch {
+            for (const attempt of group) attempt.unsettled = true;
+            return;
+          }
           const results = new Map(state.results.map((r) => [r.e164, r]));
           for (const attempt of group) {
             const result = results.get(attempt.e164);
             if (result?.status === 'completed') attempt.done = { providerId };
-            else attempt.failures.push(`${providerId} ${result?.status === 'pending' ? 'did not finish in time' : `failed: ${result?.reason ?? 'no result'}`}`);
+            else if (result?.status === 'pending') attempt.unsettled = true;
+            else attempt.failures.push(`${providerId} failed: ${result?.reason ?? 'no result'}`);
           }
         } catch (error) {
-          for (const attempt of group) attempt.failures.push(`${providerId} failed: ${(error as Error).message}`);
+          for (const attempt of group) attempt.failures.push(`${providerId} failed: ${providerFailure(error)}`);
         }
       }),
     );
   }
-  for (const attempt of attempts) attempt.done ??= { code: 'PROVIDER_FAILED', message: `no provider could supply ${attempt.e164}: ${attempt.failures.join('; ')}` };
+  for (const attempt of attempts) if (!attempt.unsettled) attempt.done ??= { code: 'PROVIDER_FAILED', message: `no provider could supply ${attempt.e164}: ${attempt.failures.join('; ')}` };
 }
 
 type Outcome = { providerId: string } | { code: string; message: string };
 
 /** Records how each number of an order ended (assigned through a provider, or back to stock) and the order's status. */
-async function finishOrder(db: Db, orderId: string, tenant: string, lines: { e164: string; position: number; done?: Outcome; failures: string[]; before: string }[]): Promise<void> {
+async function finishOrder(db: Db, orderId: string, tenant: string, lines: { e164: string; position: number; done?: Outcome; unsettled?: true; failures: string[]; before: string }[]): Promise<void> {
   const events: repo.NewEvent[] = [];
   for (const line of lines) {
+    // still the tenant's, pending, until recovery learns from the provider how it ended
+    if (line.unsettled) continue;
     const done = line.done ?? { code: 'PROVIDER_FAILED', message: `${line.e164} was not ordered` };
     if ('providerId' in done) {
       const note = line.failures.length > 0 ? `ordered through ${done.providerId} after ${line.failures.join('; ')}` : null;
@@ -96,11 +120,11 @@ export async function recoverInterruptedOrders(db: Db, upstream: Upstream, older
   const stale = await db.selectFrom('orders').selectAll().where('status', '=', 'pending').where('created_at', '<', new Date(Date.now() - olderThanMs)).orderBy('created_at').limit(100).execute();
   for (const order of stale) {
     const pending = (await db.selectFrom('order_lines').selectAll().where('order_id', '=', order.id).orderBy('position').execute()).filter((l) => l.status === 'pending');
-    const lines = pending.map((l) => ({ e164: l.e164, position: l.position, failures: [] as string[], before: 'available', done: undefined as Outcome | undefined }));
-    const inFlight = new Map<string, { providerId: string; lines: typeof lines }>();
+    const lines = pending.map((l) => ({ e164: l.e164, position: l.position, failures: [] as string[], before: 'available', done: undefined as Outcome | undefined, unsettled: undefined as true | undefined }));
+    const inFlight = new Map<string, { providerId: string; upstreamOrderId: string | null; lines: typeof lines }>();
     pending.forEach((l, i) => {
       if (l.upstream_key && l.upstream_provider_id) {
-        const group = inFlight.get(l.upstream_key) ?? { providerId: l.upstream_provider_id, lines: [] };
+        const group = inFlight.get(l.upstream_key) ?? { providerId: l.upstream_provider_id, upstreamOrderId: l.upstream_order_id, lines: [] };
         group.lines.push(lines[i]!);
         inFlight.set(l.upstream_key, group);
       } else {
@@ -110,15 +134,19 @@ export async function recoverInterruptedOrders(db: Db, upstream: Upstream, older
     for (const [key, group] of inFlight) {
       const api = upstream.provider(group.providerId);
       try {
-        if (!api) throw new Error('not in the directory');
-        const accepted = await api.order({ numbers: group.lines.map((l) => l.e164), reference: reference(order.tenant) }, key);
-        const results = new Map((await api.waitForOrder(accepted.orderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS })).results.map((r) => [r.e164, r]));
+        if (!api) throw new ProviderError(group.providerId, 'order', 'rejected', 'not in the directory');
+        // An order the provider accepted is asked for by its id (resending its key needs its whole first body).
+        const upstreamOrderId = group.upstreamOrderId ?? (await api.order({ numbers: group.lines.map((l) => l.e164), reference: reference(order.tenant) }, key)).orderId;
+        const results = new Map((await api.waitForOrder(upstreamOrderId, { intervalMs: ORDER_POLL_INTERVAL_MS, maxPolls: ORDER_MAX_POLLS })).results.map((r) => [r.e164, r]));
         for (const line of group.lines) {
           const result = results.get(line.e164);
-          line.done = result?.status === 'completed' ? { providerId: group.providerId } : { code: 'PROVIDER_FAILED', message: `${group.providerId} did not order ${line.e164}: ${result?.reason ?? result?.status ?? 'no result'}` };
+          if (result?.status === 'pending') line.unsettled = true; // not finished yet: asked again at the next sync
+          else line.done = result?.status === 'completed' ? { providerId: group.providerId } : { code: 'PROVIDER_FAILED', message: `${group.providerId} did not order ${line.e164}: ${result?.reason ?? 'no result'}` };
         }
       } catch (error) {
-        for (const line of group.lines) line.done = { code: 'PROVIDER_FAILED', message: `${group.providerId} failed: ${(error as Error).message}` };
+        // An accepted order may still complete: it stays pending until the provider answers.
+        if (group.upstreamOrderId !== null) for (const line of group.lines) line.unsettled = true;
+        else for (const line of group.lines) line.done = { code: 'PROVIDER_FAILED', message: `${group.providerId} failed: ${providerFailure(error)}` };
       }
     }
     await finishOrder(db, order.id, order.tenant, lines);
@@ -145,7 +173,8 @@ export const orderMutations: Pick<MutationResolvers, 'orderNumbers'> = {
     const tenant = requireTenant(ctx);
     const numbers = readNumbers(input.numbers);
     const key = input.idempotencyKey;
-    if (key.length === 0 || key.length > 64) throw badUserInput('idempotencyKey must be 1 to 64 characters', 'input');
+    // Postgres text cannot hold NUL: refused here rather than failing the insert.
+    if (key.length === 0 || key.length > 64 || key.includes('\u0000')) throw badUserInput('idempotencyKey must be 1 to 64 characters, without NUL', 'input');
     const inputHash = createHash('sha256').update(JSON.stringify(numbers)).digest('hex');
     const orderId = randomUUID();
     // The unique (tenant, key) decides which of two identical requests places the order; the

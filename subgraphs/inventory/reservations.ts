@@ -16,6 +16,12 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
     const userErrors: UserError[] = [];
     const ok = new Set<string>();
     const claimed: string[] = [];
+    // The tenant's reservations still running: asking again extends them, and a failed extension keeps them.
+    const held = new Map(
+      (await repo.findNumbersByE164(ctx.db, numbers))
+        .filter((row) => row.status === 'reserved' && row.tenant === tenant && row.reserved_until !== null && new Date(row.reserved_until) > new Date())
+        .map((row) => [row.e164, new Date(row.reserved_until!)]),
+    );
     for (const [i, e164] of numbers.entries()) {
       if (await claim(ctx.db, e164, tenant, { status: 'reserved', reserved_until: until, order_id: null })) claimed.push(e164);
       else userErrors.push({ code: 'NOT_AVAILABLE', message: `${e164} is not available`, field: field(i) });
@@ -39,7 +45,11 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
     const events: repo.NewEvent[] = [];
     for (const e164 of claimed) {
       if (ok.has(e164)) {
-        events.push({ e164, from_status: 'available', to_status: 'reserved', actor: 'tenant', reason: `reserved until ${until.toISOString()}`, tenant });
+        events.push({ e164, from_status: held.has(e164) ? 'reserved' : 'available', to_status: 'reserved', actor: 'tenant', reason: `reserved until ${until.toISOString()}`, tenant });
+      } else if (held.has(e164)) {
+        const until = held.get(e164)!;
+        await ctx.db.updateTable('numbers').set({ reserved_until: until, updated_at: new Date() }).where('e164', '=', e164).where('tenant', '=', tenant).where('status', '=', 'reserved').execute();
+        userErrors.push({ code: 'PROVIDER_FAILED', message: `the provider could not extend the reservation of ${e164}: it stays reserved until ${until.toISOString()}`, field: field(numbers.indexOf(e164)) });
       } else {
         await unclaim(ctx.db, e164, tenant, null);
         userErrors.push({ code: 'PROVIDER_FAILED', message: `the provider could not reserve ${e164}`, field: field(numbers.indexOf(e164)) });

@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { Money } from '../../providers/api.js';
+import type { Money, NumberStatus } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
 import { readPage, toConnection, type Connection, type Page, type PageRequest } from '../shared/pagination.js';
 import { byShortestThenCheapest, chainFrom, type Chain } from './chain.js';
@@ -33,7 +33,7 @@ export function readCountry(country: string, argument: string): string {
 
 function readFilter(filter: { country?: string | null; numberType?: string | null; holderId?: string | null; status?: string | null } | null | undefined): repo.NumberFilter {
   if (!filter) return {};
-  if (filter.holderId != null && (filter.holderId.length === 0 || filter.holderId.length > 100)) throw badUserInput('filter.holderId must be 1 to 100 characters', 'filter');
+  if (filter.holderId != null && (filter.holderId.length === 0 || filter.holderId.length > 100 || filter.holderId.includes('\u0000'))) throw badUserInput('filter.holderId must be 1 to 100 characters, without NUL', 'filter');
   return {
     country: filter.country != null ? readCountry(filter.country, 'filter.country') : null,
     numberType: filter.numberType ?? null,
@@ -115,6 +115,9 @@ async function requiredProvider(ctx: Context, id: string): Promise<ProviderRow> 
   if (!row) throw new Error(`provider ${id} is missing from the catalogue`);
   return row;
 }
+
+/** Not a provider's status: what `LiveStatus.status` shows (UNAVAILABLE) for another tenant's number. */
+const UNAVAILABLE_TO_CALLER = 'unavailable' as NumberStatus;
 
 const lifecycle = (status: string) => status.toUpperCase() as 'AVAILABLE' | 'RESERVED' | 'ASSIGNED' | 'AGING' | 'PORTED_OUT';
 
@@ -230,7 +233,10 @@ export const resolvers: Resolvers = {
       await ctx.loaders.offers.load(number.e164);
       await ctx.loaders.providers.load(holder);
       try {
-        return await ctx.loaders.live.load(liveKey(holder, number.e164));
+        const live = await ctx.loaders.live.load(liveKey(holder, number.e164));
+        // Another tenant's reservation or assignment is, to this caller, not available: nothing more (not which of the two).
+        if (live.found && visibleStatus(row, ctx) === 'UNAVAILABLE') return { ...live, available: false, status: UNAVAILABLE_TO_CALLER };
+        return live;
       } catch (error) {
         const timeout = error instanceof ProviderError && error.kind === 'timeout';
         throw new GraphQLError(`the holder ${holder} ${timeout ? 'did not answer in time' : 'could not answer'}: live status unavailable`, {

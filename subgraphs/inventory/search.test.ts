@@ -16,6 +16,7 @@ describe('search input', () => {
     expect(() => searchRequest({ country: 'GB', contains: '12a' })).toThrow('contains must be 1 to 15 digits, got "12a"');
     expect(() => searchRequest({ country: 'GB', endsWith: '1'.repeat(16) })).toThrow('endsWith must be 1 to 15 digits');
     expect(() => searchRequest({ country: 'GB', region: 'x'.repeat(65) })).toThrow('region must be 1 to 64 characters');
+    expect(() => searchRequest({ country: 'GB', region: 'Lon\u0000don' })).toThrow('region must be 1 to 64 characters, without control characters');
     expect(() => searchRequest({ country: 'GB', capabilities: ['SMS', 'SMS', 'SMS', 'SMS', 'SMS'] })).toThrow('capabilities lists at most the 4 capabilities');
   });
 });

@@ -5,6 +5,7 @@ import { badUserInput } from '../shared/errors.js';
 import type { Context } from './context.js';
 import type { ProviderErrorModel, SearchResultModel } from './models.js';
 import * as repo from './repository.js';
+import { providerFailure } from './upstream.js';
 import { ProviderError, type ProviderClient } from '../../providers/client/index.js';
 
 /** One search's merged result, kept for paging. */
@@ -51,7 +52,8 @@ export function searchRequest(input: SearchInput): SearchRequest {
     if (value != null && !DIGITS.test(value)) throw badUserInput(`${field} must be 1 to 15 digits, got "${value.slice(0, 20)}"`, 'input');
   }
   if (input.capabilities != null && input.capabilities.length > 4) throw badUserInput('capabilities lists at most the 4 capabilities', 'input');
-  if (input.region != null && (input.region.length === 0 || input.region.length > 64)) throw badUserInput('region must be 1 to 64 characters', 'input');
+  // As provider APIs take it: a place name, no control characters (else every provider refuses the search).
+  if (input.region != null && !/^[^\u0000-\u001f]{1,64}$/.test(input.region)) throw badUserInput('region must be 1 to 64 characters, without control characters', 'input');
   return {
     country,
     ...(input.numberType ? { numberType: input.numberType } : {}),
@@ -105,7 +107,7 @@ export async function runSearch(ctx: Context, request: SearchRequest): Promise<S
       providerErrors.push({
         providerId: outcome.providerId,
         code: timeout ? 'TIMEOUT' : 'UNAVAILABLE',
-        message: timeout ? `${outcome.providerId} did not answer in time` : `${outcome.providerId} could not answer: ${outcome.error.message}`,
+        message: timeout ? `${outcome.providerId} did not answer in time` : `${outcome.providerId} could not answer: ${providerFailure(outcome.error)}`,
       });
       continue;
     }

@@ -91,6 +91,8 @@ export interface OrderLineTable {
   provider_id: string | null;
   upstream_provider_id: string | null;
   upstream_key: string | null;
+  /** The provider's id for that upstream order, once it accepted it. */
+  upstream_order_id: string | null;
   error_code: string | null;
   note: string | null;
 }
