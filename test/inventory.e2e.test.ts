@@ -287,6 +287,8 @@ describe('searchNumbers across providers', () => {
 
 /** Numbers a test changed at the simulator: later tests pick others. */
 const withdrawn = new Set<string>();
+/** Numbers an earlier test reserved or ordered: later tests pick others. */
+const used = new Set<string>();
 /** Numbers the sync test left without any offer: no longer catalogued (the others in `withdrawn` are, through another offer). */
 const uncatalogued = new Set<string>();
 
@@ -361,7 +363,6 @@ describe('reserving, ordering and releasing for tenants', () => {
     return (result.data as any)._entities[0];
   };
   /** Available numbers offered by at least `offers` providers, none used by an earlier test. */
-  const used = new Set<string>();
   const pick = (offers: number) => {
     const number = world.numbers.find((n) => n.status === 'available' && !used.has(n.e164) && !withdrawn.has(n.e164) && world.offers.filter((o) => o.e164 === n.e164).length >= offers)!;
     used.add(number.e164);
@@ -568,8 +569,9 @@ describe('what partners and attackers send', () => {
   const singleOffered = (test: (providerId: string) => boolean, skip = new Set<string>()) => {
     const offer = world.offers.find((o) => {
       const number = world.numbers.find((n) => n.e164 === o.e164)!;
-      return test(o.providerId) && number.status === 'available' && !withdrawn.has(o.e164) && !skip.has(o.e164) && world.offers.filter((x) => x.e164 === o.e164).length === 1;
+      return test(o.providerId) && number.status === 'available' && !withdrawn.has(o.e164) && !used.has(o.e164) && !skip.has(o.e164) && world.offers.filter((x) => x.e164 === o.e164).length === 1;
     })!;
+    used.add(offer.e164);
     return offer;
   };
 
