@@ -28,8 +28,9 @@ export interface OperationMeasures {
   cost: number;
 }
 
+/** A refused document: 400 to a GraphQL-over-HTTP client, 200 to an application/json one (as validation errors). */
 function limitError(message: string, code: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+  return new GraphQLError(message, { extensions: { code, http: { status: 400, spec: true } } });
 }
 
 /**
@@ -131,16 +132,17 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
         }
       });
     },
-    onValidate({ params, context, setResult }) {
+    // Thrown, not set as the validation result: the runtime caches validation results by document
+    // alone and its cache answers after this hook, so a result set here would be overridden by
+    // the document's earlier result (another operation of it, other variables) or be served to
+    // them later.
+    onValidate({ params, context }) {
       const mixed = mixesIntrospection(params.documentAST);
-      if (mixed) {
-        setResult([mixed]);
-        return;
-      }
+      if (mixed) throw mixed;
       const request = (context as { params?: { operationName?: string; variables?: Record<string, unknown> } }).params;
       const measures = measureOperation(params.schema, params.documentAST, request?.operationName, request?.variables, limits.assumedListSize);
       const exceeded = checkLimits(measures, limits);
-      if (exceeded) setResult([exceeded]);
+      if (exceeded) throw exceeded;
     },
   };
 }
@@ -157,7 +159,7 @@ export function mixesIntrospection(document: DocumentNode): GraphQLError | null 
     const introspection = roots.some((name) => name === '__schema' || name === '__type');
     if (introspection && roots.some((name) => name !== '__schema' && name !== '__type' && name !== '__typename')) {
       return new GraphQLError('Ask for __schema or __type in an operation of their own, without other root fields', {
-        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } },
       });
     }
   }

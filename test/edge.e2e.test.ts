@@ -70,6 +70,14 @@ describe('identity', () => {
     expect(codes(typo)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(JSON.stringify(typo)).not.toMatch(/Did you mean|"number"/);
   });
+  it('keeps an analyst read-only whichever operation of a document ran before', async () => {
+    const analyst = bearer(await keyFor('analyst'));
+    const document = 'query Read { __typename } mutation Write { __typename }';
+    expect(await (await post({ query: document, operationName: 'Read' }, analyst)).json()).toEqual({ data: { __typename: 'Query' } });
+    const write = await post({ query: document, operationName: 'Write' }, analyst);
+    expect(write.status).toBe(403);
+    expect(codes(await write.json())).toEqual(['FORBIDDEN']);
+  });
 });
 
 describe('persisted operations', () => {
@@ -146,6 +154,25 @@ describe('limits, before any subgraph is called', () => {
     expect(body.errors).toBeUndefined();
     expect(Object.keys(body.data)).toHaveLength(20);
     expect(fetches - before).toBeGreaterThan(0);
+  });
+
+  it('holds the limits for every operation of a document and for every variables, whatever the same text got before', async () => {
+    const frontend = bearer(await keyFor('frontend'));
+    const document = `query Small { __typename } query Big ${aliased(200, () => '__typename')}`;
+    expect(await (await post({ query: document, operationName: 'Small' }, frontend)).json()).toEqual({ data: { __typename: 'Query' } });
+    expect(codes(await (await post({ query: document, operationName: 'Big' }, frontend)).json())).toEqual(['ALIAS_LIMIT_EXCEEDED']);
+
+    const costly = 'query Blocks($carriers: Int, $blocks: Int) { carriers(first: $carriers) { edges { node { blocks(first: $blocks) { edges { node { prefix } } } } } } }';
+    const small = { query: costly, variables: { carriers: 1, blocks: 1 } };
+    const before = fetches;
+    expect((await (await post(small, frontend)).json()).errors).toBeUndefined();
+    const fetchesOfSmall = fetches - before;
+    const atFetches = fetches;
+    expect(codes(await (await post({ query: costly, variables: { carriers: 100, blocks: 100 } }, frontend)).json())).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(fetches - atFetches).toBe(0);
+    // the refusal is not remembered for the text: small variables are served again
+    expect((await (await post(small, frontend)).json()).errors).toBeUndefined();
+    expect(fetches - atFetches).toBe(fetchesOfSmall);
   });
 
   it('limits requests per key, with a code and Retry-After', async () => {
