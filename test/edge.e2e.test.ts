@@ -145,6 +145,15 @@ describe('limits, before any subgraph is called', () => {
   it('rejects a document of too many tokens', () => rejected({ query: `{ ${'__typename '.repeat(5_000)}}` }, 'TOKEN_LIMIT_EXCEEDED'));
   it('rejects a costly query: lists weigh by their first', () =>
     rejected({ query: '{ carriers(first: 100) { edges { node { blocks(first: 100) { edges { node { prefix } } } } } } }' }, 'COST_LIMIT_EXCEEDED'));
+  it('rejects fragments that spread each other many times, however small the text', async () => {
+    const chain = (leaf: string, on: string) =>
+      `${Array.from({ length: 60 }, (_, i) => `fragment F${i} on ${on} { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F60 on ${on} { ${leaf} }`;
+    await rejected({ query: `{ ...F0 } ${chain('a: __typename', 'Query')}` }, 'ALIAS_LIMIT_EXCEEDED');
+    await rejected({ query: `{ carrier(id: "gb:hutchison-3g-uk-ltd") { ...F0 } } ${chain('authority { name }', 'Carrier')}` }, 'COST_LIMIT_EXCEEDED');
+    await rejected({ query: `{ carrier(id: "gb:hutchison-3g-uk-ltd") { ...F0 } } ${chain('id name', 'Carrier')}` }, 'TOKEN_LIMIT_EXCEEDED');
+  });
+  it('weighs a list by its variable\'s default when the variable is left out', () =>
+    rejected({ query: 'query($carriers: Int = 100, $blocks: Int = 100) { carriers(first: $carriers) { edges { node { blocks(first: $blocks) { edges { node { prefix } } } } } } }' }, 'COST_LIMIT_EXCEEDED'));
   it('rejects a body over 2 MB', () => rejected({ query: '{ __typename }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }, 'BODY_TOO_LARGE', 413));
   it('rejects batched operations', () => rejected([{ query: '{ __typename }' }, { query: '{ __typename }' }], 'BATCHING_NOT_SUPPORTED', 400));
   it('serves the same shapes within the limits, and then calls the subgraphs', async () => {
