@@ -242,6 +242,20 @@ describe('browsers and operators', () => {
     expect(metrics).toMatch(/numbergraph_errors_total\{code="PERSISTED_QUERY_NOT_IN_LIST"\} [1-9]/);
     expect(metrics).toMatch(/graphql_gateway_subgraph_execute_duration_count\{[^}]*subgraphName="allocations"/);
   });
+
+  it('keeps /metrics bounded when every request names a new operation or aliases its errors', async () => {
+    let key = '';
+    for (let i = 0; i < 230; i++) {
+      if (i % 35 === 0) key = await keyFor('frontend');
+      const response = await post({ query: `query Fresh${i} { e${i}: number(e164: "+4474") { e164 } }` }, bearer(key));
+      expect(response.status).toBe(200);
+    }
+    const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
+    const names = new Set([...metrics.matchAll(/operationName="([^"]*)"/g)].map((m) => m[1]));
+    expect(names.size).toBeLessThanOrEqual(200 + 1); // the first 200 names, then "other"
+    expect(names).toContain('other');
+    expect(metrics).not.toMatch(/path="/);
+  });
 });
 
 function aliased200(): string {
