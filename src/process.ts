@@ -1,5 +1,6 @@
 import { ConfigError } from '../subgraphs/shared/config.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
+import { PortUnavailableError } from '../subgraphs/shared/port.js';
 
 /**
  * Runs a server process: `start` brings it up and returns how to stop it; SIGTERM and SIGINT
@@ -30,7 +31,7 @@ export function runProcess(logger: Logger, start: () => Promise<() => Promise<vo
       process.on('SIGINT', () => void onSignal('SIGINT'));
     })
     .catch((error: unknown) => {
-      if (error instanceof ConfigError) logger.fatal(error.message);
+      if (error instanceof ConfigError || error instanceof PortUnavailableError) logger.fatal(error.message);
       else logger.fatal({ err: error }, 'start-up failed');
       process.exit(1);
     });

@@ -6,6 +6,7 @@ import { GraphQLError } from 'graphql';
 import { isClientCode, maskErrors } from './errors.js';
 import type { RequestScope } from './identity.js';
 import type { Logger } from './logger.js';
+import { assertPortAvailable } from './port.js';
 import { SIGNED_SCOPE_HEADER, verifyScope } from './signed-scope.js';
 import type { Subgraph } from './subgraph.js';
 
@@ -47,6 +48,8 @@ export async function serveSubgraph(
     // no federated traces (timings per resolver) for whoever asks: the gateway does not
     plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors],
   });
+  // Apollo's standalone server listens with no 'error' listener: a taken port would crash the process
+  await assertPortAvailable(port, host);
   const { url } = await startStandaloneServer(server, {
     listen: { port, host },
     context: async ({ req }) => {
