@@ -3,7 +3,7 @@ import { buildSchema, parse } from 'graphql';
 import { expect, it } from 'vitest';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
 import { apiSchemaOf } from './operations/check.js';
-import { checkLimits, measureOperation } from './limits.js';
+import { checkLimits, measureOperation, mixesIntrospection } from './limits.js';
 import { DEFAULT_LIMITS } from './settings.js';
 
 const schema = apiSchemaOf(readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8'));
@@ -61,4 +61,13 @@ it('weighs a list by the default of its variable when the request leaves it out,
   expect(measure('{ carriers(first: null) { edges { node { blocks(first: null) { edges { node { prefix } } } } } } }').cost).toBe(
     measure('{ carriers(first: 20) { edges { node { blocks(first: 20) { edges { node { prefix } } } } } } }').cost,
   );
+});
+
+it('refuses introspection beside other root fields, also when fragments at the root bring them together', () => {
+  const refused = (query: string) => mixesIntrospection(parse(query))?.extensions.code;
+  expect(refused('{ __schema { queryType { name } } authority(id: "ofcom") { name } }')).toBe('BAD_USER_INPUT');
+  expect(refused('{ ...Both } fragment Both on Query { __schema { queryType { name } } authority(id: "ofcom") { name } }')).toBe('BAD_USER_INPUT');
+  expect(refused('{ ... on Query { __type(name: "Number") { name } } ...A } fragment A on Query { authority(id: "ofcom") { name } }')).toBe('BAD_USER_INPUT');
+  expect(refused('{ __typename ...S } fragment S on Query { __schema { queryType { name } } }')).toBeUndefined();
+  expect(refused('{ ...A } fragment A on Query { authority(id: "ofcom") { name } ...A }')).toBeUndefined();
 });

@@ -202,9 +202,23 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
  * does not, such an operation is refused with a message saying what to do, not answered wrong.
  */
 export function mixesIntrospection(document: DocumentNode): GraphQLError | null {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  // the root fields with the fragments and inline fragments at the root written out
+  const rootNames = (selectionSet: SelectionSetNode, spread: Set<string>): string[] =>
+    selectionSet.selections.flatMap((s) => {
+      if (s.kind === Kind.FIELD) return [s.name.value];
+      if (s.kind === Kind.INLINE_FRAGMENT) return rootNames(s.selectionSet, spread);
+      const fragment = fragments.get(s.name.value);
+      if (!fragment || spread.has(s.name.value)) return [];
+      spread.add(s.name.value);
+      return rootNames(fragment.selectionSet, spread);
+    });
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    const roots = definition.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '...'));
+    const roots = rootNames(definition.selectionSet, new Set());
     const introspection = roots.some((name) => name === '__schema' || name === '__type');
     if (introspection && roots.some((name) => name !== '__schema' && name !== '__type' && name !== '__typename')) {
       return new GraphQLError('Ask for __schema or __type in an operation of their own, without other root fields', {
