@@ -184,6 +184,19 @@ describe('limits, before any subgraph is called', () => {
     expect(fetches - atFetches).toBe(fetchesOfSmall);
   });
 
+  it('answers a contract operation for every first it accepts, by id or as text, and holds any other text to the cost limit', async () => {
+    const inventoryLineage = operation('InventoryLineage');
+    const id = readProjectManifest().operations.find((o) => o.name === 'InventoryLineage')!.id;
+    const variables = { first: 500, filter: { country: 'GB' } };
+    const byId = await (await post({ documentId: id, variables }, bearer(await keyFor('partner')))).json();
+    expect(byId.data.numbers.edges).toBeInstanceOf(Array);
+    expect(codes(byId) ?? []).not.toContain('COST_LIMIT_EXCEEDED');
+    const asText = await (await post({ query: inventoryLineage, variables }, bearer(await keyFor('frontend')))).json();
+    expect(asText.data.numbers.edges).toBeInstanceOf(Array);
+    const changed = inventoryLineage.replace('e164', 'e164 number: e164');
+    expect(codes(await (await post({ query: changed, variables }, bearer(await keyFor('frontend')))).json())).toEqual(['COST_LIMIT_EXCEEDED']);
+  });
+
   it('limits requests per key, with a code and Retry-After', async () => {
     const frontend = await keyFor('frontend');
     const statuses: number[] = [];
