@@ -136,11 +136,13 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
       const { documentId: _documentId, ...resolved } = await resolveOperation(identity, params as Record<string, any>);
       setParams(resolved as typeof params);
     },
-    onValidate({ params, context, setResult }) {
+    // thrown, not set as the validation result: the runtime's validation cache (by document,
+    // not by operation name or caller) answers after this hook and would override it
+    onValidate({ params, context }) {
       const scope = scopeOfRequest((context as { request: Request }).request);
       const operationName = (context as { params?: { operationName?: string } }).params?.operationName;
       const refused = scope ? refuseWrites(scope.identity, params.documentAST, operationName) : null;
-      if (refused) setResult([refused]);
+      if (refused) throw refused;
     },
     onContextBuilding({ context, extendContext }) {
       const scope = scopeOfRequest(context.request);

@@ -8,6 +8,9 @@ import { scopeOfRequest } from './scope.js';
 const UPSTREAM_CODES: Record<string, { code: string; message: string }> = {
   GATEWAY_TIMEOUT: { code: 'SUBGRAPH_TIMEOUT', message: 'Part of the answer took too long and was left out' },
   DOWNSTREAM_SERVICE_ERROR: { code: 'SUBGRAPH_UNAVAILABLE', message: 'Part of the answer is unavailable right now' },
+  // the subgraph service could not be reached (refused, reset) or did not answer GraphQL (a proxy's 502 page)
+  SUBREQUEST_HTTP_ERROR: { code: 'SUBGRAPH_UNAVAILABLE', message: 'Part of the answer is unavailable right now' },
+  RESPONSE_VALIDATION_FAILED: { code: 'SUBGRAPH_UNAVAILABLE', message: 'Part of the answer is unavailable right now' },
 };
 
 /** Codes for the HTTP layer's refusals, which carry a status and no code. */

@@ -1,8 +1,8 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '../subgraphs/shared/logger.js';
+import { portUnavailable } from '../subgraphs/shared/port.js';
 import type { GatewaySettings } from './settings.js';
-import { PortUnavailableError } from '../subgraphs/shared/port.js';
 
 export interface HttpGateway {
   server: Server;
@@ -55,9 +55,7 @@ export function httpGateway(handler: RequestListener, settings: GatewaySettings,
     server,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
-        server.once('error', (error: NodeJS.ErrnoException) =>
-          reject(error.code === 'EADDRINUSE' ? new PortUnavailableError(`cannot listen on ${host}:${port}: the port is in use (set PORT to another)`) : error),
-        );
+        server.once('error', (error) => reject(portUnavailable(error, port, host)));
         server.listen(port, host, () => {
           const { port: bound } = server.address() as AddressInfo;
           resolve(`http://${host === '0.0.0.0' || host === '::' ? 'localhost' : host}:${bound}/`);

@@ -3,15 +3,15 @@ import { buildSchema, parse } from 'graphql';
 import { expect, it } from 'vitest';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
 import { apiSchemaOf } from './operations/check.js';
-import { checkLimits, measureOperation } from './limits.js';
+import { checkLimits, measureOperation, mixesIntrospection } from './limits.js';
 import { DEFAULT_LIMITS } from './settings.js';
 
 const schema = apiSchemaOf(readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8'));
 const measure = (query: string, variables?: Record<string, unknown>) => measureOperation(schema, parse(query), undefined, variables, DEFAULT_LIMITS.assumedListSize);
 
-it('counts aliases (__typename included), root fields and depth through fragments', () => {
+it('counts aliases (__typename included), root fields, depth and fields through fragments', () => {
   const measures = measure('query { a: __typename b: number(e164: "+447400123456") { ...N } } fragment N on Number { block { carrier { name } } }');
-  expect(measures).toMatchObject({ aliases: 2, rootFields: 2, depth: 4 });
+  expect(measures).toMatchObject({ aliases: 2, rootFields: 2, depth: 4, fields: 5 });
 });
 
 it('weighs lists by their first, from a literal or a variable, edges by their connection', () => {
@@ -33,4 +33,41 @@ it('lets the contract operations through the default limits', () => {
 it('survives a fragment cycle (validation reports it)', () => {
   const cyclic = buildSchema('type Query { a: A } type A { a: A }');
   expect(() => measureOperation(cyclic, parse('{ a { ...F } } fragment F on A { a { ...F } }'), undefined, {}, 20)).not.toThrow();
+});
+
+it('counts every spread of fragments that spread each other many times, measuring each fragment once', () => {
+  // 2^60 aliased __typename from 120 spreads: walking every copy would never finish
+  const chain = (levels: number, leaf: string, on: string) =>
+    `${Array.from({ length: levels }, (_, i) => `fragment F${i} on ${on} { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F${levels} on ${on} { ${leaf} }`;
+  const aliased = measure(`{ ...F0 } ${chain(60, 'a: __typename', 'Query')}`);
+  expect(aliased).toMatchObject({ aliases: 2 ** 60, rootFields: 2 ** 60, depth: 1 });
+  expect(checkLimits(aliased, DEFAULT_LIMITS)?.message).toBe('The operation has more than 10^15 aliases; the limit is 30');
+  const lookups = measure(`{ carriers(first: 1) { edges { node { ...F0 } } } } ${chain(40, 'authority { name }', 'Carrier')}`);
+  // carriers, edges and node 1 each; then one authority per copy
+  expect(lookups.cost).toBe(3 + 2 ** 40);
+  expect(checkLimits(lookups, DEFAULT_LIMITS)?.extensions.code).toBe('COST_LIMIT_EXCEEDED');
+  // scalars only: no alias, no cost, but planning 2^40 copies would hold the gateway for good
+  const scalars = measure(`{ carrier(id: "gb:hutchison-3g-uk-ltd") { ...F0 } } ${chain(40, 'id name', 'Carrier')}`);
+  expect(scalars).toMatchObject({ aliases: 0, cost: 1, fields: 1 + 2 * 2 ** 40 });
+  expect(checkLimits(scalars, DEFAULT_LIMITS)?.extensions.code).toBe('TOKEN_LIMIT_EXCEEDED');
+  expect(checkLimits(measure(`{ carrier(id: "gb:hutchison-3g-uk-ltd") { ...F0 } } ${chain(4, 'id name', 'Carrier')}`), DEFAULT_LIMITS)).toBeNull();
+});
+
+it('weighs a list by the default of its variable when the request leaves it out, and by its own default when first is null', () => {
+  const page = 'query($carriers: Int = 100, $blocks: Int = 100) { carriers(first: $carriers) { edges { node { blocks(first: $blocks) { edges { node { prefix } } } } } } }';
+  expect(measure(page, {}).cost).toBe(measure(page, { carriers: 100, blocks: 100 }).cost);
+  expect(checkLimits(measure(page, {}), DEFAULT_LIMITS)?.extensions.code).toBe('COST_LIMIT_EXCEEDED');
+  // null asks for the list's default size (Query.carriers: 20, Carrier.blocks: 20)
+  expect(measure('{ carriers(first: null) { edges { node { blocks(first: null) { edges { node { prefix } } } } } } }').cost).toBe(
+    measure('{ carriers(first: 20) { edges { node { blocks(first: 20) { edges { node { prefix } } } } } } }').cost,
+  );
+});
+
+it('refuses introspection beside other root fields, also when fragments at the root bring them together', () => {
+  const refused = (query: string) => mixesIntrospection(parse(query))?.extensions.code;
+  expect(refused('{ __schema { queryType { name } } authority(id: "ofcom") { name } }')).toBe('BAD_USER_INPUT');
+  expect(refused('{ ...Both } fragment Both on Query { __schema { queryType { name } } authority(id: "ofcom") { name } }')).toBe('BAD_USER_INPUT');
+  expect(refused('{ ... on Query { __type(name: "Number") { name } } ...A } fragment A on Query { authority(id: "ofcom") { name } }')).toBe('BAD_USER_INPUT');
+  expect(refused('{ __typename ...S } fragment S on Query { __schema { queryType { name } } }')).toBeUndefined();
+  expect(refused('{ ...A } fragment A on Query { authority(id: "ofcom") { name } ...A }')).toBeUndefined();
 });

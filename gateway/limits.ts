@@ -18,6 +18,7 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
+import { normalizedBody, operationId } from './operations/manifest.js';
 import type { RequestLimits } from './settings.js';
 
 /** Measures of one operation, as the limits count them. */
@@ -26,17 +27,33 @@ export interface OperationMeasures {
   aliases: number;
   rootFields: number;
   cost: number;
+  /** Fields once every fragment spread is written out (each spread counted). */
+  fields: number;
 }
 
+/** A refused document: 400 to a GraphQL-over-HTTP client, 200 to an application/json one (as validation errors). */
 function limitError(message: string, code: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: 400 } } });
+  return new GraphQLError(message, { extensions: { code, http: { status: 400, spec: true } } });
+}
+
+/** Measures of a selection set, relative to it: fields directly in it are at depth 1, cost at multiplier 1. */
+interface SetMeasures {
+  depth: number;
+  aliases: number;
+  /** Fields at its own level (the operation's root fields, for the root selection set). */
+  level: number;
+  /** Fields at every level, every fragment spread written out. */
+  fields: number;
+  cost: number;
 }
 
 /**
  * Measures an operation: selection depth, aliases (`__typename` included), root fields, and
  * estimated cost: every field of object type costs 1, multiplied by the size of every list it
- * sits in, a list's size being its `first` (literal, variable or default) or `assumedListSize`.
- * Fragments are followed (a cycle is cut: validation reports it).
+ * sits in, a list's size being its `first` (literal, variable, the variable's default, or the
+ * argument's default) or `assumedListSize`. Fragments are followed, every spread counted; each
+ * fragment is measured once, so that fragments spreading each other many times cannot make the
+ * measuring itself exponential (a cycle is cut: validation reports it).
  */
 export function measureOperation(
   schema: GraphQLSchema,
@@ -51,64 +68,98 @@ export function measureOperation(
   }
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operations.find((o) => (operationName ? o.name?.value === operationName : true)) ?? operations[0];
-  const measures: OperationMeasures = { depth: 0, aliases: 0, rootFields: 0, cost: 0 };
-  if (!operation) return measures;
+  if (!operation) return { depth: 0, aliases: 0, rootFields: 0, cost: 0, fields: 0 };
   const root = schema.getRootType(operation.operation);
-  if (!root) return measures;
+  if (!root) return { depth: 0, aliases: 0, rootFields: 0, cost: 0, fields: 0 };
+  // a variable the request leaves out takes its default from the operation
+  const values: Record<string, unknown> = {};
+  for (const definition of operation.variableDefinitions ?? []) {
+    if (definition.defaultValue) values[definition.variable.name.value] = valueOf(definition.defaultValue, {});
+  }
+  Object.assign(values, variables ?? {});
 
   const listSize = (parent: GraphQLCompositeType, field: GraphQLField<unknown, unknown> | undefined, node: FieldNode): number => {
     const first = node.arguments?.find((a) => a.name.value === 'first');
     const declared = field?.args.find((a) => a.name === 'first');
-    const value = first ? valueOf(first.value, variables) : declared?.defaultValue;
+    const asked = first ? valueOf(first.value, values) : undefined;
+    // no first, or first: null: the list's default size
+    const value = typeof asked === 'number' ? asked : declared?.defaultValue;
     if (typeof value === 'number' && Number.isFinite(value)) return Math.max(1, value);
     // a Relay connection's edges are as many as its first, already counted on the connection
     if (parent.name.endsWith('Connection')) return 1;
-    return field && isListType(getNullableType(field.type)) ? assumedListSize : 1;
+    return declared || (field && isListType(getNullableType(field.type))) ? assumedListSize : 1;
   };
 
-  const walk = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType | undefined, depth: number, multiplier: number, spread: Set<string>) => {
+  const empty = (): SetMeasures => ({ depth: 0, aliases: 0, level: 0, fields: 0, cost: 0 });
+  const add = (into: SetMeasures, part: SetMeasures) => {
+    into.depth = Math.max(into.depth, part.depth);
+    into.aliases += part.aliases;
+    into.level += part.level;
+    into.fields += part.fields;
+    into.cost += part.cost;
+  };
+  const measured = new Map<string, SetMeasures>();
+  const measuring = new Set<string>();
+  const fragment = (name: string): SetMeasures => {
+    const known = measured.get(name);
+    if (known) return known;
+    const definition = fragments.get(name);
+    if (!definition || measuring.has(name)) return empty();
+    measuring.add(name);
+    const type = schema.getType(definition.typeCondition.name.value);
+    const result = measure(definition.selectionSet, type && isCompositeType(type) ? type : undefined);
+    measuring.delete(name);
+    measured.set(name, result);
+    return result;
+  };
+  const measure = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType | undefined): SetMeasures => {
+    const result = empty();
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
-        if (depth === 1) measures.rootFields += 1;
-        if (selection.alias) measures.aliases += 1;
-        measures.depth = Math.max(measures.depth, depth);
+        result.level += 1;
+        result.fields += 1;
+        if (selection.alias) result.aliases += 1;
+        result.depth = Math.max(result.depth, 1);
         const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
         const type = field ? getNamedType(field.type) : undefined;
-        if (type && isCompositeType(type)) {
-          const size = listSize(parent!, field, selection);
-          measures.cost += multiplier;
-          if (selection.selectionSet) walk(selection.selectionSet, type, depth + 1, multiplier * size, spread);
-        } else if (selection.selectionSet) {
-          walk(selection.selectionSet, undefined, depth + 1, multiplier, spread);
-        }
+        if (!selection.selectionSet) continue;
+        const inner = measure(selection.selectionSet, type && isCompositeType(type) ? type : undefined);
+        result.depth = Math.max(result.depth, 1 + inner.depth);
+        result.aliases += inner.aliases;
+        result.fields += inner.fields;
+        if (type && isCompositeType(type)) result.cost += 1 + listSize(parent!, field, selection) * inner.cost;
+        else result.cost += inner.cost;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        walk(selection.selectionSet, type && isCompositeType(type) ? type : parent, depth, multiplier, spread);
+        add(result, measure(selection.selectionSet, type && isCompositeType(type) ? type : parent));
       } else {
-        const name = selection.name.value;
-        const fragment = fragments.get(name);
-        if (!fragment || spread.has(name)) continue;
-        const type = schema.getType(fragment.typeCondition.name.value);
-        walk(fragment.selectionSet, type && isCompositeType(type) ? type : parent, depth, multiplier, new Set([...spread, name]));
+        add(result, fragment(selection.name.value));
       }
     }
+    return result;
   };
-  walk(operation.selectionSet, root, 1, 1, new Set());
-  return measures;
+  const whole = measure(operation.selectionSet, root);
+  return { depth: whole.depth, aliases: whole.aliases, rootFields: whole.level, cost: whole.cost, fields: whole.fields };
 }
 
-function valueOf(node: ValueNode, variables: Record<string, unknown> | null | undefined): unknown {
+function valueOf(node: ValueNode, variables: Record<string, unknown>): unknown {
   if (node.kind === Kind.INT) return Number(node.value);
-  if (node.kind === Kind.VARIABLE) return variables?.[node.name.value];
+  if (node.kind === Kind.VARIABLE) return variables[node.name.value];
   return undefined;
 }
 
+/** A measure as a message shows it: fragments spread many times can make it astronomic. */
+const shown = (measure: number): string => (measure < 1e15 ? String(measure) : 'more than 10^15');
+
 /** The first limit an operation exceeds, as the error the client gets; null when within them all. */
 export function checkLimits(measures: OperationMeasures, limits: RequestLimits): GraphQLError | null {
-  if (measures.depth > limits.depth) return limitError(`The operation is nested ${measures.depth} levels deep; the limit is ${limits.depth}`, 'DEPTH_LIMIT_EXCEEDED');
-  if (measures.aliases > limits.aliases) return limitError(`The operation has ${measures.aliases} aliases; the limit is ${limits.aliases}`, 'ALIAS_LIMIT_EXCEEDED');
-  if (measures.rootFields > limits.rootFields) return limitError(`The operation selects ${measures.rootFields} root fields; the limit is ${limits.rootFields}`, 'ROOT_FIELD_LIMIT_EXCEEDED');
-  if (measures.cost > limits.cost) return limitError(`The operation's estimated cost is ${measures.cost}; the limit is ${limits.cost} (lists count by their first)`, 'COST_LIMIT_EXCEEDED');
+  if (measures.depth > limits.depth) return limitError(`The operation is nested ${shown(measures.depth)} levels deep; the limit is ${limits.depth}`, 'DEPTH_LIMIT_EXCEEDED');
+  if (measures.aliases > limits.aliases) return limitError(`The operation has ${shown(measures.aliases)} aliases; the limit is ${limits.aliases}`, 'ALIAS_LIMIT_EXCEEDED');
+  if (measures.rootFields > limits.rootFields) return limitError(`The operation selects ${shown(measures.rootFields)} root fields; the limit is ${limits.rootFields}`, 'ROOT_FIELD_LIMIT_EXCEEDED');
+  if (measures.cost > limits.cost) return limitError(`The operation's estimated cost is ${shown(measures.cost)}; the limit is ${limits.cost} (lists count by their first)`, 'COST_LIMIT_EXCEEDED');
+  // fragments spread many times make a document far larger than its text: past what could be
+  // written out within the token limit, planning it costs the gateway more than any client may ask
+  if (measures.fields > limits.tokens) return limitError(`The operation has ${shown(measures.fields)} fields once its fragments are spread; the limit is ${limits.tokens}`, 'TOKEN_LIMIT_EXCEEDED');
   return null;
 }
 
@@ -116,8 +167,11 @@ export function checkLimits(measures: OperationMeasures, limits: RequestLimits):
  * The request-shape limits, enforced before validation (so a hostile document cannot make
  * validation itself expensive) and so before planning or any subgraph fetch: the parser stops
  * past `tokens`; depth, aliases, root fields and cost are measured on the parsed document.
+ * The contract's operations (`contract`: the project manifest's ids), however sent, are not held
+ * to the cost limit: they are the public promise, answered for every `first` their fields accept
+ * (InventoryLineage's 500 numbers cost 15,001), and were measured when they were written.
  */
-export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
+export function useRequestLimits(limits: RequestLimits, contract: ReadonlySet<string> = new Set()): GatewayPlugin {
   return {
     onParse({ setParseFn }) {
       setParseFn((source, options) => {
@@ -131,16 +185,20 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
         }
       });
     },
-    onValidate({ params, context, setResult }) {
+    // Thrown, not set as the validation result: the runtime caches validation results by document
+    // alone and its cache answers after this hook, so a result set here would be overridden by
+    // the document's earlier result (another operation of it, other variables) or be served to
+    // them later.
+    onValidate({ params, context }) {
       const mixed = mixesIntrospection(params.documentAST);
-      if (mixed) {
-        setResult([mixed]);
-        return;
-      }
+      if (mixed) throw mixed;
       const request = (context as { params?: { operationName?: string; variables?: Record<string, unknown> } }).params;
       const measures = measureOperation(params.schema, params.documentAST, request?.operationName, request?.variables, limits.assumedListSize);
-      const exceeded = checkLimits(measures, limits);
-      if (exceeded) setResult([exceeded]);
+      let exceeded = checkLimits(measures, limits);
+      if (exceeded?.extensions.code === 'COST_LIMIT_EXCEEDED' && contract.has(operationId(normalizedBody(params.documentAST)))) {
+        exceeded = checkLimits({ ...measures, cost: 0 }, limits);
+      }
+      if (exceeded) throw exceeded;
     },
   };
 }
@@ -151,13 +209,27 @@ export function useRequestLimits(limits: RequestLimits): GatewayPlugin {
  * does not, such an operation is refused with a message saying what to do, not answered wrong.
  */
 export function mixesIntrospection(document: DocumentNode): GraphQLError | null {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) {
+    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  }
+  // the root fields with the fragments and inline fragments at the root written out
+  const rootNames = (selectionSet: SelectionSetNode, spread: Set<string>): string[] =>
+    selectionSet.selections.flatMap((s) => {
+      if (s.kind === Kind.FIELD) return [s.name.value];
+      if (s.kind === Kind.INLINE_FRAGMENT) return rootNames(s.selectionSet, spread);
+      const fragment = fragments.get(s.name.value);
+      if (!fragment || spread.has(s.name.value)) return [];
+      spread.add(s.name.value);
+      return rootNames(fragment.selectionSet, spread);
+    });
   for (const definition of document.definitions) {
     if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    const roots = definition.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? s.name.value : '...'));
+    const roots = rootNames(definition.selectionSet, new Set());
     const introspection = roots.some((name) => name === '__schema' || name === '__type');
     if (introspection && roots.some((name) => name !== '__schema' && name !== '__type' && name !== '__typename')) {
       return new GraphQLError('Ask for __schema or __type in an operation of their own, without other root fields', {
-        extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+        extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } },
       });
     }
   }

@@ -18,9 +18,18 @@ export function redisQueryStore(redis: Redis): QueryStore {
   };
 }
 
-/** At most `capacity` queries, the least recently used dropped first (Map keeps insertion order). */
-export function memoryQueryStore(capacity = 5_000): QueryStore {
+/**
+ * At most `capacity` queries and `characters` characters of them together (each may be 100,000
+ * long: by count alone, 5,000 padded texts would hold a gigabyte), the least recently used
+ * dropped first (Map keeps insertion order).
+ */
+export function memoryQueryStore(capacity = 5_000, characters = 20_000_000): QueryStore {
   const queries = new Map<string, string>();
+  let held = 0;
+  const drop = (hash: string) => {
+    held -= queries.get(hash)?.length ?? 0;
+    queries.delete(hash);
+  };
   return {
     async get(hash) {
       const query = queries.get(hash);
@@ -30,9 +39,11 @@ export function memoryQueryStore(capacity = 5_000): QueryStore {
       return query;
     },
     async set(hash, query) {
-      queries.delete(hash);
+      drop(hash);
+      if (query.length > characters) return;
       queries.set(hash, query);
-      if (queries.size > capacity) queries.delete(queries.keys().next().value!);
+      held += query.length;
+      while (queries.size > capacity || held > characters) drop(queries.keys().next().value!);
     },
   };
 }

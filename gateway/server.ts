@@ -11,6 +11,7 @@ import { maskError, usePublicErrors } from './errors.js';
 import { httpGateway, type HttpGateway } from './http.js';
 import { inProcessTransport, type InProcessSubgraph } from './in-process.js';
 import { useRequestLimits } from './limits.js';
+import { readProjectManifest } from './operations/manifest.js';
 import { createMetrics, type Metrics, type PoolUse } from './metrics.js';
 import { memoryQueryStore, redisQueryStore } from './query-store.js';
 import { memoryRateLimiter, redisRateLimiter } from './rate-limit.js';
@@ -96,6 +97,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const inProcess = 'inProcess' in options.subgraphs ? options.subgraphs.inProcess : null;
   const urls = 'urls' in options.subgraphs ? options.subgraphs.urls : {};
   const signingSecret = settings.signingSecret;
+  const contract = new Set(readProjectManifest().operations.map((o) => o.id));
   if (!inProcess && !signingSecret) throw new Error('subgraphs over HTTP need GATEWAY_SIGNING_SECRET');
 
   const readyPlugin: GatewayPlugin = {
@@ -156,7 +158,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         apq: redis ? redisQueryStore(redis) : memoryQueryStore(),
         logger,
       }),
-      useRequestLimits(settings.limits),
+      useRequestLimits(settings.limits, contract),
       signPlugin,
       metrics.plugin(context.log),
       usePublicErrors(errorOptions),

@@ -26,7 +26,7 @@ export interface GatewaySettings {
   /** production: a key is required; development (default): no key acts as the development analyst. */
   mode: 'production' | 'development';
   limits: RequestLimits;
-  /** Requests per key (or per client address without a key) per rate window. */
+  /** Requests per key per rate window (development callers without a key share one budget). */
   rateLimit: { requests: number; windowSeconds: number };
   /** Every subgraph fetch ends after this long: partial data and a SUBGRAPH_TIMEOUT error. */
   subgraphTimeoutMs: number;

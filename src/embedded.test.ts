@@ -20,7 +20,7 @@ describe('the embedded default', () => {
     const { port } = taken.address() as AddressInfo;
     const embedded = await startEmbedded({ env: {}, logger: createLogger({ LOG_LEVEL: 'silent' }), pgliteDir: null, importPlan: 'never', providers: { disabled: true } });
     try {
-      await expect(embedded.gateway.listen(port, '127.0.0.1')).rejects.toThrow(/the port is in use/);
+      await expect(embedded.gateway.listen(port, '127.0.0.1')).rejects.toThrow(/is already in use/);
     } finally {
       await expect(embedded.close()).resolves.toBeUndefined();
       await new Promise((resolve) => taken.close(resolve));

@@ -17,6 +17,7 @@ import { checkSubgraphs, supergraphUrls } from '../gateway/subgraph-urls.js';
 import { readInt, readString, readUrl } from '../subgraphs/shared/config.js';
 import { openDatabase } from '../subgraphs/shared/db.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
+import { assertPortAvailable } from '../subgraphs/shared/port.js';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
 import { pgliteDirFromEnv } from './embedded.js';
 import { runProcess } from './process.js';
@@ -27,6 +28,8 @@ runProcess(logger, async () => {
   const env = process.env;
   const port = readInt(env, 'PORT', 4000, { min: 0, max: 65_535 });
   const settings = readGatewaySettings(env, { subgraphsOverHttp: true });
+  const host = readString(env, 'HOST') ?? '0.0.0.0';
+  await assertPortAvailable(port, host);
   const supergraphSdl = readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8');
   const urls = Object.fromEntries(
     Object.entries(supergraphUrls(supergraphSdl)).map(([name, url]) => [name, readUrl(env, `${name.toUpperCase()}_URL`, ['http:', 'https:']) ?? url]),
@@ -49,7 +52,7 @@ runProcess(logger, async () => {
       },
       pools: () => (database.poolUse ? [{ database: database.description, ...database.poolUse() }] : []),
     });
-    const url = await gateway.listen(port, readString(env, 'HOST') ?? '0.0.0.0');
+    const url = await gateway.listen(port, host);
     logger.info({ url, subgraphs: urls }, `numbergraph gateway ready at ${url}, over subgraphs served apart`);
     return async () => {
       await gateway.stop();

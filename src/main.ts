@@ -4,6 +4,7 @@
  */
 import { readInt, readString } from '../subgraphs/shared/config.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
+import { assertPortAvailable } from '../subgraphs/shared/port.js';
 import { pgliteDirFromEnv, startEmbedded } from './embedded.js';
 import { runProcess } from './process.js';
 
@@ -11,12 +12,15 @@ const logger = processLogger();
 
 runProcess(logger, async () => {
   const port = readInt(process.env, 'PORT', 4000, { min: 0, max: 65_535 });
+  const host = readString(process.env, 'HOST') ?? '0.0.0.0';
+  // a taken port is said at once, not after the plan's import
+  await assertPortAvailable(port, host);
   const embedded = await startEmbedded({ env: process.env, logger, pgliteDir: pgliteDirFromEnv(process.env), importPlan: 'embedded' });
   let url: string;
   try {
-    url = await embedded.gateway.listen(port, readString(process.env, 'HOST') ?? '0.0.0.0');
+    url = await embedded.gateway.listen(port, host);
   } catch (error) {
-    // e.g. the port is in use: the databases close cleanly before the process reports and exits
+    // taken meanwhile: the databases close before the process reports and exits
     await embedded.close();
     throw error;
   }

@@ -1,25 +1,28 @@
 import { ConfigError } from '../subgraphs/shared/config.js';
-import { PortUnavailableError } from '../subgraphs/shared/port.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
+import { PortUnavailableError } from '../subgraphs/shared/port.js';
+
+/** A signal repeated within this long is a relayed copy of the first, not the operator asking again. */
+const SAME_SIGNAL_MS = 1_000;
 
 /**
  * Runs a server process: `start` brings it up and returns how to stop it; SIGTERM and SIGINT
- * drain and stop it once (a second SIGINT stops at once); a start-up failure is logged (a bad setting by its variable's name).
+ * drain and stop it once; a start-up failure is logged (a bad setting by its variable's name).
  */
 export function runProcess(logger: Logger, start: () => Promise<() => Promise<void>>): void {
   start()
     .then((stop) => {
-      let stopping = false;
+      let stoppingSince: number | null = null;
       const onSignal = async (signal: string) => {
-        if (stopping) {
-          // A second Ctrl-C while draining: the operator wants out now. A repeated SIGTERM is
-          // not that: process managers and wrappers (npm, tsx) resend it when the first seems
-          // unanswered, and it must not cut off the requests being drained.
-          if (signal !== 'SIGINT') return;
+        if (stoppingSince !== null) {
+          // A signal sent to the whole process group (a process manager, Ctrl-C in a terminal)
+          // reaches this process twice: directly and relayed by npm or tsx, within milliseconds.
+          // That copy is not a second request; a signal sent again later is: the operator wants out now.
+          if (Date.now() - stoppingSince < SAME_SIGNAL_MS) return;
           logger.warn({ signal }, 'stopping at once');
           process.exit(1);
         }
-        stopping = true;
+        stoppingSince = Date.now();
         logger.info({ signal }, 'draining and stopping');
         try {
           await stop();

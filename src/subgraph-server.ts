@@ -15,6 +15,7 @@ import type { Kysely } from 'kysely';
 import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
 import { databaseTargetFromEnv, openDatabase, type Database } from '../subgraphs/shared/db.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
+import { assertPortAvailable } from '../subgraphs/shared/port.js';
 import { serveSubgraph } from '../subgraphs/shared/server.js';
 import { createSubgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
@@ -33,6 +34,8 @@ runProcess(logger, async () => {
   const port = readInt(process.env, 'PORT', SUBGRAPH_PORTS[definition.name], { min: 0, max: 65_535 });
   // required before anything opens: the service answers only requests the gateway signed
   const signingSecret = readSigningSecret(process.env, true)!;
+  const host = readString(process.env, 'HOST') ?? '127.0.0.1';
+  await assertPortAvailable(port, host);
   // only the inventory talks to providers; the others serve their plain definition
   const providers: ProvidersRuntime | null = definition.name === 'inventory' ? await startProviders(process.env, logger) : null;
   let database: Database | null = null;
@@ -47,7 +50,7 @@ runProcess(logger, async () => {
     }
     await providers?.startSync(subgraph);
     // Loopback unless HOST says otherwise: a subgraph answers the gateway, not the world.
-    const server = await serveSubgraph(subgraph, logger, port, readString(process.env, 'HOST') ?? '127.0.0.1', signingSecret);
+    const server = await serveSubgraph(subgraph, logger, port, host, signingSecret);
     logger.info({ subgraph: definition.name, url: server.url, database: database.description }, `subgraph ${definition.name} ready`);
     const opened = database;
     return async () => {

@@ -70,6 +70,14 @@ describe('identity', () => {
     expect(codes(typo)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(JSON.stringify(typo)).not.toMatch(/Did you mean|"number"/);
   });
+  it('keeps an analyst read-only whichever operation of a document ran before', async () => {
+    const analyst = bearer(await keyFor('analyst'));
+    const document = 'query Read { __typename } mutation Write { __typename }';
+    expect(await (await post({ query: document, operationName: 'Read' }, analyst)).json()).toEqual({ data: { __typename: 'Query' } });
+    const write = await post({ query: document, operationName: 'Write' }, analyst);
+    expect(write.status).toBe(403);
+    expect(codes(await write.json())).toEqual(['FORBIDDEN']);
+  });
 });
 
 describe('persisted operations', () => {
@@ -137,6 +145,15 @@ describe('limits, before any subgraph is called', () => {
   it('rejects a document of too many tokens', () => rejected({ query: `{ ${'__typename '.repeat(5_000)}}` }, 'TOKEN_LIMIT_EXCEEDED'));
   it('rejects a costly query: lists weigh by their first', () =>
     rejected({ query: '{ carriers(first: 100) { edges { node { blocks(first: 100) { edges { node { prefix } } } } } } }' }, 'COST_LIMIT_EXCEEDED'));
+  it('rejects fragments that spread each other many times, however small the text', async () => {
+    const chain = (leaf: string, on: string) =>
+      `${Array.from({ length: 60 }, (_, i) => `fragment F${i} on ${on} { ...F${i + 1} ...F${i + 1} }`).join(' ')} fragment F60 on ${on} { ${leaf} }`;
+    await rejected({ query: `{ ...F0 } ${chain('a: __typename', 'Query')}` }, 'ALIAS_LIMIT_EXCEEDED');
+    await rejected({ query: `{ carrier(id: "gb:hutchison-3g-uk-ltd") { ...F0 } } ${chain('authority { name }', 'Carrier')}` }, 'COST_LIMIT_EXCEEDED');
+    await rejected({ query: `{ carrier(id: "gb:hutchison-3g-uk-ltd") { ...F0 } } ${chain('id name', 'Carrier')}` }, 'TOKEN_LIMIT_EXCEEDED');
+  });
+  it('weighs a list by its variable\'s default when the variable is left out', () =>
+    rejected({ query: 'query($carriers: Int = 100, $blocks: Int = 100) { carriers(first: $carriers) { edges { node { blocks(first: $blocks) { edges { node { prefix } } } } } } }' }, 'COST_LIMIT_EXCEEDED'));
   it('rejects a body over 2 MB', () => rejected({ query: '{ __typename }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }, 'BODY_TOO_LARGE', 413));
   it('rejects batched operations', () => rejected([{ query: '{ __typename }' }, { query: '{ __typename }' }], 'BATCHING_NOT_SUPPORTED', 400));
   it('serves the same shapes within the limits, and then calls the subgraphs', async () => {
@@ -146,6 +163,38 @@ describe('limits, before any subgraph is called', () => {
     expect(body.errors).toBeUndefined();
     expect(Object.keys(body.data)).toHaveLength(20);
     expect(fetches - before).toBeGreaterThan(0);
+  });
+
+  it('holds the limits for every operation of a document and for every variables, whatever the same text got before', async () => {
+    const frontend = bearer(await keyFor('frontend'));
+    const document = `query Small { __typename } query Big ${aliased(200, () => '__typename')}`;
+    expect(await (await post({ query: document, operationName: 'Small' }, frontend)).json()).toEqual({ data: { __typename: 'Query' } });
+    expect(codes(await (await post({ query: document, operationName: 'Big' }, frontend)).json())).toEqual(['ALIAS_LIMIT_EXCEEDED']);
+
+    const costly = 'query Blocks($carriers: Int, $blocks: Int) { carriers(first: $carriers) { edges { node { blocks(first: $blocks) { edges { node { prefix } } } } } } }';
+    const small = { query: costly, variables: { carriers: 1, blocks: 1 } };
+    const before = fetches;
+    expect((await (await post(small, frontend)).json()).errors).toBeUndefined();
+    const fetchesOfSmall = fetches - before;
+    const atFetches = fetches;
+    expect(codes(await (await post({ query: costly, variables: { carriers: 100, blocks: 100 } }, frontend)).json())).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(fetches - atFetches).toBe(0);
+    // the refusal is not remembered for the text: small variables are served again
+    expect((await (await post(small, frontend)).json()).errors).toBeUndefined();
+    expect(fetches - atFetches).toBe(fetchesOfSmall);
+  });
+
+  it('answers a contract operation for every first it accepts, by id or as text, and holds any other text to the cost limit', async () => {
+    const inventoryLineage = operation('InventoryLineage');
+    const id = readProjectManifest().operations.find((o) => o.name === 'InventoryLineage')!.id;
+    const variables = { first: 500, filter: { country: 'GB' } };
+    const byId = await (await post({ documentId: id, variables }, bearer(await keyFor('partner')))).json();
+    expect(byId.data.numbers.edges).toBeInstanceOf(Array);
+    expect(codes(byId) ?? []).not.toContain('COST_LIMIT_EXCEEDED');
+    const asText = await (await post({ query: inventoryLineage, variables }, bearer(await keyFor('frontend')))).json();
+    expect(asText.data.numbers.edges).toBeInstanceOf(Array);
+    const changed = inventoryLineage.replace('e164', 'e164 number: e164');
+    expect(codes(await (await post({ query: changed, variables }, bearer(await keyFor('frontend')))).json())).toEqual(['COST_LIMIT_EXCEEDED']);
   });
 
   it('limits requests per key, with a code and Retry-After', async () => {
@@ -205,6 +254,20 @@ describe('browsers and operators', () => {
     expect(Number(served?.[1])).toBeGreaterThanOrEqual(3);
     expect(metrics).toMatch(/numbergraph_errors_total\{code="PERSISTED_QUERY_NOT_IN_LIST"\} [1-9]/);
     expect(metrics).toMatch(/graphql_gateway_subgraph_execute_duration_count\{[^}]*subgraphName="allocations"/);
+  });
+
+  it('keeps /metrics bounded when every request names a new operation or aliases its errors', async () => {
+    let key = '';
+    for (let i = 0; i < 230; i++) {
+      if (i % 35 === 0) key = await keyFor('frontend');
+      const response = await post({ query: `query Fresh${i} { e${i}: number(e164: "+4474") { e164 } }` }, bearer(key));
+      expect(response.status).toBe(200);
+    }
+    const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
+    const names = new Set([...metrics.matchAll(/operationName="([^"]*)"/g)].map((m) => m[1]));
+    expect(names.size).toBeLessThanOrEqual(200 + 1); // the first 200 names, then "other"
+    expect(names).toContain('other');
+    expect(metrics).not.toMatch(/path="/);
   });
 });
 

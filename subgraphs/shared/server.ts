@@ -37,7 +37,6 @@ export async function serveSubgraph(
       };
     },
   };
-  await assertPortAvailable(port, host);
   const server = new ApolloServer<object>({
     schema: subgraph.schema,
     formatError: maskErrors(null),
@@ -49,6 +48,8 @@ export async function serveSubgraph(
     // no federated traces (timings per resolver) for whoever asks: the gateway does not
     plugins: [ApolloServerPluginInlineTraceDisabled(), logErrors],
   });
+  // Apollo's standalone server listens with no 'error' listener: a taken port would crash the process
+  await assertPortAvailable(port, host);
   const { url } = await startStandaloneServer(server, {
     listen: { port, host },
     context: async ({ req }) => {

@@ -1,0 +1,43 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+let taken: Server;
+let port: number;
+const dir = mkdtempSync(join(tmpdir(), 'numbergraph-start-'));
+
+beforeAll(async () => {
+  taken = createServer();
+  port = await new Promise<number>((resolve) => taken.listen(0, '127.0.0.1', () => resolve((taken.address() as { port: number }).port)));
+});
+afterAll(() => {
+  taken.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs `npm start` to its end: its exit code and output. */
+function npmStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('exit', (code) => resolve({ code, output }));
+  });
+}
+
+it('npm start on a port in use exits 1 at once with one line naming the port, before opening or importing anything', async () => {
+  const pglite = join(dir, 'pglite');
+  const { code, output } = await npmStart({ PORT: String(port), HOST: '127.0.0.1', PGLITE_DIR: pglite });
+  expect(code).toBe(1);
+  const fatal = output.split('\n').filter((line) => line.includes('"level":60'));
+  expect(fatal).toHaveLength(1);
+  expect(JSON.parse(fatal[0]!).msg).toBe(`port ${port} on 127.0.0.1 is already in use: stop what listens there, or set PORT to a free port`);
+  expect(output).not.toMatch(/EADDRINUSE|\bat \S+ \(/);
+  expect(existsSync(pglite)).toBe(false);
+});
