@@ -5,10 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';
 import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
-import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
+import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
-import { freshDatabase } from './support/database.js';
-import type { Database } from '../subgraphs/shared/db.js';
 import { freePort, startService, waitUntil, type Service } from './support/processes.js';
 
 /**
@@ -59,26 +57,20 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
   const services: Service[] = [];
   const subgraphUrls: Record<string, string> = {};
   let gateways: Service[] = [];
-  let embedded: TestGateway;
+  let embedded: Awaited<ReturnType<typeof startInventoryGateway>>;
   /** A gateway whose routing subgraph answers through `slowRouting`, for the SIGTERM test. */
   let drained: Service;
   let slowRouting: Server;
   let routingCalled: () => void = () => undefined;
 
-  let inventoryDatabase: Database;
   let context: SampleContext;
   /** The first answer to the sample order, placed through the distributed gateway. */
   let placed: unknown;
   let partnerKey: string;
 
   beforeAll(async () => {
-    inventoryDatabase = await freshDatabase();
-    if (inventoryDatabase.target.kind !== 'postgres') throw new Error('a Postgres inventory database is needed');
-    const INVENTORY_DATABASE_URL = inventoryDatabase.target.url;
-    embedded = await startTestGateway({
-      env: { SYNC_INTERVAL_SECONDS: '0', INVENTORY_DATABASE_URL },
-      providers: { simulator: { instant: true, orderDelayMs: 5 } },
-    });
+    embedded = await startInventoryGateway();
+    const INVENTORY_DATABASE_URL = embedded.inventoryDatabaseUrl!;
     const simulator = embedded.embedded.providers.simulator!;
     const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: secret };
     const inventoryEnv = { INVENTORY_DATABASE_URL, PROVIDERS_URL: simulator.url, SYNC_INTERVAL_SECONDS: '0' };
@@ -115,7 +107,6 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
     slowRouting?.closeAllConnections();
     await new Promise((resolve) => slowRouting?.close(resolve));
     await embedded?.close();
-    await inventoryDatabase?.close();
   });
 
   it('answers every contract operation as the embedded default does', async () => {

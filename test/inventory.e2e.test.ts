@@ -1,9 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World, WorldOffer } from '../providers/generator/world.js';
-import { freshDatabase } from './support/database.js';
-import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
-import type { Database } from '../subgraphs/shared/db.js';
+import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
 
 /**
  * The inventory through the gateway, over the provider simulator started by the embedded
@@ -12,20 +10,14 @@ import type { Database } from '../subgraphs/shared/db.js';
  */
 let gateway: TestGateway;
 let world: World;
-let ownDatabase: Database | null = null;
-
 beforeAll(async () => {
-  // On a Postgres server the catalogue gets a database of its own: orders must start from none.
-  if (process.env.DATABASE_URL) ownDatabase = await freshDatabase();
-  gateway = await startTestGateway({
-    env: { SYNC_INTERVAL_SECONDS: '0', ...(ownDatabase?.target.kind === 'postgres' ? { INVENTORY_DATABASE_URL: ownDatabase.target.url } : {}) },
+  gateway = await startInventoryGateway({
     providers: { simulator: { instant: true, orderDelayMs: 5 }, policy: { timeoutMs: 1000, breaker: { consecutiveFailures: 3, halfOpenAfterMs: 200 } } },
   });
   world = gateway.embedded.providers.simulator!.world;
 });
 afterAll(async () => {
   await gateway?.close();
-  await ownDatabase?.close();
 });
 
 const recorder = () => gateway.embedded.providers.directory!.recorder;

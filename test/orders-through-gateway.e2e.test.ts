@@ -1,8 +1,6 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';
-import type { Database } from '../subgraphs/shared/db.js';
-import { freshDatabase } from './support/database.js';
-import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
+import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
 
 /**
@@ -11,26 +9,15 @@ import { postJson } from './support/http.js';
  * subgraph with a scope; this file checks that the edge hands that scope over from the key.)
  */
 let gateway: TestGateway;
-/** On a Postgres server the inventory gets a database of its own: orders start from none. */
-let inventoryDatabase: Database | null = null;
 /** Available numbers of the simulated world, each used by one test. */
 let stock: string[] = [];
 
 beforeAll(async () => {
-  if (process.env.DATABASE_URL) inventoryDatabase = await freshDatabase();
-  gateway = await startTestGateway({
-    env: {
-      NUMBERGRAPH_MODE: 'production',
-      SYNC_INTERVAL_SECONDS: '0',
-      ...(inventoryDatabase?.target.kind === 'postgres' ? { INVENTORY_DATABASE_URL: inventoryDatabase.target.url } : {}),
-    },
-    providers: { simulator: { instant: true, orderDelayMs: 5 } },
-  });
+  gateway = await startInventoryGateway({ env: { NUMBERGRAPH_MODE: 'production' } });
   stock = gateway.embedded.providers.simulator!.world.numbers.filter((n) => n.status === 'available' && n.country === 'GB').map((n) => n.e164);
 });
 afterAll(async () => {
   await gateway?.close();
-  await inventoryDatabase?.close();
 });
 
 const ORDER_NUMBERS_ID = readProjectManifest().operations.find((o) => o.name === 'OrderNumbers')!.id;

@@ -1,9 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse } from 'graphql';
-import type { Database } from '../subgraphs/shared/db.js';
 import type { Identity, RequestScope } from '../subgraphs/shared/identity.js';
-import { freshDatabase } from './support/database.js';
-import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { startInventoryGateway, type TestGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
 
 /**
@@ -98,20 +96,10 @@ const TENANT_OWNED: TenantOwned[] = [
 ];
 
 let gateway: TestGateway;
-/** On a Postgres server the inventory gets a database of its own: no other run's orders. */
-let inventoryDatabase: Database | null = null;
 const scopes: RequestScope[] = [];
 
 beforeAll(async () => {
-  if (process.env.DATABASE_URL) inventoryDatabase = await freshDatabase();
-  gateway = await startTestGateway({
-    env: {
-      NUMBERGRAPH_MODE: 'production',
-      SYNC_INTERVAL_SECONDS: '0',
-      ...(inventoryDatabase?.target.kind === 'postgres' ? { INVENTORY_DATABASE_URL: inventoryDatabase.target.url } : {}),
-    },
-    providers: { simulator: { instant: true, orderDelayMs: 5 } },
-  });
+  gateway = await startInventoryGateway({ env: { NUMBERGRAPH_MODE: 'production' } });
   stock = gateway.embedded.providers.simulator!.world.numbers.filter((n) => n.status === 'available' && n.country === 'GB').map((n) => n.e164);
   for (const subgraph of Object.values(gateway.embedded.subgraphs)) {
     const create = subgraph.createContext.bind(subgraph);
@@ -123,7 +111,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await gateway?.close();
-  await inventoryDatabase?.close();
 });
 
 /** One key per tenant ('' for the analyst), created on first use. */

@@ -4,6 +4,7 @@ import { postGraphQL, type GraphQLResult } from './http.js';
 import { createLogger } from '../../subgraphs/shared/logger.js';
 import { startEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ProvidersOptions } from '../../src/providers.js';
+import { freshDatabase } from './database.js';
 
 export interface TestGateway {
   url: string;
@@ -36,6 +37,34 @@ export async function startTestGateway(options: { providers?: ProvidersOptions; 
     request: (query, variables, headers) => postGraphQL(url, query, variables, headers),
     close: () => embedded.close(),
   };
+}
+
+/**
+ * The embedded product over the provider simulator (instant answers unless `providers` says
+ * otherwise), its catalogue synced once at start, in an inventory database of its own: a new
+ * database on the Postgres server of DATABASE_URL (dropped by `close`), else PGlite in memory,
+ * which is one already. Orders and reservations start from none, whatever other files did.
+ */
+export async function startInventoryGateway(options: { providers?: ProvidersOptions; env?: Record<string, string | undefined> } = {}): Promise<TestGateway & { inventoryDatabaseUrl: string | null }> {
+  const own = process.env.DATABASE_URL ? await freshDatabase() : null;
+  const inventoryDatabaseUrl = own?.target.kind === 'postgres' ? own.target.url : null;
+  try {
+    const gateway = await startTestGateway({
+      env: { SYNC_INTERVAL_SECONDS: '0', ...(inventoryDatabaseUrl ? { INVENTORY_DATABASE_URL: inventoryDatabaseUrl } : {}), ...options.env },
+      providers: options.providers ?? { simulator: { instant: true, orderDelayMs: 5 } },
+    });
+    return {
+      ...gateway,
+      inventoryDatabaseUrl,
+      close: async () => {
+        await gateway.close();
+        await own?.close();
+      },
+    };
+  } catch (error) {
+    await own?.close();
+    throw error;
+  }
 }
 
 /** A contract operation as the project keeps it in schema/operations/. */
