@@ -36,10 +36,6 @@ export function mainCountryOf(callingCode: string): string | null {
   return CALLING_CODES[callingCode]?.[0] ?? null;
 }
 
-export function isSharedCallingCode(callingCode: string): boolean {
-  return (CALLING_CODES[callingCode]?.length ?? 0) > 1;
-}
-
 const LENGTH_PROBLEMS: Record<string, string> = {
   TOO_SHORT: 'is too short',
   TOO_LONG: 'is too long',
