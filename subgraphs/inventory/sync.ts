@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { NUMBER_STATUSES } from '../../providers/api.js';
 import type { Logger } from '../shared/logger.js';
 import { stockHolder, type ChainOffer } from './chain.js';
 import { recoverInterruptedOrders } from './orders.js';
@@ -97,9 +98,8 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger):
   return report;
 }
 
-const STATUSES: readonly LifecycleStatus[] = ['available', 'reserved', 'assigned', 'aging', 'ported_out'];
 function lifecycleStatus(providerStatus: string): LifecycleStatus {
-  return (STATUSES as readonly string[]).includes(providerStatus) ? (providerStatus as LifecycleStatus) : 'available';
+  return (NUMBER_STATUSES as readonly string[]).includes(providerStatus) ? (providerStatus as LifecycleStatus) : 'available';
 }
 
 /** Holder and status of numbers whose offers changed, from the offers that are still on sale. */

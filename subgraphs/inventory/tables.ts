@@ -1,4 +1,5 @@
 import type { Generated, Selectable } from 'kysely';
+import type { NumberStatus } from '../../providers/api.js';
 
 /** The `inventory` schema: the catalogue synced from providers' feeds, lifecycle, orders. */
 export interface InventoryTables {
@@ -44,8 +45,8 @@ export interface OfferTable {
   removed_at: Date | string | null;
 }
 
-/** Lifecycle statuses kept here; UNAVAILABLE is only how another tenant's rows look. */
-export type LifecycleStatus = 'available' | 'reserved' | 'assigned' | 'aging' | 'ported_out';
+/** Lifecycle statuses kept here (the providers' own); UNAVAILABLE is only how another tenant's rows look. */
+export type LifecycleStatus = NumberStatus;
 
 export interface NumberTable {
   e164: string;
