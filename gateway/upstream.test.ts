@@ -3,6 +3,7 @@ import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
+import { postGraphQLRaw } from '../test/support/http.js';
 import { createGateway, type Gateway } from './server.js';
 import { readGatewaySettings } from './settings.js';
 import { supergraphUrls } from './subgraph-urls.js';
@@ -46,11 +47,7 @@ it.each([
   ['answers through a proxy with an HTML error page', '/proxy/'],
 ])('says SUBGRAPH_UNAVAILABLE, naming no service, address or upstream body, when a subgraph service %s', async (_, path) => {
   const url = await gatewayOver(path);
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true', 'x-api-key': 'any' },
-    body: JSON.stringify({ query: '{ number(e164: "+447400123456") { e164 } }' }),
-  });
+  const response = await postGraphQLRaw(url, '{ number(e164: "+447400123456") { e164 } }', undefined, { 'x-api-key': 'any' });
   const text = await response.text();
   expect(JSON.parse(text).errors).toEqual([{ message: 'Part of the answer is unavailable right now', path: ['number'], extensions: { code: 'SUBGRAPH_UNAVAILABLE' } }]);
   expect(text).not.toMatch(/127\.0\.0\.1|allocations|proxy|postgres|socket|502/);
