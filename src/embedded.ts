@@ -24,6 +24,11 @@ export function pgliteDirFromEnv(env: Record<string, string | undefined>): strin
   return readString(env, 'PGLITE_DIR') ?? fileURLToPath(new URL('../.data/pglite', import.meta.url));
 }
 
+/** The PGlite folder of one service run as its own process (`<PGLITE_DIR>-<service>`): processes never share a folder. */
+export function servicePgliteDir(env: Record<string, string | undefined>, service: string): string {
+  return `${pgliteDirFromEnv(env).replace(/\/+$/, '')}-${service}`;
+}
+
 export interface EmbeddedOptions {
   env: Record<string, string | undefined>;
   logger: Logger;

@@ -19,7 +19,7 @@ import { openDatabase } from '../subgraphs/shared/db.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
 import { assertPortAvailable } from '../subgraphs/shared/port.js';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
-import { pgliteDirFromEnv } from './embedded.js';
+import { servicePgliteDir } from './embedded.js';
 import { runProcess } from './process.js';
 
 const logger = processLogger();
@@ -34,7 +34,7 @@ runProcess(logger, async () => {
   const urls = Object.fromEntries(
     Object.entries(supergraphUrls(supergraphSdl)).map(([name, url]) => [name, readUrl(env, `${name.toUpperCase()}_URL`, ['http:', 'https:']) ?? url]),
   );
-  const database = await openDatabase(edgeDatabaseTarget(env, `${pgliteDirFromEnv(env).replace(/\/+$/, '')}-edge`), logger);
+  const database = await openDatabase(edgeDatabaseTarget(env, servicePgliteDir(env, 'edge')), logger);
   try {
     await migrateEdge(database.db, logger.child({ component: 'edge' }));
     const keys = createKeyStore(database.db);

@@ -20,7 +20,7 @@ import { serveSubgraph } from '../subgraphs/shared/server.js';
 import { createSubgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 import { SUBGRAPH_PORTS } from '../subgraphs/names.js';
-import { pgliteDirFromEnv } from './embedded.js';
+import { servicePgliteDir } from './embedded.js';
 import { runProcess } from './process.js';
 import { startProviders, type ProvidersRuntime } from './providers.js';
 import { readSigningSecret } from '../subgraphs/shared/signed-scope.js';
@@ -40,7 +40,7 @@ runProcess(logger, async () => {
   const providers: ProvidersRuntime | null = definition.name === 'inventory' ? await startProviders(process.env, logger) : null;
   let database: Database | null = null;
   try {
-    database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, `${pgliteDirFromEnv(process.env).replace(/\/+$/, '')}-${definition.name}`), logger);
+    database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, servicePgliteDir(process.env, definition.name)), logger);
     const served = providers ? providers.inventory : definition;
     const subgraph = createSubgraph(served as Parameters<typeof createSubgraph>[0], database, logger.child({ subgraph: definition.name }));
     await subgraph.migrate();
