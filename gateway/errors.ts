@@ -52,7 +52,7 @@ export function publicError(error: GraphQLError, options: PublicErrorOptions): G
     options.logger.warn({ err: error, path: error.path, code: rawCode, subgraph: extensions.serviceName }, 'subgraph fetch failed');
     ({ message, code } = upstream);
     delete kept.http;
-  } else if (isClientCode(rawCode) || rawCode === 'COST_ESTIMATED_TOO_EXPENSIVE') {
+  } else if (isClientCode(rawCode)) {
     code = rawCode!;
     message = options.development ? error.message : error.message.replace(SUGGESTION, '');
   } else {
