@@ -1,7 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { Money, NumberStatus } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
-import { readPage, toConnection, type Connection, type Page, type PageRequest } from '../shared/pagination.js';
+import { readPage, toConnection, type Connection, type Page } from '../shared/pagination.js';
 import { byShortestThenCheapest, chainFrom, type Chain } from './chain.js';
 import type { Context } from './context.js';
 import { liveKey } from './context.js';
@@ -16,13 +16,6 @@ import { ProviderError } from '../../providers/client/index.js';
 
 /** The largest page of `numbers` (InventoryLineage pages of up to 500) and of search results. */
 export const MAX_NUMBERS_PAGE = 500;
-
-/** readPage with a bound other than the shared default of 100. */
-function readBoundedPage(list: string, args: PageRequest, defaultSize: number, max: number): Page {
-  const size = args.first ?? defaultSize;
-  if (!Number.isInteger(size) || size < 0 || size > max) throw badUserInput(`first must be between 0 and ${max}, got ${size}`, 'first');
-  return { ...readPage(list, { first: 0, after: args.after ?? null }, defaultSize), limit: size + 1, size };
-}
 
 /** An ISO 3166-1 alpha-2 country from a client, upper-cased, or BAD_USER_INPUT. */
 export function readCountry(country: string, argument: string): string {
@@ -124,7 +117,7 @@ const lifecycle = (status: string) => status.toUpperCase() as 'AVAILABLE' | 'RES
 export const resolvers: Resolvers = {
   Query: {
     numbers: async (_parent, args, ctx) => {
-      const page = readBoundedPage('Query.numbers', args, 50, MAX_NUMBERS_PAGE);
+      const page = readPage('Query.numbers', args, 50, MAX_NUMBERS_PAGE);
       const filter = readFilter(args.filter);
       const rows = await repo.listNumbers(ctx.db, page, filter, ctx.tenant);
       for (const row of rows) ctx.loaders.numbers.prime(row.e164, row);
@@ -175,7 +168,7 @@ export const resolvers: Resolvers = {
       );
     },
     searchNumbers: async (_parent, args, ctx) => {
-      const page = readBoundedPage('Query.searchNumbers', args, 50, MAX_NUMBERS_PAGE);
+      const page = readPage('Query.searchNumbers', args, 50, MAX_NUMBERS_PAGE);
       let searchId = args.searchId ?? null;
       if (searchId !== null && searchId.length > 64) throw badUserInput('searchId is not a search id', 'searchId');
       let search = searchId ? ctx.searches.get(searchId) : undefined;

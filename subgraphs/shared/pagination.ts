@@ -20,12 +20,13 @@ export interface Page {
 
 /**
  * Validates `first`/`after` of one list (e.g. "Query.carriers"). Cursors are opaque to clients:
- * base64url of the list's name and the sort key of a row.
+ * base64url of the list's name and the sort key of a row. `maxSize` bounds `first` (a list whose
+ * schema documents a larger page passes its own bound).
  */
-export function readPage(list: string, args: PageRequest, defaultSize: number): Page {
+export function readPage(list: string, args: PageRequest, defaultSize: number, maxSize = MAX_PAGE_SIZE): Page {
   const size = args.first ?? defaultSize;
-  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
-    throw badUserInput(`first must be between 0 and ${MAX_PAGE_SIZE}, got ${size}`, 'first');
+  if (!Number.isInteger(size) || size < 0 || size > maxSize) {
+    throw badUserInput(`first must be between 0 and ${maxSize}, got ${size}`, 'first');
   }
   let afterKey: string | null = null;
   if (args.after != null) {
