@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';
 import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
-import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
+import { operation, startInventoryGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
 import { freePort, startService, waitUntil, type Service } from './support/processes.js';
 
