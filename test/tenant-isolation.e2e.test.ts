@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse } from 'graphql';
 import type { Identity, RequestScope } from '../subgraphs/shared/identity.js';
 import { startInventoryGateway, type TestGateway } from './support/gateway.js';
-import { postJson } from './support/http.js';
+import { postGraphQL, postJson } from './support/http.js';
 
 /**
  * Tenant A never sees tenant B's rows: through any query of the graph, and through `_entities`
@@ -120,8 +120,7 @@ const keyOf = (tenant: string | null) => {
   if (!keys.has(name)) keys.set(name, gateway.embedded.keys.create(tenant ? { role: 'frontend', tenant, name: 'isolation' } : { role: 'analyst', name: 'isolation' }).then((k) => k.key));
   return keys.get(name)!;
 };
-const ask = async (key: string, query: string, variables: Record<string, unknown>) =>
-  (await postJson(gateway.url, { query, variables }, { authorization: `Bearer ${key}` })).json() as Promise<{ data?: any; errors?: unknown[] }>;
+const ask = (key: string, query: string, variables: Record<string, unknown>) => postGraphQL<any>(gateway.url, query, variables, { authorization: `Bearer ${key}` });
 const asTenant: Asker = async (tenant, query, variables) => ask(await keyOf(tenant), query, variables);
 
 /** `_entities` on a subgraph as the gateway would send it for `identity`. */
