@@ -1,8 +1,9 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError, Kind, getOperationAST, type DocumentNode } from 'graphql';
 import { DEVELOPMENT_ANALYST, type Identity } from '../subgraphs/shared/identity.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
+import { operationId } from './operations/manifest.js';
 import type { RateLimiter } from './rate-limit.js';
 import { rememberScope, SCOPE_KEY, scopeOfRequest } from './scope.js';
 import type { QueryStore } from './query-store.js';
@@ -100,7 +101,7 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
     }
     // automatic persisted queries: a hash alone asks for a stored query; hash and text store it
     if (typeof params.query === 'string' && params.query.length > 0) {
-      if (createHash('sha256').update(params.query).digest('hex') !== hash) {
+      if (operationId(params.query) !== hash) {
         throw edgeError('extensions.persistedQuery.sha256Hash is not the sha256 of the query', 'BAD_USER_INPUT', 400);
       }
       // stored before the limits see it: a bound keeps the shared cache from holding huge texts
