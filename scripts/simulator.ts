@@ -7,6 +7,7 @@
 import { startSimulator, simulatorConfigFromEnv } from '../providers/simulator/server.js';
 import { ConfigError } from '../subgraphs/shared/config.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
+import { runProcess } from '../src/process.js';
 
 const logger = processLogger();
 let config;
@@ -17,14 +18,9 @@ try {
   process.stderr.write(`${error.message}\n`);
   process.exit(2);
 }
-const simulator = await startSimulator({ ...config, logger });
-console.log(`provider simulator at ${simulator.url} (${simulator.world.providers.length} providers): GET ${simulator.url}/directory`);
-let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    if (stopping) process.exit(130); // a second signal: stop now
-    stopping = true;
-    logger.info({ signal }, 'stopping the provider simulator');
-    void simulator.close().then(() => process.exit(0));
-  });
-}
+// the process owner's signal handling: drain once, ignore the copy of a signal npm and tsx relay
+runProcess(logger, async () => {
+  const simulator = await startSimulator({ ...config, logger });
+  console.log(`provider simulator at ${simulator.url} (${simulator.world.providers.length} providers): GET ${simulator.url}/directory`);
+  return () => simulator.close();
+});
