@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { buildSchema, parse } from 'graphql';
+import { buildSchema, getIntrospectionQuery, parse } from 'graphql';
 import { expect, it } from 'vitest';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
 import { apiSchemaOf } from './operations/check.js';
@@ -70,4 +70,15 @@ it('refuses introspection beside other root fields, also when fragments at the r
   expect(refused('{ ... on Query { __type(name: "Number") { name } } ...A } fragment A on Query { authority(id: "ofcom") { name } }')).toBe('BAD_USER_INPUT');
   expect(refused('{ __typename ...S } fragment S on Query { __schema { queryType { name } } }')).toBeUndefined();
   expect(refused('{ ...A } fragment A on Query { authority(id: "ofcom") { name } ...A }')).toBeUndefined();
+});
+
+it('lets the full standard introspection query through every default limit, and no other query gains depth', () => {
+  const full = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, inputValueDeprecation: true, directiveIsRepeatable: true, schemaDescription: true });
+  expect(checkLimits(measure(full), DEFAULT_LIMITS)).toBeNull();
+  // ofType chains add no depth; every other introspection level does
+  expect(measure('{ __type(name: "Number") { fields { type { ofType { ofType { ofType { name } } } } } } }').depth).toBe(4);
+  // a selection nested 13 deep through the graph's own fields is refused as before
+  const deep = '{ carriers(first: 1) { edges { node { blocks(first: 1) { edges { node { carrier { blocks(first: 1) { edges { node { carrier { authority { name } } } } } } } } } } } } }';
+  expect(measure(deep).depth).toBe(13);
+  expect(checkLimits(measure(deep), DEFAULT_LIMITS)?.extensions.code).toBe('DEPTH_LIMIT_EXCEEDED');
 });

@@ -7,13 +7,18 @@ import {
   isCompositeType,
   isObjectType,
   isInterfaceType,
+  isIntrospectionType,
   Kind,
   parse,
+  SchemaMetaFieldDef,
+  TypeMetaFieldDef,
   type DocumentNode,
   type FieldNode,
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLField,
+  type GraphQLInterfaceType,
+  type GraphQLObjectType,
   type GraphQLSchema,
   type SelectionSetNode,
   type ValueNode,
@@ -120,13 +125,21 @@ export function measureOperation(
         result.fields += 1;
         if (selection.alias) result.aliases += 1;
         result.depth = Math.max(result.depth, 1);
-        const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? parent.getFields()[selection.name.value] : undefined;
+        const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? fieldOf(parent, selection.name.value) : undefined;
         const type = field ? getNamedType(field.type) : undefined;
         if (!selection.selectionSet) continue;
         const inner = measure(selection.selectionSet, type && isCompositeType(type) ? type : undefined);
-        result.depth = Math.max(result.depth, 1 + inner.depth);
+        // Introspection is answered from the gateway's own schema, never by a subgraph: its
+        // fields cost nothing, and `__Type.ofType` (a chain of wrappers, one object a level, no
+        // fan-out) adds no depth, so that the standard introspection query every tool sends
+        // (15 levels, most of them ofType) fits. Validation's MaxIntrospectionDepthRule bounds
+        // its fan-out (`fields` within `fields` within `fields` is refused).
+        const introspection = parent !== undefined && isIntrospectionType(parent);
+        const chained = introspection && parent.name === '__Type' && selection.name.value === 'ofType';
+        result.depth = Math.max(result.depth, (chained ? 0 : 1) + inner.depth);
         result.aliases += inner.aliases;
         result.fields += inner.fields;
+        if (introspection) continue;
         if (type && isCompositeType(type)) result.cost += 1 + listSize(parent!, field, selection) * inner.cost;
         else result.cost += inner.cost;
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
@@ -140,6 +153,13 @@ export function measureOperation(
   };
   const whole = measure(operation.selectionSet, root);
   return { depth: whole.depth, aliases: whole.aliases, rootFields: whole.level, cost: whole.cost, fields: whole.fields };
+}
+
+/** A field of a type, the root's introspection fields (`__schema`, `__type`) included. */
+function fieldOf(parent: GraphQLObjectType | GraphQLInterfaceType, name: string): GraphQLField<unknown, unknown> | undefined {
+  if (name === '__schema') return SchemaMetaFieldDef;
+  if (name === '__type') return TypeMetaFieldDef;
+  return parent.getFields()[name];
 }
 
 function valueOf(node: ValueNode, variables: Record<string, unknown>): unknown {
