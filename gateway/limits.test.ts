@@ -82,3 +82,16 @@ it('lets the full standard introspection query through every default limit, and 
   expect(measure(deep).depth).toBe(13);
   expect(checkLimits(measure(deep), DEFAULT_LIMITS)?.extensions.code).toBe('DEPTH_LIMIT_EXCEEDED');
 });
+
+it('weighs lookupNumbers by the number of numbers it is given, literal, from a variable or its default', () => {
+  const numbers = (n: number) => Array.from({ length: n }, (_, i) => `+4474001${String(i).padStart(5, '0')}`);
+  const lookup = 'query($e: [String!]!) { lookupNumbers(e164s: $e) { e164 holder { id } originatingCarrier { authority { name } } } }';
+  // each number: holder, originatingCarrier and its authority
+  expect(measure(lookup, { e: numbers(10) }).cost).toBe(1 + 10 * 3);
+  expect(measure(lookup, { e: numbers(500) }).cost).toBe(1 + 500 * 3);
+  expect(measure(`{ lookupNumbers(e164s: ${JSON.stringify(numbers(7))}) { holder { id } } }`).cost).toBe(1 + 7);
+  expect(measure(`query($e: [String!]! = ${JSON.stringify(numbers(4))}) { lookupNumbers(e164s: $e) { holder { id } } }`, {}).cost).toBe(1 + 4);
+  const heavy = 'query($e: [String!]!) { lookupNumbers(e164s: $e) { block { carrier { authority { name } } } tierChain { provider { id } } } }';
+  expect(checkLimits(measure(heavy, { e: numbers(10) }), DEFAULT_LIMITS)).toBeNull();
+  expect(checkLimits(measure(heavy, { e: numbers(500) }), DEFAULT_LIMITS)?.extensions.code).toBe('COST_LIMIT_EXCEEDED');
+});

@@ -90,6 +90,10 @@ export function measureOperation(
     // no first, or first: null: the list's default size
     const value = typeof asked === 'number' ? asked : declared?.defaultValue;
     if (typeof value === 'number' && Number.isFinite(value)) return Math.max(1, value);
+    // a list looked up by a list of keys (lookupNumbers(e164s)) is as long as its keys
+    const keys = declared ? undefined : node.arguments?.find((a) => field?.args.find((d) => d.name === a.name.value && isListType(getNullableType(d.type))));
+    const length = keys ? lengthOf(keys.value, values) : undefined;
+    if (length !== undefined && field && isListType(getNullableType(field.type))) return Math.max(1, length);
     // a Relay connection's edges are as many as its first, already counted on the connection
     if (parent.name.endsWith('Connection')) return 1;
     return declared || (field && isListType(getNullableType(field.type))) ? assumedListSize : 1;
@@ -162,9 +166,20 @@ function fieldOf(parent: GraphQLObjectType | GraphQLInterfaceType, name: string)
   return parent.getFields()[name];
 }
 
+/** The length of a list argument, literal or from a variable; undefined when it is not a list. */
+function lengthOf(node: ValueNode, variables: Record<string, unknown>): number | undefined {
+  if (node.kind === Kind.LIST) return node.values.length;
+  if (node.kind === Kind.VARIABLE) {
+    const value = variables[node.name.value];
+    return Array.isArray(value) ? value.length : undefined;
+  }
+  return undefined;
+}
+
 function valueOf(node: ValueNode, variables: Record<string, unknown>): unknown {
   if (node.kind === Kind.INT) return Number(node.value);
   if (node.kind === Kind.VARIABLE) return variables[node.name.value];
+  if (node.kind === Kind.LIST) return node.values.map((value) => valueOf(value, variables));
   return undefined;
 }
 

@@ -1,9 +1,12 @@
+import { GraphQLError } from 'graphql';
 import { readPage, toConnection, type PageRequest } from '../shared/pagination.js';
-import { parseNumberInput, precisionOfSources, type Context } from './context.js';
+import { badUserInput } from '../shared/errors.js';
+import { NUMBERS_PER_LOOKUP, parseNumberInput, precisionOfSources, type Context } from './context.js';
 import type { BlockChangeKind, Resolvers } from './generated/resolvers.js';
 import { readCountry, readText } from './input.js';
 import { authorityIdForCountry } from './numbering/authorities.js';
 import { PLAN_COUNTRIES } from './numbering/coverage.js';
+import type { NumberModel } from './models.js';
 import * as repo from './repository.js';
 
 const entry = (ctx: Context, e164: string) => ctx.loaders.numberPlan.load(e164);
@@ -30,6 +33,18 @@ async function historyConnection(ctx: Context, blockId: string, args: PageReques
 export const resolvers: Resolvers = {
   Query: {
     number: (_parent, { e164 }) => ({ e164: parseNumberInput(e164).e164 }),
+    lookupNumbers: (_parent, { e164s }) => {
+      if (e164s.length > NUMBERS_PER_LOOKUP) throw badUserInput(`e164s holds ${e164s.length} numbers; at most ${NUMBERS_PER_LOOKUP} in one lookup`, 'e164s');
+      // A rejected item is that item's error: graphql-js makes it null, the error's path ending
+      // in its index, and answers the others (every field through the same loaders as number()).
+      return e164s.map((e164, index) => {
+        try {
+          return { e164: parseNumberInput(e164).e164 };
+        } catch (error) {
+          return Promise.reject<NumberModel>(error instanceof GraphQLError ? badUserInput(`e164s[${index}]: ${error.message}`, 'e164s') : error);
+        }
+      });
+    },
     authorities: (_parent, args, { db }) => {
       const page = readPage('Query.authorities', args, 50);
       const known = args.known ?? null;

@@ -392,6 +392,14 @@ export type Query = {
   /** Carriers that hold blocks, ordered by id, optionally filtered. */
   carriers: CarrierConnection;
   /**
+   * Many numbers in one field, e.g. the lineage of every number a page shows: one item per input,
+   * in input order (a repeated number at each of its indexes), each answered as number(e164)
+   * answers it, with every field of every subgraph. An invalid input is null at its index, with a
+   * BAD_USER_INPUT error whose path ends in that index; the others are answered. At most 500
+   * numbers; the cost limit counts the selection once per number.
+   */
+  lookupNumbers: Array<Maybe<Number>>;
+  /**
    * Any valid E.164 number, held by the aggregator or not: its country, type, the block it sits
    * in (longest matching prefix, the national authority's file first), the carrier that holds
    * that block and the authority that allocated it. Input that is not "+" and up to 15 digits,
@@ -465,6 +473,15 @@ export type QueryCarriersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
   filter?: InputMaybe<CarrierFilter>;
   first?: InputMaybe<Scalars['Int']['input']>;
+};
+
+
+/**
+ * The allocations subgraph: the numbering plan as the national authorities publish it (Ofcom,
+ * CNA, ARCEP, ...) and as libphonenumber compiles it for about 200 other countries.
+ */
+export type QueryLookupNumbersArgs = {
+  e164s: Array<Scalars['String']['input']>;
 };
 
 
@@ -816,6 +833,7 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   blockHistory?: Resolver<ResolversTypes['BlockChangeConnection'], ParentType, ContextType, RequireFields<QueryBlockHistoryArgs, 'first' | 'id'>>;
   carrier?: Resolver<Maybe<ResolversTypes['Carrier']>, ParentType, ContextType, RequireFields<QueryCarrierArgs, 'id'>>;
   carriers?: Resolver<ResolversTypes['CarrierConnection'], ParentType, ContextType, RequireFields<QueryCarriersArgs, 'first'>>;
+  lookupNumbers?: Resolver<Array<Maybe<ResolversTypes['Number']>>, ParentType, ContextType, RequireFields<QueryLookupNumbersArgs, 'e164s'>>;
   number?: Resolver<Maybe<ResolversTypes['Number']>, ParentType, ContextType, RequireFields<QueryNumberArgs, 'e164'>>;
   numberingPlan?: Resolver<ResolversTypes['CountryPlanConnection'], ParentType, ContextType, RequireFields<QueryNumberingPlanArgs, 'first'>>;
 }>;
