@@ -1,7 +1,8 @@
 /**
- * The landing page a browser gets: Apollo Sandbox, embedded, pointed at this gateway (the
- * explorer analysts know). Served as static HTML; every request it makes is a normal GraphQL
- * request, with the key the analyst enters in Sandbox's headers.
+ * /sandbox: Apollo Sandbox, embedded, pointed at this gateway (the explorer many analysts know;
+ * loaded from Apollo's CDN, so online only: the landing page, gateway/explorer.ts, works
+ * offline). Served as static HTML; every request it makes is a normal GraphQL request, with the
+ * key the analyst enters in Sandbox's headers.
  */
 export function sandboxPage(endpoint: string): string {
   return `<!doctype html>

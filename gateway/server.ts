@@ -8,6 +8,7 @@ import type { Logger } from '../subgraphs/shared/logger.js';
 import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
 import { useEdge, type EdgeStores } from './edge.js';
 import { maskError, usePublicErrors } from './errors.js';
+import { explorerPage, useExplorer } from './explorer.js';
 import { httpGateway, type HttpGateway } from './http.js';
 import { inProcessTransport, type InProcessSubgraph } from './in-process.js';
 import { useRequestLimits } from './limits.js';
@@ -144,10 +145,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     requestId: false,
     landingPage: false,
     graphiql: true,
-    renderGraphiQL: () => sandboxPage('/'),
+    // GraphiQL on this server's own assets (works offline); Apollo Sandbox at /sandbox
+    renderGraphiQL: () => explorerPage('/'),
     subgraphErrors: false,
     plugins: (context) => [
       readyPlugin,
+      useExplorer('/', () => sandboxPage('/')),
       useEdge({
         mode: settings.mode,
         authenticate: options.authenticate,

@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { getIntrospectionQuery } from 'graphql';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestGateway, type TestGateway } from './support/gateway.js';
+
+/**
+ * Day one with the users' own tools, at the default limits: the standard introspection query
+ * (what graphql-codegen, GraphiQL, Sandbox and IDE plugins send), and the landing page's
+ * explorer in a real headless Chromium with the network cut off.
+ */
+let development: TestGateway;
+let production: TestGateway;
+beforeAll(async () => {
+  [development, production] = await Promise.all([startTestGateway(), startTestGateway({ env: { NUMBERGRAPH_MODE: 'production' } })]);
+});
+afterAll(async () => {
+  await Promise.all([development?.close(), production?.close()]);
+});
+
+const FULL_INTROSPECTION = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, inputValueDeprecation: true, directiveIsRepeatable: true, schemaDescription: true });
+const bearer = (key: string) => ({ authorization: `Bearer ${key}` });
+
+describe('introspection at the default limits', () => {
+  it('answers graphql-js\'s full introspection query in development without a key', async () => {
+    const result = await development.request(FULL_INTROSPECTION);
+    expect(result.errors).toBeUndefined();
+    const types = result.data!.__schema.types as { name: string }[];
+    expect(types.map((t) => t.name)).toEqual(expect.arrayContaining(['Number', 'Block', 'Carrier', 'Authority']));
+  });
+
+  it('answers it to an analyst\'s key in production, and gives no schema to a frontend or partner key', async () => {
+    const keys = production.embedded.keys;
+    const analyst = await production.request(FULL_INTROSPECTION, undefined, bearer((await keys.create({ role: 'analyst', tenant: null })).key));
+    expect(analyst.errors).toBeUndefined();
+    expect(analyst.data!.__schema.queryType.name).toBe('Query');
+    for (const role of ['frontend', 'partner'] as const) {
+      const refused = await production.request(FULL_INTROSPECTION, undefined, bearer((await keys.create({ role, tenant: 'acme' })).key));
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors?.length).toBeGreaterThan(0);
+    }
+  });
+
+  it('still refuses introspection that fans out (fields within fields within fields)', async () => {
+    const fanOut = await development.request('{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }');
+    expect(fanOut.data ?? null).toBeNull();
+    expect(fanOut.errors![0]!.message).toMatch(/introspection/i);
+  });
+});
+
+/** Chromium from the system (Debian's `chromium` package), or CHROMIUM_PATH. */
+const CHROMIUM = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].find((path) => path && existsSync(path));
+if (!CHROMIUM) console.warn('test/schema-tools.e2e.test.ts: no Chromium installed (apt-get install chromium, or set CHROMIUM_PATH): the explorer\'s browser test is skipped');
+
+describe.skipIf(!CHROMIUM)('the landing page\'s explorer in headless Chromium, offline', () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: CHROMIUM!, args: ['--no-sandbox'] });
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('renders GraphiQL with the explorer from this server alone, and answers a query typed into it, with the CSRF header and the key set', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    // the network is cut off: anything but this machine is refused
+    const blocked: string[] = [];
+    await context.route('**/*', (route) => {
+      const host = new URL(route.request().url()).hostname;
+      if (host === '127.0.0.1' || host === 'localhost' || host === '[::1]') return route.continue();
+      blocked.push(route.request().url());
+      return route.abort('internetdisconnected');
+    });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+
+    const landing = await page.goto(development.url);
+    expect(landing!.headers()['content-security-policy']).toMatch(/script-src 'self'/);
+    // the explorer plugin lists the root fields from the schema it introspected
+    await page.locator('.graphiql-explorer-root').getByText('lookupNumbers', { exact: true }).waitFor({ timeout: 30_000 });
+    expect(await page.locator('a[href="sandbox"]').count()).toBe(1);
+
+    const run = async (query: string) => {
+      const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
+      await editor.click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.insertText(query);
+      const sent = page.waitForRequest((request) => request.method() === 'POST' && (request.postData() ?? '').includes(query.slice(0, 20).replace(/"/g, '\\"')));
+      await page.locator('.graphiql-execute-button').click();
+      return (await sent).headers();
+    };
+    const response = page.locator('.graphiql-response');
+
+    const headers = await run('{ number(e164: "+447400123456") { country block { prefix } } }');
+    expect(headers['x-graphql-csrf']).toBe('true');
+    expect(headers.authorization).toBeUndefined();
+    await expect.poll(() => response.innerText(), { timeout: 15_000 }).toMatch(/"country": "GB"/);
+
+    // the key field: an unknown key is refused by the gateway, an analyst's key answers
+    await page.locator('#api-key').fill(`ng_${'A'.repeat(43)}`);
+    await page.locator('#key-form button').click();
+    await run('{ number(e164: "+33612345678") { country } }');
+    await expect.poll(() => response.innerText(), { timeout: 15_000 }).toMatch(/unknown or revoked/);
+    const { key } = await development.embedded.keys.create({ role: 'analyst', tenant: null });
+    await page.locator('#api-key').fill(key);
+    await page.locator('#key-form button').click();
+    const withKey = await run('{ number(e164: "+33612345678") { country } }');
+    expect(withKey.authorization).toBe(`Bearer ${key}`);
+    await expect.poll(() => response.innerText(), { timeout: 15_000 }).toMatch(/"country": "FR"/);
+
+    expect(blocked).toEqual([]);
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('keeps Apollo Sandbox one click away at /sandbox', async () => {
+    const sandbox = await fetch(new URL('/sandbox', development.url), { headers: { accept: 'text/html' } });
+    expect(sandbox.status).toBe(200);
+    expect(await sandbox.text()).toContain('EmbeddedSandbox');
+  });
+});
