@@ -1,5 +1,9 @@
-import { existsSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { getIntrospectionQuery } from 'graphql';
+import ts from 'typescript';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
@@ -45,6 +49,29 @@ describe('introspection at the default limits', () => {
     const fanOut = await development.request('{ __schema { types { fields { type { fields { type { fields { name } } } } } } } }');
     expect(fanOut.data ?? null).toBeNull();
     expect(fanOut.errors![0]!.message).toMatch(/introspection/i);
+  });
+});
+
+describe('a frontend generating types from the running gateway', () => {
+  it('runs graphql-codegen with the client preset (examples/frontend) against it at the default limits, and the result type-checks', async () => {
+    const project = new URL('..', import.meta.url).pathname;
+    // inside the project (gitignored .data/), so the generated code resolves the packages it imports
+    mkdirSync(join(project, '.data'), { recursive: true });
+    const frontend = mkdtempSync(join(project, '.data/frontend-'));
+    try {
+      cpSync(join(project, 'examples/frontend'), frontend, { recursive: true });
+      const config = join(frontend, 'codegen.ts');
+      writeFileSync(config, readFileSync(config, 'utf8').replace("'http://localhost:4000/'", JSON.stringify(development.url)));
+      await promisify(execFile)(join(project, 'node_modules/.bin/graphql-codegen'), ['--config', config], { cwd: frontend });
+      expect(readFileSync(join(frontend, 'src/gql/graphql.ts'), 'utf8')).toContain('export type LookupNumbersQuery = { lookupNumbers: Array<{ e164: string, country: string | null, numberType: NumberType');
+      const program = ts.createProgram([join(frontend, 'src/lookup.ts')], {
+        strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,
+      });
+      const problems = ts.getPreEmitDiagnostics(program).map((d) => ts.flattenDiagnosticMessageText(d.messageText, '\n'));
+      expect(problems).toEqual([]);
+    } finally {
+      rmSync(frontend, { recursive: true, force: true });
+    }
   });
 });
 
