@@ -24,6 +24,6 @@ runProcess(logger, async () => {
     await embedded.close();
     throw error;
   }
-  logger.info({ url }, `numbergraph gateway ready at ${url} (Apollo Sandbox in a browser)`);
+  logger.info({ url }, `numbergraph gateway ready at ${url} (the explorer in a browser; Apollo Sandbox at ${url}sandbox)`);
   return embedded.close;
 });

@@ -50,10 +50,12 @@ describe('development mode', () => {
     expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
-  it('gives a browser Apollo Sandbox as the landing page', async () => {
+  it('gives a browser the explorer as the landing page, Apollo Sandbox at /sandbox', async () => {
     const page = await fetch(gateway.url, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
-    expect(await page.text()).toContain('EmbeddedSandbox');
+    expect(await page.text()).toContain('explorer/graphiql.js');
+    const sandbox = await fetch(new URL('/sandbox', gateway.url), { headers: { accept: 'text/html' } });
+    expect(await sandbox.text()).toContain('EmbeddedSandbox');
   });
 
   it('passes the request id to the subgraphs and back to the client', async () => {
