@@ -140,10 +140,4 @@ describe.skipIf(!CHROMIUM)('the landing page\'s explorer in headless Chromium, o
     expect(pageErrors).toEqual([]);
     await context.close();
   });
-
-  it('keeps Apollo Sandbox one click away at /sandbox', async () => {
-    const sandbox = await fetch(new URL('/sandbox', development.url), { headers: { accept: 'text/html' } });
-    expect(sandbox.status).toBe(200);
-    expect(await sandbox.text()).toContain('EmbeddedSandbox');
-  });
 });
