@@ -130,13 +130,13 @@ body { display: flex; flex-direction: column; font-family: system-ui, sans-serif
  * (only this server's scripts: nothing else can run in a page that holds an API key).
  */
 export function useExplorer(endpointPath: string, sandboxPage: () => string): GatewayPlugin {
-  const loaded = new Map<string, { type: string; content: Buffer | string }>();
+  const loaded = new Map<string, { type: string; content: string }>();
   const asset = (name: string) => {
     if (name === 'start.js') return { type: 'text/javascript', content: START_SCRIPT };
     if (!Object.hasOwn(ASSETS, name)) return null;
     let found = loaded.get(name);
     if (!found) {
-      found = { type: ASSETS[name]!.type, content: readFileSync(ASSETS[name]!.file()) };
+      found = { type: ASSETS[name]!.type, content: readFileSync(ASSETS[name]!.file(), 'utf8') };
       loaded.set(name, found);
     }
     return found;

@@ -101,6 +101,10 @@ describe.skipIf(!CHROMIUM)('the landing page\'s explorer in headless Chromium, o
     });
     const pageErrors: string[] = [];
     page.on('pageerror', (error) => pageErrors.push(error.message));
+    // what the page's Content-Security-Policy refused (nothing should need refusing)
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content Security Policy/i.test(message.text())) pageErrors.push(message.text());
+    });
 
     const landing = await page.goto(development.url);
     expect(landing!.headers()['content-security-policy']).toMatch(/script-src 'self'/);
