@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
@@ -274,3 +275,17 @@ describe('browsers and operators', () => {
 function aliased200(): string {
   return `{ ${Array.from({ length: 200 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
 }
+
+describe('introspection at the default limits', () => {
+  it('answers graphql-js\'s full introspection query to an analyst\'s key, and gives no schema to a frontend or partner key', async () => {
+    const full = { query: getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, inputValueDeprecation: true, directiveIsRepeatable: true, schemaDescription: true }) };
+    const analyst = await (await post(full, bearer(await keyFor('analyst')))).json();
+    expect(analyst.errors).toBeUndefined();
+    expect(analyst.data.__schema.queryType.name).toBe('Query');
+    for (const role of ['frontend', 'partner'] as const) {
+      const refused = await (await post(full, bearer(await keyFor(role)))).json();
+      expect(refused.data ?? null).toBeNull();
+      expect(refused.errors.length).toBeGreaterThan(0);
+    }
+  });
+});
