@@ -32,7 +32,7 @@ const EXPLORER_CSP =
 
 const DEFAULT_QUERY = `# numbergraph: the lineage of any phone number. Run it with the play button (Ctrl-Enter).
 # Without a key in development you are a read-only analyst; in production, enter your key above.
-query Lookup {
+{
   lookupNumbers(e164s: ["+447400123456", "+33612345678", "+14165550123"]) {
     e164
     country

@@ -99,6 +99,8 @@ describe.skipIf(!CHROMIUM)('the landing page\'s explorer in headless Chromium, o
     await page.locator('.graphiql-explorer-root').getByText('lookupNumbers', { exact: true }).waitFor({ timeout: 30_000 });
     expect(await page.locator('a[href="sandbox"]').count()).toBe(1);
 
+    // anonymous queries, as the page's default one: GraphiQL reads the operation name from the
+    // editor a moment after typing, so a run at once could send the previous query's name
     const run = async (query: string) => {
       const editor = page.locator('.graphiql-query-editor .CodeMirror').first();
       await editor.click();
@@ -109,6 +111,13 @@ describe.skipIf(!CHROMIUM)('the landing page\'s explorer in headless Chromium, o
       return (await sent).headers();
     };
     const response = page.locator('.graphiql-response');
+    // a new key mounts a new GraphiQL, which introspects with it: once it has, the editor is its
+    const useKey = async (key: string) => {
+      const introspected = page.waitForRequest((request) => request.headers().authorization === `Bearer ${key}` && (request.postData() ?? '').includes('IntrospectionQuery'));
+      await page.locator('#api-key').fill(key);
+      await page.locator('#key-form button').click();
+      await introspected;
+    };
 
     const headers = await run('{ number(e164: "+447400123456") { country block { prefix } } }');
     expect(headers['x-graphql-csrf']).toBe('true');
@@ -116,13 +125,11 @@ describe.skipIf(!CHROMIUM)('the landing page\'s explorer in headless Chromium, o
     await expect.poll(() => response.innerText(), { timeout: 15_000 }).toMatch(/"country": "GB"/);
 
     // the key field: an unknown key is refused by the gateway, an analyst's key answers
-    await page.locator('#api-key').fill(`ng_${'A'.repeat(43)}`);
-    await page.locator('#key-form button').click();
+    await useKey(`ng_${'A'.repeat(43)}`);
     await run('{ number(e164: "+33612345678") { country } }');
     await expect.poll(() => response.innerText(), { timeout: 15_000 }).toMatch(/unknown or revoked/);
     const { key } = await development.embedded.keys.create({ role: 'analyst', tenant: null });
-    await page.locator('#api-key').fill(key);
-    await page.locator('#key-form button').click();
+    await useKey(key);
     const withKey = await run('{ number(e164: "+33612345678") { country } }');
     expect(withKey.authorization).toBe(`Bearer ${key}`);
     await expect.poll(() => response.innerText(), { timeout: 15_000 }).toMatch(/"country": "FR"/);
