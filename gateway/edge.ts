@@ -60,6 +60,16 @@ export function presentedKey(headers: Headers): string | null {
 }
 
 /**
+ * An automatic persisted query is kept per tenant (per key for callers without one): a hash that
+ * runs for one tenant would tell another that someone sent that exact text. Apollo clients send
+ * the text again on PERSISTED_QUERY_NOT_FOUND, so the cost is one round trip per tenant.
+ */
+export function apqKey(identity: Identity, hash: string): string {
+  const owner = identity.tenant !== null ? `tenant:${identity.tenant}` : identity.keyId !== null ? `key:${identity.keyId}` : 'anonymous';
+  return `${encodeURIComponent(owner)}:${hash.replace(/^sha256:/, '')}`;
+}
+
+/**
  * The edge of every GraphQL request, before anything is parsed or any subgraph is called:
  * a request id; the caller's identity from its API key (none: the development analyst in
  * development, 401 in production); the rate limit per key; then the operation itself: partners
@@ -105,10 +115,10 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
         throw edgeError('extensions.persistedQuery.sha256Hash is not the sha256 of the query', 'BAD_USER_INPUT', 400);
       }
       // stored before the limits see it: a bound keeps the shared cache from holding huge texts
-      if (params.query.length <= MAX_APQ_QUERY_LENGTH) await options.apq.set(hash, params.query);
+      if (params.query.length <= MAX_APQ_QUERY_LENGTH) await options.apq.set(apqKey(identity, hash), params.query);
       return params;
     }
-    const query = await options.apq.get(hash);
+    const query = await options.apq.get(apqKey(identity, hash));
     // Apollo clients answer this code by sending the text with the hash
     if (!query) throw edgeError('PersistedQueryNotFound', 'PERSISTED_QUERY_NOT_FOUND', 200);
     return { ...params, query };

@@ -1,9 +1,12 @@
 import type { Redis } from 'ioredis';
 
-/** Automatic persisted queries by sha256: shared by gateway processes through Redis, else in memory. */
+/**
+ * Automatic persisted queries, shared by gateway processes through Redis, else in memory. The key
+ * is the caller's owner and the sha256 (edge.ts `apqKey`): the store itself knows no tenants.
+ */
 export interface QueryStore {
-  get(hash: string): Promise<string | null>;
-  set(hash: string, query: string): Promise<void>;
+  get(key: string): Promise<string | null>;
+  set(key: string, query: string): Promise<void>;
 }
 
 /** A query not asked for in a day is dropped (clients send the text again on PERSISTED_QUERY_NOT_FOUND). */
@@ -11,9 +14,9 @@ const TTL_SECONDS = 24 * 3600;
 
 export function redisQueryStore(redis: Redis): QueryStore {
   return {
-    get: (hash) => redis.get(`numbergraph:apq:${hash}`),
-    set: async (hash, query) => {
-      await redis.set(`numbergraph:apq:${hash}`, query, 'EX', TTL_SECONDS);
+    get: (key) => redis.get(`numbergraph:apq:${key}`),
+    set: async (key, query) => {
+      await redis.set(`numbergraph:apq:${key}`, query, 'EX', TTL_SECONDS);
     },
   };
 }

@@ -129,11 +129,18 @@ export function createGateway(options: GatewayOptions): Gateway {
     healthCheckEndpoint: '/health',
     readinessCheckEndpoint: '/runtime-ready',
     transports: inProcess ? () => inProcessTransport(inProcess, logger) : { http: httpTransport },
-    transportEntries: Object.fromEntries(
-      Object.entries(urls)
-        .filter((entry): entry is [string, string] => Boolean(entry[1]))
-        .map(([name, location]) => [name, { location }]),
-    ),
+    transportEntries: {
+      ...Object.fromEntries(
+        Object.entries(urls)
+          .filter((entry): entry is [string, string] => Boolean(entry[1]))
+          .map(([name, location]) => [name, { location }]),
+      ),
+      // No in-flight deduplication of subgraph fetches. The HTTP executor merges identical
+      // queries in flight by URL, method and body, before `onFetch` adds the signed scope header
+      // that carries the caller: two tenants asking the same thing at once would share the first
+      // one's answer. Every fetch is its own, whoever asks (see "Tenant isolation" in README).
+      '*.http': { options: { deduplicateInflightRequests: false } },
+    },
     upstreamTimeout: settings.subgraphTimeoutMs,
     // no upstream retry: the runtime retries any thrown error, a timeout included, which would
     // double the time a client waits past SUBGRAPH_TIMEOUT_MS

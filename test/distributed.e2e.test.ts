@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';
 import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
+import { CROSSABLE, crossedAnswers } from './support/crossed-answers.js';
 import { operation, startInventoryGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
 import { freePort, startService, waitUntil, type Service } from './support/processes.js';
@@ -67,6 +68,7 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
   /** The first answer to the sample order, placed through the distributed gateway. */
   let placed: unknown;
   let partnerKey: string;
+  let tenant: string;
 
   beforeAll(async () => {
     embedded = await startInventoryGateway();
@@ -80,7 +82,8 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
       subgraphUrls[name] = service.url;
     }
     const urls = Object.fromEntries(SUBGRAPH_NAMES.map((name) => [`${name.toUpperCase()}_URL`, subgraphUrls[name]!]));
-    const gatewayEnv = { ...env, ...urls, ...(REDIS_URL ? { REDIS_URL } : {}) };
+    // the load of the tenant-isolation test below runs past the default rate limit per key
+    const gatewayEnv = { ...env, ...urls, RATE_LIMIT_REQUESTS: '100000', ...(REDIS_URL ? { REDIS_URL } : {}) };
     gateways = [startService('gateway', 'start:gateway', await freePort(), gatewayEnv)];
     if (REDIS_URL) gateways.push(startService('second gateway', 'start:gateway', await freePort(), gatewayEnv));
     slowRouting = await delayingProxy(() => subgraphUrls.routing!, 700, () => routingCalled());
@@ -95,7 +98,7 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
     await Promise.all([...gateways, drained].map((gateway) => waitUntil(gateway, async () => (await fetch(new URL('/ready', gateway.url))).status === 200)));
 
     // The edge's keys live in DATABASE_URL, which both shapes read: one tenant, one key each role.
-    const tenant = `distributed-${randomBytes(4).toString('hex')}`;
+    tenant = `distributed-${randomBytes(4).toString('hex')}`;
     const frontend = await embedded.embedded.keys.create({ role: 'frontend', tenant, name: 'distributed e2e' });
     partnerKey = (await embedded.embedded.keys.create({ role: 'partner', tenant, name: 'distributed e2e partner' })).key;
     const number = simulator.world.numbers.find((n) => n.status === 'available' && n.country === 'GB' && n.numberType === 'MOBILE')!;
@@ -147,6 +150,22 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
       const text = await (await postJson(url, { query: operation('OrderNumbers'), variables }, partner)).json();
       expect(text.errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_IN_LIST');
     }
+  });
+
+  it.each([20, 50])('never hands one tenant another\'s answer: 1,000 requests of two tenants and an analyst at concurrency %i', async (concurrency) => {
+    const order = (placed as { data: { orderNumbers: { order: { id: string } } } }).data.orderNumbers.order;
+    const key = async (owner: string | null) =>
+      `Bearer ${(await embedded.embedded.keys.create(owner ? { role: 'frontend', tenant: owner, name: 'distributed isolation' } : { role: 'analyst', name: 'distributed isolation' })).key}`;
+    const callers = [
+      { name: 'owner', headers: context.tenantHeaders },
+      { name: 'other tenant', headers: { authorization: await key(`${tenant}-other`) } },
+      { name: 'analyst', headers: { authorization: await key(null) } },
+    ];
+    const body = { query: CROSSABLE, variables: { e164: (context.orderInput.numbers as string[])[0], order: order.id } };
+    const result = await crossedAnswers(gateways[0]!.url, callers, body, 1_000, concurrency);
+    expect(JSON.parse(result.alone.owner!).data).toMatchObject({ number: { status: 'ASSIGNED' }, order: { id: order.id } });
+    for (const other of ['other tenant', 'analyst']) expect(JSON.parse(result.alone[other]!).data).toMatchObject({ number: { status: 'UNAVAILABLE' }, order: null });
+    expect(result.crossed, JSON.stringify(result.examples)).toBe(0);
   });
 
   it('has subgraph services refuse a caller without the gateway\'s signature', async () => {

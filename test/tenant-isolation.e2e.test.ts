@@ -1,7 +1,9 @@
+import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse } from 'graphql';
 import type { Identity, RequestScope } from '../subgraphs/shared/identity.js';
 import { startInventoryGateway, type TestGateway } from './support/gateway.js';
+import { CROSSABLE, crossedAnswers, type Caller } from './support/crossed-answers.js';
 import { postGraphQL, postJson } from './support/http.js';
 
 /**
@@ -170,5 +172,70 @@ describe.each(TENANT_OWNED.map((owned) => [owned.table, owned] as const))('%s', 
     expect(owned.entity.shows(await entities(owned.entity.subgraph, as('tenant-a'), row.representation, owned.entity.selection), row.id)).toBe(true);
     expect(owned.entity.shows(await entities(owned.entity.subgraph, as('tenant-b'), row.representation, owned.entity.selection), row.id)).toBe(false);
     expect(owned.entity.shows(await entities(owned.entity.subgraph, { role: 'analyst', tenant: null, keyId: null }, row.representation, owned.entity.selection), row.id)).toBe(false);
+  });
+});
+
+/**
+ * What the gateway shares between requests must never carry one caller's answer to another:
+ * subgraph fetches merged in flight, the APQ store, persisted operations, kept search results,
+ * the parse and validation caches (introspection is allowed per caller), DataLoaders (per
+ * subgraph fetch, see the first test). The distributed shape runs the same load in distributed.e2e.test.ts.
+ */
+describe('work shared between requests', () => {
+  const callersOf = async (...tenants: (string | null)[]): Promise<Caller[]> =>
+    Promise.all(tenants.map(async (tenant) => ({ name: tenant ?? 'analyst', headers: { authorization: `Bearer ${await keyOf(tenant)}` } })));
+
+  it.each([20, 50])('answers 1,000 alternating requests of two tenants and an analyst at concurrency %i, each with its own answer', async (concurrency) => {
+    const { e164, orderId } = await order(asTenant, 'tenant-a');
+    const callers = await callersOf('tenant-a', 'tenant-b', null);
+    const body = { query: CROSSABLE, variables: { e164, order: orderId } };
+    const result = await crossedAnswers(gateway.url, callers, body, 1_000, concurrency);
+    // the answers differ by caller, or a crossed answer could not be told from a right one
+    expect(JSON.parse(result.alone['tenant-a']!).data).toMatchObject({ number: { status: 'ASSIGNED' }, order: { id: orderId } });
+    for (const other of ['tenant-b', 'analyst']) expect(JSON.parse(result.alone[other]!).data).toMatchObject({ number: { status: 'UNAVAILABLE' }, order: null });
+    expect(result.crossed, JSON.stringify(result.examples)).toBe(0);
+  });
+
+  it('keeps introspection to those who may introspect, however the validation cache was filled', async () => {
+    const callers = await callersOf(null, 'tenant-a');
+    const result = await crossedAnswers(gateway.url, callers, { query: '{ __schema { queryType { name } } }' }, 400, 50);
+    expect(JSON.parse(result.alone.analyst!)).toEqual({ data: { __schema: { queryType: { name: 'Query' } } } });
+    expect(JSON.parse(result.alone['tenant-a']!).data?.__schema).toBeUndefined();
+    expect(result.crossed, JSON.stringify(result.examples)).toBe(0);
+  });
+
+  it('keeps an automatic persisted query to the tenant that sent its text', async () => {
+    const query = `{ number(e164: "+447400123456") { country } t${randomBytes(4).toString('hex')}: __typename }`;
+    const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+    const [a, b] = await callersOf('tenant-a', 'tenant-b');
+    const stored = await (await postJson(gateway.url, { query, extensions }, a!.headers)).json();
+    expect(stored.data.number).toEqual({ country: 'GB' });
+    expect(await (await postJson(gateway.url, { extensions }, a!.headers)).json()).toEqual(stored);
+    const other = await (await postJson(gateway.url, { extensions }, b!.headers)).json();
+    expect(other.errors?.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['PERSISTED_QUERY_NOT_FOUND']);
+    expect(other.data).toBeUndefined();
+  });
+
+  it("pages a search's kept results for the tenant that searched only", async () => {
+    const search = 'query($input: SearchNumbersInput, $id: ID) { searchNumbers(input: $input, searchId: $id, first: 5) { searchId results { edges { node { e164 } } } } }';
+    const first = await asTenant('tenant-a', search, { input: { country: 'GB' } });
+    const searchId = first.data?.searchNumbers.searchId as string;
+    expect(first.data?.searchNumbers.results.edges.length, JSON.stringify(first)).toBeGreaterThan(0);
+    expect((await asTenant('tenant-a', search, { id: searchId })).data?.searchNumbers.searchId).toBe(searchId);
+    const other = await asTenant('tenant-b', search, { id: searchId });
+    expect(other.data?.searchNumbers).toBeUndefined();
+    expect((other.errors as { extensions: { code: string } }[]).map((e) => e.extensions.code)).toEqual(['BAD_USER_INPUT']);
+  });
+
+  it("runs a tenant's registered operation for that tenant's partner only", async () => {
+    const body = 'query IsolationCountry($e164: String!) { number(e164: $e164) { country } }';
+    const id = createHash('sha256').update(body).digest('hex');
+    const registered = await gateway.embedded.operations.register('tenant-a', { format: 'apollo-persisted-query-manifest', version: 1, operations: [{ id, name: 'IsolationCountry', type: 'query', body }] });
+    expect(registered.ok).toBe(true);
+    const partner = async (tenant: string) => ({ authorization: `Bearer ${(await gateway.embedded.keys.create({ role: 'partner', tenant, name: 'isolation' })).key}` });
+    const request = { documentId: id, variables: { e164: '+447400123456' } };
+    expect(await (await postJson(gateway.url, request, await partner('tenant-a'))).json()).toEqual({ data: { number: { country: 'GB' } } });
+    const other = await (await postJson(gateway.url, request, await partner('tenant-b'))).json();
+    expect(other.errors?.map((e: { extensions: { code: string } }) => e.extensions.code)).toEqual(['PERSISTED_QUERY_NOT_IN_LIST']);
   });
 });
