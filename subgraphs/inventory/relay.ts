@@ -57,7 +57,7 @@ export async function jetStreamBus(url: string): Promise<EventBus> {
       return async () => void (await messages.close());
     },
     close: async () => {
-      await nc.drain();
+      if (!nc.isClosed()) await nc.drain();
     },
   };
 }
@@ -154,6 +154,7 @@ export async function startRelay(db: Kysely<InventoryTables>, options: RelayOpti
   };
   let running: Promise<unknown> = Promise.resolve();
   let busy = false;
+  let stopped = false;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
@@ -167,6 +168,8 @@ export async function startRelay(db: Kysely<InventoryTables>, options: RelayOpti
     bus,
     publishPending,
     stop: async () => {
+      if (stopped) return;
+      stopped = true;
       clearInterval(timer);
       await running;
       if (!options.bus) await bus.close();
