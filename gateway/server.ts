@@ -1,3 +1,4 @@
+import { useRequestDeadline } from './deadline.js';
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { Logger as HiveLogger, type LogLevel } from '@graphql-hive/logger';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
@@ -148,6 +149,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     subgraphErrors: false,
     plugins: (context) => [
       readyPlugin,
+      useRequestDeadline(settings.requestDeadlineMs),
       useEdge({
         mode: settings.mode,
         authenticate: options.authenticate,
