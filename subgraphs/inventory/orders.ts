@@ -5,9 +5,12 @@ import { claim, field, readNumbers, requireTenant, type Db, type UserError } fro
 import type { Context } from './context.js';
 import type { MutationResolvers } from './generated/resolvers.js';
 import { settleOrder } from './order-line.js';
-import { drive, INSTANCE_ID, LEASE_MS, releaseLeases } from './order-worker.js';
+import { drive, INSTANCE_ID, releaseLeases } from './order-worker.js';
 import { numberEvent, writeEvents, type NewEvent } from './outbox.js';
 import type { OrderLineRow, OrderRow } from './tables.js';
+
+/** The mutation's lease outlasts its wait by this much; past it (the process died), any worker takes the lines over. */
+const MUTATION_LEASE_MARGIN_MS = 10_000;
 
 async function loadOrder(db: Db, order: OrderRow) {
   const lines = await db.selectFrom('order_lines').selectAll().where('order_id', '=', order.id).orderBy('position').execute();
@@ -51,7 +54,7 @@ export const orderMutations: Pick<MutationResolvers, 'orderNumbers'> = {
             error_code: null,
             note: null,
             lease_owner: INSTANCE_ID,
-            lease_until: sql<Date>`now() + ${ctx.orders.waitMs + LEASE_MS} * interval '1 millisecond'`,
+            lease_until: sql<Date>`now() + ${ctx.orders.waitMs + MUTATION_LEASE_MARGIN_MS} * interval '1 millisecond'`,
           })),
         )
         .execute();

@@ -41,7 +41,7 @@ export async function jetStreamBus(url: string): Promise<EventBus> {
   try {
     await jsm.streams.info(STREAM);
   } catch {
-    await jsm.streams.add({ name: STREAM, subjects: [`${SUBJECT_PREFIX}.>`] });
+    await jsm.streams.add({ name: STREAM, subjects: [`${SUBJECT_PREFIX}.>`], max_age: 7 * 24 * 3600 * 1e9 });
   }
   const js: JetStreamClient = jetstream(nc);
   return {
