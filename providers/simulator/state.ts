@@ -263,10 +263,12 @@ export class SimulatorState {
     const delay = p.behaviour.acceptedButSlow > 0 ? p.behaviour.acceptedButSlow : this.options.orderDelayMs;
     p.orders.set(orderId, { orderId, reference, bodyHash, status: 'accepted', results, completesAt: this.options.clock() + delay });
     p.idempotency.set(key, orderId);
-    this.slow.add(p.orders.get(orderId)!);
+    const order = p.orders.get(orderId)!;
+    this.slow.add(order);
+    // completes after the delay in real time, or earlier when the clock is moved past it
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.completeDue();
+      if (this.slow.delete(order)) this.completeOrder(order);
     }, delay);
     this.timers.add(timer);
     return { orderId, replay: false };
