@@ -245,7 +245,7 @@ export async function settleOrder(tx: Kysely<InventoryTables>, order: Order): Pr
 }
 
 /** An event of the order aggregate, its version bumped in the same transaction. */
-async function orderEvent(tx: Kysely<InventoryTables>, order: Order, type: string, providerId: string | null, payload: Record<string, unknown>): Promise<NewEvent> {
+export async function orderEvent(tx: Kysely<InventoryTables>, order: Order, type: string, providerId: string | null, payload: Record<string, unknown>): Promise<NewEvent> {
   const { version } = await tx.updateTable('orders').set({ version: sql`version + 1` }).where('id', '=', order.id).returning('version').executeTakeFirstOrThrow();
   return { aggregate: 'order', aggregateId: order.id, version, type, tenant: order.tenant, providerId, payload };
 }

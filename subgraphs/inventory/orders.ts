@@ -4,7 +4,7 @@ import { badUserInput } from '../shared/errors.js';
 import { claim, field, readNumbers, requireTenant, type Db, type UserError } from './claims.js';
 import type { Context } from './context.js';
 import type { MutationResolvers } from './generated/resolvers.js';
-import { settleOrder } from './order-line.js';
+import { orderEvent, settleOrder } from './order-line.js';
 import { drive, INSTANCE_ID, releaseLeases } from './order-worker.js';
 import { numberEvent, writeEvents, type NewEvent } from './outbox.js';
 import type { OrderLineRow, OrderRow } from './tables.js';
@@ -71,6 +71,7 @@ export const orderMutations: Pick<MutationResolvers, 'orderNumbers'> = {
         const known = await tx.selectFrom('numbers').select('e164').where('e164', '=', e164).where('removed_at', 'is', null).executeTakeFirst();
         const [code, message] = known ? ['NOT_AVAILABLE', `${e164} is not available`] : ['NOT_FOUND', `${e164} is not in the catalogue`];
         await line.set({ state: 'failed', status: 'failed', error_code: code, note: message, lease_until: null, lease_owner: null }).execute();
+        events.push(await orderEvent(tx, { id: orderId, tenant }, 'order.line_settled', null, { position, e164, status: 'failed', code }));
       }
       await writeEvents(tx, events);
       await settleOrder(tx, { id: orderId, tenant });

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { badUserInput } from '../shared/errors.js';
 import type { MutationResolvers } from './generated/resolvers.js';
-import { candidates, claim, field, readNumbers, reference, requireTenant, unclaim, type Claimed, type UserError } from './claims.js';
+import { candidates, claim, field, readNumbers, reference, requireTenant, unclaim, type UserError } from './claims.js';
 import { numberEvent, writeEvents } from './outbox.js';
 import * as repo from './repository.js';
 
@@ -20,7 +20,7 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
     if (!Number.isInteger(ttl) || ttl < 60 || ttl > 3600) throw badUserInput(`ttlSeconds must be between 60 and 3600, got ${ttl}`, 'input');
     const userErrors: UserError[] = [];
     const ok = new Set<string>();
-    const claimed = new Map<string, Claimed & { until: Date | string | null }>();
+    const claimed: string[] = [];
     // The tenant's reservations still running: asking again extends them, and a failed extension keeps them.
     const held = new Map(
       (await ctx.db.selectFrom('numbers').select(['e164', 'reserved_until']).where('e164', 'in', numbers).where('status', '=', 'reserved').where('tenant', '=', tenant).where('reserved_until', '>', sql<Date>`now()`).execute()).map((row) => [row.e164, row.reserved_until!]),
@@ -31,12 +31,12 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
         if (c) await writeEvents(tx, [numberEvent(c, 'number.claimed', tenant, null, { reservation: true })]);
         return c;
       });
-      if (taken) claimed.set(e164, { ...taken, until: null });
+      if (taken) claimed.push(e164);
       else userErrors.push({ code: 'NOT_AVAILABLE', message: `${e164} is not available`, field: field(i) });
     }
     // Held upstream at the provider an order would go to first.
     const byProvider = new Map<string, string[]>();
-    for (const e164 of claimed.keys()) {
+    for (const e164 of claimed) {
       const [best] = await candidates(ctx.db, e164);
       if (best) byProvider.set(best, [...(byProvider.get(best) ?? []), e164]);
     }
@@ -51,7 +51,7 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
       }),
     );
     let expiresAt: string | null = null;
-    for (const [e164, c] of claimed) {
+    for (const e164 of claimed) {
       await ctx.db.transaction().execute(async (tx) => {
         if (ok.has(e164)) {
           const row = await tx.selectFrom('numbers').select(['reserved_until', 'version']).where('e164', '=', e164).executeTakeFirstOrThrow();
@@ -69,7 +69,6 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
           userErrors.push({ code: 'PROVIDER_FAILED', message: `the provider could not reserve ${e164}`, field: field(numbers.indexOf(e164)) });
         }
       });
-      void c;
     }
     return { expiresAt, numbers: numbers.map((e164) => ({ e164, ok: ok.has(e164) })), userErrors };
   },
