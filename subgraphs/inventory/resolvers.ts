@@ -58,7 +58,6 @@ async function visibleRow(ctx: Context, e164: string): Promise<NumberRow | null>
   return row;
 }
 
-const isMine = (row: NumberRow, ctx: Context) => row.tenant !== null && row.tenant === ctx.tenant;
 
 /**
  * The holder: the provider it was ordered through once a tenant has it, else the stock holder.
