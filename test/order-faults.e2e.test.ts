@@ -125,6 +125,26 @@ describe('orders that survive every fault', () => {
     }
   });
 
+  it('shows a line whose provider left the directory after accepting the order as needing attention', async () => {
+    const { e164, providerId } = soleOffer();
+    simulator().setBehaviour(providerId, { acceptedButSlow: 60_000 });
+    try {
+      const placed = (await ask(ORDER, { input: { numbers: [e164], idempotencyKey: 'gone-1' } })).orderNumbers;
+      expect(placed.order.status).toBe('PENDING');
+      // the directory this worker reads no longer lists the provider
+      const gone = { ...upstream(), provider: (id: string) => (id === providerId ? null : upstream().provider(id)) };
+      let line: { needsAttention: boolean } = { needsAttention: false };
+      for (let i = 0; i < 5 && !line.needsAttention; i++) {
+        await db.updateTable('order_lines').set({ next_attempt_at: new Date(0) }).where('order_id', '=', placed.order.id).execute();
+        await runOrderWorkerOnce({ db, upstream: gone, retry: { baseMs: 5, maxMs: 60_000 } }, 'faults-worker');
+        line = (await ask(ORDER_VIEW, { id: placed.order.id })).order.numbers[0];
+      }
+      expect(line).toEqual({ e164, status: 'PENDING', holder: null, needsAttention: true, reason: expect.stringMatching(new RegExp(`^${providerId} is no longer in the directory: its order .+ cannot be settled$`)) });
+    } finally {
+      simulator().setBehaviour(providerId, { acceptedButSlow: 0 });
+    }
+  });
+
   it('publishes after a relay dies between commit and publish, and a consumer sees each event id once', async () => {
     // the gateway's own relay stops: this test's relays take over the outbox
     await gateway.embedded.providers.relay!.stop();
