@@ -95,7 +95,7 @@ export function readGatewaySettings(env: Env, options: { subgraphsOverHttp: bool
       windowSeconds: readInt(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
     },
     subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 10, max: 300_000 }),
-    requestDeadlineMs: readInt(env, 'REQUEST_TIMEOUT_MS', 15_000, { min: 10, max: 600_000 }),
+    requestDeadlineMs: readInt(env, 'REQUEST_TIMEOUT_MS', 30_000, { min: 10, max: 600_000 }),
     headersTimeoutMs,
     requestTimeoutMs,
     drainTimeoutMs: readInt(env, 'DRAIN_TIMEOUT_MS', 25_000, { min: 0, max: 3_600_000 }),
