@@ -7,6 +7,7 @@
  *    straight on the allocations subgraph schema, in the same process, interleaved.
  * 3. The gateway tier: stock @apollo/gateway against the project's (Hive Gateway runtime, Rust
  *    planner): Lineage requests per second at BENCH_CONCURRENCY, subgraph fetches for 20 numbers.
+ * 4. Orders per second with 1, 2 and 3 inventory instances (bench/orders.ts; needs DATABASE_URL).
  */
 import { graphql } from 'graphql';
 import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
@@ -14,6 +15,7 @@ import { readInt } from '../subgraphs/shared/config.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
 import { postGraphQL } from '../test/support/http.js';
+import { benchOrders } from './orders.js';
 import { countFetches, requestsPerSecond, startApolloGateway, startBareRuntime } from './gateways.js';
 import { readFileSync } from 'node:fs';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
@@ -113,3 +115,4 @@ try {
 } finally {
   await embedded.close();
 }
+await benchOrders();

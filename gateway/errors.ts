@@ -7,6 +7,8 @@ import { scopeOfRequest } from './scope.js';
 /** Codes the runtime gives upstream failures, as the client sees them: no subgraph named. */
 const UPSTREAM_CODES: Record<string, { code: string; message: string }> = {
   GATEWAY_TIMEOUT: { code: 'SUBGRAPH_TIMEOUT', message: 'Part of the answer took too long and was left out' },
+  // the whole request's deadline (gateway/deadline.ts, REQUEST_TIMEOUT_MS)
+  REQUEST_TIMEOUT: { code: 'REQUEST_TIMEOUT', message: 'The request took too long and was stopped; try again, or ask for less' },
   DOWNSTREAM_SERVICE_ERROR: { code: 'SUBGRAPH_UNAVAILABLE', message: 'Part of the answer is unavailable right now' },
   // the subgraph service could not be reached (refused, reset) or did not answer GraphQL (a proxy's 502 page)
   SUBREQUEST_HTTP_ERROR: { code: 'SUBGRAPH_UNAVAILABLE', message: 'Part of the answer is unavailable right now' },

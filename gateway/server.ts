@@ -1,3 +1,4 @@
+import { useRequestDeadline } from './deadline.js';
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { Logger as HiveLogger, type LogLevel } from '@graphql-hive/logger';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
@@ -158,6 +159,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     plugins: (context) => [
       readyPlugin,
       useExplorer('/', () => sandboxPage('/')),
+      useRequestDeadline(settings.requestDeadlineMs),
       useEdge({
         mode: settings.mode,
         authenticate: options.authenticate,

@@ -30,6 +30,8 @@ export interface GatewaySettings {
   rateLimit: { requests: number; windowSeconds: number };
   /** Every subgraph fetch ends after this long: partial data and a SUBGRAPH_TIMEOUT error. */
   subgraphTimeoutMs: number;
+  /** The whole request's execution ends after this long (REQUEST_TIMEOUT_MS): a REQUEST_TIMEOUT error. */
+  requestDeadlineMs: number;
   /** Node's HTTP server: time to receive the headers, and the whole request. */
   headersTimeoutMs: number;
   requestTimeoutMs: number;
@@ -93,6 +95,7 @@ export function readGatewaySettings(env: Env, options: { subgraphsOverHttp: bool
       windowSeconds: readInt(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
     },
     subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 10, max: 300_000 }),
+    requestDeadlineMs: readInt(env, 'REQUEST_TIMEOUT_MS', 30_000, { min: 10, max: 600_000 }),
     headersTimeoutMs,
     requestTimeoutMs,
     drainTimeoutMs: readInt(env, 'DRAIN_TIMEOUT_MS', 25_000, { min: 0, max: 3_600_000 }),

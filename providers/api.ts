@@ -196,6 +196,12 @@ export interface ProviderBehaviour {
   pageCap: number;
   /** When true every call fails (503) as if the provider were unreachable. */
   down: boolean;
+  /** Share of order calls (POST orders) that place the order and then close the connection without a reply, 0..1. */
+  lostReplyRate: number;
+  /** Milliseconds an accepted order stays accepted before it completes (0: the simulator's usual short delay). */
+  acceptedButSlow: number;
+  /** When true the provider answers 404 for orders it holds (GET orders/<id>), as if it had lost them. */
+  forgetOrders: boolean;
 }
 export type BehaviourPatch = Partial<ProviderBehaviour>;
 

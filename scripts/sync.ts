@@ -39,9 +39,9 @@ try {
   await subgraph.migrate();
   directory = await ProviderDirectory.discover(providersUrl);
   logger.info({ providers: directory.entries.length, url: providersUrl, database: database.description }, 'syncing the catalogue');
-  const report = await syncCatalogue(subgraph.db as Kysely<InventoryTables>, upstreamFromDirectory(directory), logger);
+  const report = await syncCatalogue(subgraph.db as Kysely<InventoryTables>, upstreamFromDirectory(directory), logger, { shared: database.target.kind === 'postgres' });
   console.log(
-    `synced ${report.providers} providers: ${report.items} feed items, ${report.numbersAdded} numbers added, ${report.numbersChanged} changed, ${report.numbersWithdrawn} withdrawn, ${report.reservationsExpired} reservations expired, ${report.ordersRecovered} interrupted orders finished`,
+    `synced ${report.providers} providers: ${report.items} feed items, ${report.numbersAdded} numbers added, ${report.numbersChanged} changed, ${report.numbersWithdrawn} withdrawn, ${report.reservationsExpired} reservations expired${report.skipped.length > 0 ? `, ${report.skipped.length} providers skipped (another instance was syncing them)` : ''}`,
   );
   if (report.failed.length > 0) {
     console.log(`not synced (retried next time): ${report.failed.join(', ')}`);

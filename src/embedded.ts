@@ -84,12 +84,14 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     providers = await startProviders(env, logger, options.providers);
     const subgraphs: Record<string, Subgraph> = {};
     let allocationsDb: Database | null = null;
+    let inventoryShared = false;
     for (const definition of SUBGRAPHS.map((d) => (d.name === 'inventory' ? providers!.inventory : d))) {
       const database = await openFor(databaseTargetFromEnv(env, definition.name, options.pgliteDir));
       const subgraph = createSubgraph(definition as Parameters<typeof createSubgraph>[0], database, logger);
       await subgraph.migrate();
       subgraphs[definition.name] = subgraph;
       if (definition.name === 'allocations') allocationsDb = database;
+      if (definition.name === 'inventory') inventoryShared = database.target.kind === 'postgres';
     }
     if (!allocationsDb) throw new Error('the allocations subgraph is not wired');
     const plan = subgraphs.allocations!.db as Kysely<AllocationsTables>;
@@ -99,7 +101,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     if (sources.length === 0) logger.warn('the numbering plan is empty: run `npm run import` to load it');
     else logger.info({ sources: sources.map((s) => `${s.id}: ${s.blocks_loaded} blocks`) }, 'numbering plan loaded');
 
-    await providers.startSync(subgraphs.inventory!);
+    await providers.startSync(subgraphs.inventory!, inventoryShared);
 
     // the edge's own tables (keys, tenants' operations), beside the subgraphs' schemas
     const edgeDatabase = await openFor(edgeDatabaseTarget(env, options.pgliteDir));

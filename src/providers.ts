@@ -3,6 +3,10 @@ import { ProviderDirectory, type ClientPolicyOverrides } from '../providers/clie
 import { startSimulator, simulatorConfigFromEnv, type SimulatorOptions, type StartedSimulator } from '../providers/simulator/server.js';
 import { createInventory } from '../subgraphs/inventory/index.js';
 import { startSyncSchedule, type SyncReport } from '../subgraphs/inventory/sync.js';
+import { startOrderWorker } from '../subgraphs/inventory/order-worker.js';
+import { DEFAULT_ORDER_WAIT_MS } from '../subgraphs/inventory/index.js';
+import { DEFAULT_RETRY } from '../subgraphs/inventory/order-line.js';
+import { startRelay, type EventRelay } from '../subgraphs/inventory/relay.js';
 import type { InventoryTables } from '../subgraphs/inventory/tables.js';
 import { NO_UPSTREAM, upstreamFromDirectory } from '../subgraphs/inventory/upstream.js';
 import { readInt, readUrl } from '../subgraphs/shared/config.js';
@@ -25,8 +29,13 @@ export interface ProvidersRuntime {
   inventory: ReturnType<typeof createInventory>;
   /** The first sync's report, once `startSync` has run. */
   firstSync: SyncReport | null;
-  /** Syncs the catalogue now, then every SYNC_INTERVAL_SECONDS. */
-  startSync(inventory: Subgraph): Promise<void>;
+  /** The relay of the inventory's outbox (started by `startSync`): NATS JetStream with NATS_URL, else in-process. */
+  relay: EventRelay | null;
+  /**
+   * Syncs the catalogue now, then every SYNC_INTERVAL_SECONDS; starts the order worker and the
+   * outbox relay. `shared`: the database is Postgres, which other instances may share.
+   */
+  startSync(inventory: Subgraph, shared: boolean): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -36,7 +45,13 @@ export interface ProvidersRuntime {
  */
 export async function startProviders(env: Record<string, string | undefined>, logger: Logger, options: ProvidersOptions = {}): Promise<ProvidersRuntime> {
   const intervalSeconds = readInt(env, 'SYNC_INTERVAL_SECONDS', 60, { min: 0, max: 86_400 });
-  if (options.disabled) return runtime(null, null, logger, intervalSeconds);
+  const settings: InventorySettings = {
+    intervalSeconds,
+    orderWaitMs: readInt(env, 'ORDER_WAIT_MS', DEFAULT_ORDER_WAIT_MS, { min: 0, max: 60_000 }),
+    retryMaxMs: readInt(env, 'ORDER_RETRY_MAX_SECONDS', DEFAULT_RETRY.maxMs / 1000, { min: 1, max: 3600 }) * 1000,
+    natsUrl: readUrl(env, 'NATS_URL', ['nats:', 'tls:']) ?? null,
+  };
+  if (options.disabled) return runtime(null, null, logger, settings);
   const external = readUrl(env, 'PROVIDERS_URL', ['http:', 'https:']);
   let simulator: StartedSimulator | null = null;
   if (!external) {
@@ -47,29 +62,45 @@ export async function startProviders(env: Record<string, string | undefined>, lo
   try {
     const directory = await ProviderDirectory.discover(external ?? simulator!.url, { ...(options.policy ? { policy: options.policy } : {}) });
     logger.info({ providers: directory.entries.length }, 'provider directory discovered');
-    return runtime(simulator, directory, logger, intervalSeconds);
+    return runtime(simulator, directory, logger, settings);
   } catch (error) {
     await simulator?.close();
     throw error;
   }
 }
 
-function runtime(simulator: StartedSimulator | null, directory: ProviderDirectory | null, logger: Logger, intervalSeconds: number): ProvidersRuntime {
-  const inventory = createInventory(directory ? upstreamFromDirectory(directory) : NO_UPSTREAM);
-  let stopSync: (() => Promise<void>) | null = null;
+interface InventorySettings {
+  intervalSeconds: number;
+  orderWaitMs: number;
+  retryMaxMs: number;
+  natsUrl: string | null;
+}
+
+function runtime(simulator: StartedSimulator | null, directory: ProviderDirectory | null, logger: Logger, settings: InventorySettings): ProvidersRuntime {
+  const inventory = createInventory(directory ? upstreamFromDirectory(directory) : NO_UPSTREAM, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs } });
+  const stops: (() => Promise<void>)[] = [];
   const result: ProvidersRuntime = {
     simulator,
     directory,
     inventory,
     firstSync: null,
-    startSync: async (subgraph) => {
+    relay: null,
+    startSync: async (subgraph, shared) => {
       if (!directory) return;
-      const schedule = await startSyncSchedule(subgraph.db as Kysely<InventoryTables>, inventory.services.upstream, logger.child({ task: 'sync' }), intervalSeconds);
+      // Background work (sync, worker, relay) on the same schema without the request statement
+      // counter: the counts tests and benchmarks assert are the requests' own.
+      const db = (subgraph.db as Kysely<InventoryTables>).withoutPlugins().withSchema('inventory');
+      // the relay first: what the sync and the orders write to the outbox is published as it commits
+      result.relay = await startRelay(db, { natsUrl: settings.natsUrl, shared, logger: logger.child({ task: 'relay' }) });
+      stops.push(() => result.relay!.stop());
+      const schedule = await startSyncSchedule(db, inventory.services.upstream, logger.child({ task: 'sync' }), settings.intervalSeconds, { shared });
       result.firstSync = schedule.first;
-      stopSync = schedule.stop;
+      stops.push(schedule.stop);
+      const worker = startOrderWorker({ db, upstream: inventory.services.upstream, retry: inventory.services.orders.retry }, logger.child({ task: 'orders' }));
+      stops.unshift(worker.stop);
     },
     close: async () => {
-      await stopSync?.();
+      for (const stop of stops) await stop();
       await directory?.close();
       await simulator?.close();
     },

@@ -20,7 +20,7 @@ export function sampleLatency(spec: LatencySpec, rng: Random): number {
 /** Validates a behaviour change (from the admin endpoint or a test) and applies it. */
 export function applyBehaviour(current: ProviderBehaviour, patch: unknown): ProviderBehaviour {
   const body = asObject(patch, 'behaviour');
-  onlyFields(body, ['latencyMs', 'errorRate', 'batchLimit', 'pageCap', 'down']);
+  onlyFields(body, ['latencyMs', 'errorRate', 'batchLimit', 'pageCap', 'down', 'lostReplyRate', 'acceptedButSlow', 'forgetOrders']);
   const next: ProviderBehaviour = { ...current };
   if (body.latencyMs !== undefined) next.latencyMs = latencySpec(asObject(body.latencyMs, 'latencyMs'));
   if (body.errorRate !== undefined) {
@@ -32,6 +32,15 @@ export function applyBehaviour(current: ProviderBehaviour, patch: unknown): Prov
   if (body.down !== undefined) {
     if (typeof body.down !== 'boolean') throw badRequest('down must be true or false');
     next.down = body.down;
+  }
+  if (body.lostReplyRate !== undefined) {
+    if (typeof body.lostReplyRate !== 'number' || !(body.lostReplyRate >= 0 && body.lostReplyRate <= 1)) throw badRequest('lostReplyRate must be a number from 0 to 1');
+    next.lostReplyRate = body.lostReplyRate;
+  }
+  if (body.acceptedButSlow !== undefined) next.acceptedButSlow = whole(body.acceptedButSlow, 'acceptedButSlow', 0, 86_400_000);
+  if (body.forgetOrders !== undefined) {
+    if (typeof body.forgetOrders !== 'boolean') throw badRequest('forgetOrders must be true or false');
+    next.forgetOrders = body.forgetOrders;
   }
   return next;
 }

@@ -41,6 +41,8 @@ export interface StartedSimulator {
   behaviour(providerId: string): ProviderBehaviour;
   /** The provider stops listing these numbers (its feed reports them removed); returns how many. */
   withdraw(providerId: string, numbers: string[]): number;
+  /** Moves the simulator's clock forward (as PUT /admin/clock does): reservations, aging and slow orders follow it. */
+  advanceClock(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -58,8 +60,12 @@ export function simulatorConfigFromEnv(env: Record<string, string | undefined>):
 export async function startSimulator(options: SimulatorOptions = {}): Promise<StartedSimulator> {
   const logger = (options.logger ?? createLogger()).child({ component: 'provider-simulator' });
   const world = options.world ?? generateWorld({ scale: options.scale ?? 1, seed: options.seed ?? 1 });
+  // The simulator's clock: the given one (or the wall clock) moved by PUT /admin/clock.
+  const baseClock = options.clock ?? Date.now;
+  let clockOffsetMs = 0;
+  const clock = () => baseClock() + clockOffsetMs;
   const state = new SimulatorState(world, {
-    clock: options.clock ?? Date.now,
+    clock,
     agingMs: (options.agingSeconds ?? 300) * 1000,
     orderDelayMs: options.orderDelayMs ?? 100,
     instant: options.instant ?? false,
@@ -88,6 +94,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
       allow(method, 'GET');
       const body: DirectoryResponse = { providers: world.providers.map((p) => ({ id: p.id, name: p.name, baseUrl: `${url}/providers/${encodeURIComponent(p.id)}/` })) };
       return send(res, 200, body);
+    }
+    if (parts.length === 2 && parts[0] === 'admin' && parts[1] === 'clock') {
+      if (method === 'PUT') {
+        const body = asObject(await readJson(req));
+        onlyFields(body, ['advanceMs']);
+        clockOffsetMs += requiredInt(body, 'advanceMs', 0, 366 * 86_400_000);
+        state.sweep();
+      } else allow(method, 'GET');
+      return send(res, 200, { now: new Date(clock()).toISOString() });
     }
     if (parts[0] === 'admin' && parts[1] === 'providers' && parts.length === 4) {
       const p = state.provider(parts[2]!);
@@ -147,7 +162,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
       const body = asObject(await readJson(req));
       onlyFields(body, ['numbers', 'reference']);
       const numbers = numberList(body, API_LIMITS.maxNumbersPerMutation);
-      const { orderId } = state.order(p, key, numbers, requiredString(body, 'reference', REFERENCE, 'letters, digits and ._:@-'));
+      const { orderId, replay } = state.order(p, key, numbers, requiredString(body, 'reference', REFERENCE, 'letters, digits and ._:@-'));
+      // the lost reply: the order is placed, and the connection closes before any answer (a
+      // resend with the same key places nothing, and is answered)
+      if (!replay && p.behaviour.lostReplyRate > 0 && rng.next() < p.behaviour.lostReplyRate) return void res.destroy();
       return send(res, 202, { orderId, status: 'accepted' });
     }
     if (parts[2] === 'orders' && parts.length === 4) {
@@ -186,6 +204,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     setBehaviour: (id, patch) => (state.provider(id).behaviour = applyBehaviour(state.provider(id).behaviour, patch)),
     behaviour: (id) => state.provider(id).behaviour,
     withdraw: (id, numbers) => state.withdraw(state.provider(id), numbers),
+    advanceClock: (ms) => {
+      clockOffsetMs += ms;
+      state.sweep();
+    },
     close: async () => {
       state.close();
       sleeps.abort();

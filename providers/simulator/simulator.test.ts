@@ -162,6 +162,37 @@ describe('provider simulator', () => {
     sim.setBehaviour(provider, { down: false });
     expect((await call('GET', `/providers/${provider}/profile`)).status).toBe(200);
   });
+
+  it('injects order faults: a lost reply after placing, orders accepted for a while (moved by PUT /admin/clock), forgotten orders', async () => {
+    const { number, direct } = resoldAvailable();
+    for (const [patch, message] of [
+      [{ lostReplyRate: -1 }, 'lostReplyRate must be a number from 0 to 1'],
+      [{ acceptedButSlow: 1.5 }, 'acceptedButSlow must be a whole number from 0 to 86400000'],
+      [{ forgetOrders: 'yes' }, 'forgetOrders must be true or false'],
+    ] as const) {
+      expect((await call<{ error: { message: string } }>('PUT', `/admin/providers/${direct}/behaviour`, patch)).body.error.message).toBe(message);
+    }
+    expect((await call('PUT', `/admin/providers/${direct}/behaviour`, { lostReplyRate: 1, acceptedButSlow: 60_000 })).body).toMatchObject({ lostReplyRate: 1, acceptedButSlow: 60_000 });
+    const body = { numbers: [number], reference: 'tenant:faults' };
+    // placed, then no reply: the connection closes
+    await expect(fetch(`${sim.url}/providers/${direct}/orders`, { method: 'POST', headers: { 'content-type': 'application/json', 'idempotency-key': 'lost-1' }, body: JSON.stringify(body) })).rejects.toThrow();
+    // the resend with the same key places nothing, and is answered with the order placed
+    const again = await post<{ orderId: string }>(direct, 'orders', body, { 'idempotency-key': 'lost-1' });
+    expect(again.status).toBe(202);
+    expect(await statusOf(direct, number)).toMatchObject({ status: 'reserved' });
+    // accepted for 60 s of the simulator's clock
+    await new Promise((r) => setTimeout(r, 20));
+    expect((await call<OrderState>('GET', `/providers/${direct}/orders/${again.body.orderId}`)).body.status).toBe('accepted');
+    expect((await call<{ error: { message: string } }>('PUT', '/admin/clock', { advanceMs: -1 })).status).toBe(400);
+    const moved = await call<{ now: string }>('PUT', '/admin/clock', { advanceMs: 61_000 });
+    expect(Date.parse(moved.body.now)).toBe(now + 61_000);
+    expect((await call<OrderState>('GET', `/providers/${direct}/orders/${again.body.orderId}`)).body).toEqual({ orderId: again.body.orderId, status: 'completed', results: [{ e164: number, status: 'completed' }] });
+    // a provider that forgets its orders answers 404 for one it holds
+    sim.setBehaviour(direct, { forgetOrders: true });
+    expect((await call('GET', `/providers/${direct}/orders/${again.body.orderId}`)).status).toBe(404);
+    sim.setBehaviour(direct, { forgetOrders: false, lostReplyRate: 0, acceptedButSlow: 0 });
+    expect((await call('GET', `/providers/${direct}/orders/${again.body.orderId}`)).status).toBe(200);
+  });
 });
 
 async function waitForOrder(provider: string, orderId: string): Promise<OrderState> {

@@ -47,6 +47,8 @@ interface ChangeEntry {
 
 interface Order {
   orderId: string;
+  /** When it completes, by the simulator's clock (which an admin may move). */
+  completesAt: number;
   reference: string;
   bodyHash: string;
   status: OrderState['status'];
@@ -82,6 +84,8 @@ export class SimulatorState {
   private nextDeadline = Number.POSITIVE_INFINITY;
   private seq = 0;
   private readonly timers = new Set<NodeJS.Timeout>();
+  /** Accepted orders not completed yet. */
+  private readonly slow = new Set<Order>();
 
   constructor(
     readonly world: World,
@@ -115,6 +119,9 @@ export class SimulatorState {
           batchLimit: provider.batchLimit,
           pageCap: provider.pageCap,
           down: false,
+          lostReplyRate: 0,
+          acceptedButSlow: 0,
+          forgetOrders: false,
         },
         offers: new Map(),
         removed: new Set(),
@@ -140,6 +147,7 @@ export class SimulatorState {
 
   /** Applies what time has done: expired reservations and ended aging make numbers available. */
   sweep(): void {
+    this.completeDue();
     const now = this.options.clock();
     if (now < this.nextDeadline) return;
     let next = Number.POSITIVE_INFINITY;
@@ -252,18 +260,23 @@ export class SimulatorState {
       this.setStatus(n, 'reserved');
       return { e164, status: 'pending' as const, claimed: true };
     });
-    p.orders.set(orderId, { orderId, reference, bodyHash, status: 'accepted', results });
+    const delay = p.behaviour.acceptedButSlow > 0 ? p.behaviour.acceptedButSlow : this.options.orderDelayMs;
+    p.orders.set(orderId, { orderId, reference, bodyHash, status: 'accepted', results, completesAt: this.options.clock() + delay });
     p.idempotency.set(key, orderId);
+    const order = p.orders.get(orderId)!;
+    this.slow.add(order);
+    // completes after the delay in real time, or earlier when the clock is moved past it
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.completeOrder(p, orderId);
-    }, this.options.orderDelayMs);
+      if (this.slow.delete(order)) this.completeOrder(order);
+    }, delay);
     this.timers.add(timer);
     return { orderId, replay: false };
   }
 
   getOrder(p: ProviderState, orderId: string): OrderState {
-    const order = p.orders.get(orderId);
+    this.completeDue();
+    const order = p.behaviour.forgetOrders ? undefined : p.orders.get(orderId);
     if (!order) throw new ApiError(404, 'unknown_order', `no order "${orderId}" at ${p.provider.id}`);
     return {
       orderId,
@@ -315,8 +328,17 @@ export class SimulatorState {
 
   // --- internals ---------------------------------------------------------------------------
 
-  private completeOrder(p: ProviderState, orderId: string): void {
-    const order = p.orders.get(orderId)!;
+  /** Completes the accepted orders whose time has come by the clock. */
+  private completeDue(): void {
+    const now = this.options.clock();
+    for (const order of this.slow) {
+      if (order.completesAt > now) continue;
+      this.slow.delete(order);
+      this.completeOrder(order);
+    }
+  }
+
+  private completeOrder(order: Order): void {
     for (const result of order.results) {
       if (!result.claimed) {
         result.status = 'failed';

@@ -4,7 +4,8 @@ import type { StatusResult } from '../../providers/api.js';
 import { KEY_SEPARATOR } from '../shared/pagination.js';
 import { visibleTenant, type RequestScope } from '../shared/identity.js';
 import * as repo from './repository.js';
-import type { SearchCache } from './search.js';
+import type { Machine } from './order-line.js';
+import type { SearchStore } from './search.js';
 import type { InventoryTables, NumberEventRow, NumberRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from './tables.js';
 import { ProviderError } from '../../providers/client/index.js';
 import type { Upstream } from './upstream.js';
@@ -15,8 +16,15 @@ export interface Context {
   /** The tenant whose reservations, orders and assignments this caller sees (null: none). */
   tenant: string | null;
   upstream: Upstream;
-  searches: SearchCache;
+  searches: SearchStore;
+  /** The order lines' state machine (its database is this request's) and how long a mutation waits for it. */
+  orders: OrderSettings;
   loaders: Loaders;
+}
+
+export interface OrderSettings extends Machine {
+  /** How long orderNumbers drives its lines before answering PENDING (ORDER_WAIT_MS). */
+  waitMs: number;
 }
 
 /** Keys per batched statement: above the largest page (500), so a page's SQL never grows with its size. */
@@ -124,10 +132,11 @@ export function createLoaders(db: Kysely<InventoryTables>, upstream: Upstream, t
 
 export interface InventoryServices {
   upstream: Upstream;
-  searches: SearchCache;
+  searches: SearchStore;
+  orders: Omit<OrderSettings, 'db' | 'upstream'>;
 }
 
 export function createContext(db: Kysely<InventoryTables>, scope: RequestScope, services: InventoryServices): Context {
   const tenant = visibleTenant(scope.identity);
-  return { db, scope, tenant, upstream: services.upstream, searches: services.searches, loaders: createLoaders(db, services.upstream, tenant) };
+  return { db, scope, tenant, upstream: services.upstream, searches: services.searches, orders: { ...services.orders, db, upstream: services.upstream }, loaders: createLoaders(db, services.upstream, tenant) };
 }

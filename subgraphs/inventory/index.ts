@@ -3,17 +3,28 @@ import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { createContext, type Context, type InventoryServices } from './context.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers.js';
-import { createSearchCache } from './search.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './order-line.js';
+import { createSearchStore } from './search.js';
 import type { InventoryTables } from './tables.js';
 import { NO_UPSTREAM, type Upstream } from './upstream.js';
+
+export interface InventoryOptions {
+  /** Backoff of order lines' retries (ORDER_RETRY_MAX_SECONDS caps it). */
+  retry?: RetryPolicy;
+  /** How long orderNumbers waits for providers before answering PENDING (ORDER_WAIT_MS). */
+  orderWaitMs?: number;
+}
+
+/** Well under the gateway's subgraph timeout (10 s by default): the mutation answers PENDING rather than time out. */
+export const DEFAULT_ORDER_WAIT_MS = 5_000;
 
 /**
  * The inventory subgraph over a set of providers' APIs. The composition root passes the
  * upstream (the provider client over the simulator or real providers); without one the
  * subgraph serves the catalogue it has and cannot reach providers.
  */
-export function createInventory(upstream: Upstream = NO_UPSTREAM): SubgraphDefinition<InventoryTables, Context> & { services: InventoryServices } {
-  const services: InventoryServices = { upstream, searches: createSearchCache() };
+export function createInventory(upstream: Upstream = NO_UPSTREAM, options: InventoryOptions = {}): SubgraphDefinition<InventoryTables, Context> & { services: InventoryServices } {
+  const services: InventoryServices = { upstream, searches: createSearchStore(), orders: { retry: options.retry ?? DEFAULT_RETRY, waitMs: options.orderWaitMs ?? DEFAULT_ORDER_WAIT_MS } };
   return {
     name: 'inventory',
     migrations,

@@ -113,13 +113,20 @@ export async function findOffersByNumbers(db: Db, e164s: readonly string[]): Pro
   return db.selectFrom('offers').selectAll().where('e164', 'in', [...e164s]).execute();
 }
 
-export async function findNumbersByE164(db: Db, e164s: readonly string[]): Promise<NumberRow[]> {
+/** Rows with `reservation_over`: whether a reservation has run out, by the database's clock. */
+export async function findNumbersByE164(db: Db, e164s: readonly string[]): Promise<(NumberRow & { reservation_over: boolean | null })[]> {
   if (e164s.length === 0) return [];
-  return db.selectFrom('numbers').selectAll().where('e164', 'in', [...e164s]).execute();
+  return db.selectFrom('numbers').selectAll().select(sql<boolean>`(status = 'reserved' and reserved_until <= now())`.as('reservation_over')).where('e164', 'in', [...e164s]).execute();
 }
 
-export async function insertNumbers(db: Db, rows: Omit<NumberRow, 'updated_at'>[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) await db.insertInto('numbers').values(rows.slice(i, i + INSERT_CHUNK)).execute();
+/** Inserts numbers not catalogued yet (another instance may have inserted one meanwhile: its row stays); returns those inserted. */
+export async function insertNumbers(db: Db, rows: Omit<NumberRow, 'updated_at' | 'version'>[]): Promise<{ e164: string; version: number; holder_provider_id: string | null; status: string }[]> {
+  const inserted: { e164: string; version: number; holder_provider_id: string | null; status: string }[] = [];
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    const chunk = rows.slice(i, i + INSERT_CHUNK).map((row) => ({ ...row, version: 1 }));
+    inserted.push(...(await db.insertInto('numbers').values(chunk).onConflict((oc) => oc.column('e164').doNothing()).returning(['e164', 'version', 'holder_provider_id', 'status']).execute()));
+  }
+  return inserted;
 }
 
 export type NewEvent = Omit<NumberEventRow, 'id' | 'at'> & { at?: Date };
@@ -151,9 +158,9 @@ export interface NumberFilter {
 /** A reservation past its time is over, whether or not the sweep has recorded it yet. */
 const reservationOver = sql<SqlBool>`(status = 'reserved' and reserved_until <= now())`;
 
-/** The holder as `tenant` sees it: the provider it ordered through, else the stock holder. */
-export function visibleHolder(tenant: string | null) {
-  return sql<string>`case when tenant is not distinct from ${tenant} and assigned_via_provider_id is not null then assigned_via_provider_id else holder_provider_id end`;
+/** The holder, the same for every viewer: the provider a tenant ordered it through, else the stock holder (as MarketDepth counts it). */
+export function visibleHolder(_tenant: string | null) {
+  return sql<string>`coalesce(assigned_via_provider_id, holder_provider_id)`;
 }
 
 function statusCondition(eb: ExpressionBuilder<InventoryTables, 'numbers'>, status: string, tenant: string | null): Expression<SqlBool> {
@@ -186,7 +193,7 @@ function filteredNumbers(db: Db, filter: NumberFilter, tenant: string | null) {
 }
 
 export async function listNumbers(db: Db, page: Page, filter: NumberFilter, tenant: string | null): Promise<NumberRow[]> {
-  let query = filteredNumbers(db, filter, tenant).selectAll().orderBy('e164').limit(page.limit);
+  let query = filteredNumbers(db, filter, tenant).selectAll().select(sql<boolean>`(status = 'reserved' and reserved_until <= now())`.as('reservation_over')).orderBy('e164').limit(page.limit);
   if (page.afterKey !== null) query = query.where('e164', '>', page.afterKey);
   return query.execute();
 }

@@ -58,16 +58,20 @@ async function visibleRow(ctx: Context, e164: string): Promise<NumberRow | null>
   return row;
 }
 
-const isMine = (row: NumberRow, ctx: Context) => row.tenant !== null && row.tenant === ctx.tenant;
 
-/** The holder as this caller sees it: the provider its tenant ordered through, else the stock holder. */
-export function visibleHolderId(row: NumberRow, ctx: Context): string | null {
-  return isMine(row, ctx) && row.assigned_via_provider_id ? row.assigned_via_provider_id : row.holder_provider_id;
+/**
+ * The holder: the provider it was ordered through once a tenant has it, else the stock holder.
+ * The same for every viewer (the tenant sees its provider; others see the number unavailable, at
+ * that one holder), as `numbers(holderId)` filters and MarketDepth counts it.
+ */
+export function visibleHolderId(row: NumberRow, _ctx: Context): string | null {
+  return row.assigned_via_provider_id ?? row.holder_provider_id;
 }
 
 /** The lifecycle status as this caller may see it: another tenant's reservation or assignment is UNAVAILABLE. */
-export function visibleStatus(row: NumberRow, ctx: Context, now = new Date()) {
-  if (row.status === 'reserved' && row.reserved_until !== null && new Date(row.reserved_until) <= now) return 'AVAILABLE' as const;
+export function visibleStatus(row: NumberRow & { reservation_over?: boolean | null }, ctx: Context) {
+  // whether a reservation is over is the database's clock's call (repo.findNumbersByE164), as for claims and expiry
+  if (row.reservation_over) return 'AVAILABLE' as const;
   if (row.tenant !== null && row.tenant !== ctx.tenant) return 'UNAVAILABLE' as const;
   return row.status.toUpperCase() as 'AVAILABLE' | 'RESERVED' | 'ASSIGNED' | 'AGING' | 'PORTED_OUT';
 }
@@ -170,13 +174,13 @@ export const resolvers: Resolvers = {
     searchNumbers: async (_parent, args, ctx) => {
       const page = readPage('Query.searchNumbers', args, 50, MAX_NUMBERS_PAGE);
       let searchId = args.searchId ?? null;
-      if (searchId !== null && searchId.length > 64) throw badUserInput('searchId is not a search id', 'searchId');
-      let search = searchId ? ctx.searches.get(searchId) : undefined;
+      if (searchId !== null && (searchId.length > 64 || searchId.includes('\u0000'))) throw badUserInput('searchId is not a search id', 'searchId');
+      let search = searchId ? await ctx.searches.get(ctx.db, searchId) : undefined;
       if (searchId && (!search || search.tenant !== ctx.tenant)) throw badUserInput(`searchId "${searchId.slice(0, 40)}" is unknown or has expired: search again with input`, 'searchId');
       if (!search) {
         if (!args.input) throw badUserInput('give either input (a new search) or searchId (a page of an earlier one)', 'input');
         search = await runSearch(ctx, searchRequest(args.input));
-        searchId = storeSearch(ctx, search);
+        searchId = await storeSearch(ctx, search);
       }
       return { searchId: searchId!, results: pageOf(search.results, page, (r) => r.e164), providerErrors: search.providerErrors };
     },
@@ -299,6 +303,8 @@ export const resolvers: Resolvers = {
   OrderLine: {
     status: (line) => line.status.toUpperCase() as 'PENDING' | 'COMPLETED' | 'FAILED',
     holder: (line, _args, ctx) => (line.provider_id ? ctx.loaders.providers.load(line.provider_id) : null),
+    needsAttention: (line) => line.needs_attention,
+    reason: (line) => (line.needs_attention ? line.attention_reason : null),
   },
   NumberResult: {
     number: (result) => ({ e164: result.e164 }),

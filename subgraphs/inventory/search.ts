@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { LRUCache } from 'lru-cache';
+import { sql, type Kysely } from 'kysely';
 import type { Capability, SearchHit, SearchRequest } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
 import type { Context } from './context.js';
 import type { ProviderErrorModel, SearchResultModel } from './models.js';
 import * as repo from './repository.js';
+import type { InventoryTables } from './tables.js';
 import { providerFailure } from './upstream.js';
 import { ProviderError, type ProviderClient } from '../../providers/client/index.js';
 
@@ -25,9 +26,37 @@ export const MAX_RESULTS_PER_SEARCH = 10_000;
 /** Calls to one provider for one search at most, when its page cap makes it split the query. */
 const MAX_CALLS_PER_PROVIDER = 21;
 
-export type SearchCache = LRUCache<string, StoredSearch>;
-export function createSearchCache(): SearchCache {
-  return new LRUCache<string, StoredSearch>({ max: MAX_SEARCHES, maxSize: MAX_KEPT_RESULTS, sizeCalculation: (search) => search.results.length + 1, ttl: SEARCH_TTL_MS });
+/**
+ * Where searches are kept for paging: the inventory's database, so any instance serves the pages
+ * of a `searchId` another one created; bounded (expired ones go, then the oldest beyond the
+ * count and result bounds) whatever clients do. Times are the database's.
+ */
+export interface SearchStore {
+  get(db: Kysely<InventoryTables>, id: string): Promise<StoredSearch | undefined>;
+  put(db: Kysely<InventoryTables>, search: StoredSearch): Promise<string>;
+}
+
+export function createSearchStore(): SearchStore {
+  return {
+    get: async (db, id) => {
+      const row = await db.selectFrom('search_results').select('result').where('id', '=', id).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
+      return row ? (JSON.parse(row.result) as StoredSearch) : undefined;
+    },
+    put: async (db, search) => {
+      const id = randomUUID();
+      await db.transaction().execute(async (tx) => {
+        await tx.deleteFrom('search_results').where('expires_at', '<=', sql<Date>`now()`).execute();
+        await tx
+          .insertInto('search_results')
+          .values({ id, tenant: search.tenant, result: JSON.stringify(search), size: search.results.length + 1, expires_at: sql<Date>`now() + ${SEARCH_TTL_MS} * interval '1 millisecond'` })
+          .execute();
+        await sql`delete from inventory.search_results where id in (
+            select id from (select id, row_number() over w as n, sum(size) over w as kept from inventory.search_results window w as (order by expires_at desc, id)) r
+            where n > ${MAX_SEARCHES} or kept > ${MAX_KEPT_RESULTS})`.execute(tx);
+      });
+      return id;
+    },
+  };
 }
 
 export interface SearchInput {
@@ -128,8 +157,6 @@ export async function runSearch(ctx: Context, request: SearchRequest): Promise<S
   return { tenant: ctx.tenant, results, providerErrors };
 }
 
-export function storeSearch(ctx: Context, search: StoredSearch): string {
-  const id = randomUUID();
-  ctx.searches.set(id, search);
-  return id;
+export function storeSearch(ctx: Context, search: StoredSearch): Promise<string> {
+  return ctx.searches.put(ctx.db, search);
 }

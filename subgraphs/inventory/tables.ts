@@ -9,6 +9,8 @@ export interface InventoryTables {
   number_events: NumberEventTable;
   orders: OrderTable;
   order_lines: OrderLineTable;
+  outbox: OutboxTable;
+  search_results: SearchResultTable;
 }
 
 export interface ProviderTable {
@@ -62,6 +64,8 @@ export interface NumberTable {
   assigned_via_provider_id: string | null;
   removed_at: Date | string | null;
   updated_at: Generated<Date | string>;
+  /** Bumped by every change: the version of the number's events in the outbox. */
+  version: Generated<number>;
 }
 
 export interface NumberEventTable {
@@ -82,6 +86,7 @@ export interface OrderTable {
   input_hash: string;
   status: 'pending' | 'completed' | 'partial' | 'failed';
   created_at: Generated<Date | string>;
+  version: Generated<number>;
 }
 
 export interface OrderLineTable {
@@ -96,6 +101,44 @@ export interface OrderLineTable {
   upstream_order_id: string | null;
   error_code: string | null;
   note: string | null;
+  /** Where the line stands in its state machine (order-line.ts); `status` is how the tenant sees it. */
+  state: Generated<LineState>;
+  /** Providers that refused it so far, as a JSON array. */
+  tried: Generated<string>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date | string>;
+  lease_until: Date | string | null;
+  lease_owner: string | null;
+  needs_attention: Generated<boolean>;
+  attention_reason: string | null;
+  claimed_from: string | null;
+}
+
+export type LineState = 'claimed' | 'sent' | 'accepted' | 'pending' | 'completed' | 'failed';
+
+export interface OutboxTable {
+  id: Generated<number>;
+  event_id: string;
+  aggregate: 'number' | 'order';
+  aggregate_id: string;
+  version: number;
+  type: string;
+  tenant: string | null;
+  provider_id: string | null;
+  /** JSON. */
+  payload: string;
+  at: Generated<Date | string>;
+  published_at: Date | string | null;
+}
+
+export interface SearchResultTable {
+  id: string;
+  tenant: string | null;
+  /** The merged result as JSON. */
+  result: string;
+  /** Numbers in it: what the bound on kept results counts. */
+  size: number;
+  expires_at: Date | string;
 }
 
 export type ProviderRow = Selectable<ProviderTable>;
@@ -104,3 +147,4 @@ export type NumberRow = Selectable<NumberTable>;
 export type NumberEventRow = Selectable<NumberEventTable>;
 export type OrderRow = Selectable<OrderTable>;
 export type OrderLineRow = Selectable<OrderLineTable>;
+export type OutboxRow = Selectable<OutboxTable>;

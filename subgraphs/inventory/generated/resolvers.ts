@@ -382,9 +382,16 @@ export type OrderLine = {
   e164: Scalars['String']['output'];
   /** The provider it was ordered through (the holder now); null when it failed. */
   holder?: Maybe<Provider>;
+  /**
+   * True when the line cannot settle by itself (e.g. the provider holding its upstream order left
+   * the directory, or no longer knows the order): an operator must look. It is still retried.
+   */
+  needsAttention: Scalars['Boolean']['output'];
   /** How it went, e.g. 'ordered through p-gb-2 after p-gb-1 failed: unavailable'; null when straightforward. */
   note?: Maybe<Scalars['String']['output']>;
-  /** COMPLETED when assigned to the tenant, FAILED otherwise, PENDING while in progress. */
+  /** Why the line needs attention; null when it does not. */
+  reason?: Maybe<Scalars['String']['output']>;
+  /** COMPLETED when assigned to the tenant, FAILED otherwise, PENDING while in progress (a provider still working, or a reply lost: settled by a background worker within seconds). */
   status: OrderStatus;
 };
 
@@ -1130,7 +1137,9 @@ export type OrderEdgeResolvers<ContextType = Context, ParentType extends Resolve
 export type OrderLineResolvers<ContextType = Context, ParentType extends ResolversParentTypes['OrderLine'] = ResolversParentTypes['OrderLine']> = ResolversObject<{
   e164?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   holder?: Resolver<Maybe<ResolversTypes['Provider']>, ParentType, ContextType>;
+  needsAttention?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  reason?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   status?: Resolver<ResolversTypes['OrderStatus'], ParentType, ContextType>;
 }>;
 
