@@ -25,8 +25,11 @@ export interface ProvidersRuntime {
   inventory: ReturnType<typeof createInventory>;
   /** The first sync's report, once `startSync` has run. */
   firstSync: SyncReport | null;
-  /** Syncs the catalogue now, then every SYNC_INTERVAL_SECONDS. */
-  startSync(inventory: Subgraph): Promise<void>;
+  /**
+   * Syncs the catalogue now, then every SYNC_INTERVAL_SECONDS. With `background`, resolves at
+   * once and the first sync runs meanwhile (a failed one is tried again at the next interval).
+   */
+  startSync(inventory: Subgraph, options?: { background?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -57,18 +60,37 @@ export async function startProviders(env: Record<string, string | undefined>, lo
 function runtime(simulator: StartedSimulator | null, directory: ProviderDirectory | null, logger: Logger, intervalSeconds: number): ProvidersRuntime {
   const inventory = createInventory(directory ? upstreamFromDirectory(directory) : NO_UPSTREAM);
   let stopSync: (() => Promise<void>) | null = null;
+  // a first sync running in the background, and its retry after a failure
+  let starting: Promise<void> = Promise.resolve();
+  let retry: NodeJS.Timeout | null = null;
+  let closing = false;
   const result: ProvidersRuntime = {
     simulator,
     directory,
     inventory,
     firstSync: null,
-    startSync: async (subgraph) => {
+    startSync: async (subgraph, { background = false } = {}) => {
       if (!directory) return;
-      const schedule = await startSyncSchedule(subgraph.db as Kysely<InventoryTables>, inventory.services.upstream, logger.child({ task: 'sync' }), intervalSeconds);
-      result.firstSync = schedule.first;
-      stopSync = schedule.stop;
+      const start = async (): Promise<void> => {
+        const schedule = await startSyncSchedule(subgraph.db as Kysely<InventoryTables>, inventory.services.upstream, logger.child({ task: 'sync' }), intervalSeconds);
+        result.firstSync = schedule.first;
+        stopSync = schedule.stop;
+      };
+      if (!background) return start();
+      logger.info('serving the catalogue as the last sync left it; the providers\' feeds are read meanwhile');
+      const attempt = (): void => {
+        if (closing) return;
+        starting = start().catch((error: unknown) => {
+          logger.error({ err: error }, `sync: the first sync failed${intervalSeconds > 0 ? `; trying again in ${intervalSeconds} s` : ''}`);
+          if (intervalSeconds > 0) retry = setTimeout(attempt, intervalSeconds * 1000).unref();
+        });
+      };
+      attempt();
     },
     close: async () => {
+      closing = true;
+      if (retry) clearTimeout(retry);
+      await starting; // a first sync under way ends before the databases close
       await stopSync?.();
       await directory?.close();
       await simulator?.close();

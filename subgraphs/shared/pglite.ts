@@ -19,8 +19,38 @@ export interface PgliteHost {
 /** The port number in the socket's name, as libpq and `pg` spell a Unix socket. */
 export const SOCKET_PORT = 5432;
 
-/** Starts PGlite on a worker thread over `dataDir` (null: in memory, from `snapshot` if given). */
+const prestarted = new Map<string, Promise<PgliteHost>>();
+
+/**
+ * Starts hosting `dataDir` now, for the `hostPglite` call that comes later: `npm start` opens
+ * the database (seconds of PGlite's own start, on its thread) while its main thread still loads
+ * the gateway.
+ */
+export function prestartPglite(dataDir: string): void {
+  if (prestarted.has(dataDir)) return;
+  const host = startHost(dataDir);
+  host.catch(() => undefined); // reported to whoever takes it
+  prestarted.set(dataDir, host);
+}
+
+/** Closes a prestarted database nothing took (every subgraph was given a Postgres). */
+export async function closeUnusedPrestarts(): Promise<void> {
+  const unused = [...prestarted.values()];
+  prestarted.clear();
+  await Promise.allSettled(unused.map(async (host) => (await host).close()));
+}
+
+/** PGlite on a worker thread over `dataDir` (null: in memory, from `snapshot` if given). */
 export async function hostPglite(dataDir: string | null, snapshot?: Blob): Promise<PgliteHost> {
+  const early = dataDir && !snapshot ? prestarted.get(dataDir) : undefined;
+  if (early) {
+    prestarted.delete(dataDir!);
+    return early;
+  }
+  return startHost(dataDir, snapshot);
+}
+
+async function startHost(dataDir: string | null, snapshot?: Blob): Promise<PgliteHost> {
   const release = dataDir ? lockDataDir(dataDir) : null;
   const socketDir = mkdtempSync(join(tmpdir(), 'numbergraph-pg-'));
   const worker = new Worker(new URL('./pglite-host.mjs', import.meta.url), {
