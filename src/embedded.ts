@@ -127,6 +127,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       subgraphs: { inProcess: subgraphs },
       authenticate: (presented) => keys.authenticate(presented),
       findOperation: (tenant, id) => operations.find(tenant, id),
+      admin: { keys, operations },
       // ready when every database answers (the subgraphs live in this process)
       ready: async () => {
         await Promise.all([...databases.values()].map((d) => sql`select 1`.execute(d.db)));
