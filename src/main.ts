@@ -9,6 +9,7 @@ import { closeUnusedPrestarts, prestartPglite } from '../subgraphs/shared/pglite
 import { assertPortAvailable } from '../subgraphs/shared/port.js';
 import { pgliteDirFromEnv } from './pglite-dir.js';
 import { runProcess } from './process.js';
+import { buildWorldAside } from './world-thread.js';
 
 const logger = processLogger();
 
@@ -25,8 +26,18 @@ runProcess(logger, async () => {
   } else {
     logger.info('starting: loading the gateway');
   }
+  // the simulator's world (unless PROVIDERS_URL names real providers) is built aside meanwhile
+  const world = readString(process.env, 'PROVIDERS_URL') ? null : buildWorldAside(process.env);
   const { startEmbedded } = await import('./embedded.js');
-  const embedded = await startEmbedded({ env: process.env, logger, pgliteDir, importPlan: 'embedded', syncInBackground: true });
+  const built = await world;
+  const embedded = await startEmbedded({
+    env: process.env,
+    logger,
+    pgliteDir,
+    importPlan: 'embedded',
+    syncInBackground: true,
+    ...(built ? { providers: { simulator: { world: built } } } : {}),
+  });
   await closeUnusedPrestarts();
   let url: string;
   try {
