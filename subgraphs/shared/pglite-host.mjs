@@ -22,9 +22,10 @@ async function main() {
     parsers: { [OID.date]: (value) => value, [OID.int8]: (value) => Number(value) },
   });
   const server = new PGLiteSocketServer({ db, path: workerData.socketPath, maxConnections: 64 });
-  // pglite-socket's own queue runs each wire message on its own: one connection's Bind could then
-  // follow another's Parse on PGlite's single backend. Ours runs a connection's messages up to
-  // its Sync together, and keeps a transaction's connection alone until it ends.
+  // pglite-socket's own queue takes one wire message at a time: as its code reads, another
+  // connection's message may run between one connection's Parse and its Bind on PGlite's single
+  // backend (not seen in pglite.test.ts, which passes with either queue). Ours runs a connection's
+  // messages up to its Sync together, and keeps a transaction's connection alone until it ends.
   Reflect.set(server, 'queryQueue', new SafeQueryQueue(db));
   await server.start();
   parentPort.postMessage({ type: 'ready' });

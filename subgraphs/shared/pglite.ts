@@ -79,6 +79,8 @@ async function startHost(dataDir: string | null, snapshot?: Blob): Promise<Pglit
   worker.removeAllListeners('exit');
   worker.removeAllListeners('error');
   worker.removeAllListeners('message');
+  let exited = false;
+  worker.once('exit', () => (exited = true));
   // the lock says where the running database answers, for the commands run beside the server
   release?.advertise(socketDir);
   let closed: Promise<void> | null = null;
@@ -101,6 +103,7 @@ async function startHost(dataDir: string | null, snapshot?: Blob): Promise<Pglit
           cleanUp();
           resolve();
         };
+        if (exited) return done(); // it stopped on its own (it failed): nothing left to close
         worker.once('exit', done);
         worker.on('message', (message: { type: string }) => {
           if (message.type === 'closed') void worker.terminate();
