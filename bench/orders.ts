@@ -16,7 +16,7 @@ import { freePort, startService, waitUntil, type Service } from '../test/support
 export async function benchOrders(env: Record<string, string | undefined> = process.env): Promise<void> {
   const concurrency = readInt(env, 'BENCH_CONCURRENCY', 20, { min: 1, max: 1_000 });
   const seconds = readInt(env, 'BENCH_SECONDS', 5, { min: 1, max: 600 });
-  console.log(`\n4. orders per second with 1, 2 and 3 inventory instances on one Postgres database, ${concurrency} clients, ${seconds} s each`);
+  console.log(`\n5. orders per second with 1, 2 and 3 inventory instances on one Postgres database, ${concurrency} clients, ${seconds} s each`);
   if (!env.DATABASE_URL) {
     console.log('   skipped: several instances need a Postgres server (set DATABASE_URL)');
     return;

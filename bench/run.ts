@@ -7,7 +7,10 @@
  *    straight on the allocations subgraph schema, in the same process, interleaved.
  * 3. The gateway tier: stock @apollo/gateway against the project's (Hive Gateway runtime, Rust
  *    planner): Lineage requests per second at BENCH_CONCURRENCY, subgraph fetches for 20 numbers.
- * 4. Orders per second with 1, 2 and 3 inventory instances (bench/orders.ts; needs DATABASE_URL).
+ * 4. Markets: `markets` for every market against one `market`, and how long `/health` and a
+ *    one-field `number` take to answer while `markets` runs (the embedded database works on its
+ *    own thread). `npm run bench -- markets` runs this section alone.
+ * 5. Orders per second with 1, 2 and 3 inventory instances (bench/orders.ts; needs DATABASE_URL).
  */
 import { graphql } from 'graphql';
 import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
@@ -47,72 +50,150 @@ async function direct(query: string): Promise<void> {
   if (result.errors) throw new Error(`subgraph answered errors: ${JSON.stringify(result.errors)}`);
 }
 
+// npm run bench -- <section>...: statements, overhead, gateways, markets, orders (default: all)
+const sections = process.argv.slice(2);
+const run = (section: string) => sections.length === 0 || sections.includes(section);
+
+const MARKET_FIELDS = 'country numberType totalNumbers directNumbers resoldNumbers providers { provider { id name } tier numbers direct }';
+
+/** Milliseconds a request takes, answered without errors. */
+async function timed(query: string, variables?: Record<string, unknown>): Promise<number> {
+  const t = performance.now();
+  const body = await postGraphQL(url, query, variables);
+  if (body.errors) throw new Error(`gateway answered errors: ${JSON.stringify(body.errors).slice(0, 300)}`);
+  return performance.now() - t;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+
+/** Polls `probe` back to back while `work` runs: each probe's latency. */
+async function latencyDuring(work: () => Promise<unknown>, probe: () => Promise<unknown>): Promise<number[]> {
+  const latencies: number[] = [];
+  let done = false;
+  const working = work().finally(() => (done = true));
+  while (!done) {
+    const t = performance.now();
+    await probe();
+    latencies.push(performance.now() - t);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  await working;
+  return latencies;
+}
+
+async function markets(): Promise<void> {
+  const all = await postGraphQL<{ markets: { totalCount?: number; edges: { node: { country: string; numberType: string } }[] } }>(url, `{ markets(first: 100) { edges { node { country numberType } } } }`);
+  const list = all.data?.markets.edges.map((e) => e.node) ?? [];
+  if (list.length === 0) {
+    console.log('\n4. markets: the catalogue is empty (no provider synced): skipped');
+    return;
+  }
+  const one = list[0]!;
+  const oneQuery = `query ($country: String!, $numberType: NumberType!) { market(country: $country, numberType: $numberType) { ${MARKET_FIELDS} } }`;
+  const allQuery = `{ markets(first: 100) { edges { node { ${MARKET_FIELDS} } } } }`;
+  await timed(oneQuery, one);
+  await timed(allQuery);
+  const oneMs: number[] = [];
+  const allMs: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    oneMs.push(await timed(oneQuery, one));
+    allMs.push(await timed(allQuery));
+  }
+  console.log(`\n4. markets (${list.length} markets), median of 5`);
+  console.log(`   one market (${one.country} ${one.numberType}): ${median(oneMs).toFixed(0)} ms; every market: ${median(allMs).toFixed(0)} ms (${(median(allMs) / median(oneMs)).toFixed(1)}x one market)`);
+  const health = await latencyDuring(
+    async () => {
+      for (let i = 0; i < 3; i++) await timed(allQuery);
+    },
+    async () => {
+      const response = await fetch(new URL('/health', url));
+      if (!response.ok) throw new Error(`/health answered ${response.status}`);
+    },
+  );
+  console.log(`   /health while markets runs: ${health.length} answers, median ${median(health).toFixed(0)} ms, slowest ${Math.max(...health).toFixed(0)} ms`);
+  const lookup = await latencyDuring(
+    async () => {
+      for (let i = 0; i < 3; i++) await timed(allQuery);
+    },
+    () => timed(`{ number(e164: "+447400123456") { country block { prefix } } }`),
+  );
+  console.log(`   a one-field number(...) while markets runs: ${lookup.length} answers, median ${median(lookup).toFixed(0)} ms, slowest ${Math.max(...lookup).toFixed(0)} ms`);
+}
+
 try {
-  console.log('\n1. SQL statements (allocations) per request, by numbers per request');
-  const perSize: [number, number][] = [];
-  for (const size of [1, 10, 50, 100]) {
-    const before = allocations.statements.count;
-    await viaGateway(aliased(size));
-    perSize.push([size, allocations.statements.count - before]);
+  if (run('statements')) {
+    console.log('\n1. SQL statements (allocations) per request, by numbers per request');
+    const perSize: [number, number][] = [];
+    for (const size of [1, 10, 50, 100]) {
+      const before = allocations.statements.count;
+      await viaGateway(aliased(size));
+      perSize.push([size, allocations.statements.count - before]);
+    }
+    for (const [size, statements] of perSize) console.log(`   ${String(size).padStart(3)} numbers: ${statements} statements`);
+    console.log(`   ratio 100 numbers / 1 number: ${(perSize.at(-1)![1] / perSize[0]![1]).toFixed(2)} (flat is 1.00)`);
   }
-  for (const [size, statements] of perSize) console.log(`   ${String(size).padStart(3)} numbers: ${statements} statements`);
-  console.log(`   ratio 100 numbers / 1 number: ${(perSize.at(-1)![1] / perSize[0]![1]).toFixed(2)} (flat is 1.00)`);
 
-  console.log(`\n2. gateway overhead, ${ROUNDS} rounds of a 1-number and a 10-number request`);
-  for (const size of [1, 10]) {
-    const query = aliased(size);
-    await viaGateway(query);
-    await direct(query);
-    let gatewayMs = 0;
-    let directMs = 0;
-    for (let round = 1; round <= ROUNDS; round++) {
-      let t = performance.now();
+  if (run('overhead')) {
+    console.log(`\n2. gateway overhead, ${ROUNDS} rounds of a 1-number and a 10-number request`);
+    for (const size of [1, 10]) {
+      const query = aliased(size);
       await viaGateway(query);
-      gatewayMs += performance.now() - t;
-      t = performance.now();
       await direct(query);
-      directMs += performance.now() - t;
-      if (round % 100 === 0) process.stdout.write(`   ... ${size} number(s): ${round}/${ROUNDS}\n`);
+      let gatewayMs = 0;
+      let directMs = 0;
+      for (let round = 1; round <= ROUNDS; round++) {
+        let t = performance.now();
+        await viaGateway(query);
+        gatewayMs += performance.now() - t;
+        t = performance.now();
+        await direct(query);
+        directMs += performance.now() - t;
+        if (round % 100 === 0) process.stdout.write(`   ... ${size} number(s): ${round}/${ROUNDS}\n`);
+      }
+      console.log(
+        `   ${size} number(s): gateway ${(gatewayMs / ROUNDS).toFixed(2)} ms, subgraph direct ${(directMs / ROUNDS).toFixed(2)} ms, ratio ${(gatewayMs / directMs).toFixed(2)}x`,
+      );
     }
-    console.log(
-      `   ${size} number(s): gateway ${(gatewayMs / ROUNDS).toFixed(2)} ms, subgraph direct ${(directMs / ROUNDS).toFixed(2)} ms, ratio ${(gatewayMs / directMs).toFixed(2)}x`,
-    );
   }
 
-  console.log(`\n3. gateway tier: Lineage at concurrency ${CONCURRENCY}, ${SECONDS} s per round, 4 rounds in rotating order`);
-  const apollo = await startApolloGateway(embedded.subgraphs);
-  const bare = await startBareRuntime(embedded.subgraphs);
-  try {
-    const lineage = readFileSync(`${SCHEMA_DIR}operations/Lineage.graphql`, 'utf8');
-    const variables = { e164: '+447400123456' };
-    const contenders = { apollo: apollo.url, bare: bare.url, product: url };
-    const answers = await Promise.all(Object.values(contenders).map((at) => postGraphQL(at, lineage, variables)));
-    if (new Set(answers.map((a) => JSON.stringify(a))).size !== 1) throw new Error('the gateways answer Lineage differently');
-    const names = Object.keys(contenders) as (keyof typeof contenders)[];
-    const rps = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<keyof typeof contenders, number[]>;
-    for (let round = 0; round < 4; round++) {
-      for (let i = 0; i < names.length; i++) {
-        const which = names[(i + round) % names.length]!;
-        rps[which].push(await requestsPerSecond(contenders[which], lineage, variables, CONCURRENCY, SECONDS));
+  if (run('gateways')) {
+    console.log(`\n3. gateway tier: Lineage at concurrency ${CONCURRENCY}, ${SECONDS} s per round, 4 rounds in rotating order`);
+    const apollo = await startApolloGateway(embedded.subgraphs);
+    const bare = await startBareRuntime(embedded.subgraphs);
+    try {
+      const lineage = readFileSync(`${SCHEMA_DIR}operations/Lineage.graphql`, 'utf8');
+      const variables = { e164: '+447400123456' };
+      const contenders = { apollo: apollo.url, bare: bare.url, product: url };
+      const answers = await Promise.all(Object.values(contenders).map((at) => postGraphQL(at, lineage, variables)));
+      if (new Set(answers.map((a) => JSON.stringify(a))).size !== 1) throw new Error('the gateways answer Lineage differently');
+      const names = Object.keys(contenders) as (keyof typeof contenders)[];
+      const rps = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<keyof typeof contenders, number[]>;
+      for (let round = 0; round < 4; round++) {
+        for (let i = 0; i < names.length; i++) {
+          const which = names[(i + round) % names.length]!;
+          rps[which].push(await requestsPerSecond(contenders[which], lineage, variables, CONCURRENCY, SECONDS));
+        }
+        process.stdout.write(`   ... round ${round + 1}/4\n`);
       }
-      process.stdout.write(`   ... round ${round + 1}/4\n`);
+      const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+      // 20 numbers, each with Lineage's whole selection (every subgraph contributes)
+      const selection = lineage.slice(lineage.indexOf('number(') ).replace(/^number\(e164: \$e164\)/, '');
+      const twenty = `query { ${Array.from({ length: 20 }, (_, i) => `n${i}: number(e164: "+4474001234${String(i).padStart(2, '0')}") ${selection.slice(0, selection.lastIndexOf('}'))}`).join(' ')} }`;
+      const fetches = {
+        apollo: await countFetches(embedded.subgraphs, () => postGraphQL(apollo.url, twenty)),
+        product: await countFetches(embedded.subgraphs, () => postGraphQL(url, twenty)),
+      };
+      const label = { apollo: '@apollo/gateway 2.14, stock', bare: 'Hive runtime + Rust planner, bare', product: 'the product gateway (runtime + edge)' };
+      for (const n of names) console.log(`   ${label[n].padEnd(38)} ${mean(rps[n]).toFixed(0).padStart(5)} req/s (${(mean(rps[n]) / mean(rps.apollo)).toFixed(2)}x)`);
+      console.log(`   subgraph fetches for 20 numbers with Lineage's selection: @apollo/gateway ${fetches.apollo}, the product ${fetches.product}`);
+    } finally {
+      await apollo.stop();
+      await bare.stop();
     }
-    const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-    // 20 numbers, each with Lineage's whole selection (every subgraph contributes)
-    const selection = lineage.slice(lineage.indexOf('number(') ).replace(/^number\(e164: \$e164\)/, '');
-    const twenty = `query { ${Array.from({ length: 20 }, (_, i) => `n${i}: number(e164: "+4474001234${String(i).padStart(2, '0')}") ${selection.slice(0, selection.lastIndexOf('}'))}`).join(' ')} }`;
-    const fetches = {
-      apollo: await countFetches(embedded.subgraphs, () => postGraphQL(apollo.url, twenty)),
-      product: await countFetches(embedded.subgraphs, () => postGraphQL(url, twenty)),
-    };
-    const label = { apollo: '@apollo/gateway 2.14, stock', bare: 'Hive runtime + Rust planner, bare', product: 'the product gateway (runtime + edge)' };
-    for (const n of names) console.log(`   ${label[n].padEnd(38)} ${mean(rps[n]).toFixed(0).padStart(5)} req/s (${(mean(rps[n]) / mean(rps.apollo)).toFixed(2)}x)`);
-    console.log(`   subgraph fetches for 20 numbers with Lineage's selection: @apollo/gateway ${fetches.apollo}, the product ${fetches.product}`);
-  } finally {
-    await apollo.stop();
-    await bare.stop();
   }
+
+  if (run('markets')) await markets();
 } finally {
   await embedded.close();
 }
-await benchOrders();
+if (run('orders')) await benchOrders();

@@ -7,7 +7,8 @@ import { Redis } from 'ioredis';
 import { isClientCode } from '../subgraphs/shared/errors.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
-import { useEdge, type EdgeStores } from './edge.js';
+import { executeAdmin, type AdminStores } from './admin.js';
+import { presentedKey, useEdge, type EdgeStores } from './edge.js';
 import { maskError, usePublicErrors } from './errors.js';
 import { explorerPage, useExplorer } from './explorer.js';
 import { httpGateway, type HttpGateway } from './http.js';
@@ -35,6 +36,8 @@ export interface GatewayOptions extends EdgeStores {
   ready(): Promise<void>;
   /** Connection pools to report in /metrics. */
   pools?: () => PoolUse[];
+  /** The key and operation stores behind POST /admin (admin keys only); without them, /admin is 404. */
+  admin?: AdminStores;
 }
 
 export interface Gateway {
@@ -114,6 +117,42 @@ export function createGateway(options: GatewayOptions): Gateway {
       );
     },
   };
+  const json = (fetchAPI: { Response: typeof Response }, status: number, body: unknown) =>
+    new fetchAPI.Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8' } });
+  const adminPlugin: GatewayPlugin = {
+    onRequest({ request, url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/admin' || !options.admin) return;
+      const admin = options.admin;
+      const refuse = (status: number, code: string, message: string) => endResponse(json(fetchAPI, status, { errors: [{ message, extensions: { code } }] }));
+      // a JSON POST only: a browser cannot send one cross-site without a preflight (CSRF)
+      if (request.method !== 'POST' || !(request.headers.get('content-type') ?? '').toLowerCase().startsWith('application/json')) {
+        return refuse(405, 'BAD_REQUEST', 'POST /admin with content-type: application/json');
+      }
+      const requestId = crypto.randomUUID();
+      return (async () => {
+        let key: string | null;
+        try {
+          key = presentedKey(request.headers);
+        } catch (error) {
+          return refuse(401, 'UNAUTHENTICATED', (error as Error).message);
+        }
+        const identity = key && key.length <= 256 ? await options.authenticate(key) : null;
+        if (!identity) return refuse(401, 'UNAUTHENTICATED', key ? 'The API key is unknown or revoked' : 'An admin API key is required: send "authorization: Bearer <key>"');
+        let body: Record<string, unknown>;
+        try {
+          body = (await request.json()) as Record<string, unknown>;
+        } catch {
+          return refuse(400, 'BAD_REQUEST', 'The request body is not JSON');
+        }
+        if (typeof body !== 'object' || body === null || Array.isArray(body)) return refuse(400, 'BAD_REQUEST', 'The request body must be one JSON object');
+        const { status, result } = await executeAdmin(admin, identity, body, logger, requestId);
+        endResponse(json(fetchAPI, status, result));
+      })().catch((error: unknown) => {
+        logger.error({ err: error, requestId }, 'admin request failed');
+        refuse(500, 'INTERNAL_SERVER_ERROR', 'Internal server error');
+      });
+    },
+  };
   const signPlugin: GatewayPlugin = {
     // every HTTP fetch to a subgraph carries the request's scope, signed and short-lived
     onFetch({ context, options: init, setOptions }) {
@@ -160,6 +199,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       readyPlugin,
       useExplorer('/', () => sandboxPage('/')),
       useRequestDeadline(settings.requestDeadlineMs),
+      adminPlugin,
       useEdge({
         mode: settings.mode,
         authenticate: options.authenticate,

@@ -7,7 +7,8 @@ import { existsSync } from 'node:fs';
 import { edgeDatabaseTarget, migrateEdge } from '../gateway/edge-db.js';
 import { openDatabase, type Database, type DatabaseTarget } from '../subgraphs/shared/db.js';
 import { createLogger, type Logger } from '../subgraphs/shared/logger.js';
-import { readString, redact } from '../subgraphs/shared/config.js';
+import { redact } from '../subgraphs/shared/config.js';
+import { pgliteDirFromEnv } from '../src/pglite-dir.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -17,17 +18,14 @@ export function commandLogger(env: Env): Logger {
 }
 
 /**
- * The configured target. The embedded folder's default is the gateway's own (src/embedded.ts),
- * loaded only when neither a database URL nor PGLITE_DIR names the place: loading the
- * composition root takes seconds, and a command against a named database does not need it.
+ * The configured target; the embedded folder is the gateway's own (src/pglite-dir.ts). While a
+ * running `npm start` holds it, the command uses that process's database through its socket.
  */
 async function edgeTarget(env: Env): Promise<DatabaseTarget> {
   const target = edgeDatabaseTarget(env, null);
   if (target.kind === 'postgres') return target;
-  const named = readString(env, 'PGLITE_DIR');
-  if (named) return edgeDatabaseTarget(env, named);
-  const { pgliteDirFromEnv } = await import('../src/embedded.js');
-  return edgeDatabaseTarget(env, pgliteDirFromEnv(env));
+  const embedded = edgeDatabaseTarget(env, pgliteDirFromEnv(env));
+  return embedded.kind === 'pglite' ? { ...embedded, joinRunning: true } : embedded;
 }
 
 /** Opens the configured edge database and applies the edge's migrations. */
@@ -44,7 +42,7 @@ export async function openEdgeDatabase(env: Env, logger: Logger): Promise<Databa
 
 /**
  * Opens the configured edge database only to read it, when there is one to read: a Postgres
- * server that answers, or an embedded PGlite folder that exists and no running process holds.
+ * server that answers, or an embedded PGlite folder that exists (a running process's through its socket).
  * Otherwise says why it was skipped. Nothing is created or migrated.
  */
 export async function openExistingEdgeDatabase(env: Env, logger: Logger): Promise<{ database: Database } | { skipped: string }> {

@@ -20,7 +20,7 @@ Commands:
       Revokes a key: every gateway refuses it within a second.
 
 The database: EDGE_DATABASE_URL, else DATABASE_URL, else the embedded PGlite under PGLITE_DIR
-(default .data/pglite; stop \`npm start\` first, only one process may open it).
+(default .data/pglite; while \`npm start\` runs on it, through the running server's database).
 `;
 
 runCommand('keys', async () => {

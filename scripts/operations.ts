@@ -29,7 +29,7 @@ Commands:
       Lists the project's operations (which every partner may run) and the tenants' registered ones.
 
 The database: EDGE_DATABASE_URL, else DATABASE_URL, else the embedded PGlite under PGLITE_DIR
-(default .data/pglite; stop \`npm start\` first, only one process may open it).
+(default .data/pglite; while \`npm start\` runs on it, through the running server's database).
 `;
 
 runCommand('operations', async () => {

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
 import { edgeDatabaseTarget, migrateEdge } from '../gateway/edge-db.js';
 import { createKeyStore } from '../gateway/keys/store.js';
@@ -11,18 +10,14 @@ import { importNumberingPlan, type ImportReport } from '../subgraphs/allocations
 import { loadedSources } from '../subgraphs/allocations/repository.js';
 import type { Kysely } from 'kysely';
 import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
-import { readString } from '../subgraphs/shared/config.js';
 import { databaseTargetFromEnv, openDatabase, type Database, type DatabaseTarget } from '../subgraphs/shared/db.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { createSubgraph, SCHEMA_DIR, type Subgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
+import { pgliteDirFromEnv } from './pglite-dir.js';
 import { startProviders, type ProvidersRuntime, type ProvidersOptions } from './providers.js';
 
-/** Where the embedded default keeps PGlite: PGLITE_DIR, else .data/pglite in the project. */
-export function pgliteDirFromEnv(env: Record<string, string | undefined>): string {
-  // fileURLToPath, not URL.pathname: a project folder with spaces would come back as %20.
-  return readString(env, 'PGLITE_DIR') ?? fileURLToPath(new URL('../.data/pglite', import.meta.url));
-}
+export { pgliteDirFromEnv } from './pglite-dir.js';
 
 /** The PGlite folder of one service run as its own process (`<PGLITE_DIR>-<service>`): processes never share a folder. */
 export function servicePgliteDir(env: Record<string, string | undefined>, service: string): string {
@@ -44,6 +39,11 @@ export interface EmbeddedOptions {
   importPlan: 'always' | 'embedded' | 'never';
   /** How the inventory reaches providers (default: the simulator on loopback, or PROVIDERS_URL). */
   providers?: ProvidersOptions;
+  /**
+   * Serve while the first catalogue sync runs (`npm start`: a restart answers at once, from the
+   * catalogue as the last run left it); by default the start waits for it.
+   */
+  syncInBackground?: boolean;
 }
 
 /** The four subgraphs, their databases and the gateway, wired in one process. */
@@ -69,24 +69,36 @@ export interface Embedded {
 export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded> {
   const { env, logger } = options;
   const databases = new Map<string, Database>();
-  const openFor = async (target: DatabaseTarget): Promise<Database> => {
-    const key = target.kind === 'postgres' ? target.url : `pglite:${target.dataDir}`;
-    let database = databases.get(key);
+  const keyOf = (target: DatabaseTarget) => (target.kind === 'postgres' ? target.url : `pglite:${target.dataDir}`);
+  const opening = new Map<string, Promise<Database>>();
+  const openFor = (target: DatabaseTarget): Promise<Database> => {
+    const key = keyOf(target);
+    let database = opening.get(key);
     if (!database) {
-      database = await openDatabase(target.kind === 'pglite' && options.pgliteSnapshot ? { ...target, snapshot: options.pgliteSnapshot } : target, logger);
-      databases.set(key, database);
-      logger.info({ database: database.description }, 'database open');
+      database = openDatabase(target.kind === 'pglite' && options.pgliteSnapshot ? { ...target, snapshot: options.pgliteSnapshot } : target, logger).then((opened) => {
+        databases.set(key, opened);
+        logger.info({ database: opened.description }, 'database open');
+        return opened;
+      });
+      opening.set(key, database);
     }
     return database;
   };
   let providers: ProvidersRuntime | null = null;
   try {
-    providers = await startProviders(env, logger, options.providers);
+    const targets = SUBGRAPHS.map((d) => databaseTargetFromEnv(env, d.name, options.pgliteDir));
+    const edgeTarget = edgeDatabaseTarget(env, options.pgliteDir);
+    // The databases open on their own threads (PGlite) or sockets while this thread builds the
+    // provider simulator's world: both take seconds, neither needs the other.
+    const started = await Promise.allSettled([startProviders(env, logger, options.providers), ...[...targets, edgeTarget].map(openFor)]);
+    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (started[0]!.status === 'fulfilled') providers = started[0]!.value as ProvidersRuntime;
+    if (failed) throw failed.reason;
     const subgraphs: Record<string, Subgraph> = {};
     let allocationsDb: Database | null = null;
     let inventoryShared = false;
-    for (const definition of SUBGRAPHS.map((d) => (d.name === 'inventory' ? providers!.inventory : d))) {
-      const database = await openFor(databaseTargetFromEnv(env, definition.name, options.pgliteDir));
+    for (const [index, definition] of SUBGRAPHS.map((d) => (d.name === 'inventory' ? providers!.inventory : d)).entries()) {
+      const database = await openFor(targets[index]!);
       const subgraph = createSubgraph(definition as Parameters<typeof createSubgraph>[0], database, logger);
       await subgraph.migrate();
       subgraphs[definition.name] = subgraph;
@@ -96,15 +108,16 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     if (!allocationsDb) throw new Error('the allocations subgraph is not wired');
     const plan = subgraphs.allocations!.db as Kysely<AllocationsTables>;
     const importNow = options.importPlan === 'always' || (options.importPlan === 'embedded' && allocationsDb.target.kind === 'pglite');
+    if (importNow) logger.info('checking the numbering plan against its files (a first start imports it, source by source: about a minute)');
     const importReport = importNow ? await importNumberingPlan(plan, { logger: logger.child({ task: 'import' }) }) : null;
     const sources = await loadedSources(plan);
     if (sources.length === 0) logger.warn('the numbering plan is empty: run `npm run import` to load it');
     else logger.info({ sources: sources.map((s) => `${s.id}: ${s.blocks_loaded} blocks`) }, 'numbering plan loaded');
 
-    await providers.startSync(subgraphs.inventory!, inventoryShared);
+    await providers!.startSync(subgraphs.inventory!, { shared: inventoryShared, background: options.syncInBackground ?? false });
 
     // the edge's own tables (keys, tenants' operations), beside the subgraphs' schemas
-    const edgeDatabase = await openFor(edgeDatabaseTarget(env, options.pgliteDir));
+    const edgeDatabase = await openFor(edgeTarget);
     await migrateEdge(edgeDatabase.db, logger.child({ component: 'edge' }));
     const supergraphSdl = readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8');
     const keys = createKeyStore(edgeDatabase.db);
@@ -116,6 +129,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
       subgraphs: { inProcess: subgraphs },
       authenticate: (presented) => keys.authenticate(presented),
       findOperation: (tenant, id) => operations.find(tenant, id),
+      admin: { keys, operations },
       // ready when every database answers (the subgraphs live in this process)
       ready: async () => {
         await Promise.all([...databases.values()].map((d) => sql`select 1`.execute(d.db)));
@@ -134,10 +148,11 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
         await Promise.all([...databases.values()].map((d) => d.close()));
       }
     };
-    return { gateway, subgraphs, keys, operations, databases: [...databases.values()], importReport, providers, close };
+    return { gateway, subgraphs, keys, operations, databases: [...databases.values()], importReport, providers: providers!, close };
   } catch (error) {
     await providers?.close().catch(() => undefined);
-    await Promise.all([...databases.values()].map((d) => d.close().catch(() => undefined)));
+    // a database still opening when another step failed closes once it is open
+    await Promise.allSettled([...opening.values()].map((d) => d.then((opened) => opened.close())));
     throw error;
   }
 }

@@ -46,6 +46,7 @@ runProcess(logger, async () => {
       subgraphs: { urls },
       authenticate: (presented) => keys.authenticate(presented),
       findOperation: (tenant, id) => operations.find(tenant, id),
+      admin: { keys, operations },
       ready: async () => {
         await sql`select 1`.execute(database.db);
         await checkSubgraphs(urls, settings.signingSecret!, Math.min(settings.subgraphTimeoutMs, 5_000));

@@ -1,12 +1,15 @@
 /**
  * `npm start`: the embedded default. One process, four subgraphs in-process behind the gateway,
- * PGlite on disk under .data/ (or DATABASE_URL), the numbering plan imported on first start.
+ * PGlite on disk under .data/ (or DATABASE_URL) on a thread of its own, the numbering plan
+ * imported on first start.
  */
 import { readInt, readString } from '../subgraphs/shared/config.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
+import { closeUnusedPrestarts, prestartPglite } from '../subgraphs/shared/pglite.js';
 import { assertPortAvailable } from '../subgraphs/shared/port.js';
-import { pgliteDirFromEnv, startEmbedded } from './embedded.js';
+import { pgliteDirFromEnv } from './pglite-dir.js';
 import { runProcess } from './process.js';
+import { buildWorldAside } from './world-thread.js';
 
 const logger = processLogger();
 
@@ -15,7 +18,27 @@ runProcess(logger, async () => {
   const host = readString(process.env, 'HOST') ?? '0.0.0.0';
   // a taken port is said at once, not after the plan's import
   await assertPortAvailable(port, host);
-  const embedded = await startEmbedded({ env: process.env, logger, pgliteDir: pgliteDirFromEnv(process.env), importPlan: 'embedded' });
+  const pgliteDir = pgliteDirFromEnv(process.env);
+  if (!readString(process.env, 'DATABASE_URL')) {
+    // PGlite starts on its own thread while this one loads the gateway: both take seconds
+    prestartPglite(pgliteDir);
+    logger.info({ database: pgliteDir }, 'starting: opening the embedded database and loading the gateway');
+  } else {
+    logger.info('starting: loading the gateway');
+  }
+  // the simulator's world (unless PROVIDERS_URL names real providers) is built aside meanwhile
+  const world = readString(process.env, 'PROVIDERS_URL') ? null : buildWorldAside(process.env);
+  const { startEmbedded } = await import('./embedded.js');
+  const built = await world;
+  const embedded = await startEmbedded({
+    env: process.env,
+    logger,
+    pgliteDir,
+    importPlan: 'embedded',
+    syncInBackground: true,
+    ...(built ? { providers: { simulator: { world: built } } } : {}),
+  });
+  await closeUnusedPrestarts();
   let url: string;
   try {
     url = await embedded.gateway.listen(port, host);

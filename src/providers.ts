@@ -32,10 +32,12 @@ export interface ProvidersRuntime {
   /** The relay of the inventory's outbox (started by `startSync`): NATS JetStream with NATS_URL, else in-process. */
   relay: EventRelay | null;
   /**
-   * Syncs the catalogue now, then every SYNC_INTERVAL_SECONDS; starts the order worker and the
-   * outbox relay. `shared`: the database is Postgres, which other instances may share.
+   * Starts the order worker and the outbox relay, and syncs the catalogue now, then every
+   * SYNC_INTERVAL_SECONDS. `shared`: the database is Postgres, which other instances may share.
+   * With `background`, the first sync runs while this resolves (a failed one is tried again at
+   * the next interval).
    */
-  startSync(inventory: Subgraph, shared: boolean): Promise<void>;
+  startSync(inventory: Subgraph, options: { shared: boolean; background?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -79,13 +81,18 @@ interface InventorySettings {
 function runtime(simulator: StartedSimulator | null, directory: ProviderDirectory | null, logger: Logger, settings: InventorySettings): ProvidersRuntime {
   const inventory = createInventory(directory ? upstreamFromDirectory(directory) : NO_UPSTREAM, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs } });
   const stops: (() => Promise<void>)[] = [];
+  const { intervalSeconds } = settings;
+  // a first sync running in the background, and its retry after a failure
+  let starting: Promise<void> = Promise.resolve();
+  let retry: NodeJS.Timeout | null = null;
+  let closing = false;
   const result: ProvidersRuntime = {
     simulator,
     directory,
     inventory,
     firstSync: null,
     relay: null,
-    startSync: async (subgraph, shared) => {
+    startSync: async (subgraph, { shared, background = false }) => {
       if (!directory) return;
       // Background work (sync, worker, relay) on the same schema without the request statement
       // counter: the counts tests and benchmarks assert are the requests' own.
@@ -93,13 +100,28 @@ function runtime(simulator: StartedSimulator | null, directory: ProviderDirector
       // the relay first: what the sync and the orders write to the outbox is published as it commits
       result.relay = await startRelay(db, { natsUrl: settings.natsUrl, shared, logger: logger.child({ task: 'relay' }) });
       stops.push(() => result.relay!.stop());
-      const schedule = await startSyncSchedule(db, inventory.services.upstream, logger.child({ task: 'sync' }), settings.intervalSeconds, { shared });
-      result.firstSync = schedule.first;
-      stops.push(schedule.stop);
       const worker = startOrderWorker({ db, upstream: inventory.services.upstream, retry: inventory.services.orders.retry }, logger.child({ task: 'orders' }));
       stops.unshift(worker.stop);
+      const start = async (): Promise<void> => {
+        const schedule = await startSyncSchedule(db, inventory.services.upstream, logger.child({ task: 'sync' }), intervalSeconds, { shared });
+        result.firstSync = schedule.first;
+        stops.push(schedule.stop);
+      };
+      if (!background) return start();
+      logger.info('serving the catalogue as the last sync left it; the providers\' feeds are read meanwhile');
+      const attempt = (): void => {
+        if (closing) return;
+        starting = start().catch((error: unknown) => {
+          logger.error({ err: error }, `sync: the first sync failed${intervalSeconds > 0 ? `; trying again in ${intervalSeconds} s` : ''}`);
+          if (intervalSeconds > 0) retry = setTimeout(attempt, intervalSeconds * 1000).unref();
+        });
+      };
+      attempt();
     },
     close: async () => {
+      closing = true;
+      if (retry) clearTimeout(retry);
+      await starting; // a first sync under way ends before the databases close
       for (const stop of stops) await stop();
       await directory?.close();
       await simulator?.close();

@@ -48,7 +48,7 @@ runProcess(logger, async () => {
       // on its own embedded database, the allocations service imports the plan as `npm start` does
       await importNumberingPlan(subgraph.db as Kysely<AllocationsTables>, { logger });
     }
-    await providers?.startSync(subgraph, database.target.kind === 'postgres');
+    await providers?.startSync(subgraph, { shared: database.target.kind === 'postgres' });
     // Loopback unless HOST says otherwise: a subgraph answers the gateway, not the world.
     const server = await serveSubgraph(subgraph, logger, port, host, signingSecret);
     logger.info({ subgraph: definition.name, url: server.url, database: database.description }, `subgraph ${definition.name} ready`);

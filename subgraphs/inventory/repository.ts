@@ -238,7 +238,11 @@ export interface DepthRow {
  * Depth of markets: each catalogued number once, at its holder, with the tier of the holder's
  * declared chain (a recursive walk over offers of the same number, cycle- and depth-guarded, and
  * ending as chain.ts's chainFrom does: at a carrier-only source, or at a purchase from a provider
- * that offers the number no more, which counts as the last hop). One statement for any number of markets.
+ * that offers the number no more, which counts as the last hop). One statement for any number of
+ * markets, and its cost grows with the numbers walked: every row carries its market and holder
+ * along the walk, and the result is grouped, never joined back, so no step pairs each number
+ * with every other (a CTE has no index: joining one back to another was quadratic, 40 s for 16
+ * markets).
  */
 export async function marketDepth(db: Db, markets: readonly MarketRow[]): Promise<DepthRow[]> {
   if (markets.length === 0) return [];
@@ -250,26 +254,32 @@ export async function marketDepth(db: Db, markets: readonly MarketRow[]): Promis
       where (n.country, n.number_type) in (${keys}) and n.removed_at is null
         and coalesce(n.assigned_via_provider_id, n.holder_provider_id) is not null
     ), chain as (
-      select h.e164, o.provider_id, o.source_carrier_id, o.source_provider_id, 1 as hops, array[o.provider_id] as path
+      select h.e164, h.country, h.number_type, h.holder, o.provider_id, o.source_carrier_id, o.source_provider_id, 1 as hops, array[o.provider_id] as path
       from held h join inventory.offers o on o.e164 = h.e164 and o.provider_id = h.holder
       union all
-      select c.e164, o.provider_id, o.source_carrier_id, o.source_provider_id, c.hops + 1, c.path || o.provider_id
+      select c.e164, c.country, c.number_type, c.holder, o.provider_id, o.source_carrier_id, o.source_provider_id, c.hops + 1, c.path || o.provider_id
       from chain c join inventory.offers o on o.e164 = c.e164 and o.provider_id = c.source_provider_id
       where c.hops < 8 and not (o.provider_id = any(c.path))
     ), ends as (
       -- the last hop is the source provider of a purchase, else the provider itself; a carrier
       -- selling its own number is no hop of its own
-      select c.e164, c.hops + case when c.source_provider_id is null then 0 else 1 end
+      select c.e164, c.country, c.number_type, c.holder, c.hops + case when c.source_provider_id is null then 0 else 1 end
         - case when p.carrier_id is not distinct from c.source_carrier_id then 1 else 0 end as tier
       from chain c left join inventory.providers p on p.id = coalesce(c.source_provider_id, c.provider_id)
       where c.source_carrier_id is not null
         and (c.source_provider_id is null or (c.hops < 8 and not exists (
           select 1 from inventory.offers s where s.e164 = c.e164 and s.provider_id = c.source_provider_id)))
+    ), tiers as (
+      -- a walk has one end at most; a number without one (a broken chain) keeps a null tier
+      select e164, country, number_type, holder, max(tier) as tier
+      from (select e164, country, number_type, holder, tier from ends
+            union all select e164, country, number_type, holder, null from held) walked
+      group by e164, country, number_type, holder
     )
-    select h.country, h.number_type, h.holder as provider_id, e.tier, count(*)::int as numbers
-    from held h left join ends e on e.e164 = h.e164
-    group by h.country, h.number_type, h.holder, e.tier
-    order by count(*) desc, h.holder, e.tier`.execute(db);
+    select country, number_type, holder as provider_id, tier, count(*)::int as numbers
+    from tiers
+    group by country, number_type, holder, tier
+    order by count(*) desc, holder, tier`.execute(db);
   return result.rows.map((row) => ({ ...row, numbers: Number(row.numbers), tier: row.tier === null ? null : Number(row.tier) }));
 }
 

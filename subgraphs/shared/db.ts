@@ -1,15 +1,19 @@
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { PGlite } from '@electric-sql/pglite';
 import { Kysely, PostgresDialect, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
-import { PGliteDialect } from 'kysely-pglite-dialect';
 import pg from 'pg';
 import { readInt, readUrl, redact } from './config.js';
 import type { Logger } from './logger.js';
+import { hostPglite, runningOwner, SOCKET_PORT } from './pglite.js';
 
 /** Where a subgraph's data lives: a Postgres server, or PGlite (embedded) on disk or in memory. */
 export type DatabaseTarget =
   | { kind: 'postgres'; url: string; poolMax: number; connectTimeoutMs: number; statementTimeoutMs: number }
-  | { kind: 'pglite'; dataDir: string | null; snapshot?: Blob };
+  | {
+      kind: 'pglite';
+      dataDir: string | null;
+      snapshot?: Blob;
+      /** When a running process holds `dataDir`, use the database it serves instead of refusing (the commands). */
+      joinRunning?: boolean;
+    };
 
 /** One open database: every subgraph that points at the same target shares it. */
 export interface Database {
@@ -18,9 +22,9 @@ export interface Database {
   /** For logs: never contains a password. */
   description: string;
   close(): Promise<void>;
-  /** PGlite only: the whole data folder as a tarball, to open copies of it elsewhere. */
+  /** PGlite hosted here only: the whole data folder as a tarball, to open copies of it elsewhere. */
   dump?: () => Promise<Blob>;
-  /** Postgres only: the pool's connections now (for metrics). */
+  /** The pool's connections now (for metrics). */
   poolUse?: () => { total: number; idle: number; waiting: number };
 }
 
@@ -49,26 +53,7 @@ export function databaseTargetFromEnv(
 
 export async function openDatabase(target: DatabaseTarget, logger?: Logger): Promise<Database> {
   if (target.kind === 'postgres') {
-    // Dates stay ISO strings (no time-zone shift); counts come back as numbers.
-    const types = {
-      getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
-        if (oid === OID.date) return (value: string) => value;
-        if (oid === OID.int8) return (value: string) => Number(value);
-        return pg.types.getTypeParser(oid, format);
-      }) as typeof pg.types.getTypeParser,
-    };
-    const pool = new pg.Pool({
-      connectionString: target.url,
-      max: target.poolMax,
-      connectionTimeoutMillis: target.connectTimeoutMs,
-      statement_timeout: target.statementTimeoutMs,
-      idleTimeoutMillis: 30_000,
-      types,
-    });
-    // An idle client the server drops (a restart, a failover) is discarded by the pool, and the
-    // next query connects anew; unhandled, the event would end the process.
-    pool.on('error', (error) => logger?.warn({ err: error }, 'idle database connection lost'));
-    const db = new Kysely<any>({ dialect: new PostgresDialect({ pool }) });
+    const { db, pool } = pgKysely({ connectionString: target.url, max: target.poolMax, connectionTimeoutMillis: target.connectTimeoutMs, statement_timeout: target.statementTimeoutMs }, logger);
     return {
       db,
       target,
@@ -77,58 +62,47 @@ export async function openDatabase(target: DatabaseTarget, logger?: Logger): Pro
       poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     };
   }
-  const releaseLock = target.dataDir ? lockDataDir(target.dataDir) : () => undefined;
-  const pglite = await PGlite.create({
-    ...(target.dataDir ? { dataDir: target.dataDir } : {}),
-    ...(target.snapshot ? { loadDataDir: target.snapshot } : {}),
-    parsers: { [OID.date]: (value: string) => value, [OID.int8]: (value: string) => Number(value) },
-  });
-  // One Kysely (one driver) per PGlite: the driver serialises access to PGlite's single
-  // connection, so a transaction never interleaves with another subgraph's queries.
-  const db = new Kysely<any>({ dialect: new PGliteDialect(pglite) });
+  const where = target.dataDir ? `PGlite (embedded) in ${target.dataDir}` : 'PGlite (embedded) in memory';
+  if (target.dataDir && target.joinRunning) {
+    // another process serves this folder: use its database through its socket, as it does
+    const owner = runningOwner(target.dataDir);
+    if (owner?.socketDir) {
+      const { db } = pgKysely({ host: owner.socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres', max: 1, connectionTimeoutMillis: 5_000 }, logger);
+      return { db, target, description: `${where}, served by the running process ${owner.pid}`, close: () => db.destroy() };
+    }
+  }
+  // PGlite runs on a thread of its own; every statement reaches it through its socket, so a long
+  // one never holds this process's event loop. PGlite runs one statement at a time: a few
+  // connections only queue there rather than here.
+  const host = await hostPglite(target.dataDir, target.snapshot);
+  const { db, pool } = pgKysely({ host: host.socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres', max: 4, connectionTimeoutMillis: 30_000 }, logger);
   return {
     db,
     target,
-    description: target.dataDir ? `PGlite (embedded) in ${target.dataDir}` : 'PGlite (embedded) in memory',
+    description: where,
     close: async () => {
       await db.destroy();
-      releaseLock();
+      await host.close();
     },
-    dump: () => pglite.dumpDataDir('gzip'),
+    dump: () => host.dump(),
+    poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
 
-/**
- * PGlite is one process's database: a second process opening the same folder would corrupt
- * it. A lock file with the owner's pid refuses that with a clear message; a stale lock (its
- * process gone) is taken over.
- */
-function lockDataDir(dataDir: string): () => void {
-  mkdirSync(dataDir, { recursive: true });
-  const lock = `${dataDir.replace(/\/$/, '')}.lock`;
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      return () => rmSync(lock, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const owner = Number(readFileSync(lock, 'utf8').trim());
-      if (owner && owner !== process.pid && isAlive(owner)) {
-        throw new Error(`${dataDir} is in use by another numbergraph process (pid ${owner}): stop it first, or set PGLITE_DIR to another folder`);
-      }
-      rmSync(lock, { force: true });
-    }
-  }
-  throw new Error(`could not lock ${dataDir} (${lock})`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+/** A Kysely over a `pg` pool. Dates stay ISO strings (no time-zone shift); counts come back as numbers. */
+function pgKysely(config: pg.PoolConfig, logger?: Logger): { db: Kysely<any>; pool: pg.Pool } {
+  const types = {
+    getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+      if (oid === OID.date) return (value: string) => value;
+      if (oid === OID.int8) return (value: string) => Number(value);
+      return pg.types.getTypeParser(oid, format);
+    }) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ idleTimeoutMillis: 30_000, ...config, types });
+  // An idle client the server drops (a restart, a failover) is discarded by the pool, and the
+  // next query connects anew; unhandled, the event would end the process.
+  pool.on('error', (error) => logger?.warn({ err: error }, 'idle database connection lost'));
+  return { db: new Kysely<any>({ dialect: new PostgresDialect({ pool }) }), pool };
 }
 
 /** Counts the SQL statements a subgraph runs: exact, so tests and benchmarks can assert them. */
