@@ -13,7 +13,7 @@ import { CarrierIds, insertBlocks } from './writer.js';
 
 /** Bumped when parsing changes, so that unchanged files are imported again all the same. */
 const IMPORTER_VERSION = '2';
-const BATCH_SIZE = 1_000;
+const BATCH_SIZE = 5_000;
 const PROGRESS_EVERY = 10_000;
 /** How many malformed lines a report lists in full; all of them are counted and logged. */
 const MALFORMED_LISTED = 50;

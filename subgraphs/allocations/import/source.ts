@@ -30,6 +30,8 @@ export type SourceKind = 'AUTHORITY_FILE' | 'CARRIER_PREFIXES' | 'GEOGRAPHY';
 export interface Source {
   id: string;
   title: string;
+  /** What a reader of the plan should know of the source's data (its age, what it lacks); shown in numberingPlan. */
+  note?: string;
   kind: SourceKind;
   /** Lower wins where blocks of several sources cover one number. */
   precedence: number;

@@ -69,6 +69,21 @@ export async function insertBlocks(trx: Transaction<AllocationsTables>, source: 
       )
       .execute();
   }
-  await trx.insertInto('blocks').values(blocks).execute();
+  await insertBlockRows(trx, blocks);
   return blocks.length;
+}
+
+/**
+ * The rows as one column array each, unnested into the table: twelve bind parameters however
+ * many rows, which Postgres and PGlite parse and bind far faster than a VALUES list of
+ * twelve parameters a row (the plan's 500,000 blocks load in a fraction of the time).
+ */
+async function insertBlockRows(trx: Transaction<AllocationsTables>, blocks: NewBlock[]): Promise<void> {
+  const column = <T>(pick: (b: NewBlock) => T) => blocks.map(pick);
+  await sql`insert into allocations.blocks (id, source_id, prefix, precedence, country, authority_id, carrier_id, status, allocated_on, region, number_length, line)
+    select * from unnest(
+      ${column((b) => b.id)}::text[], ${column((b) => b.source_id)}::text[], ${column((b) => b.prefix)}::text[],
+      ${column((b) => b.precedence)}::smallint[], ${column((b) => b.country ?? null)}::text[], ${column((b) => b.authority_id)}::text[],
+      ${column((b) => b.carrier_id ?? null)}::text[], ${column((b) => b.status ?? null)}::text[], ${column((b) => b.allocated_on ?? null)}::date[],
+      ${column((b) => b.region ?? null)}::text[], ${column((b) => b.number_length ?? null)}::smallint[], ${column((b) => b.line)}::int[])`.execute(trx);
 }
