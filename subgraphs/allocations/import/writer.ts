@@ -10,6 +10,14 @@ import type { Source, SourceBlock } from './source.js';
 export class CarrierIds {
   private readonly byCode = new Map<string, string>();
 
+  /** @param renamed `<country>|<new name>` → the id the holder had under its old name (see renames.ts). */
+  constructor(private readonly renamed: ReadonlyMap<string, string> = new Map()) {}
+
+  /** The id a holder without operator code keeps from before its rename, if it was renamed. */
+  renamedId(country: string | null, name: string): string | undefined {
+    return this.renamed.get(`${country ?? ''}|${name}`);
+  }
+
   async resolve(trx: Transaction<AllocationsTables>, carriers: NewCarrier[]): Promise<void> {
     const key = (c: { country?: string | null; operator_code?: string | null }) => `${c.country ?? ''}|${c.operator_code}`;
     const unknown = [...new Set(carriers.filter((c) => c.operator_code && !this.byCode.has(key(c))).map((c) => c.operator_code!))];
@@ -33,7 +41,8 @@ export async function insertBlocks(trx: Transaction<AllocationsTables>, source: 
   const carrierOf = batch.map(({ block }) => {
     if (!block.carrier) return null;
     // A carrier belongs to the plan of its ranges' real country (Jersey's under JE, Kazakh under KZ).
-    const id = carrierId(block.country, block.carrier.name, block.carrier.operatorCode ?? block.carrier.ocn);
+    const code = block.carrier.operatorCode ?? block.carrier.ocn;
+    const id = (code ? undefined : ids.renamedId(block.country, block.carrier.name)) ?? carrierId(block.country, block.carrier.name, code);
     if (!carriers.has(id)) {
       carriers.set(id, { id, name: block.carrier.name, ocn: block.carrier.ocn, operator_code: block.carrier.operatorCode, country: block.country, authority_id: block.authorityId });
     }
