@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/support/database.js';
@@ -65,6 +66,21 @@ describe('importing the real files', () => {
     const inService = rows.filter((row) => /^\d{3},\d{3},"In Service"/.test(row)).length;
     expect(inService).toBeGreaterThan(27_000);
     expect(await countBlocks(db, 'cna-co-codes', 'In Service')).toBe(inService);
+  });
+
+  it("loads every row of Ofcom S1 (gzipped), Allocated with S1's holders matched by name to the other Ofcom tables, Not allocated with none", async () => {
+    const rows = gunzipSync(readFileSync(join(DATA, 'ofcom-geo', 'S1-geographic.csv.gz'))).toString('utf8').split(/\r?\n/).slice(1).filter((l) => l !== '');
+    expect(rows.length).toBe(291_878);
+    expect(first.sources.find((s) => s.source === 'ofcom-s1')).toEqual({ source: 'ofcom-s1', outcome: 'imported', rowsRead: rows.length, blocksLoaded: rows.length, rowsSkipped: 0, rowsOutside: 0, malformed: [], history: null });
+    expect(await countBlocks(db, 'ofcom-s1', 'Allocated')).toBe(rows.filter((r) => r.split(',')[1] === 'Allocated').length);
+    const notAllocated = await db.selectFrom('blocks').select((eb) => eb.fn.countAll<number>().as('n')).where('source_id', '=', 'ofcom-s1').where('status', '=', 'Not allocated').where('carrier_id', 'is not', null).executeTakeFirstOrThrow();
+    expect(Number(notAllocated.n)).toBe(0);
+    // "Gamma Telecom Holdings Ltd" in S1 is S7's "Gamma Telecom Holdings Limited": one carrier
+    const leeds = await db.selectFrom('blocks').selectAll().where('id', '=', 'ofcom-s1:44113322').executeTakeFirstOrThrow();
+    expect(leeds).toMatchObject({ prefix: '44113322', country: 'GB', authority_id: 'ofcom', carrier_id: 'gb:gamma-telecom-holdings-limited', status: 'Allocated', allocated_on: null, number_length: 10, precedence: 0 });
+    expect(await db.selectFrom('carriers').select('id').where('id', 'like', 'gb:gamma-telecom-holdings-lt%').execute()).toEqual([]);
+    const guernsey = await db.selectFrom('blocks').select(['country', 'authority_id']).where('source_id', '=', 'ofcom-s1').where('prefix', 'like', '441481%').limit(1).executeTakeFirstOrThrow();
+    expect(guernsey).toEqual({ country: 'GG', authority_id: 'ofcom' });
   });
 
   it.each(['carrier', 'geocoding'])('loads every libphonenumber %s range', async (kind) => {
