@@ -79,8 +79,11 @@ describe('importing the real files', () => {
     const leeds = await db.selectFrom('blocks').selectAll().where('id', '=', 'ofcom-s1:44113322').executeTakeFirstOrThrow();
     expect(leeds).toMatchObject({ prefix: '44113322', country: 'GB', authority_id: 'ofcom', carrier_id: 'gb:gamma-telecom-holdings-limited', status: 'Allocated', allocated_on: null, number_length: 10, precedence: 0 });
     expect(await db.selectFrom('carriers').select('id').where('id', 'like', 'gb:gamma-telecom-holdings-lt%').execute()).toEqual([]);
-    const guernsey = await db.selectFrom('blocks').select(['country', 'authority_id']).where('source_id', '=', 'ofcom-s1').where('prefix', 'like', '441481%').limit(1).executeTakeFirstOrThrow();
-    expect(guernsey).toEqual({ country: 'GG', authority_id: 'ofcom' });
+    // Guernsey's, Jersey's and the Isle of Man's geographic blocks: their own country, under Ofcom
+    const crown = await db.selectFrom('blocks').select(['prefix', 'country', 'authority_id']).where('source_id', '=', 'ofcom-s1').where('country', 'in', ['GG', 'JE', 'IM']).execute();
+    expect(crown.length).toBeGreaterThan(100);
+    for (const block of crown) expect(block.prefix, block.country!).toMatch({ GG: /^441481/, JE: /^441534/, IM: /^441624/ }[block.country as 'GG' | 'JE' | 'IM']);
+    expect(new Set(crown.map((b) => b.authority_id))).toEqual(new Set(['ofcom']));
   });
 
   it.each(['carrier', 'geocoding'])('loads every libphonenumber %s range', async (kind) => {
