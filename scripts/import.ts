@@ -41,6 +41,7 @@ try {
           : [
             `${source.source}: ${source.blocksLoaded} blocks from ${source.rowsRead} rows, ${source.rowsSkipped} malformed skipped`,
             source.rowsOutside > 0 ? `, ${source.rowsOutside} short numbers (no E.164 range) not loaded` : '',
+            source.rowsMerged ? `, ${source.rowsMerged} Not allocated rows merged into their parent blocks` : '',
             source.history ? `; since the previous snapshot: ${source.history.appeared} appeared, ${source.history.withdrawn} withdrawn, ${source.history.changed} changed` : '',
           ].join('');
     console.log(line);

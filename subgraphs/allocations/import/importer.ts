@@ -36,6 +36,8 @@ export interface SourceReport {
   rowsSkipped: number;
   /** Well-formed rows that are no E.164 range (national short numbers): counted, not loaded. */
   rowsOutside: number;
+  /** Rows folded into a parent block with their siblings (Ofcom S1's Not allocated runs); only where a source merges. */
+  rowsMerged?: number;
   malformed: MalformedLine[];
   /** What changed since the previous snapshot of the source; null on its first import. */
   history: HistoryCounts | null;
@@ -174,6 +176,8 @@ async function importSource(db: Kysely<AllocationsTables>, source: Source, dataD
     report.rowsRead += 1;
     if (record.kind === 'outside') {
       report.rowsOutside += 1;
+    } else if (record.kind === 'merged') {
+      report.rowsMerged = (report.rowsMerged ?? 0) + 1;
     } else if (record.kind === 'malformed') {
       skip(report, logger, record);
     } else if (prefixes.has(record.block.prefix)) {

@@ -51,6 +51,7 @@ export const ofcomGeoSource: Source = {
   snapshotDate: (dataDir) => readSnapshotFile(dataDir, FOLDER),
   async *records(dataDir) {
     const holders = await ofcomHolderNames(dataDir);
+    const blocks: { block: SourceBlock; line: number }[] = [];
     let seenHeader = false;
     for await (const { line, fields } of readCsv(join(dataDir, S1_FILE))) {
       if (!seenHeader) {
@@ -59,10 +60,42 @@ export const ofcomGeoSource: Source = {
         continue;
       }
       const parsed = parseS1Row(fields, holders);
-      yield typeof parsed === 'string' ? { kind: 'malformed', file: S1_FILE, line, reason: parsed } : { kind: 'block', file: S1_FILE, line, block: parsed };
+      if (typeof parsed === 'string') yield { kind: 'malformed', file: S1_FILE, line, reason: parsed };
+      else blocks.push({ block: parsed, line });
     }
+    const merged = mergeUnallocated(blocks);
+    const kept = new Set(merged.map((b) => b.line));
+    for (const { line } of blocks) if (!kept.has(line)) yield { kind: 'merged', file: S1_FILE, line };
+    for (const { block, line } of merged) yield { kind: 'block', file: S1_FILE, line, block };
   },
 };
+
+/**
+ * Ten sibling blocks that are all Not allocated, of one format, are their parent block (again
+ * and again upwards): the same numbers, none of them allocated, in one row instead of ten. S1
+ * lists unallocated space block by block (two thirds of its 291,878 rows); merged, the plan
+ * holds 161,126 S1 blocks and a number answers exactly as before (no holder, Not allocated).
+ * A merged block keeps the line of its first row.
+ */
+export function mergeUnallocated(blocks: { block: SourceBlock; line: number }[]): { block: SourceBlock; line: number }[] {
+  const byPrefix = new Map(blocks.map((b) => [b.block.prefix, b]));
+  const mergeable = (b: { block: SourceBlock } | undefined) => b !== undefined && b.block.status === 'Not allocated';
+  // longest prefixes first, so that merged parents can merge again
+  const longest = blocks.reduce((max, b) => Math.max(max, b.block.prefix.length), 0);
+  for (let length = longest; length > 4; length--) {
+    const parents = new Set([...byPrefix.keys()].filter((p) => p.length === length).map((p) => p.slice(0, -1)));
+    for (const parent of parents) {
+      // a parent shorter than the area code would merge across areas: 44 + at least two digits
+      if (parent.length < 4 || byPrefix.has(parent)) continue;
+      const children = Array.from({ length: 10 }, (_, digit) => byPrefix.get(`${parent}${digit}`));
+      if (!children.every(mergeable) || new Set(children.map((c) => c!.block.numberLength)).size !== 1) continue;
+      const first = children.reduce((a, b) => (b!.line < a!.line ? b : a))!;
+      for (let digit = 0; digit < 10; digit++) byPrefix.delete(`${parent}${digit}`);
+      byPrefix.set(parent, { block: { ...first.block, prefix: parent, country: countryOfPrefix(parent) }, line: first.line });
+    }
+  }
+  return [...byPrefix.values()].sort((a, b) => a.line - b.line);
+}
 
 /** An S1 row as a block (its holder under the name Ofcom's other tables give it), or why it is malformed. */
 export function parseS1Row(fields: string[], holders: Map<string, string>): SourceBlock | string {
