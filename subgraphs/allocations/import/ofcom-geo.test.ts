@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { mergeUnallocated, parseS1Row } from './ofcom-geo.js';
+import { areaDigitsOf, mergeUnallocated, parseS1Row } from './ofcom-geo.js';
 
 const holders = new Map([['gamma telecom holdings', 'Gamma Telecom Holdings Limited']]);
-const row = (block: string, holder = '', format = '3+7') => ({ block: parseS1Row([block, holder ? 'Allocated' : 'Not allocated', holder, format], holders) as Exclude<ReturnType<typeof parseS1Row>, string>, line: Number(block) });
+const row = (block: string, holder = '', format = '3+7') => ({
+  block: parseS1Row([block, holder ? 'Allocated' : 'Not allocated', holder, format], holders) as Exclude<ReturnType<typeof parseS1Row>, string>,
+  line: Number(block),
+  areaDigits: areaDigitsOf(format),
+});
 
 describe("Ofcom S1's rows", () => {
   it('names the holder as the other Ofcom tables do, and says what is wrong with a bad row', () => {
@@ -14,6 +18,12 @@ describe("Ofcom S1's rows", () => {
     expect(parseS1Row(['113496', 'Allocated', '', '3+7'], holders)).toBe('an Allocated block names no holder');
     expect(parseS1Row(['113496', 'Not allocated', 'BT', '3+7'], holders)).toBe('a Not allocated block names a holder');
     expect(parseS1Row(['113496', 'Spare', '', '3+7'], holders)).toBe('status "Spare" is neither Allocated nor Not allocated');
+  });
+
+  it('never merges above the area code: 01620 and 01621 stay apart however empty', () => {
+    const rows = Array.from({ length: 10 }, (_, area) => Array.from({ length: 10 }, (_, d) => row(`162${area}${d}`, '', '4+6'))).flat();
+    const prefixes = mergeUnallocated(rows).map((b) => b.block.prefix);
+    expect(prefixes).toEqual(Array.from({ length: 10 }, (_, area) => `44162${area}`));
   });
 
   it('merges ten Not allocated siblings into their parent, again upwards, and nothing else', () => {

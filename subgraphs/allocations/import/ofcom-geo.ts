@@ -51,7 +51,7 @@ export const ofcomGeoSource: Source = {
   snapshotDate: (dataDir) => readSnapshotFile(dataDir, FOLDER),
   async *records(dataDir) {
     const holders = await ofcomHolderNames(dataDir);
-    const blocks: { block: SourceBlock; line: number }[] = [];
+    const blocks: S1Block[] = [];
     let seenHeader = false;
     for await (const { line, fields } of readCsv(join(dataDir, S1_FILE))) {
       if (!seenHeader) {
@@ -61,7 +61,7 @@ export const ofcomGeoSource: Source = {
       }
       const parsed = parseS1Row(fields, holders);
       if (typeof parsed === 'string') yield { kind: 'malformed', file: S1_FILE, line, reason: parsed };
-      else blocks.push({ block: parsed, line });
+      else blocks.push({ block: parsed, line, areaDigits: areaDigitsOf(fields[3] ?? '') });
     }
     const merged = mergeUnallocated(blocks);
     const kept = new Set(merged.map((b) => b.line));
@@ -70,28 +70,42 @@ export const ofcomGeoSource: Source = {
   },
 };
 
+/** An S1 block with the digits of its area code (from its format, 3 in "3+7"). */
+export interface S1Block {
+  block: SourceBlock;
+  line: number;
+  areaDigits: number;
+}
+
+/** The area code's digits of an S1 format ("3+7": 3); 5, the longest, where Number::Phone records none ("0+10"). */
+export function areaDigitsOf(format: string): number {
+  const digits = Number(/^(\d)\+/.exec(format.trim())?.[1] ?? 0);
+  return digits > 0 ? digits : 5;
+}
+
 /**
  * Ten sibling blocks that are all Not allocated, of one format, are their parent block (again
- * and again upwards): the same numbers, none of them allocated, in one row instead of ten. S1
- * lists unallocated space block by block (two thirds of its 291,878 rows); merged, the plan
- * holds 161,126 S1 blocks and a number answers exactly as before (no holder, Not allocated).
- * A merged block keeps the line of its first row.
+ * and again upwards, never above their area code, so that a number's block still names its
+ * area): the same numbers, none of them allocated, in one row instead of ten. S1 lists
+ * unallocated space block by block (two thirds of its 291,878 rows). A number answers exactly
+ * as before (no holder, Not allocated, its area). A merged block keeps the line of its first row.
  */
-export function mergeUnallocated(blocks: { block: SourceBlock; line: number }[]): { block: SourceBlock; line: number }[] {
+export function mergeUnallocated(blocks: S1Block[]): S1Block[] {
   const byPrefix = new Map(blocks.map((b) => [b.block.prefix, b]));
-  const mergeable = (b: { block: SourceBlock } | undefined) => b !== undefined && b.block.status === 'Not allocated';
+  const mergeable = (b: S1Block | undefined) => b !== undefined && b.block.status === 'Not allocated';
   // longest prefixes first, so that merged parents can merge again
   const longest = blocks.reduce((max, b) => Math.max(max, b.block.prefix.length), 0);
   for (let length = longest; length > 4; length--) {
     const parents = new Set([...byPrefix.keys()].filter((p) => p.length === length).map((p) => p.slice(0, -1)));
     for (const parent of parents) {
-      // a parent shorter than the area code would merge across areas: 44 + at least two digits
-      if (parent.length < 4 || byPrefix.has(parent)) continue;
+      if (byPrefix.has(parent)) continue;
       const children = Array.from({ length: 10 }, (_, digit) => byPrefix.get(`${parent}${digit}`));
-      if (!children.every(mergeable) || new Set(children.map((c) => c!.block.numberLength)).size !== 1) continue;
+      if (!children.every(mergeable) || new Set(children.map((c) => `${c!.block.numberLength} ${c!.areaDigits}`)).size !== 1) continue;
+      // a parent shorter than the area code (after 44) would merge across areas
+      if (parent.length - 2 < children[0]!.areaDigits) continue;
       const first = children.reduce((a, b) => (b!.line < a!.line ? b : a))!;
       for (let digit = 0; digit < 10; digit++) byPrefix.delete(`${parent}${digit}`);
-      byPrefix.set(parent, { block: { ...first.block, prefix: parent, country: countryOfPrefix(parent) }, line: first.line });
+      byPrefix.set(parent, { ...first, block: { ...first.block, prefix: parent, country: countryOfPrefix(parent) } });
     }
   }
   return [...byPrefix.values()].sort((a, b) => a.line - b.line);
