@@ -105,7 +105,7 @@ export function mergeUnallocated(blocks: S1Block[]): S1Block[] {
       if (parent.length - 2 < children[0]!.areaDigits) continue;
       const first = children.reduce((a, b) => (b!.line < a!.line ? b : a))!;
       for (let digit = 0; digit < 10; digit++) byPrefix.delete(`${parent}${digit}`);
-      byPrefix.set(parent, { ...first, block: { ...first.block, prefix: parent, country: countryOfPrefix(parent) } });
+      byPrefix.set(parent, { ...first, block: { ...first.block, prefix: parent } });
     }
   }
   return [...byPrefix.values()].sort((a, b) => a.line - b.line);
@@ -123,7 +123,10 @@ export function parseS1Row(fields: string[], holders: Map<string, string>): Sour
   // "4+5/6": both lengths occur in the block, so none is the block's.
   const numberLength = format.includes('/') ? null : Number(digits[1]) + Number(digits[2]);
   const prefix = `44${numberBlock}`;
-  const country = countryOfPrefix(prefix);
+  // The country of the block's area (+44 and four digits: 1481 is Guernsey, 1534 Jersey, 1624
+  // the Isle of Man): libphonenumber's patterns leave parts of those areas out, and a block
+  // there that no pattern takes whole is still the island's, not Great Britain's.
+  const country = countryOfPrefix(prefix.slice(0, 6));
   return {
     prefix,
     // Guernsey, Jersey and the Isle of Man are numbered in S1 too, under Ofcom.
