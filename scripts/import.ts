@@ -36,14 +36,18 @@ try {
     const line =
       source.outcome === 'unchanged'
         ? `${source.source}: unchanged`
-        : [
+        : source.outcome === 'refused'
+          ? `${source.source}: refused: ${source.refusal}`
+          : [
             `${source.source}: ${source.blocksLoaded} blocks from ${source.rowsRead} rows, ${source.rowsSkipped} malformed skipped`,
             source.rowsOutside > 0 ? `, ${source.rowsOutside} short numbers (no E.164 range) not loaded` : '',
+            source.rowsMerged ? `, ${source.rowsMerged} Not allocated rows merged into their parent blocks` : '',
             source.history ? `; since the previous snapshot: ${source.history.appeared} appeared, ${source.history.withdrawn} withdrawn, ${source.history.changed} changed` : '',
           ].join('');
     console.log(line);
     for (const bad of source.malformed) console.log(`  ${bad.file}:${bad.line}: ${bad.reason}`);
   }
+  if (report.sources.some((s) => s.outcome === 'refused')) process.exitCode = 1;
   console.log(report.changed ? 'numbering plan imported' : 'nothing changed: the numbering plan was already up to date');
 } catch (error) {
   logger.fatal({ err: error }, 'import failed; the data loaded before stays as it was');

@@ -171,6 +171,7 @@ describe('MarketDepth', () => {
   it('matches the counts computed from the simulated world in every market, resold depth included, and numbers(filter).totalCount', async () => {
     type Depth = { totalNumbers: number; directNumbers: number; resoldNumbers: number; requirements: unknown[]; providers: { provider: { id: string }; tier: number; numbers: number; direct: boolean }[] };
     const resoldMarkets: string[] = [];
+    const checked: string[] = [];
     for (const market of world.markets) {
       const inMarket = world.numbers.filter((n) => n.country === market.country && n.numberType === market.numberType);
       if (inMarket.length === 0) continue;
@@ -193,7 +194,10 @@ describe('MarketDepth', () => {
       expect(new Map(depth.providers.map((p) => [`${p.provider.id}:${p.tier}`, p.numbers])), name).toEqual(expected);
       for (const p of depth.providers) expect(p.direct, name).toBe(p.tier <= 1);
       if (depth.resoldNumbers > 0 && depth.providers.some((p) => p.tier === 2 && !p.direct)) resoldMarkets.push(name);
+      checked.push(name);
     }
+    // the UK geographic market (Ofcom S1's blocks) among them, with stock
+    expect(checked).toContain('GB:FIXED_LINE');
     // Tier 2 resellers hold thin stock of their own: resold depth is measured, not always 0.
     expect(resoldMarkets.length).toBeGreaterThan(0);
     const market = world.markets[0]!;

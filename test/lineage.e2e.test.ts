@@ -34,7 +34,7 @@ describe('the Lineage contract operation through the gateway', () => {
       block: {
         prefix: '4474001',
         region: null,
-        status: 'Allocated',
+        status: 'ALLOCATED',
         allocatedOn: '2009-07-22',
         carrier: { id: 'gb:hutchison-3g-uk-ltd', name: 'Hutchison 3G UK Ltd', ocn: null },
         authority: { id: 'ofcom', name: 'Ofcom', country: 'GB' },
@@ -57,7 +57,7 @@ describe('the Lineage contract operation through the gateway', () => {
     expect(number.block).toEqual({
       prefix: '1416201',
       region: 'Toronto, ON',
-      status: 'In Service',
+      status: 'ALLOCATED',
       allocatedOn: null,
       carrier: { id: 'ca:bell-canada:8051', name: 'Bell Canada', ocn: '8051' },
       authority: { id: 'cna', name: 'CNA', country: 'CA' },
@@ -71,7 +71,7 @@ describe('the Lineage contract operation through the gateway', () => {
     expect(result.data?.number).toMatchObject({
       country: 'DE',
       numberType: 'FIXED_LINE',
-      block: { prefix: '49201', region: 'Essen', status: null, carrier: null, authority: { id: 'bnetza', name: 'BNetzA', country: 'DE' } },
+      block: { prefix: '49201', region: 'Essen', status: 'UNKNOWN', carrier: null, authority: { id: 'bnetza', name: 'BNetzA', country: 'DE' } },
       originatingCarrier: null,
     });
   });
@@ -90,7 +90,7 @@ describe('the Lineage contract operation through the gateway', () => {
     expect(result.data?.number).toMatchObject({
       country: 'GB',
       numberType: 'UNKNOWN',
-      block: { prefix: '4477009', status: 'Protected', allocatedOn: null, carrier: null, authority: { id: 'ofcom' } },
+      block: { prefix: '4477009', status: 'PROTECTED', allocatedOn: null, carrier: null, authority: { id: 'ofcom' } },
       originatingCarrier: null,
     });
   });
@@ -100,7 +100,7 @@ describe('the Lineage contract operation through the gateway', () => {
     expect(result.errors).toBeUndefined();
     expect(result.data?.number).toMatchObject({
       country: 'CA',
-      block: { prefix: '1236205', status: 'Available', region: 'British Columbia', carrier: null, authority: { id: 'cna' } },
+      block: { prefix: '1236205', status: 'FREE', region: 'British Columbia', carrier: null, authority: { id: 'cna' } },
       originatingCarrier: null,
     });
   });

@@ -112,22 +112,22 @@ describe('the allocations subgraph as the gateway calls it', () => {
     expect(result.data?._entities).toEqual([
       { e164: '+14162015555', country: 'CA', block: { prefix: '1416201' }, originatingCarrier: { name: 'Bell Canada' } },
       { name: 'Bell Canada', ocn: '8051' },
-      { prefix: '4477009', status: 'Protected' },
+      { prefix: '4477009', status: 'PROTECTED' },
       null,
     ]);
   });
 });
 
 describe('what the plan covers, country by country', () => {
-  const PLAN = `query ($country: String, $first: Int, $after: String) { numberingPlan(country: $country, first: $first, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor }
-    edges { node { country callingCode precision authority { id name } sources { totalCount edges { node { id title precision snapshotDate importedAt blocks } } } } }
+  const PLAN = `query ($country: String!) { numberingPlan(country: $country) {
+    country callingCode precision authority { id name } sources { totalCount edges { node { id title note precision snapshotDate importedAt blocks } } }
   } }`;
+  const PLANS = `query ($first: Int, $after: String) { numberingPlans(first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { country } } } }`;
   /** A country's plan, its sources as a plain list. */
   const plan = async (country: string) => {
     const result = await gateway.request(PLAN, { country });
     expect(result.errors).toBeUndefined();
-    const node = result.data?.numberingPlan.edges[0]?.node;
+    const node = result.data?.numberingPlan;
     expect(node.sources.totalCount).toBe(node.sources.edges.length);
     return { ...node, sources: node.sources.edges.map((e: { node: unknown }) => e.node) };
   };
@@ -148,7 +148,13 @@ describe('what the plan covers, country by country', () => {
 
   it('tells apart what each country can be trusted for', async () => {
     expect(await plan('GB')).toMatchObject({ precision: 'AUTHORITY_FILE', authority: { id: 'ofcom' } });
-    expect((await plan('GB')).sources.filter((s: { id: string }) => s.id.startsWith('ofcom-')).map((s: { snapshotDate: string }) => s.snapshotDate)).toEqual(Array(5).fill('2025-09-13'));
+    const ofcom = (await plan('GB')).sources.filter((s: { id: string }) => s.id.startsWith('ofcom-'));
+    expect(ofcom.map((s: { id: string; snapshotDate: string }) => [s.id, s.snapshotDate])).toEqual([
+      ['ofcom-s1', '2023-03-01'],
+      ...['s3', 's5', 's7', 's8', 's9'].map((t) => [`ofcom-${t}`, '2025-09-13']),
+    ]);
+    // S1 is older than the other Ofcom tables, and the plan says so
+    expect(ofcom[0].note).toMatch(/2023-03-01.*older than the other Ofcom tables/);
     expect(await plan('CA')).toMatchObject({ precision: 'AUTHORITY_FILE', sources: expect.arrayContaining([expect.objectContaining({ id: 'cna-co-codes', snapshotDate: '2024-10-10' })]) });
     expect(await plan('DE')).toMatchObject({ precision: 'CARRIER_PREFIXES', authority: { id: 'bnetza' }, sources: [{ id: 'libphonenumber-carrier', snapshotDate: '2026-07-17' }, { id: 'libphonenumber-geocoding' }] });
     expect(await plan('MX')).toMatchObject({ precision: 'GEOGRAPHY_ONLY', sources: [{ id: 'libphonenumber-geocoding' }] });
@@ -157,26 +163,30 @@ describe('what the plan covers, country by country', () => {
   });
 
   it("pages a country's sources in precision order", async () => {
-    const query = `query ($after: String) { numberingPlan(country: "GB") { edges { node { sources(first: 4, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id precision } } } } } } }`;
-    const sourcesOf = (result: { data?: any }) => result.data?.numberingPlan.edges[0].node.sources;
+    const query = `query ($after: String) { numberingPlan(country: "GB") { sources(first: 4, after: $after) { totalCount pageInfo { hasNextPage endCursor } edges { node { id precision } } } } }`;
+    const sourcesOf = (result: { data?: any }) => result.data?.numberingPlan.sources;
     const first = sourcesOf(await gateway.request(query));
     expect(first.pageInfo.hasNextPage).toBe(true);
     const second = sourcesOf(await gateway.request(query, { after: first.pageInfo.endCursor }));
     const ids = [...first.edges, ...second.edges].map((e: { node: { id: string } }) => e.node.id);
     expect(ids).toHaveLength(first.totalCount);
-    expect(ids.slice(0, 5)).toEqual(['ofcom-s3', 'ofcom-s5', 'ofcom-s7', 'ofcom-s8', 'ofcom-s9']);
-    expect(ids.slice(5)).toContain('libphonenumber-carrier');
+    expect(ids.slice(0, 6)).toEqual(['ofcom-s1', 'ofcom-s3', 'ofcom-s5', 'ofcom-s7', 'ofcom-s8', 'ofcom-s9']);
+    expect(ids.slice(6)).toContain('libphonenumber-carrier');
   });
 
   it('pages through every country libphonenumber knows, in code order', async () => {
-    const first = await gateway.request(PLAN, { first: 3 });
-    const page = first.data?.numberingPlan;
+    const first = await gateway.request(PLANS, { first: 3 });
+    const page = first.data?.numberingPlans;
     expect(page.totalCount).toBeGreaterThan(240);
     expect(page.edges.map((e: { node: { country: string } }) => e.node.country)).toEqual(['AC', 'AD', 'AE']);
-    const second = await gateway.request(PLAN, { first: 2, after: page.pageInfo.endCursor });
-    expect(second.data?.numberingPlan.edges.map((e: { node: { country: string } }) => e.node.country)).toEqual(['AF', 'AG']);
+    const second = await gateway.request(PLANS, { first: 2, after: page.pageInfo.endCursor });
+    expect(second.data?.numberingPlans.edges.map((e: { node: { country: string } }) => e.node.country)).toEqual(['AF', 'AG']);
     const bad = await gateway.request(PLAN, { country: 'France' });
     expect(bad.errors?.[0]).toMatchObject({ message: expect.stringContaining('ISO 3166-1 alpha-2'), extensions: { code: 'BAD_USER_INPUT' } });
+    // two letters that are no country libphonenumber knows: no plan, no error
+    const none = await gateway.request(PLAN, { country: 'ZZ' });
+    expect(none.errors).toBeUndefined();
+    expect(none.data?.numberingPlan).toBeNull();
   });
 });
 

@@ -7,6 +7,8 @@ import type { Capability } from '../api.js';
  */
 export type RangeSource =
   | { kind: 'ofcom'; table: 'S3' | 'S5' | 'S7' | 'S8' | 'S9'; prefixes: string[] }
+  /** Ofcom S1's allocated geographic blocks under these area codes (E.164 digits, e.g. 4420 London). */
+  | { kind: 'ofcom-geo'; prefixes: string[] }
   | { kind: 'cna' }
   | { kind: 'arcep'; nationalPrefixes: string[] }
   | { kind: 'libphonenumber'; callingCode: string };
@@ -36,7 +38,11 @@ function mobile(country: string, callingCode: string, currency: string, monthly:
   return { country, numberType: 'MOBILE', category: 'mobile', source: { kind: 'libphonenumber', callingCode }, currency, decimals, setupPrice: monthly, monthlyPrice: monthly, capabilities: MOBILE, depth };
 }
 
+/** The UK's biggest cities by area code: London, Birmingham, Manchester, Leeds, Glasgow, Edinburgh, Liverpool, Sheffield, Bristol, Nottingham, Cardiff, Belfast. */
+const UK_CITIES = ['4420', '44121', '44161', '44113', '44141', '44131', '44151', '44114', '44117', '44115', '4429', '4428'];
+
 export const MARKETS: readonly MarketSpec[] = [
+  { country: 'GB', numberType: 'FIXED_LINE', category: 'geographic', source: { kind: 'ofcom-geo', prefixes: UK_CITIES }, currency: 'GBP', decimals: 2, setupPrice: 1, monthlyPrice: 1, capabilities: FIXED, depth: 2 },
   { country: 'GB', numberType: 'MOBILE', category: 'mobile', source: { kind: 'ofcom', table: 'S7', prefixes: ['447'] }, currency: 'GBP', decimals: 2, setupPrice: 1, monthlyPrice: 1.2, capabilities: MOBILE, depth: 1.5 },
   { country: 'GB', numberType: 'TOLL_FREE', category: 'toll-free', source: { kind: 'ofcom', table: 'S8', prefixes: ['44800', '44808'] }, currency: 'GBP', decimals: 2, setupPrice: 5, monthlyPrice: 4, capabilities: VOICE, depth: 1 },
   { country: 'GB', numberType: 'UAN', category: 'non-geographic', source: { kind: 'ofcom', table: 'S3', prefixes: ['443'] }, currency: 'GBP', decimals: 2, setupPrice: 2, monthlyPrice: 1.5, capabilities: VOICE, depth: 1 },

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { carrierId } from '../../subgraphs/shared/carrier-id.js';
+import { carrierId, holderNameKey } from '../../subgraphs/shared/carrier-id.js';
 
 /**
  * The real allocated ranges the generated stock sits in, read straight from the project's
@@ -91,6 +92,52 @@ export function readOfcom(dataDir: string, tables: readonly string[]): RangeInde
         file,
       });
     }
+  }
+  return index;
+}
+
+/**
+ * Ofcom's holders by `holderNameKey`, first spelling in table order (S3, S5, S7, S8, S9): the
+ * name the importer gives an S1 holder that the other tables spell differently.
+ */
+function ofcomHolderNames(dataDir: string): Map<string, string> {
+  const names = new Map<string, string>();
+  for (const table of ['S3', 'S5', 'S7', 'S8', 'S9']) {
+    for (const row of readRows(join(dataDir, `ofcom/${table}.csv`)).slice(1)) {
+      const name = row[2]?.trim();
+      const key = name ? holderNameKey(name) : '';
+      if (name && key && !names.has(key)) names.set(key, name);
+    }
+  }
+  return names;
+}
+
+/**
+ * Ofcom S1 (geographic 01/02, gzipped): the holder under the name the other Ofcom tables give
+ * it (as the importer matches them), the national length from the block's format (3+7: ten
+ * digits). Only the blocks under `prefixes`.
+ */
+export function readOfcomGeo(dataDir: string, prefixes: readonly string[]): RangeIndex {
+  const file = 'ofcom-geo/S1-geographic.csv.gz';
+  const names = ofcomHolderNames(dataDir);
+  const [header, ...rows] = parse(gunzipSync(readFileSync(join(dataDir, file))).toString('utf8'), { relax_column_count: true, skip_empty_lines: true }) as string[][];
+  if (header?.[0] !== 'Number Block') throw new Error(`${file}: not Ofcom's S1`);
+  const index = new RangeIndex();
+  for (const row of rows) {
+    const [block = '', status = '', cpName = '', format = ''] = row.map((f) => f.trim());
+    const prefix = `44${block}`;
+    const digits = /^(\d)\+(\d+)$/.exec(format);
+    if (!/^\d+$/.test(block) || !prefixes.some((p) => prefix.startsWith(p))) continue;
+    const name = cpName ? (names.get(holderNameKey(cpName)) ?? cpName) : null;
+    index.add({
+      prefix,
+      holder: name ? { id: carrierId('GB', name, null), name, ocn: null } : null,
+      nationalLength: digits ? Number(digits[1]) + Number(digits[2]) : null,
+      region: null,
+      areaCode: prefix.slice(2, prefix.startsWith('442') ? 4 : 5),
+      inUse: status === 'Allocated' && name !== null && digits !== null,
+      file,
+    });
   }
   return index;
 }

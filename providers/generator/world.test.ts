@@ -103,6 +103,20 @@ describe('generateWorld', () => {
     for (const offer of onHeld) expect(byId.get(offer.providerId)!.tier).toBe(3);
   });
 
+  it('has a UK geographic market on S1\'s allocated blocks of the big cities, with Tier 1 depth and resellers', () => {
+    const uk = world.numbers.filter((n) => n.country === 'GB' && n.numberType === 'FIXED_LINE');
+    expect(uk.length).toBeGreaterThan(300);
+    for (const n of uk) expect(n.rangeFile, n.e164).toBe('ofcom-geo/S1-geographic.csv.gz');
+    expect(new Set(uk.map((n) => n.areaCode)).size).toBeGreaterThanOrEqual(8);
+    const cities = new Set(uk.map((n) => n.region));
+    // a sample of the cities' blocks: London's many among them, and several others
+    expect(cities).toContain('London');
+    expect(cities.size).toBeGreaterThanOrEqual(5);
+    const sellers = world.providers.filter((p) => p.markets.includes('GB:FIXED_LINE'));
+    expect(sellers.filter((p) => p.tier === 1).length).toBeGreaterThanOrEqual(2);
+    expect(sellers.some((p) => p.tier >= 2)).toBe(true);
+  });
+
   it('draws only valid numbers of the market type', () => {
     for (const n of world.numbers) {
       const parsed = parsePhoneNumberFromString(n.e164);

@@ -2,7 +2,7 @@ import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Capability, LatencySpec, Money, NumberSource, NumberStatus } from '../api.js';
 import { MARKETS, marketKey, type MarketSpec } from './markets.js';
 import { Random } from './random.js';
-import { PROJECT_DATA_DIR, RangeIndex, readArcep, readCarrierPrefixes, readCna, readOfcom, type Carrier, type RangeEntry } from './ranges.js';
+import { PROJECT_DATA_DIR, RangeIndex, readArcep, readCarrierPrefixes, readCna, readOfcom, readOfcomGeo, type Carrier, type RangeEntry } from './ranges.js';
 
 /** One provider of the generated world and how its simulated API behaves at start. */
 export interface WorldProvider {
@@ -138,7 +138,9 @@ export function generateWorld(options: GenerateOptions): World {
 
   markets.forEach((market, done) => {
     const direct: WorldOffer[] = [];
-    const holders = [...new Map(market.eligible.map((e) => [e.holder!.id, e.holder!])).values()];
+    // Holders a badly documented offer may declare instead: those of numbers already drawn, whose
+    // ids the plan has (an eligible range's holder may sit in a Crown Dependency's plan instead).
+    const drawnHolders = new Map<string, Carrier>();
     const sellers: { provider: WorldProvider; weight: number; ranges: RangeEntry[] }[] = [];
     if (TIER0_MARKETS.includes(market.key)) {
       const top = mostRanges(market.eligible);
@@ -183,8 +185,10 @@ export function generateWorld(options: GenerateOptions): World {
         rangePrefix: drawn.entry.prefix,
         rangeFile: drawn.entry.file,
       });
-      const mismatch = seller.provider.tier === 1 && holders.length > 1 && rng.chance(DECLARED_MISMATCH_SHARE);
-      const declared = mismatch ? rng.pick(holders.filter((h) => h.id !== drawn.holder.id)) : drawn.holder;
+      drawnHolders.set(drawn.holder.id, drawn.holder);
+      const others = [...drawnHolders.values()].filter((h) => h.id !== drawn.holder.id);
+      const mismatch = seller.provider.tier === 1 && others.length > 0 && rng.chance(DECLARED_MISMATCH_SHARE);
+      const declared = mismatch ? rng.pick(others) : drawn.holder;
       const factor = (factors.get(seller.provider.id) ?? 1) * (0.9 + rng.next() * 0.2) * (buyer?.markup ?? 1);
       (buyer ? held : direct).push({
         providerId: buyer?.provider.id ?? seller.provider.id,
@@ -258,6 +262,10 @@ function loadMarkets(dataDir: string): MarketRanges[] {
     if (source.kind === 'ofcom') {
       index = ofcom;
       eligible = ofcom.entries().filter((e) => e.inUse && source.prefixes.some((p) => e.prefix.startsWith(p)) && e.file.includes(source.table));
+    } else if (source.kind === 'ofcom-geo') {
+      index = readOfcomGeo(dataDir, source.prefixes);
+      places = readCarrierPrefixes(dataDir, '44', spec.country).places;
+      eligible = index.entries().filter((e) => e.inUse);
     } else if (source.kind === 'cna') {
       index = cna ??= readCna(dataDir);
       eligible = index.entries().filter((e) => e.inUse);
@@ -323,7 +331,7 @@ function lengthOf(rng: Random, entry: RangeEntry, market: MarketRanges, cache: M
 }
 
 function callingCodeLength(spec: MarketSpec): number {
-  return spec.source.kind === 'cna' ? 1 : spec.source.kind === 'ofcom' || spec.source.kind === 'arcep' ? 2 : spec.source.callingCode.length;
+  return spec.source.kind === 'cna' ? 1 : spec.source.kind === 'ofcom' || spec.source.kind === 'ofcom-geo' || spec.source.kind === 'arcep' ? 2 : spec.source.callingCode.length;
 }
 
 function mostRanges(entries: RangeEntry[]): Carrier {

@@ -5,6 +5,7 @@ import { badUserInput } from '../shared/errors.js';
 import { bestPrecision, comparePrecision, precisionOfSourceKind, type PlanPrecision } from './numbering/coverage.js';
 import { InvalidNumberError, parseE164, prefixesOf, type ParsedNumber } from './numbering/e164.js';
 import { describeNumber, regionCovering, type NumberPlanEntry } from './numbering/lineage.js';
+import { SOURCES } from './import/sources.js';
 import * as repo from './repository.js';
 import type { AllocationsTables, BlockHistoryRow, BlockRow } from './tables.js';
 
@@ -25,6 +26,7 @@ export interface CountrySource {
   title: string;
   precision: PlanPrecision;
   snapshotDate: string | null;
+  note: string | null;
   importedAt: string;
   blocks: number;
 }
@@ -99,6 +101,7 @@ export function createLoaders(db: Kysely<AllocationsTables>) {
               title: row.title,
               precision: precisionOfSourceKind(row.kind),
               snapshotDate: row.snapshot_date,
+              note: SOURCES.find((s) => s.id === row.id)?.note ?? null,
               importedAt: new Date(row.imported_at).toISOString(),
               blocks: row.blocks,
             }))

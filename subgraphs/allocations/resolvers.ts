@@ -7,6 +7,8 @@ import { readCountry, readText } from './input.js';
 import { authorityIdForCountry } from './numbering/authorities.js';
 import { PLAN_COUNTRIES } from './numbering/coverage.js';
 import type { NumberModel } from './models.js';
+import { territoriesOfPrefix } from './numbering/e164.js';
+import { blockStatusOf } from './numbering/status.js';
 import * as repo from './repository.js';
 
 const entry = (ctx: Context, e164: string) => ctx.loaders.numberPlan.load(e164);
@@ -64,11 +66,13 @@ export const resolvers: Resolvers = {
     block: (_parent, { id }, ctx) => ctx.loaders.blocks.load(readText(id, 'id')),
     blockHistory: (_parent, args, ctx) => historyConnection(ctx, readText(args.id, 'id'), args),
     numberingPlan: (_parent, args) => {
-      const page = readPage('Query.numberingPlan', args, 50);
-      const only = args.country != null ? readCountry(args.country, 'country') : null;
-      const countries = only ? PLAN_COUNTRIES.filter((c) => c.country === only) : PLAN_COUNTRIES;
-      const rows = countries.filter((c) => page.afterKey === null || c.country > page.afterKey).slice(0, page.limit);
-      return toConnection(rows, page, (c) => c.country, async () => countries.length);
+      const country = readCountry(args.country, 'country');
+      return PLAN_COUNTRIES.find((c) => c.country === country) ?? null;
+    },
+    numberingPlans: (_parent, args) => {
+      const page = readPage('Query.numberingPlans', args, 50);
+      const rows = PLAN_COUNTRIES.filter((c) => page.afterKey === null || c.country > page.afterKey).slice(0, page.limit);
+      return toConnection(rows, page, (c) => c.country, async () => PLAN_COUNTRIES.length);
     },
   },
   Number: {
@@ -99,6 +103,9 @@ export const resolvers: Resolvers = {
   Block: {
     __resolveReference: (ref, ctx) => ctx.loaders.blocks.load(readText(ref.id, 'id')),
     region: (block, _args, ctx) => block.region ?? ctx.loaders.regionOf.load(block.prefix),
+    status: (block) => blockStatusOf(block.source_id, block.status),
+    sourceStatus: (block) => block.status,
+    territories: (block) => territoriesOfPrefix(block.prefix, block.country),
     allocatedOn: (block) => block.allocated_on,
     numberLength: (block) => block.number_length,
     carrier: (block, _args, ctx) => (block.carrier_id ? ctx.loaders.carriers.load(block.carrier_id) : null),

@@ -75,8 +75,16 @@ export type Block = {
   region?: Maybe<Scalars['String']['output']>;
   /** Where the block comes from: the source file and line. */
   source: BlockSource;
-  /** The status exactly as the source states it (Allocated, Protected, Free, Quarantined, In Service, Available, ...); null where the source has none. */
-  status?: Maybe<Scalars['String']['output']>;
+  /** The status exactly as the source states it (Allocated, Not allocated, Protected, Free, Quarantined, In Service, Available, ...); null where the source has none. */
+  sourceStatus?: Maybe<Scalars['String']['output']>;
+  /** What the block's status means, the same values for every source: switch on it. */
+  status: BlockStatus;
+  /**
+   * The countries whose numbers the block holds, its own country first: one for most blocks,
+   * several where a range of a calling code that territories share spans them (a +590 range:
+   * GP, BL and MF; a number's own country is Number.country).
+   */
+  territories: Array<Scalars['String']['output']>;
 };
 
 
@@ -168,6 +176,32 @@ export type BlockSource = {
   /** What the source is, e.g. 'Ofcom S7: mobile, personal numbering and paging (07)'. */
   title: Scalars['String']['output'];
 };
+
+/**
+ * What a block's status means, whichever source states it; Block.sourceStatus keeps the
+ * source's own words.
+ */
+export type BlockStatus =
+  /** Allocated to the holder the source names, in use or about to be (Ofcom Allocated, CNA In Service or Assigned, every ARCEP MAJNUM range). */
+  | 'ALLOCATED'
+  /** Set apart by the authority for a kind of service, not yet allocated to a holder (Ofcom Designated). */
+  | 'DESIGNATED'
+  /** Free to be allocated (Ofcom Free, CNA Available). */
+  | 'FREE'
+  /** Never to be allocated: kept for drama, tests or special numbers (Ofcom Protected, CNA Protected or Not Available). */
+  | 'PROTECTED'
+  /** Given back or withdrawn and resting before it may be allocated again (Ofcom Quarantined, CNA Recovered/Aging, Being Recovered). */
+  | 'QUARANTINED'
+  /** Set aside for a purpose or a later plan change (Ofcom Reserved, CNA For Special Use, Plant Test, New NPA). */
+  | 'RESERVED'
+  /** Not allocated, the source not saying whether free, protected, reserved or quarantined (Ofcom S1's Not allocated). */
+  | 'UNALLOCATED'
+  /** Withheld from allocation for now (CNA Moratorium on Assignment, Temporarily Unavailable, Stranded Code). */
+  | 'UNAVAILABLE'
+  /** The source states no status (libphonenumber's compiled prefixes) or words this graph does not know (see sourceStatus). */
+  | 'UNKNOWN'
+  /** The authority withdrew the allocation (a source's Withdrawn). */
+  | 'WITHDRAWN';
 
 /** A telecommunications company that holds blocks, with its name exactly as the source publishes it. */
 export type Carrier = {
@@ -274,6 +308,8 @@ export type CountrySource = {
   id: Scalars['String']['output'];
   /** When this graph last imported the source (ISO 8601). */
   importedAt: Scalars['String']['output'];
+  /** What to know of the source's data besides its date (e.g. Ofcom S1: older than the other Ofcom tables, no allocation dates); null where nothing. */
+  note?: Maybe<Scalars['String']['output']>;
   /** The precision this source gives. */
   precision: PlanPrecision;
   /** The date of the published snapshot the plan holds (YYYY-MM-DD); null where the files do not say. */
@@ -313,7 +349,7 @@ export type Number = {
   authority?: Maybe<Authority>;
   /** The block the number sits in: the longest prefix that covers it, the national authority's file before libphonenumber; null where no source covers it. */
   block?: Maybe<Block>;
-  /** ISO 3166-1 alpha-2 country the number belongs to (GB, CA, DE); null for non-geographic calling codes such as +800. */
+  /** ISO 3166-1 alpha-2 country the number belongs to (GB, CA, DE), as libphonenumber places the number itself (BL or MF inside a +590 block that spans GP, BL and MF); null for non-geographic calling codes such as +800. */
   country?: Maybe<Scalars['String']['output']>;
   /** The number in E.164 form, e.g. +447400123456. */
   e164: Scalars['String']['output'];
@@ -408,11 +444,14 @@ export type Query = {
    */
   number?: Maybe<Number>;
   /**
-   * How far the numbering plan covers each country, ordered by country code: its authority, the
-   * sources that cover it with their snapshot dates and block counts, and the precision a lineage
-   * there can have. Analysts read it to know how far to trust a lineage.
+   * What the numbering plan knows of one country: its authority, the sources that cover it with
+   * their snapshot dates and block counts, and the precision a lineage there can have. Analysts
+   * read it to know how far to trust a lineage. Null for a code that is no country libphonenumber
+   * knows; input that is not two letters is a BAD_USER_INPUT error.
    */
-  numberingPlan: CountryPlanConnection;
+  numberingPlan?: Maybe<CountryPlan>;
+  /** Every country's plan (as numberingPlan answers one), ordered by country code. */
+  numberingPlans: CountryPlanConnection;
 };
 
 
@@ -499,8 +538,16 @@ export type QueryNumberArgs = {
  * CNA, ARCEP, ...) and as libphonenumber compiles it for about 200 other countries.
  */
 export type QueryNumberingPlanArgs = {
+  country: Scalars['String']['input'];
+};
+
+
+/**
+ * The allocations subgraph: the numbering plan as the national authorities publish it (Ofcom,
+ * CNA, ARCEP, ...) and as libphonenumber compiles it for about 200 other countries.
+ */
+export type QueryNumberingPlansArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
-  country?: InputMaybe<Scalars['String']['input']>;
   first?: InputMaybe<Scalars['Int']['input']>;
 };
 
@@ -626,6 +673,7 @@ export type ResolversTypes = ResolversObject<{
   BlockConnection: ResolverTypeWrapper<BlockConnectionModel>;
   BlockEdge: ResolverTypeWrapper<Omit<BlockEdge, 'node'> & { node: ResolversTypes['Block'] }>;
   BlockSource: ResolverTypeWrapper<BlockSourceModel>;
+  BlockStatus: BlockStatus;
   Carrier: ResolverTypeWrapper<CarrierModel>;
   CarrierConnection: ResolverTypeWrapper<CarrierConnectionModel>;
   CarrierEdge: ResolverTypeWrapper<Omit<CarrierEdge, 'node'> & { node: ResolversTypes['Carrier'] }>;
@@ -707,7 +755,9 @@ export type BlockResolvers<ContextType = Context, ParentType extends ResolversPa
   prefix?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   region?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   source?: Resolver<ResolversTypes['BlockSource'], ParentType, ContextType>;
-  status?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  sourceStatus?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['BlockStatus'], ParentType, ContextType>;
+  territories?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
 }>;
 
 export type BlockChangeResolvers<ContextType = Context, ParentType extends ResolversParentTypes['BlockChange'] = ResolversParentTypes['BlockChange']> = ResolversObject<{
@@ -795,6 +845,7 @@ export type CountrySourceResolvers<ContextType = Context, ParentType extends Res
   blocks?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   id?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   importedAt?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  note?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   precision?: Resolver<ResolversTypes['PlanPrecision'], ParentType, ContextType>;
   snapshotDate?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
@@ -835,7 +886,8 @@ export type QueryResolvers<ContextType = Context, ParentType extends ResolversPa
   carriers?: Resolver<ResolversTypes['CarrierConnection'], ParentType, ContextType, RequireFields<QueryCarriersArgs, 'first'>>;
   lookupNumbers?: Resolver<Array<Maybe<ResolversTypes['Number']>>, ParentType, ContextType, RequireFields<QueryLookupNumbersArgs, 'e164s'>>;
   number?: Resolver<Maybe<ResolversTypes['Number']>, ParentType, ContextType, RequireFields<QueryNumberArgs, 'e164'>>;
-  numberingPlan?: Resolver<ResolversTypes['CountryPlanConnection'], ParentType, ContextType, RequireFields<QueryNumberingPlanArgs, 'first'>>;
+  numberingPlan?: Resolver<Maybe<ResolversTypes['CountryPlan']>, ParentType, ContextType, RequireFields<QueryNumberingPlanArgs, 'country'>>;
+  numberingPlans?: Resolver<ResolversTypes['CountryPlanConnection'], ParentType, ContextType, RequireFields<QueryNumberingPlansArgs, 'first'>>;
 }>;
 
 export type Resolvers<ContextType = Context> = ResolversObject<{

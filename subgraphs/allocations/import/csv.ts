@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
 
 export interface CsvRecord {
   /** 1-based line of the file where the record starts. */
@@ -18,14 +20,22 @@ export interface CsvOptions {
   encoding?: 'utf8' | 'latin1';
 }
 
+/** A file as text: a `.gz` file (a large source kept small in the repository) is unzipped as it streams. */
+function openText(file: string, encoding: 'utf8' | 'latin1'): Readable {
+  if (!file.endsWith('.gz')) return createReadStream(file, encoding);
+  const unzipped = createReadStream(file).pipe(createGunzip());
+  unzipped.setEncoding(encoding);
+  return unzipped;
+}
+
 /**
  * Streams the records of an RFC 4180 CSV file (quoted fields, doubled quotes, CRLF), with the
- * line each starts on. A quote left open at the end of the file is corruption of the whole file,
+ * line each starts on; `.gz` files are unzipped on the way. A quote left open at the end of the file is corruption of the whole file,
  * not a malformed line, and throws.
  */
 export async function* readCsv(file: string, options: CsvOptions = {}): AsyncGenerator<CsvRecord> {
   const separator = options.separator ?? ',';
-  const input = createReadStream(file, options.encoding ?? 'utf8');
+  const input = openText(file, options.encoding ?? 'utf8');
   const lines = createInterface({ input, crlfDelay: Infinity });
   let lineNo = 0;
   let pending: { line: number; fields: string[]; field: string } | null = null;

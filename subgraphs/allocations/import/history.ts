@@ -1,5 +1,6 @@
 import type { Transaction } from 'kysely';
 import type { AllocationsTables, NewBlockHistory } from '../tables.js';
+import type { BlockFacts } from './renames.js';
 
 /** Who holds a block and in what status, as one snapshot of its source says. */
 export interface Holding {
@@ -26,15 +27,35 @@ export function holdingChanged(was: Holding, now: Holding): boolean {
   return (was.holderKey !== now.holderKey && was.holder !== now.holder) || was.status !== now.status;
 }
 
+/** A block as the loaded snapshot holds it: its holding, the facts a rename keeps, its carrier row. */
+export interface LoadedBlock extends Holding, BlockFacts {
+  carrierId: string | null;
+  country: string | null;
+}
+
 /** Every block of a source with its holder, before the source is replaced. */
-export async function readHoldings(trx: Transaction<AllocationsTables>, sourceId: string): Promise<Map<string, Holding>> {
+export async function readHoldings(trx: Transaction<AllocationsTables>, sourceId: string): Promise<Map<string, LoadedBlock>> {
   const rows = await trx
     .selectFrom('blocks')
     .leftJoin('carriers', 'carriers.id', 'blocks.carrier_id')
-    .select(['blocks.prefix', 'blocks.status', 'carriers.name', 'carriers.operator_code'])
+    .select(['blocks.prefix', 'blocks.status', 'blocks.allocated_on', 'blocks.number_length', 'blocks.carrier_id', 'blocks.country', 'carriers.name', 'carriers.operator_code'])
     .where('blocks.source_id', '=', sourceId)
     .execute();
-  return new Map(rows.map((r) => [r.prefix, { holderKey: r.operator_code ?? r.name, holder: r.name, status: r.status }]));
+  return new Map(
+    rows.map((r) => [
+      r.prefix,
+      {
+        holderKey: r.operator_code ?? r.name,
+        holder: r.name,
+        status: r.status,
+        hasCode: r.operator_code !== null,
+        allocatedOn: r.allocated_on,
+        numberLength: r.number_length,
+        carrierId: r.carrier_id,
+        country: r.country,
+      },
+    ]),
+  );
 }
 
 /**

@@ -1,6 +1,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/support/database.js';
@@ -65,6 +66,29 @@ describe('importing the real files', () => {
     const inService = rows.filter((row) => /^\d{3},\d{3},"In Service"/.test(row)).length;
     expect(inService).toBeGreaterThan(27_000);
     expect(await countBlocks(db, 'cna-co-codes', 'In Service')).toBe(inService);
+  });
+
+  it("loads every row of Ofcom S1 (gzipped), Allocated with S1's holders matched by name to the other Ofcom tables, Not allocated with none", async () => {
+    const rows = gunzipSync(readFileSync(join(DATA, 'ofcom-geo', 'S1-geographic.csv.gz'))).toString('utf8').split(/\r?\n/).slice(1).filter((l) => l !== '');
+    expect(rows.length).toBe(291_878);
+    const report = first.sources.find((s) => s.source === 'ofcom-s1')!;
+    // runs of ten Not allocated siblings load as their parent block: fewer blocks, the same numbers
+    expect(report).toMatchObject({ outcome: 'imported', rowsRead: rows.length, rowsSkipped: 0, rowsOutside: 0, malformed: [] });
+    expect(report.blocksLoaded + report.rowsMerged!).toBe(rows.length);
+    expect(report.blocksLoaded).toBeLessThan(rows.length * 0.6);
+    expect(await countBlocks(db, 'ofcom-s1')).toBe(report.blocksLoaded);
+    expect(await countBlocks(db, 'ofcom-s1', 'Allocated')).toBe(rows.filter((r) => r.split(',')[1] === 'Allocated').length);
+    const notAllocated = await db.selectFrom('blocks').select((eb) => eb.fn.countAll<number>().as('n')).where('source_id', '=', 'ofcom-s1').where('status', '=', 'Not allocated').where('carrier_id', 'is not', null).executeTakeFirstOrThrow();
+    expect(Number(notAllocated.n)).toBe(0);
+    // "Gamma Telecom Holdings Ltd" in S1 is S7's "Gamma Telecom Holdings Limited": one carrier
+    const leeds = await db.selectFrom('blocks').selectAll().where('id', '=', 'ofcom-s1:44113322').executeTakeFirstOrThrow();
+    expect(leeds).toMatchObject({ prefix: '44113322', country: 'GB', authority_id: 'ofcom', carrier_id: 'gb:gamma-telecom-holdings-limited', status: 'Allocated', allocated_on: null, number_length: 10, precedence: 0 });
+    expect(await db.selectFrom('carriers').select('id').where('id', 'like', 'gb:gamma-telecom-holdings-lt%').execute()).toEqual([]);
+    // Guernsey's, Jersey's and the Isle of Man's geographic blocks: their own country, under Ofcom
+    const crown = await db.selectFrom('blocks').select(['prefix', 'country', 'authority_id']).where('source_id', '=', 'ofcom-s1').where('country', 'in', ['GG', 'JE', 'IM']).execute();
+    expect(crown.length).toBeGreaterThan(100);
+    for (const block of crown) expect(block.prefix, block.country!).toMatch({ GG: /^441481/, JE: /^441534/, IM: /^441624/ }[block.country as 'GG' | 'JE' | 'IM']);
+    expect(new Set(crown.map((b) => b.authority_id))).toEqual(new Set(['ofcom']));
   });
 
   it.each(['carrier', 'geocoding'])('loads every libphonenumber %s range', async (kind) => {

@@ -8,12 +8,13 @@ import type { Logger } from '../../shared/logger.js';
 import { allAuthorities, NUMBERED_IN } from '../numbering/authorities.js';
 import type { AllocationsTables } from '../tables.js';
 import { readHoldings, recordHistory, type HistoryCounts, type Holding } from './history.js';
+import { detectRenames, type BlockFacts } from './renames.js';
 import { SOURCES, type Source, type SourceBlock } from './sources.js';
 import { CarrierIds, insertBlocks } from './writer.js';
 
 /** Bumped when parsing changes, so that unchanged files are imported again all the same. */
-const IMPORTER_VERSION = '2';
-const BATCH_SIZE = 1_000;
+const IMPORTER_VERSION = '3';
+const BATCH_SIZE = 5_000;
 const PROGRESS_EVERY = 10_000;
 /** How many malformed lines a report lists in full; all of them are counted and logged. */
 const MALFORMED_LISTED = 50;
@@ -26,12 +27,17 @@ export interface MalformedLine {
 
 export interface SourceReport {
   source: string;
-  outcome: 'imported' | 'unchanged';
+  /** refused: the files are an older snapshot than the one loaded (see `refusal`); the loaded data stays. */
+  outcome: 'imported' | 'unchanged' | 'refused';
+  /** Why the source was refused, naming both snapshot dates. */
+  refusal?: string;
   rowsRead: number;
   blocksLoaded: number;
   rowsSkipped: number;
   /** Well-formed rows that are no E.164 range (national short numbers): counted, not loaded. */
   rowsOutside: number;
+  /** Rows folded into a parent block with their siblings (Ofcom S1's Not allocated runs); only where a source merges. */
+  rowsMerged?: number;
   malformed: MalformedLine[];
   /** What changed since the previous snapshot of the source; null on its first import. */
   history: HistoryCounts | null;
@@ -80,6 +86,7 @@ export async function importNumberingPlan(db: Kysely<AllocationsTables>, options
   const totals = {
     imported: reports.filter((r) => r.outcome === 'imported').length,
     unchanged: reports.filter((r) => r.outcome === 'unchanged').length,
+    refused: reports.filter((r) => r.outcome === 'refused').length,
     skippedLines: reports.reduce((sum, r) => sum + r.rowsSkipped, 0),
   };
   logger.info(totals, changed ? 'numbering plan imported' : 'numbering plan already up to date: nothing changed');
@@ -149,10 +156,38 @@ async function importSource(db: Kysely<AllocationsTables>, source: Source, dataD
     logger.info({ source: source.id, blocks: previous.blocks_loaded }, 'source unchanged, skipped');
     return report;
   }
+  const snapshotDate = await source.snapshotDate(dataDir);
+  // History runs forwards only: an older snapshot over a newer one would record every change
+  // backwards (what appeared as withdrawn). ISO dates compare as strings.
+  if (previous?.snapshot_date && snapshotDate && snapshotDate < previous.snapshot_date) {
+    report.outcome = 'refused';
+    report.refusal = `${source.id}: the files are the snapshot of ${snapshotDate}, older than the snapshot of ${previous.snapshot_date} already loaded; kept ${previous.snapshot_date} (import a snapshot of ${previous.snapshot_date} or later)`;
+    logger.error({ source: source.id, snapshot: snapshotDate, loaded: previous.snapshot_date }, report.refusal);
+    return report;
+  }
   report.outcome = 'imported';
   const started = Date.now();
-  const snapshotDate = await source.snapshotDate(dataDir);
   logger.info({ source: source.id, files: files.length, snapshot: snapshotDate }, `importing ${source.title}`);
+
+  // The whole snapshot first (a rename is told from the whole of it), then one transaction.
+  const rows: { block: SourceBlock; line: number }[] = [];
+  const prefixes = new Set<string>();
+  for await (const record of source.records(dataDir)) {
+    report.rowsRead += 1;
+    if (record.kind === 'outside') {
+      report.rowsOutside += 1;
+    } else if (record.kind === 'merged') {
+      report.rowsMerged = (report.rowsMerged ?? 0) + 1;
+    } else if (record.kind === 'malformed') {
+      skip(report, logger, record);
+    } else if (prefixes.has(record.block.prefix)) {
+      skip(report, logger, { file: record.file, line: record.line, reason: `prefix ${record.block.prefix} appears twice in this source` });
+    } else {
+      prefixes.add(record.block.prefix);
+      rows.push({ block: record.block, line: record.line });
+    }
+    if (report.rowsRead % PROGRESS_EVERY === 0) logger.info({ source: source.id, rows: report.rowsRead }, 'import progress');
+  }
 
   await db.transaction().execute(async (trx) => {
     const summary = { title: source.title, files: files.join(' '), sha256: '', rows_read: 0, blocks_loaded: 0, rows_skipped: 0, kind: source.kind };
@@ -163,31 +198,24 @@ async function importSource(db: Kysely<AllocationsTables>, source: Source, dataD
       .execute();
     // What the previous snapshot said, to record what the new one changes.
     const before = previous ? await readHoldings(trx, source.id) : null;
+    const renames = before ? detectRenames(before, new Map(rows.map(({ block }) => [block.prefix, factsOf(block)]))) : new Map<string, string>();
+    const keptIds = new Map<string, string>();
+    for (const loaded of before?.values() ?? []) {
+      if (!loaded.holder || !loaded.carrierId) continue;
+      for (const [newName, oldName] of renames) if (loaded.holder === oldName) keptIds.set(`${loaded.country ?? ''}|${newName}`, loaded.carrierId);
+    }
+    for (const [newName, oldName] of renames) logger.info({ source: source.id, was: oldName, now: newName }, 'holder renamed: keeps its carrier id');
     await trx.deleteFrom('blocks').where('source_id', '=', source.id).execute();
 
     const after = new Map<string, Holding>();
-    const carriers = new CarrierIds();
-    let batch: { block: SourceBlock; line: number }[] = [];
-    for await (const record of source.records(dataDir)) {
-      report.rowsRead += 1;
-      if (record.kind === 'outside') {
-        report.rowsOutside += 1;
-      } else if (record.kind === 'malformed') {
-        skip(report, logger, record);
-      } else if (after.has(record.block.prefix)) {
-        skip(report, logger, { file: record.file, line: record.line, reason: `prefix ${record.block.prefix} appears twice in this source` });
-      } else {
-        const { carrier } = record.block;
-        after.set(record.block.prefix, { holderKey: carrier ? (carrier.operatorCode ?? carrier.name) : null, holder: carrier?.name ?? null, status: record.block.status });
-        batch.push({ block: record.block, line: record.line });
-        if (batch.length >= BATCH_SIZE) {
-          report.blocksLoaded += await insertBlocks(trx, source, batch, carriers);
-          batch = [];
-        }
-      }
-      if (report.rowsRead % PROGRESS_EVERY === 0) logger.info({ source: source.id, rows: report.rowsRead }, 'import progress');
+    for (const { block } of rows) {
+      const { carrier } = block;
+      // a renamed holder is the holder it was: no change of holder in the history
+      const holderKey = carrier ? (carrier.operatorCode ?? renames.get(carrier.name) ?? carrier.name) : null;
+      after.set(block.prefix, { holderKey, holder: carrier?.name ?? null, status: block.status });
     }
-    report.blocksLoaded += await insertBlocks(trx, source, batch, carriers);
+    const carriers = new CarrierIds(keptIds);
+    for (let i = 0; i < rows.length; i += BATCH_SIZE) report.blocksLoaded += await insertBlocks(trx, source, rows.slice(i, i + BATCH_SIZE), carriers);
     if (before) report.history = await recordHistory(trx, { id: source.id, snapshotBefore: previous?.snapshot_date ?? null, snapshotAfter: snapshotDate }, before, after);
 
     // Carriers live on through other sources' blocks; only those no block names go.
@@ -222,6 +250,11 @@ async function importSource(db: Kysely<AllocationsTables>, source: Source, dataD
     'source imported',
   );
   return report;
+}
+
+function factsOf(block: SourceBlock): BlockFacts {
+  const { carrier } = block;
+  return { holder: carrier?.name ?? null, hasCode: !!(carrier?.operatorCode ?? carrier?.ocn), status: block.status, allocatedOn: block.allocatedOn, numberLength: block.numberLength };
 }
 
 function skip(report: SourceReport, logger: Logger, malformed: MalformedLine): void {

@@ -22,7 +22,9 @@ export type SourceRecord =
   | { kind: 'block'; file: string; line: number; block: SourceBlock }
   | { kind: 'malformed'; file: string; line: number; reason: string }
   /** A well-formed row that is no E.164 range (a national short number): counted, not loaded. */
-  | { kind: 'outside'; file: string; line: number };
+  | { kind: 'outside'; file: string; line: number }
+  /** A row folded into a parent block with it (Ofcom S1's Not allocated runs): counted, not loaded on its own. */
+  | { kind: 'merged'; file: string; line: number };
 
 /** How much a source says of a range: the authority's own file names holders; places say only where. */
 export type SourceKind = 'AUTHORITY_FILE' | 'CARRIER_PREFIXES' | 'GEOGRAPHY';
@@ -30,6 +32,8 @@ export type SourceKind = 'AUTHORITY_FILE' | 'CARRIER_PREFIXES' | 'GEOGRAPHY';
 export interface Source {
   id: string;
   title: string;
+  /** What a reader of the plan should know of the source's data (its age, what it lacks); shown in numberingPlan. */
+  note?: string;
   kind: SourceKind;
   /** Lower wins where blocks of several sources cover one number. */
   precedence: number;

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { authorityIdForCountry } from '../numbering/authorities.js';
 import { callingCodeOf, countryOfPrefix } from '../numbering/e164.js';
 import { arcepSource } from './arcep.js';
+import { ofcomGeoSource } from './ofcom-geo.js';
 import { CorruptFileError, readCsv, readPrefixFile } from './csv.js';
 import { PRECEDENCE, readSnapshotFile, ukDateToIso, withSnapshotFile, type Source, type SourceBlock } from './source.js';
 
@@ -178,6 +179,7 @@ export const SOURCES: Source[] = [
   ofcomSource('S7'),
   ofcomSource('S8'),
   ofcomSource('S9'),
+  ofcomGeoSource,
   cnaSource,
   arcepSource,
   libphonenumberSource('carrier'),

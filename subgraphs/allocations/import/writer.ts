@@ -10,6 +10,14 @@ import type { Source, SourceBlock } from './source.js';
 export class CarrierIds {
   private readonly byCode = new Map<string, string>();
 
+  /** @param renamed `<country>|<new name>` → the id the holder had under its old name (see renames.ts). */
+  constructor(private readonly renamed: ReadonlyMap<string, string> = new Map()) {}
+
+  /** The id a holder without operator code keeps from before its rename, if it was renamed. */
+  renamedId(country: string | null, name: string): string | undefined {
+    return this.renamed.get(`${country ?? ''}|${name}`);
+  }
+
   async resolve(trx: Transaction<AllocationsTables>, carriers: NewCarrier[]): Promise<void> {
     const key = (c: { country?: string | null; operator_code?: string | null }) => `${c.country ?? ''}|${c.operator_code}`;
     const unknown = [...new Set(carriers.filter((c) => c.operator_code && !this.byCode.has(key(c))).map((c) => c.operator_code!))];
@@ -33,7 +41,8 @@ export async function insertBlocks(trx: Transaction<AllocationsTables>, source: 
   const carrierOf = batch.map(({ block }) => {
     if (!block.carrier) return null;
     // A carrier belongs to the plan of its ranges' real country (Jersey's under JE, Kazakh under KZ).
-    const id = carrierId(block.country, block.carrier.name, block.carrier.operatorCode ?? block.carrier.ocn);
+    const code = block.carrier.operatorCode ?? block.carrier.ocn;
+    const id = (code ? undefined : ids.renamedId(block.country, block.carrier.name)) ?? carrierId(block.country, block.carrier.name, code);
     if (!carriers.has(id)) {
       carriers.set(id, { id, name: block.carrier.name, ocn: block.carrier.ocn, operator_code: block.carrier.operatorCode, country: block.country, authority_id: block.authorityId });
     }
@@ -69,6 +78,21 @@ export async function insertBlocks(trx: Transaction<AllocationsTables>, source: 
       )
       .execute();
   }
-  await trx.insertInto('blocks').values(blocks).execute();
+  await insertBlockRows(trx, blocks);
   return blocks.length;
+}
+
+/**
+ * The rows as one column array each, unnested into the table: twelve bind parameters however
+ * many rows, which Postgres and PGlite parse and bind far faster than a VALUES list of
+ * twelve parameters a row (the plan's 500,000 blocks load in a fraction of the time).
+ */
+async function insertBlockRows(trx: Transaction<AllocationsTables>, blocks: NewBlock[]): Promise<void> {
+  const column = <T>(pick: (b: NewBlock) => T) => blocks.map(pick);
+  await sql`insert into allocations.blocks (id, source_id, prefix, precedence, country, authority_id, carrier_id, status, allocated_on, region, number_length, line)
+    select * from unnest(
+      ${column((b) => b.id)}::text[], ${column((b) => b.source_id)}::text[], ${column((b) => b.prefix)}::text[],
+      ${column((b) => b.precedence)}::smallint[], ${column((b) => b.country ?? null)}::text[], ${column((b) => b.authority_id)}::text[],
+      ${column((b) => b.carrier_id ?? null)}::text[], ${column((b) => b.status ?? null)}::text[], ${column((b) => b.allocated_on ?? null)}::date[],
+      ${column((b) => b.region ?? null)}::text[], ${column((b) => b.number_length ?? null)}::smallint[], ${column((b) => b.line)}::int[])`.execute(trx);
 }

@@ -14,4 +14,10 @@ describe('the authorities table', () => {
     expect(['CN', 'KR', 'IL', 'EG', 'SA', 'PK', 'UA'].map(authorityIdForCountry)).toEqual(['miit', 'msit', 'moc-il', 'ntra', 'cst', 'pta', 'ncec']);
     expect(authorityIdForCountry('TM')).toBe('unknown-tm');
   });
+
+  it('names the bodies found for Vietnam, Indonesia, New Zealand and the ECTEL states, and keeps the unconfirmed ones unknown', () => {
+    expect(['VN', 'ID', 'NZ', 'DM', 'GD', 'KN', 'LC', 'VC'].map(authorityIdForCountry)).toEqual(['vnta', 'komdigi', 'nad-nz', 'ntrc-dm', 'ntrc-gd', 'ntrc-kn', 'ntrc-lc', 'ntrc-vc']);
+    expect(allAuthorities().find((a) => a.id === 'ntrc-lc')).toMatchObject({ country: 'LC', oversight: 'ECTEL (Eastern Caribbean Telecommunications Authority)', known: true });
+    expect(['BQ', 'SH', 'TA', 'AG'].map(authorityIdForCountry)).toEqual(['unknown-bq', 'unknown-sh', 'unknown-ta', 'unknown-ag']);
+  });
 });

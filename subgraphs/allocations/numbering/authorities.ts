@@ -124,6 +124,25 @@ const KNOWN: Record<string, KnownAuthority> = {
   BS: { id: 'urca', name: 'URCA', fullName: 'Utilities Regulation and Competition Authority (The Bahamas)' },
   BM: { id: 'ra-bm', name: 'RA', fullName: 'Regulatory Authority of Bermuda' },
   KY: { id: 'ofreg', name: 'OfReg', fullName: 'Utility Regulation and Competition Office (Cayman Islands)' },
+  // ECTEL's five member states: each a National Telecommunications Regulatory Commission under
+  // ECTEL's Regional Numbering Plan (www.ectel.int; ECTEL Regional Numbering Plan, November 2005).
+  // Antigua and Barbuda is no member; its body could not be confirmed here.
+  DM: { id: 'ntrc-dm', name: 'NTRC', fullName: 'National Telecommunications Regulatory Commission (Dominica)', oversight: 'ECTEL (Eastern Caribbean Telecommunications Authority)' },
+  GD: { id: 'ntrc-gd', name: 'NTRC', fullName: 'National Telecommunications Regulatory Commission (Grenada)', oversight: 'ECTEL (Eastern Caribbean Telecommunications Authority)' },
+  KN: { id: 'ntrc-kn', name: 'NTRC', fullName: 'National Telecommunications Regulatory Commission (St Kitts and Nevis)', oversight: 'ECTEL (Eastern Caribbean Telecommunications Authority)' },
+  LC: { id: 'ntrc-lc', name: 'NTRC', fullName: 'National Telecommunications Regulatory Commission (Saint Lucia)', oversight: 'ECTEL (Eastern Caribbean Telecommunications Authority)' },
+  VC: { id: 'ntrc-vc', name: 'NTRC', fullName: 'National Telecommunications Regulatory Commission (St Vincent and the Grenadines)', oversight: 'ECTEL (Eastern Caribbean Telecommunications Authority)' },
+  // New Zealand's numbers are run by the industry: the Number Administration Deed's Number
+  // Administrator allocates them, with the Government's and the Commerce Commission's approval
+  // (www.nad.org.nz/about/).
+  NZ: { id: 'nad-nz', name: 'NAD', fullName: 'Number Administration Deed (New Zealand): its Number Administrator', oversight: 'Commerce Commission' },
+  // Vietnam: the Telecommunications Department plans the numbering, under the Ministry of
+  // Science and Technology since the 2025 merger of the Ministry of Information and
+  // Communications into it (vietnam.vn, the Circular on telecommunications numbering planning).
+  VN: { id: 'vnta', name: 'VNTA', fullName: 'Vietnam Telecommunications Authority (Cục Viễn thông)', oversight: 'Ministry of Science and Technology' },
+  // Indonesia: numbering under Ministerial Regulation 14/2018 (Directorate of Telecommunications,
+  // dittel.kominfo.go.id); the ministry is Komdigi since its renaming on 21 October 2024.
+  ID: { id: 'komdigi', name: 'Komdigi', fullName: 'Ministry of Communication and Digital Affairs (Kementerian Komunikasi dan Digital; Kominfo until October 2024)' },
 };
 
 /** Assigns the non-geographic country calling codes (+800, +808, +870, +881, +882, +883, ...). */

@@ -160,3 +160,31 @@ export function countryOfPrefix(prefix: string): string | null {
   countryMemo.set(prefix, country);
   return country;
 }
+
+const territoriesMemo = new Map<string, string[]>();
+
+/**
+ * Every country whose numbers a range (by its E.164 prefix) holds, by the same metadata as
+ * countryOfPrefix: one for most ranges, several where a range of a shared calling code spans
+ * territories (+590 690: GP, BL and MF). `country` (the range's own, from its source) comes
+ * first and is always among them.
+ */
+export function territoriesOfPrefix(prefix: string, country: string | null): string[] {
+  const callingCode = callingCodeOf(prefix);
+  const countries = callingCode ? (CALLING_CODES[callingCode] ?? []) : [];
+  if (countries.length <= 1) return country ? [country] : [...countries];
+  const key = `${prefix}|${country ?? ''}`;
+  let territories = territoriesMemo.get(key);
+  if (!territories) {
+    const national = prefix.slice(callingCode!.length);
+    // A country's leading digits say where its numbers may be, its number patterns whether
+    // numbers starting with the range are valid there.
+    const spanned = countries.filter((c) => {
+      const { leadingDigits, types } = patternsOf(c);
+      return (!leadingDigits || leadingDigits.test(national)) && types.some((type) => type.acceptsPrefix(national));
+    });
+    territories = [...new Set([...(country ? [country] : []), ...spanned])];
+    territoriesMemo.set(key, territories);
+  }
+  return territories;
+}
