@@ -5,7 +5,7 @@ import { DEVELOPMENT_ANALYST, type Identity } from '../subgraphs/shared/identity
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { operationId } from './operations/manifest.js';
 import type { RateLimiter } from './rate-limit.js';
-import { rememberScope, SCOPE_KEY, scopeOfRequest } from './scope.js';
+import { rememberRegisteredOperation, rememberScope, SCOPE_KEY, scopeOfRequest } from './scope.js';
 import type { QueryStore } from './query-store.js';
 
 /** What the edge asks of the key store and the persisted operation store (gateway/keys, gateway/operations). */
@@ -79,7 +79,7 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
     return identity;
   }
 
-  async function resolveOperation(identity: Identity, params: Record<string, any>): Promise<Record<string, any>> {
+  async function resolveOperation(request: Request, identity: Identity, params: Record<string, any>): Promise<Record<string, any>> {
     const persistedQuery = params.extensions?.persistedQuery;
     const hash: unknown = params.documentId ?? persistedQuery?.sha256Hash;
     if (hash !== undefined && (typeof hash !== 'string' || !SHA256.test(hash))) {
@@ -91,12 +91,14 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
       }
       const body = hash ? await options.findOperation(identity.tenant, hash) : null;
       if (!body) throw edgeError('The operation is not in the persisted operations registered for this tenant', 'PERSISTED_QUERY_NOT_IN_LIST', 400);
+      rememberRegisteredOperation(request);
       return { ...params, query: body };
     }
     if (typeof hash !== 'string') return params;
     if (params.documentId !== undefined) {
       const body = await options.findOperation(identity.tenant, hash);
       if (!body) throw edgeError('No persisted operation has this id', 'PERSISTED_QUERY_NOT_FOUND', 400);
+      rememberRegisteredOperation(request);
       return { ...params, query: body };
     }
     // automatic persisted queries: a hash alone asks for a stored query; hash and text store it
@@ -134,7 +136,7 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
       }
       rememberScope(request, { identity, requestId });
       // documentId is ours to read: the runtime refuses parameters it does not know
-      const { documentId: _documentId, ...resolved } = await resolveOperation(identity, params as Record<string, any>);
+      const { documentId: _documentId, ...resolved } = await resolveOperation(request, identity, params as Record<string, any>);
       setParams(resolved as typeof params);
     },
     // thrown, not set as the validation result: the runtime's validation cache (by document,

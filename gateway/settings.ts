@@ -41,6 +41,8 @@ export interface GatewaySettings {
   signingSecret: string | null;
   /** Shared state of gateway processes (APQ cache, rate-limit counters); memory when unset. */
   redisUrl: string | null;
+  /** Where Prometheus scrapes /metrics without a key (null: only an admin key, on the API port). */
+  metrics: { port: number; host: string } | null;
 }
 
 export const DEFAULT_LIMITS: RequestLimits = {
@@ -99,5 +101,9 @@ export function readGatewaySettings(env: Env, options: { subgraphsOverHttp: bool
     corsOrigins,
     signingSecret: readSigningSecret(env, options.subgraphsOverHttp),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? null,
+    metrics:
+      readString(env, 'METRICS_PORT') === undefined
+        ? null
+        : { port: readInt(env, 'METRICS_PORT', 0, { min: 0, max: 65_535 }), host: readString(env, 'METRICS_HOST') ?? '127.0.0.1' },
   };
 }
