@@ -198,9 +198,28 @@ export function useRequestLimits(limits: RequestLimits, contract: ReadonlySet<st
       if (exceeded?.extensions.code === 'COST_LIMIT_EXCEEDED' && contract.has(operationId(normalizedBody(params.documentAST)))) {
         exceeded = checkLimits({ ...measures, cost: 0 }, limits);
       }
+      // validation covers every operation of the document, not only the one run: each is held to
+      // the limits (by its variables' defaults), so a tiny operation cannot carry a huge one past them
+      exceeded ??= otherOperationsExceeding(params.schema, params.documentAST, request?.operationName, limits);
       if (exceeded) throw exceeded;
     },
   };
+}
+
+/** The first limit an operation of the document other than the one run exceeds, as the client's error. */
+function otherOperationsExceeding(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, limits: RequestLimits): GraphQLError | null {
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length < 2) return null;
+  const run = operations.find((o) => (operationName ? o.name?.value === operationName : true)) ?? operations[0];
+  const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  for (const operation of operations) {
+    if (operation === run) continue;
+    // measured alone with the fragments (anonymous ones too: validation would read them all)
+    const alone: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
+    const exceeded = checkLimits(measureOperation(schema, alone, null, null, limits.assumedListSize), limits);
+    if (exceeded) return limitError(`Operation ${operation.name?.value ?? '(anonymous)'} of this document, though not the one run: ${exceeded.message}`, String(exceeded.extensions.code));
+  }
+  return null;
 }
 
 /**

@@ -168,8 +168,13 @@ describe('limits, before any subgraph is called', () => {
   it('holds the limits for every operation of a document and for every variables, whatever the same text got before', async () => {
     const frontend = bearer(await keyFor('frontend'));
     const document = `query Small { __typename } query Big ${aliased(200, () => '__typename')}`;
-    expect(await (await post({ query: document, operationName: 'Small' }, frontend)).json()).toEqual({ data: { __typename: 'Query' } });
     expect(codes(await (await post({ query: document, operationName: 'Big' }, frontend)).json())).toEqual(['ALIAS_LIMIT_EXCEEDED']);
+    // the operation not run is validated all the same: it is held to the limits too
+    expect(codes(await (await post({ query: document, operationName: 'Small' }, frontend)).json())).toEqual(['ALIAS_LIMIT_EXCEEDED']);
+    const roots = `{ ${Array.from({ length: 780 }, () => '__typename').join(' ')} }`;
+    const atTiny = fetches;
+    expect(codes(await (await post({ query: `query Tiny { __typename } query Huge ${roots}`, operationName: 'Tiny' }, frontend)).json())).toEqual(['ROOT_FIELD_LIMIT_EXCEEDED']);
+    expect(fetches).toBe(atTiny);
 
     const costly = 'query Blocks($carriers: Int, $blocks: Int) { carriers(first: $carriers) { edges { node { blocks(first: $blocks) { edges { node { prefix } } } } } } }';
     const small = { query: costly, variables: { carriers: 1, blocks: 1 } };
