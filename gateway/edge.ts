@@ -4,6 +4,8 @@ import { GraphQLError, Kind, getOperationAST, type DocumentNode } from 'graphql'
 import { DEVELOPMENT_ANALYST, type Identity } from '../subgraphs/shared/identity.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { operationId } from './operations/manifest.js';
+import type { BlockList } from 'node:net';
+import { clientAddress, peerOf, type AuthFailureLimit } from './client-address.js';
 import type { RateLimiter } from './rate-limit.js';
 import { rememberRegisteredOperation, rememberScope, SCOPE_KEY, scopeOfRequest } from './scope.js';
 import type { QueryStore } from './query-store.js';
@@ -21,6 +23,8 @@ export interface EdgeOptions extends EdgeStores {
   rateLimiter: RateLimiter;
   /** Automatic persisted queries of non-partner callers, by sha256. */
   apq: QueryStore;
+  /** Failed authentications per client address (before any key is looked up), and whose x-forwarded-for to believe. */
+  addresses: { limit: AuthFailureLimit; trustedProxies: BlockList };
   logger: Logger;
 }
 
@@ -126,10 +130,21 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
         },
       };
     },
-    async onParams({ request, params, setParams }) {
+    async onParams({ request, params, setParams, context }) {
       const header = request.headers.get('x-request-id');
       const requestId = header && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
-      const identity = await identify(request);
+      const address = clientAddress(peerOf(context), request.headers.get('x-forwarded-for'), options.addresses.trustedProxies);
+      const wait = options.addresses.limit.refused(address);
+      if (wait !== null) {
+        throw edgeError(`Too many requests with missing, unknown or malformed API keys from this address: try again in ${wait} s`, 'RATE_LIMITED', 429, { 'retry-after': String(wait) });
+      }
+      let identity: Identity;
+      try {
+        identity = await identify(request);
+      } catch (error) {
+        options.addresses.limit.failed(address);
+        throw error;
+      }
       const limited = await options.rateLimiter.hit(identity.keyId ?? 'anonymous');
       if (limited) {
         throw edgeError(`Rate limit exceeded: try again in ${limited.retryAfterSeconds} s`, 'RATE_LIMITED', 429, { 'retry-after': String(limited.retryAfterSeconds) });

@@ -11,6 +11,7 @@ import { httpGateway, type HttpGateway } from './http.js';
 import { inProcessTransport, type InProcessSubgraph } from './in-process.js';
 import { useRequestLimits } from './limits.js';
 import { readProjectManifest } from './operations/manifest.js';
+import { authFailureLimit } from './client-address.js';
 import { createMetrics, type Metrics, type PoolUse } from './metrics.js';
 import { serveMetrics, useMetricsEndpoint } from './metrics-endpoint.js';
 import { memoryQueryStore, redisQueryStore } from './query-store.js';
@@ -102,6 +103,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const rateLimiter = shared
     ? resilientRateLimiter(shared, redisRateLimiter(shared.redis, settings.rateLimit), memoryRateLimiter(settings.rateLimit))
     : memoryRateLimiter(settings.rateLimit);
+  const authFailures = authFailureLimit(settings.addressLimit.failures, settings.rateLimit.windowSeconds);
   const apq = shared ? resilientQueryStore(shared, redisQueryStore(shared.redis), memoryQueryStore()) : memoryQueryStore();
   const log = hiveLogger(logger);
   const errorOptions = { development, logger, count: metrics.countError };
@@ -171,6 +173,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         findOperation: options.findOperation,
         rateLimiter,
         apq,
+        addresses: { limit: authFailures, trustedProxies: settings.addressLimit.trustedProxies },
         logger,
       }),
       useRequestLimits(settings.limits, contract),

@@ -1,5 +1,7 @@
 import { ConfigError, readInt, readString, readUrl } from '../subgraphs/shared/config.js';
+import type { BlockList } from 'node:net';
 import { readSigningSecret } from '../subgraphs/shared/signed-scope.js';
+import { readTrustedProxies } from './client-address.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -41,6 +43,8 @@ export interface GatewaySettings {
   signingSecret: string | null;
   /** Shared state of gateway processes (APQ cache, rate-limit counters); memory when unset. */
   redisUrl: string | null;
+  /** Failed authentications an address may make per rate window, and the proxies whose x-forwarded-for is believed. */
+  addressLimit: { failures: number; trustedProxies: BlockList };
   /** Where Prometheus scrapes /metrics without a key (null: only an admin key, on the API port). */
   metrics: { port: number; host: string } | null;
 }
@@ -101,6 +105,10 @@ export function readGatewaySettings(env: Env, options: { subgraphsOverHttp: bool
     corsOrigins,
     signingSecret: readSigningSecret(env, options.subgraphsOverHttp),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? null,
+    addressLimit: {
+      failures: readInt(env, 'AUTH_FAILURES_PER_ADDRESS', 30, { min: 1, max: 10_000_000 }),
+      trustedProxies: readTrustedProxies(readString(env, 'TRUSTED_PROXIES')),
+    },
     metrics:
       readString(env, 'METRICS_PORT') === undefined
         ? null

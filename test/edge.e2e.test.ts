@@ -19,7 +19,9 @@ let fetches = 0;
 const ORIGIN = 'https://app.example.com';
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ env: { NUMBERGRAPH_MODE: 'production', CORS_ORIGINS: ORIGIN, RATE_LIMIT_REQUESTS: '40' } });
+  gateway = await startTestGateway({
+    env: { NUMBERGRAPH_MODE: 'production', CORS_ORIGINS: ORIGIN, RATE_LIMIT_REQUESTS: '40', AUTH_FAILURES_PER_ADDRESS: '20', TRUSTED_PROXIES: '127.0.0.1' },
+  });
   for (const subgraph of Object.values(gateway.embedded.subgraphs)) {
     const create = subgraph.createContext.bind(subgraph);
     subgraph.createContext = (scope) => {
@@ -56,6 +58,36 @@ describe('identity', () => {
     expect(codes(await revoked.json())).toEqual(['UNAUTHENTICATED']);
     const unknown = await post({ query: '{ __typename }' }, bearer(`ng_${'A'.repeat(43)}`));
     expect(unknown.status).toBe(401);
+  });
+
+  it('answers a flood of made-up keys from one address 429 past its budget, without looking them up, while valid keys are served', async () => {
+    const keys = gateway.embedded.keys;
+    const lookup = keys.authenticate.bind(keys);
+    let lookups = 0;
+    keys.authenticate = (presented) => {
+      lookups += 1;
+      return lookup(presented);
+    };
+    try {
+      const valid = { ...bearer(await keyFor('frontend')), 'x-forwarded-for': '198.51.100.9' };
+      const flood = (i: number) =>
+        post({ query: '{ __typename }' }, i % 5 === 0 ? { authorization: 'Basic nonsense', 'x-forwarded-for': '203.0.113.7' } : { ...bearer(`ng_${randomBytes(32).toString('base64url')}`), 'x-forwarded-for': '203.0.113.7' });
+      const statuses: number[] = [];
+      for (let round = 0; round < 6; round++) {
+        const answers = await Promise.all([...Array.from({ length: 10 }, (_, i) => flood(round * 10 + i)), post({ query: '{ __typename }' }, valid)]);
+        statuses.push(...answers.slice(0, 10).map((a) => a.status));
+        expect(answers[10]!.status).toBe(200);
+      }
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(30); // 20, and a round in flight
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(30);
+      // the valid key's six lookups (cached after the first) and the made-up keys within the budget
+      expect(lookups).toBeLessThanOrEqual(30 + 6);
+      const refused = await post({ query: '{ __typename }' }, { ...bearer(`ng_${'C'.repeat(43)}`), 'x-forwarded-for': '203.0.113.7' });
+      expect(codes(await refused.json())).toEqual(['RATE_LIMITED']);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      keys.authenticate = lookup;
+    }
   });
 
   it('lets analysts introspect, not tenants\' keys, and suggests no field names outside development', async () => {
