@@ -4,7 +4,7 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import { isClientCode } from '../subgraphs/shared/errors.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
-import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
+import { SIGNED_SCOPE_HEADER, signScope, type SignedRequest } from '../subgraphs/shared/signed-scope.js';
 import { useEdge, type EdgeStores } from './edge.js';
 import { maskError, usePublicErrors } from './errors.js';
 import { httpGateway, type HttpGateway } from './http.js';
@@ -134,7 +134,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     // every HTTP fetch to a subgraph carries the request's scope, signed and short-lived
     onFetch({ context, options: init, setOptions }) {
       if (!signingSecret || !('request' in context)) return;
-      setOptions({ ...init, headers: { ...(init.headers as Record<string, string>), [SIGNED_SCOPE_HEADER]: signScope(scopeOf(context), signingSecret) } });
+      // bound to this fetch's operation and variables: a captured header runs nothing else
+      let body: SignedRequest | null = null;
+      try {
+        body = typeof init.body === 'string' ? (JSON.parse(init.body) as SignedRequest) : null;
+      } catch {
+        body = null;
+      }
+      if (!body) return; // unsigned: the service refuses it
+      setOptions({ ...init, headers: { ...(init.headers as Record<string, string>), [SIGNED_SCOPE_HEADER]: signScope(scopeOf(context), signingSecret, body) } });
     },
   };
 

@@ -258,9 +258,21 @@ describe('a subgraph service', () => {
       expect(unsigned.status).toBe(401);
       expect(codes(await unsigned.json())).toEqual(['UNAUTHENTICATED']);
       const scope = { identity: { role: 'admin' as const, tenant: null, keyId: null }, requestId: 'r' };
-      expect((await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: signScope(scope, 'o'.repeat(40)) })).status).toBe(401);
-      const signed = await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: signScope(scope, secret) });
+      expect((await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: signScope(scope, 'o'.repeat(40), query) })).status).toBe(401);
+      const header = signScope(scope, secret, query);
+      const signed = await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: header });
       expect(await signed.json()).toEqual({ data: { number: { country: 'GB' } } });
+      // a captured header: replayed, or sent with another body, runs nothing
+      const replayed = await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: header });
+      expect(replayed.status).toBe(401);
+      const fresh = signScope(scope, secret, query);
+      const otherBody = await postJson(served.url, { query: '{ carrier(id: "gb:hutchison-3g-uk-ltd") { name } }' }, { [SIGNED_SCOPE_HEADER]: fresh });
+      expect(otherBody.status).toBe(401);
+      expect(codes(await otherBody.json())).toEqual(['UNAUTHENTICATED']);
+      const otherVariables = { query: 'query N($e: String!) { number(e164: $e) { country } }', variables: { e: '+447400123456' } };
+      const forVariables = signScope(scope, secret, otherVariables);
+      expect((await postJson(served.url, { ...otherVariables, variables: { e: '+33612345678' } }, { [SIGNED_SCOPE_HEADER]: forVariables })).status).toBe(401);
+      expect(await (await postJson(served.url, otherVariables, { [SIGNED_SCOPE_HEADER]: forVariables })).json()).toEqual({ data: { number: { country: 'GB' } } });
     } finally {
       await served.stop();
     }
