@@ -5,7 +5,7 @@ import httpTransport from '@graphql-mesh/transport-http';
 import { isClientCode } from '../subgraphs/shared/errors.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { SIGNED_SCOPE_HEADER, signScope, type SignedRequest } from '../subgraphs/shared/signed-scope.js';
-import { useEdge, type EdgeStores } from './edge.js';
+import { edgeError, useEdge, type EdgeStores } from './edge.js';
 import { maskError, usePublicErrors } from './errors.js';
 import { httpGateway, type HttpGateway } from './http.js';
 import { inProcessTransport, type InProcessSubgraph } from './in-process.js';
@@ -18,7 +18,8 @@ import { memoryQueryStore, redisQueryStore } from './query-store.js';
 import { memoryRateLimiter, redisRateLimiter } from './rate-limit.js';
 import { connectSharedState, resilientQueryStore, resilientRateLimiter } from './shared-state.js';
 import { sandboxPage } from './sandbox.js';
-import { runsRegisteredOperation, scopeOf } from './scope.js';
+import { runsRegisteredOperation, scopeOf, scopeOfRequest } from './scope.js';
+import { upstreamBudget, upstreamWeights } from './upstream-cost.js';
 import type { GatewaySettings } from './settings.js';
 
 export interface GatewayOptions extends EdgeStores {
@@ -103,6 +104,7 @@ export function createGateway(options: GatewayOptions): Gateway {
   const rateLimiter = shared
     ? resilientRateLimiter(shared, redisRateLimiter(shared.redis, settings.rateLimit), memoryRateLimiter(settings.rateLimit))
     : memoryRateLimiter(settings.rateLimit);
+  const budget = upstreamBudget(settings.limits.upstreamCallsPerMinute);
   const authFailures = authFailureLimit(settings.addressLimit.failures, settings.rateLimit.windowSeconds);
   const apq = shared ? resilientQueryStore(shared, redisQueryStore(shared.redis), memoryQueryStore()) : memoryQueryStore();
   const log = hiveLogger(logger);
@@ -184,7 +186,15 @@ export function createGateway(options: GatewayOptions): Gateway {
         addresses: { limit: authFailures, trustedProxies: settings.addressLimit.trustedProxies },
         logger,
       }),
-      useRequestLimits(settings.limits, contract),
+      useRequestLimits(settings.limits, contract, {
+        weights: upstreamWeights(options.supergraphSdl),
+        spend: (context, calls) => {
+          const scope = scopeOfRequest((context as { request: Request }).request);
+          const wait = budget.spend(scope?.identity.keyId ?? 'anonymous', calls);
+          if (wait === null) return null;
+          return edgeError(`This key's budget of ${settings.limits.upstreamCallsPerMinute} provider calls a minute is spent: try again in ${wait} s`, 'RATE_LIMITED', 429, { 'retry-after': String(wait) });
+        },
+      }),
       signPlugin,
       metrics.plugin(context.log),
       usePublicErrors(errorOptions),

@@ -21,6 +21,10 @@ export interface RequestLimits {
   assumedListSize: number;
   /** Request body bytes. */
   bodyBytes: number;
+  /** Provider calls one operation may cause, by the `@cost` weights of the fields that call providers. */
+  upstreamCalls: number;
+  /** Provider calls each key may cause per minute, estimated the same way. */
+  upstreamCallsPerMinute: number;
 }
 
 /** How the gateway runs, read once at start from the environment (a bad value names its variable). */
@@ -57,6 +61,8 @@ export const DEFAULT_LIMITS: RequestLimits = {
   cost: 5_000,
   assumedListSize: 20,
   bodyBytes: 2 * 1024 * 1024,
+  upstreamCalls: 300,
+  upstreamCallsPerMinute: 10_000,
 };
 
 export function isProduction(env: Env): boolean {
@@ -93,6 +99,8 @@ export function readGatewaySettings(env: Env, options: { subgraphsOverHttp: bool
       cost: readInt(env, 'MAX_COST', DEFAULT_LIMITS.cost, { min: 1, max: 100_000_000 }),
       assumedListSize: readInt(env, 'ASSUMED_LIST_SIZE', DEFAULT_LIMITS.assumedListSize, { min: 1, max: 10_000 }),
       bodyBytes: readInt(env, 'MAX_BODY_BYTES', DEFAULT_LIMITS.bodyBytes, { min: 1_024, max: 64 * 1024 * 1024 }),
+      upstreamCalls: readInt(env, 'MAX_UPSTREAM_CALLS', DEFAULT_LIMITS.upstreamCalls, { min: 1, max: 10_000_000 }),
+      upstreamCallsPerMinute: readInt(env, 'UPSTREAM_CALLS_PER_MINUTE', DEFAULT_LIMITS.upstreamCallsPerMinute, { min: 1, max: 100_000_000 }),
     },
     rateLimit: {
       requests: readInt(env, 'RATE_LIMIT_REQUESTS', 600, { min: 1, max: 10_000_000 }),

@@ -20,7 +20,7 @@ const ORIGIN = 'https://app.example.com';
 
 beforeAll(async () => {
   gateway = await startTestGateway({
-    env: { NUMBERGRAPH_MODE: 'production', CORS_ORIGINS: ORIGIN, RATE_LIMIT_REQUESTS: '40', AUTH_FAILURES_PER_ADDRESS: '20', TRUSTED_PROXIES: '127.0.0.1' },
+    env: { NUMBERGRAPH_MODE: 'production', CORS_ORIGINS: ORIGIN, RATE_LIMIT_REQUESTS: '40', AUTH_FAILURES_PER_ADDRESS: '20', TRUSTED_PROXIES: '127.0.0.1', UPSTREAM_CALLS_PER_MINUTE: '600' },
   });
   for (const subgraph of Object.values(gateway.embedded.subgraphs)) {
     const create = subgraph.createContext.bind(subgraph);
@@ -232,6 +232,32 @@ describe('limits, before any subgraph is called', () => {
     expect(asText.data.numbers.edges).toBeInstanceOf(Array);
     const changed = inventoryLineage.replace('e164', 'e164 number: e164');
     expect(codes(await (await post({ query: changed, variables }, bearer(await keyFor('frontend')))).json())).toEqual(['COST_LIMIT_EXCEEDED']);
+  });
+
+  it('prices provider fan-out: 20 aliased searches are refused before any subgraph is called', async () => {
+    const frontend = bearer(await keyFor('frontend'));
+    const searches = aliased(20, () => 'searchNumbers(input: { country: "GB" }, first: 1) { searchId }');
+    const before = fetches;
+    const refused = await (await post({ query: searches }, frontend)).json();
+    expect(codes(refused)).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(refused.errors[0].message).toMatch(/can cause 600 calls to providers .*; the limit is 300/);
+    expect(fetches).toBe(before);
+    // live status per number counts too: 500 numbers could make 500 status calls
+    const live = await (await post({ query: '{ numbers(first: 500) { edges { node { live { status } } } } }' }, frontend)).json();
+    expect(codes(live)).toEqual(['COST_LIMIT_EXCEEDED']);
+  });
+
+  it('spends each key\'s budget of provider calls per minute (600 here): past it, 429', async () => {
+    const frontend = bearer(await keyFor('frontend'));
+    const search = { query: aliased(10, () => 'searchNumbers(input: { country: "GB" }, first: 1) { searchId }') }; // 300 calls
+    for (let i = 0; i < 2; i++) expect((await (await post(search, frontend)).json()).errors).toBeUndefined();
+    const over = await post(search, frontend);
+    expect(over.status).toBe(429);
+    expect(codes(await over.json())).toEqual(['RATE_LIMITED']);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    // without provider fields the key is still served, and another key has its own budget
+    expect((await post({ query: '{ __typename }' }, frontend)).status).toBe(200);
+    expect((await (await post(search, bearer(await keyFor('frontend')))).json()).errors).toBeUndefined();
   });
 
   it('limits requests per key, with a code and Retry-After', async () => {
