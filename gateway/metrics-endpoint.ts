@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { Identity } from '../subgraphs/shared/identity.js';
 import { PortUnavailableError, portUnavailable } from '../subgraphs/shared/port.js';
+import type { BlockList } from 'node:net';
+import { clientAddress, peerOf, type AuthFailureLimit } from './client-address.js';
 import { presentedKey } from './edge.js';
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
@@ -13,11 +15,18 @@ const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
  * Prometheus scrapes METRICS_PORT instead (serveMetrics), which needs no key and listens on
  * loopback unless told otherwise.
  */
-export function useMetricsEndpoint(options: { text(): Promise<string>; authenticate(key: string): Promise<Identity | null> }): GatewayPlugin {
+export function useMetricsEndpoint(options: {
+  text(): Promise<string>;
+  authenticate(key: string): Promise<Identity | null>;
+  /** The edge's budget of failed authentications per address: made-up keys here count as at the graph. */
+  addresses: { limit: AuthFailureLimit; trustedProxies: BlockList };
+}): GatewayPlugin {
   return {
-    onRequest({ url, request, endResponse, fetchAPI }) {
+    onRequest({ url, request, endResponse, fetchAPI, serverContext }) {
       if (url.pathname !== '/metrics') return;
       const notFound = () => endResponse(new fetchAPI.Response('Not found', { status: 404, headers: { 'content-type': 'text/plain' } }));
+      const address = clientAddress(peerOf(serverContext), request.headers.get('x-forwarded-for'), options.addresses.trustedProxies);
+      if (options.addresses.limit.refused(address) !== null) return notFound();
       let key: string | null;
       try {
         key = presentedKey(request.headers);
@@ -26,6 +35,7 @@ export function useMetricsEndpoint(options: { text(): Promise<string>; authentic
       }
       if (!key || key.length > 256) return notFound();
       return options.authenticate(key).then(async (identity) => {
+        if (!identity) options.addresses.limit.failed(address);
         if (identity?.role !== 'admin') return notFound();
         endResponse(new fetchAPI.Response(await options.text(), { status: 200, headers: { 'content-type': PROMETHEUS_TEXT } }));
       });

@@ -176,7 +176,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     subgraphErrors: false,
     plugins: (context) => [
       readyPlugin,
-      useMetricsEndpoint({ text: metrics.text, authenticate: options.authenticate }),
+      useMetricsEndpoint({ text: metrics.text, authenticate: options.authenticate, addresses: { limit: authFailures, trustedProxies: settings.addressLimit.trustedProxies } }),
       useEdge({
         mode: settings.mode,
         authenticate: options.authenticate,
