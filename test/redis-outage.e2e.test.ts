@@ -20,7 +20,9 @@ afterAll(async () => {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 it('serves without waiting on Redis, keeps APQ in memory and the rate limit per process, and reports degraded', async () => {
-  // a dead Redis used to cost 2 to 6 s a request; a second is a generous margin for "no wait"
+  // a dead Redis used to cost 2 to 6 s a request (12 s an APQ registration), growing as its
+  // offline queue grew: 2 s each is a generous margin for "no wait" on a busy machine
+  const NO_WAIT_MS = 2_000;
   const timed = async (body: unknown) => {
     const started = Date.now();
     const response = await postJson(gateway.url, body);
@@ -28,13 +30,13 @@ it('serves without waiting on Redis, keeps APQ in memory and the rate limit per 
   };
   const first = await timed({ query: '{ __typename }' });
   expect(first.response.status).toBe(200);
-  expect(first.ms).toBeLessThan(1_000);
+  expect(first.ms).toBeLessThan(NO_WAIT_MS);
 
   const query = `{ __typename }\n# ${randomBytes(6).toString('hex')}`;
   const extensions = { persistedQuery: { version: 1, sha256Hash: sha256(query) } };
   const registered = await timed({ query, extensions });
   expect(await registered.response.json()).toEqual({ data: { __typename: 'Query' } });
-  expect(registered.ms).toBeLessThan(1_000);
+  expect(registered.ms).toBeLessThan(NO_WAIT_MS);
   const byHash = await timed({ extensions });
   expect(await byHash.response.json()).toEqual({ data: { __typename: 'Query' } });
 
@@ -42,7 +44,7 @@ it('serves without waiting on Redis, keeps APQ in memory and the rate limit per 
   for (let sent = 3; sent < LIMIT; sent += 1) expect((await timed({ query: '{ __typename }' })).response.status).toBe(200);
   const limited = await timed({ query: '{ __typename }' });
   expect(limited.response.status).toBe(429);
-  expect(limited.ms).toBeLessThan(1_000);
+  expect(limited.ms).toBeLessThan(NO_WAIT_MS);
 
   const ready = await fetch(new URL('/ready', gateway.url));
   expect(ready.status).toBe(200);
