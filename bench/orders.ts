@@ -32,10 +32,11 @@ export async function benchOrders(env: Record<string, string | undefined> = proc
   const instances: Service[] = [];
   const stock = simulator.world.numbers.filter((n) => n.status === 'available').map((n) => n.e164);
   const order = async (service: Service, e164: string, key: string): Promise<boolean> => {
+    const request = { query: 'mutation($input: OrderNumbersInput!) { orderNumbers(input: $input) { order { status } } }', variables: { input: { numbers: [e164], idempotencyKey: key } } };
     const response = await fetch(service.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNED_SCOPE_HEADER]: signScope({ identity: { role: 'frontend', tenant: 'bench', keyId: 'bench' }, requestId: key }, secret) },
-      body: JSON.stringify({ query: 'mutation($input: OrderNumbersInput!) { orderNumbers(input: $input) { order { status } } }', variables: { input: { numbers: [e164], idempotencyKey: key } } }),
+      headers: { 'content-type': 'application/json', [SIGNED_SCOPE_HEADER]: signScope({ identity: { role: 'frontend', tenant: 'bench', keyId: 'bench' }, requestId: key }, secret, request) },
+      body: JSON.stringify(request),
     });
     const body = (await response.json()) as { data?: { orderNumbers?: { order?: { status: string } } } };
     return body.data?.orderNumbers?.order?.status === 'COMPLETED';
@@ -51,7 +52,8 @@ export async function benchOrders(env: Record<string, string | undefined> = proc
           SYNC_INTERVAL_SECONDS: '0',
           LOG_LEVEL: 'error',
         });
-        await waitUntil(service, async () => (await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNED_SCOPE_HEADER]: signScope({ identity: { role: 'analyst', tenant: null, keyId: null }, requestId: 'up' }, secret) }, body: '{"query":"{ providers(first: 1) { totalCount } }"}' })).ok);
+        const probe = { query: '{ providers(first: 1) { totalCount } }' };
+        await waitUntil(service, async () => (await fetch(service.url, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNED_SCOPE_HEADER]: signScope({ identity: { role: 'analyst', tenant: null, keyId: null }, requestId: 'up' }, secret, probe) }, body: JSON.stringify(probe) })).ok);
         instances.push(service);
       }
       let completed = 0;

@@ -4,8 +4,10 @@ import { GraphQLError, Kind, getOperationAST, type DocumentNode } from 'graphql'
 import { DEVELOPMENT_ANALYST, type Identity } from '../subgraphs/shared/identity.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { operationId } from './operations/manifest.js';
+import type { BlockList } from 'node:net';
+import { clientAddress, peerOf, type AuthFailureLimit } from './client-address.js';
 import type { RateLimiter } from './rate-limit.js';
-import { rememberScope, SCOPE_KEY, scopeOfRequest } from './scope.js';
+import { rememberRegisteredOperation, rememberScope, SCOPE_KEY, scopeOfRequest } from './scope.js';
 import type { QueryStore } from './query-store.js';
 
 /** What the edge asks of the key store and the persisted operation store (gateway/keys, gateway/operations). */
@@ -21,6 +23,8 @@ export interface EdgeOptions extends EdgeStores {
   rateLimiter: RateLimiter;
   /** Automatic persisted queries of non-partner callers, by sha256. */
   apq: QueryStore;
+  /** Failed authentications per client address (before any key is looked up), and whose x-forwarded-for to believe. */
+  addresses: { limit: AuthFailureLimit; trustedProxies: BlockList };
   logger: Logger;
 }
 
@@ -89,7 +93,7 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
     return identity;
   }
 
-  async function resolveOperation(identity: Identity, params: Record<string, any>): Promise<Record<string, any>> {
+  async function resolveOperation(request: Request, identity: Identity, params: Record<string, any>): Promise<Record<string, any>> {
     const persistedQuery = params.extensions?.persistedQuery;
     const hash: unknown = params.documentId ?? persistedQuery?.sha256Hash;
     if (hash !== undefined && (typeof hash !== 'string' || !SHA256.test(hash))) {
@@ -101,12 +105,14 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
       }
       const body = hash ? await options.findOperation(identity.tenant, hash) : null;
       if (!body) throw edgeError('The operation is not in the persisted operations registered for this tenant', 'PERSISTED_QUERY_NOT_IN_LIST', 400);
+      rememberRegisteredOperation(request);
       return { ...params, query: body };
     }
     if (typeof hash !== 'string') return params;
     if (params.documentId !== undefined) {
       const body = await options.findOperation(identity.tenant, hash);
       if (!body) throw edgeError('No persisted operation has this id', 'PERSISTED_QUERY_NOT_FOUND', 400);
+      rememberRegisteredOperation(request);
       return { ...params, query: body };
     }
     // automatic persisted queries: a hash alone asks for a stored query; hash and text store it
@@ -134,17 +140,28 @@ export function useEdge(options: EdgeOptions): GatewayPlugin {
         },
       };
     },
-    async onParams({ request, params, setParams }) {
+    async onParams({ request, params, setParams, context }) {
       const header = request.headers.get('x-request-id');
       const requestId = header && CLIENT_REQUEST_ID.test(header) ? header : randomUUID();
-      const identity = await identify(request);
+      const address = clientAddress(peerOf(context), request.headers.get('x-forwarded-for'), options.addresses.trustedProxies);
+      const wait = options.addresses.limit.refused(address);
+      if (wait !== null) {
+        throw edgeError(`Too many requests with missing, unknown or malformed API keys from this address: try again in ${wait} s`, 'RATE_LIMITED', 429, { 'retry-after': String(wait) });
+      }
+      let identity: Identity;
+      try {
+        identity = await identify(request);
+      } catch (error) {
+        options.addresses.limit.failed(address);
+        throw error;
+      }
       const limited = await options.rateLimiter.hit(identity.keyId ?? 'anonymous');
       if (limited) {
         throw edgeError(`Rate limit exceeded: try again in ${limited.retryAfterSeconds} s`, 'RATE_LIMITED', 429, { 'retry-after': String(limited.retryAfterSeconds) });
       }
       rememberScope(request, { identity, requestId });
       // documentId is ours to read: the runtime refuses parameters it does not know
-      const { documentId: _documentId, ...resolved } = await resolveOperation(identity, params as Record<string, any>);
+      const { documentId: _documentId, ...resolved } = await resolveOperation(request, identity, params as Record<string, any>);
       setParams(resolved as typeof params);
     },
     // thrown, not set as the validation result: the runtime's validation cache (by document,

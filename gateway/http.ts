@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { Server as NetServer, type AddressInfo } from 'node:net';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { portUnavailable } from '../subgraphs/shared/port.js';
 import type { GatewaySettings } from './settings.js';
@@ -15,6 +15,9 @@ export interface HttpGateway {
   drain(): Promise<void>;
 }
 
+/** On stop, how long an open idle connection may still bring a request (answered, then closed). */
+const IDLE_GRACE_MS = 1_000;
+
 function refuse(res: ServerResponse, status: number, code: string, message: string): void {
   const body = JSON.stringify({ errors: [{ message, extensions: { code } }] });
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(body), connection: 'close' });
@@ -29,13 +32,15 @@ function refuse(res: ServerResponse, status: number, code: string, message: stri
 export function httpGateway(handler: RequestListener, settings: GatewaySettings, logger: Logger): HttpGateway {
   let inFlight = 0;
   let draining = false;
-  const idle: (() => void)[] = [];
-  const server = createServer({ headersTimeout: settings.headersTimeoutMs, requestTimeout: settings.requestTimeoutMs }, (req: IncomingMessage, res: ServerResponse) => {
+  let lastRequestAt = 0;
+  // Node checks both timeouts only every connectionsCheckingInterval (30 s by default), so a
+  // 10 s headers timeout fired at up to 40 s: checked often enough, each fires within a second.
+  const checkEvery = Math.max(50, Math.min(1_000, Math.floor(settings.headersTimeoutMs / 4)));
+  const server = createServer({ headersTimeout: settings.headersTimeoutMs, requestTimeout: settings.requestTimeoutMs, connectionsCheckingInterval: checkEvery }, (req: IncomingMessage, res: ServerResponse) => {
     inFlight += 1;
+    lastRequestAt = Date.now();
     res.once('close', () => {
       inFlight -= 1;
-      if (draining) server.closeIdleConnections();
-      if (inFlight === 0) idle.splice(0).forEach((resolve) => resolve());
     });
     if (draining) res.setHeader('connection', 'close');
     if (req.method === 'POST') {
@@ -63,22 +68,20 @@ export function httpGateway(handler: RequestListener, settings: GatewaySettings,
       }),
     async drain() {
       draining = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      if (inFlight > 0) {
-        logger.info({ inFlight }, 'draining in-flight requests');
-        let timer: NodeJS.Timeout | undefined;
-        await Promise.race([
-          new Promise<void>((resolve) => idle.push(resolve)),
-          new Promise<void>((resolve) => {
-            timer = setTimeout(() => {
-              logger.warn({ inFlight }, 'drain timeout: closing the remaining connections');
-              resolve();
-            }, settings.drainTimeoutMs);
-          }),
-        ]);
-        clearTimeout(timer);
+      // Stop taking connections, but not through http.Server#close, which also drops idle
+      // keep-alive connections at once: a client that had just sent a request on one got a TCP
+      // reset. Open connections stay: each request on one is answered with "connection: close"
+      // (above); idle ones are closed once nothing has arrived for IDLE_GRACE_MS.
+      const closed = new Promise<void>((resolve) => NetServer.prototype.close.call(server, () => resolve()));
+      logger.info({ inFlight }, 'draining: answering requests on open connections, taking no new ones');
+      const deadline = Date.now() + settings.drainTimeoutMs;
+      let done = false;
+      void closed.then(() => (done = true));
+      while (!done && Date.now() < deadline) {
+        if (inFlight === 0 && Date.now() - lastRequestAt >= IDLE_GRACE_MS) server.closeIdleConnections();
+        await new Promise((resolve) => setTimeout(resolve, 50));
       }
+      if (!done) logger.warn({ inFlight }, 'drain timeout: closing the remaining connections');
       server.closeAllConnections();
       await closed;
     },

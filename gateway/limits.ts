@@ -34,6 +34,8 @@ export interface OperationMeasures {
   cost: number;
   /** Fields once every fragment spread is written out (each spread counted). */
   fields: number;
+  /** Provider calls the operation can cause: the `@cost` weights of the fields that call providers, times their lists. */
+  upstream: number;
 }
 
 /** A refused document: 400 to a GraphQL-over-HTTP client, 200 to an application/json one (as validation errors). */
@@ -50,6 +52,7 @@ interface SetMeasures {
   /** Fields at every level, every fragment spread written out. */
   fields: number;
   cost: number;
+  upstream: number;
 }
 
 /**
@@ -66,6 +69,7 @@ export function measureOperation(
   operationName: string | null | undefined,
   variables: Record<string, unknown> | null | undefined,
   assumedListSize: number,
+  weights: ReadonlyMap<string, number> = new Map(),
 ): OperationMeasures {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -73,9 +77,9 @@ export function measureOperation(
   }
   const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
   const operation = operations.find((o) => (operationName ? o.name?.value === operationName : true)) ?? operations[0];
-  if (!operation) return { depth: 0, aliases: 0, rootFields: 0, cost: 0, fields: 0 };
+  if (!operation) return { depth: 0, aliases: 0, rootFields: 0, cost: 0, fields: 0, upstream: 0 };
   const root = schema.getRootType(operation.operation);
-  if (!root) return { depth: 0, aliases: 0, rootFields: 0, cost: 0, fields: 0 };
+  if (!root) return { depth: 0, aliases: 0, rootFields: 0, cost: 0, fields: 0, upstream: 0 };
   // a variable the request leaves out takes its default from the operation
   const values: Record<string, unknown> = {};
   for (const definition of operation.variableDefinitions ?? []) {
@@ -99,13 +103,14 @@ export function measureOperation(
     return declared || (field && isListType(getNullableType(field.type))) ? assumedListSize : 1;
   };
 
-  const empty = (): SetMeasures => ({ depth: 0, aliases: 0, level: 0, fields: 0, cost: 0 });
+  const empty = (): SetMeasures => ({ depth: 0, aliases: 0, level: 0, fields: 0, cost: 0, upstream: 0 });
   const add = (into: SetMeasures, part: SetMeasures) => {
     into.depth = Math.max(into.depth, part.depth);
     into.aliases += part.aliases;
     into.level += part.level;
     into.fields += part.fields;
     into.cost += part.cost;
+    into.upstream += part.upstream;
   };
   const measured = new Map<string, SetMeasures>();
   const measuring = new Set<string>();
@@ -131,7 +136,13 @@ export function measureOperation(
         result.depth = Math.max(result.depth, 1);
         const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? fieldOf(parent, selection.name.value) : undefined;
         const type = field ? getNamedType(field.type) : undefined;
-        if (!selection.selectionSet) continue;
+        // a field that calls providers weighs its @cost weight, in the cost and as upstream calls
+        const weight = parent ? weights.get(`${parent.name}.${selection.name.value}`) : undefined;
+        result.upstream += weight ?? 0;
+        if (!selection.selectionSet) {
+          result.cost += weight ?? 0;
+          continue;
+        }
         const inner = measure(selection.selectionSet, type && isCompositeType(type) ? type : undefined);
         // Introspection is answered from the gateway's own schema, never by a subgraph: its
         // fields cost nothing, and `__Type.ofType` (a chain of wrappers, one object a level, no
@@ -143,9 +154,16 @@ export function measureOperation(
         result.depth = Math.max(result.depth, (chained ? 0 : 1) + inner.depth);
         result.aliases += inner.aliases;
         result.fields += inner.fields;
+        // introspection answers from the gateway's own schema: it costs nothing and calls no provider
         if (introspection) continue;
-        if (type && isCompositeType(type)) result.cost += 1 + listSize(parent!, field, selection) * inner.cost;
-        else result.cost += inner.cost;
+        if (type && isCompositeType(type)) {
+          const size = listSize(parent!, field, selection);
+          result.cost += (weight ?? 1) + size * inner.cost;
+          result.upstream += size * inner.upstream;
+        } else {
+          result.cost += inner.cost;
+          result.upstream += inner.upstream;
+        }
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
         add(result, measure(selection.selectionSet, type && isCompositeType(type) ? type : parent));
@@ -156,7 +174,7 @@ export function measureOperation(
     return result;
   };
   const whole = measure(operation.selectionSet, root);
-  return { depth: whole.depth, aliases: whole.aliases, rootFields: whole.level, cost: whole.cost, fields: whole.fields };
+  return { depth: whole.depth, aliases: whole.aliases, rootFields: whole.level, cost: whole.cost, fields: whole.fields, upstream: whole.upstream };
 }
 
 /** A field of a type, the root's introspection fields (`__schema`, `__type`) included. */
@@ -192,6 +210,9 @@ export function checkLimits(measures: OperationMeasures, limits: RequestLimits):
   if (measures.aliases > limits.aliases) return limitError(`The operation has ${shown(measures.aliases)} aliases; the limit is ${limits.aliases}`, 'ALIAS_LIMIT_EXCEEDED');
   if (measures.rootFields > limits.rootFields) return limitError(`The operation selects ${shown(measures.rootFields)} root fields; the limit is ${limits.rootFields}`, 'ROOT_FIELD_LIMIT_EXCEEDED');
   if (measures.cost > limits.cost) return limitError(`The operation's estimated cost is ${shown(measures.cost)}; the limit is ${limits.cost} (lists count by their first)`, 'COST_LIMIT_EXCEEDED');
+  if (measures.upstream > limits.upstreamCalls) {
+    return limitError(`The operation can cause ${shown(measures.upstream)} calls to providers (searches, live status, orders); the limit is ${limits.upstreamCalls}`, 'COST_LIMIT_EXCEEDED');
+  }
   // fragments spread many times make a document far larger than its text: past what could be
   // written out within the token limit, planning it costs the gateway more than any client may ask
   if (measures.fields > limits.tokens) return limitError(`The operation has ${shown(measures.fields)} fields once its fragments are spread; the limit is ${limits.tokens}`, 'TOKEN_LIMIT_EXCEEDED');
@@ -206,7 +227,14 @@ export function checkLimits(measures: OperationMeasures, limits: RequestLimits):
  * to the cost limit: they are the public promise, answered for every `first` their fields accept
  * (InventoryLineage's 500 numbers cost 15,001), and were measured when they were written.
  */
-export function useRequestLimits(limits: RequestLimits, contract: ReadonlySet<string> = new Set()): GatewayPlugin {
+export interface UpstreamPricing {
+  /** `@cost` weights by "Type.field" (upstream-cost.ts). */
+  weights: ReadonlyMap<string, number>;
+  /** Spends a request's upstream calls from its caller's budget: a refusal, or null. */
+  spend(context: unknown, calls: number): GraphQLError | null;
+}
+
+export function useRequestLimits(limits: RequestLimits, contract: ReadonlySet<string> = new Set(), pricing?: UpstreamPricing): GatewayPlugin {
   return {
     onParse({ setParseFn }) {
       setParseFn((source, options) => {
@@ -228,14 +256,42 @@ export function useRequestLimits(limits: RequestLimits, contract: ReadonlySet<st
       const mixed = mixesIntrospection(params.documentAST);
       if (mixed) throw mixed;
       const request = (context as { params?: { operationName?: string; variables?: Record<string, unknown> } }).params;
-      const measures = measureOperation(params.schema, params.documentAST, request?.operationName, request?.variables, limits.assumedListSize);
+      const weights = pricing?.weights ?? new Map<string, number>();
+      const measures = measureOperation(params.schema, params.documentAST, request?.operationName, request?.variables, limits.assumedListSize, weights);
       let exceeded = checkLimits(measures, limits);
       if (exceeded?.extensions.code === 'COST_LIMIT_EXCEEDED' && contract.has(operationId(normalizedBody(params.documentAST)))) {
-        exceeded = checkLimits({ ...measures, cost: 0 }, limits);
+        exceeded = checkLimits({ ...measures, cost: 0, upstream: 0 }, limits);
       }
+      // validation covers every operation of the document, not only the one run: each is held to
+      // the limits (by its variables' defaults), so a tiny operation cannot carry a huge one past them
+      exceeded ??= otherOperationsExceeding(params.schema, params.documentAST, request?.operationName, limits, weights);
+      // last: only a request that will run spends its caller's budget of provider calls
+      exceeded ??= pricing?.spend(context, measures.upstream) ?? null;
       if (exceeded) throw exceeded;
     },
   };
+}
+
+/** The first limit an operation of the document other than the one run exceeds, as the client's error. */
+function otherOperationsExceeding(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  limits: RequestLimits,
+  weights: ReadonlyMap<string, number>,
+): GraphQLError | null {
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  if (operations.length < 2) return null;
+  const run = operations.find((o) => (operationName ? o.name?.value === operationName : true)) ?? operations[0];
+  const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  for (const operation of operations) {
+    if (operation === run) continue;
+    // measured alone with the fragments (anonymous ones too: validation would read them all)
+    const alone: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
+    const exceeded = checkLimits(measureOperation(schema, alone, null, null, limits.assumedListSize, weights), limits);
+    if (exceeded) return limitError(`Operation ${operation.name?.value ?? '(anonymous)'} of this document, though not the one run: ${exceeded.message}`, String(exceeded.extensions.code));
+  }
+  return null;
 }
 
 /**

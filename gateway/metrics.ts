@@ -13,6 +13,8 @@ export interface PoolUse {
 
 export interface Metrics {
   registry: Registry;
+  /** The Prometheus text of every metric. */
+  text(): Promise<string>;
   /** Counts an error the client got, by its code. */
   countError(code: string): void;
   plugin(log: HiveLogger): GatewayPlugin;
@@ -24,29 +26,56 @@ export const MAX_OPERATION_LABELS = 200;
 const MAX_OPERATION_LABEL_LENGTH = 100;
 
 /**
- * Operation names come from clients: each distinct one is a new time series in every metric it
- * labels, kept for the life of the process and sent on every scrape. The first
- * MAX_OPERATION_LABELS names keep their own; later ones share "other", so a client sending a
- * fresh name with every request cannot grow the gateway's memory or /metrics without bound.
+ * Operation names come from clients: as labels they would show one tenant's operation names to
+ * whoever reads the metrics, and each distinct one is a new time series kept for the life of the
+ * process. Only names that are registered keep their own label (`registered` says: the project's
+ * manifest, or a persisted operation a tenant registered and ran by id); every other name, and
+ * registered names past the first MAX_OPERATION_LABELS, count as "other".
  */
-export function operationLabels(max = MAX_OPERATION_LABELS): (name: string | null | undefined) => string {
+export function operationLabels(registered: (name: string, context: unknown) => boolean, max = MAX_OPERATION_LABELS): (name: string | null | undefined, context?: unknown) => string {
   const known = new Set<string>();
-  return (name) => {
-    const label = name || 'Anonymous';
-    if (known.has(label)) return label;
-    if (label.length > MAX_OPERATION_LABEL_LENGTH || known.size >= max) return 'other';
-    known.add(label);
-    return label;
+  return (name, context) => {
+    if (!name) return 'Anonymous';
+    if (known.has(name) && registered(name, context)) return name;
+    if (name.length > MAX_OPERATION_LABEL_LENGTH || known.size >= max || !registered(name, context)) return 'other';
+    known.add(name);
+    return name;
   };
+}
+
+/** A database as a label: its name and server, never its URL (user, password, parameters). */
+export function databaseLabel(description: string): string {
+  const url = /[a-z]+:\/\/\S+/i.exec(description)?.[0];
+  if (!url) return description;
+  try {
+    const parsed = new URL(url);
+    return `${description.slice(0, description.indexOf(url)).trim() || parsed.protocol.replace(':', '')} ${parsed.pathname.replace(/^\//, '') || '(default)'} on ${parsed.hostname}${parsed.port ? `:${parsed.port}` : ''}`;
+  } catch {
+    return 'database';
+  }
 }
 
 /**
  * Prometheus metrics at /metrics, one registry per gateway: requests and latency per operation
- * name and subgraph fetch latency (the runtime's Prometheus plugin), errors by code and
- * database pool use (ours).
+ * name and subgraph fetch latency (the runtime's Prometheus plugin), errors by code, database
+ * pool use and whether optional dependencies (Redis) answer (ours).
  */
-export function createMetrics(pools: () => PoolUse[]): Metrics {
+export function createMetrics(
+  pools: () => PoolUse[],
+  dependencies: () => Record<string, boolean> = () => ({}),
+  registered: (name: string, context: unknown) => boolean = () => false,
+): Metrics {
   const registry = new Registry();
+  new Gauge({
+    name: 'numbergraph_dependency_up',
+    help: 'Whether an optional dependency answers (1) or the gateway works without it, degraded (0)',
+    labelNames: ['dependency'],
+    registers: [registry],
+    collect() {
+      this.reset();
+      for (const [dependency, up] of Object.entries(dependencies())) this.set({ dependency }, up ? 1 : 0);
+    },
+  });
   const errors = new Counter({ name: 'numbergraph_errors_total', help: 'Errors returned to clients, by code', labelNames: ['code'], registers: [registry] });
   const gauge = (name: string, help: string, pick: (p: PoolUse) => number) =>
     new Gauge({
@@ -56,31 +85,35 @@ export function createMetrics(pools: () => PoolUse[]): Metrics {
       registers: [registry],
       collect() {
         this.reset();
-        for (const pool of pools()) this.set({ database: pool.database }, pick(pool));
+        for (const pool of pools()) this.set({ database: databaseLabel(pool.database) }, pick(pool));
       },
     });
   gauge('numbergraph_db_pool_connections', 'Open connections of each database pool', (p) => p.total);
   gauge('numbergraph_db_pool_idle', 'Idle connections of each database pool', (p) => p.idle);
   gauge('numbergraph_db_pool_waiting', 'Queries waiting for a connection, per database pool', (p) => p.waiting);
-  const label = operationLabels();
+  const label = operationLabels(registered);
   const operation = ['operationName', 'operationType'] as const;
   const subgraph = ['subgraphName', 'operationName', 'operationType'] as const;
-  type SubgraphParams = { subgraphName: string; executionRequest: { operationName?: string; operationType?: string } };
+  type SubgraphParams = { subgraphName: string; executionRequest: { operationType?: string; context?: unknown } };
+  // the planner names a subgraph operation after the client's: label it by the client's operation
+  const clientOperation = (context: unknown) => label((context as { params?: { operationName?: string } } | undefined)?.params?.operationName, context);
   return {
     registry,
+    text: () => registry.metrics(),
     countError: (code) => errors.inc({ code }),
     plugin: (log) =>
       usePrometheus({
         log,
         registry,
-        endpoint: '/metrics',
+        // served by metrics-endpoint.ts: on METRICS_PORT, or to an admin key on the API port
+        endpoint: false,
         metrics: {
           // requests per operation name: the duration histogram's _count
           graphql_envelop_request: false,
           graphql_envelop_request_duration: createHistogram({
             registry,
             histogram: { name: 'graphql_envelop_request_duration', help: 'Time spent on running the GraphQL "execute" function', labelNames: operation },
-            fillLabelsFn: (params) => ({ operationName: label(params.operationName), operationType: params.operationType ?? 'query' }),
+            fillLabelsFn: (params, context) => ({ operationName: label(params.operationName, context), operationType: params.operationType ?? 'query' }),
           }),
           graphql_envelop_request_time_summary: false,
           graphql_envelop_phase_parse: false,
@@ -92,27 +125,28 @@ export function createMetrics(pools: () => PoolUse[]): Metrics {
           graphql_envelop_error_result: createCounter({
             registry,
             counter: { name: 'graphql_envelop_error_result', help: 'Counts the amount of errors reported from all phases', labelNames: [...operation, 'phase'] },
-            fillLabelsFn: (params) => ({ operationName: label(params.operationName), operationType: params.operationType ?? 'query', phase: String((params as { errorPhase?: string }).errorPhase ?? '') }),
+            fillLabelsFn: (params, context) => ({ operationName: label(params.operationName, context), operationType: params.operationType ?? 'query', phase: String((params as { errorPhase?: string }).errorPhase ?? '') }),
           }),
           graphql_envelop_deprecated_field: false,
           graphql_envelop_schema_change: false,
           graphql_yoga_http_duration: false,
-          graphql_gateway_fetch_duration: true,
+          // labelled by URL: off
+          graphql_gateway_fetch_duration: false,
           graphql_gateway_subgraph_execute_duration: createHistogram({
             registry,
             histogram: { name: 'graphql_gateway_subgraph_execute_duration', help: 'Time spent on subgraph execution', labelNames: subgraph },
-            fillLabelsFn: ({ subgraphName, executionRequest }: SubgraphParams) => ({
+            fillLabelsFn: ({ subgraphName, executionRequest }: SubgraphParams, context: unknown) => ({
               subgraphName,
-              operationName: label(executionRequest.operationName),
+              operationName: clientOperation(executionRequest.context ?? context),
               operationType: executionRequest.operationType ?? 'query',
             }),
           }) as never,
           graphql_gateway_subgraph_execute_errors: createCounter({
             registry,
             counter: { name: 'graphql_gateway_subgraph_execute_errors', help: 'Number of errors on subgraph execution', labelNames: subgraph },
-            fillLabelsFn: ({ subgraphName, executionRequest }: SubgraphParams) => ({
+            fillLabelsFn: ({ subgraphName, executionRequest }: SubgraphParams, context: unknown) => ({
               subgraphName,
-              operationName: label(executionRequest.operationName),
+              operationName: clientOperation(executionRequest.context ?? context),
               operationType: executionRequest.operationType ?? 'query',
             }),
           }) as never,

@@ -13,22 +13,16 @@ export interface RateLimit {
 
 /**
  * Fixed windows in Redis (INCR + EXPIRE in one round trip), so every gateway process shares each
- * key's budget. A Redis that fails lets the request through (logged by the caller's client): the
- * limiter protects the graph, it must not take it down.
+ * key's budget. A Redis failure throws: shared-state.ts counts the request in memory instead.
  */
-export function redisRateLimiter(redis: Redis, limit: RateLimit, onError: (error: unknown) => void): RateLimiter {
+export function redisRateLimiter(redis: Redis, limit: RateLimit): RateLimiter {
   return {
     async hit(key) {
       const window = Math.floor(Date.now() / 1000 / limit.windowSeconds);
       const counter = `numbergraph:rate:${key}:${window}`;
-      try {
-        const results = await redis.multi().incr(counter).expire(counter, limit.windowSeconds + 1).exec();
-        const count = Number(results?.[0]?.[1] ?? 0);
-        return count > limit.requests ? { retryAfterSeconds: secondsLeft(limit) } : null;
-      } catch (error) {
-        onError(error);
-        return null;
-      }
+      const results = await redis.multi().incr(counter).expire(counter, limit.windowSeconds + 1).exec();
+      const count = Number(results?.[0]?.[1] ?? 0);
+      return count > limit.requests ? { retryAfterSeconds: secondsLeft(limit) } : null;
     },
   };
 }

@@ -21,3 +21,16 @@ export function scopeOf(context: unknown): RequestScope {
   if (!scope) throw new Error('no request scope on the gateway context: the edge plugin did not run');
   return scope;
 }
+
+/** Requests that run an operation a tenant or the project registered (persisted, by id). */
+const registered = new WeakSet<Request>();
+
+export function rememberRegisteredOperation(request: Request): void {
+  registered.add(request);
+}
+
+/** Whether the request behind a gateway context runs a registered persisted operation (metrics label it by name). */
+export function runsRegisteredOperation(context: unknown): boolean {
+  const request = (context as { request?: unknown } | undefined)?.request;
+  return typeof request === 'object' && request !== null && registered.has(request as Request);
+}

@@ -3,23 +3,26 @@ import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@
 import { Logger as HiveLogger, type LogLevel } from '@graphql-hive/logger';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
-import { Redis } from 'ioredis';
 import { isClientCode } from '../subgraphs/shared/errors.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
-import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
+import { SIGNED_SCOPE_HEADER, signScope, type SignedRequest } from '../subgraphs/shared/signed-scope.js';
 import { executeAdmin, type AdminStores } from './admin.js';
-import { presentedKey, useEdge, type EdgeStores } from './edge.js';
+import { edgeError, presentedKey, useEdge, type EdgeStores } from './edge.js';
 import { maskError, usePublicErrors } from './errors.js';
 import { explorerPage, useExplorer } from './explorer.js';
 import { httpGateway, type HttpGateway } from './http.js';
 import { inProcessTransport, type InProcessSubgraph } from './in-process.js';
 import { useRequestLimits } from './limits.js';
 import { readProjectManifest } from './operations/manifest.js';
+import { authFailureLimit } from './client-address.js';
 import { createMetrics, type Metrics, type PoolUse } from './metrics.js';
+import { serveMetrics, useMetricsEndpoint } from './metrics-endpoint.js';
 import { memoryQueryStore, redisQueryStore } from './query-store.js';
 import { memoryRateLimiter, redisRateLimiter } from './rate-limit.js';
+import { connectSharedState, resilientQueryStore, resilientRateLimiter } from './shared-state.js';
 import { sandboxPage } from './sandbox.js';
-import { scopeOf } from './scope.js';
+import { runsRegisteredOperation, scopeOf, scopeOfRequest } from './scope.js';
+import { upstreamBudget, upstreamWeights } from './upstream-cost.js';
 import type { GatewaySettings } from './settings.js';
 
 export interface GatewayOptions extends EdgeStores {
@@ -45,6 +48,8 @@ export interface Gateway {
   metrics: Metrics;
   /** Serves the gateway over HTTP on `port` (0: any free port); resolves with its URL. */
   listen(port: number, host?: string): Promise<string>;
+  /** Where /metrics is served without a key (METRICS_PORT), once listening; null when it is not. */
+  metricsUrl: string | null;
   /** Drains in-flight requests, then releases everything the gateway holds (Redis, runtime). */
   stop(): Promise<void>;
 }
@@ -94,9 +99,19 @@ function keepRuntimeThroughSignals(): void {
 export function createGateway(options: GatewayOptions): Gateway {
   const { settings, logger } = options;
   const development = settings.mode === 'development';
-  const redis = settings.redisUrl ? new Redis(settings.redisUrl, { lazyConnect: false, maxRetriesPerRequest: 2, enableOfflineQueue: true }) : null;
-  redis?.on('error', (error) => logger.warn({ err: error }, 'redis error'));
-  const metrics = createMetrics(options.pools ?? (() => []));
+  const shared = settings.redisUrl ? connectSharedState(settings.redisUrl, logger) : null;
+  const projectNames = new Set(readProjectManifest().operations.map((o) => o.name));
+  const metrics = createMetrics(
+    options.pools ?? (() => []),
+    (): Record<string, boolean> => (shared ? { redis: !shared.degraded() } : {}),
+    (name, context) => projectNames.has(name) || runsRegisteredOperation(context),
+  );
+  const rateLimiter = shared
+    ? resilientRateLimiter(shared, redisRateLimiter(shared.redis, settings.rateLimit), memoryRateLimiter(settings.rateLimit))
+    : memoryRateLimiter(settings.rateLimit);
+  const budget = upstreamBudget(settings.limits.upstreamCallsPerMinute);
+  const authFailures = authFailureLimit(settings.addressLimit.failures, settings.rateLimit.windowSeconds);
+  const apq = shared ? resilientQueryStore(shared, redisQueryStore(shared.redis), memoryQueryStore()) : memoryQueryStore();
   const log = hiveLogger(logger);
   const errorOptions = { development, logger, count: metrics.countError };
   const inProcess = 'inProcess' in options.subgraphs ? options.subgraphs.inProcess : null;
@@ -109,7 +124,12 @@ export function createGateway(options: GatewayOptions): Gateway {
     onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== '/ready') return;
       return options.ready().then(
-        () => endResponse(new fetchAPI.Response(JSON.stringify({ ready: true }), { status: 200, headers: { 'content-type': 'application/json' } })),
+        // a dead Redis leaves the gateway serving (per-process limits, APQ in memory): ready, degraded
+        () => {
+          const degraded = shared?.degraded() ? ['redis'] : [];
+          const body = degraded.length > 0 ? { ready: true, degraded } : { ready: true };
+          endResponse(new fetchAPI.Response(JSON.stringify(body), { status: 200, headers: { 'content-type': 'application/json' } }));
+        },
         (error: unknown) => {
           logger.warn({ err: error }, 'not ready');
           endResponse(new fetchAPI.Response(JSON.stringify({ ready: false }), { status: 503, headers: { 'content-type': 'application/json' } }));
@@ -157,7 +177,15 @@ export function createGateway(options: GatewayOptions): Gateway {
     // every HTTP fetch to a subgraph carries the request's scope, signed and short-lived
     onFetch({ context, options: init, setOptions }) {
       if (!signingSecret || !('request' in context)) return;
-      setOptions({ ...init, headers: { ...(init.headers as Record<string, string>), [SIGNED_SCOPE_HEADER]: signScope(scopeOf(context), signingSecret) } });
+      // bound to this fetch's operation and variables: a captured header runs nothing else
+      let body: SignedRequest | null = null;
+      try {
+        body = typeof init.body === 'string' ? (JSON.parse(init.body) as SignedRequest) : null;
+      } catch {
+        body = null;
+      }
+      if (!body) return; // unsigned: the service refuses it
+      setOptions({ ...init, headers: { ...(init.headers as Record<string, string>), [SIGNED_SCOPE_HEADER]: signScope(scopeOf(context), signingSecret, body) } });
     },
   };
 
@@ -200,17 +228,25 @@ export function createGateway(options: GatewayOptions): Gateway {
       useExplorer('/', () => sandboxPage('/')),
       useRequestDeadline(settings.requestDeadlineMs),
       adminPlugin,
+      useMetricsEndpoint({ text: metrics.text, authenticate: options.authenticate, addresses: { limit: authFailures, trustedProxies: settings.addressLimit.trustedProxies } }),
       useEdge({
         mode: settings.mode,
         authenticate: options.authenticate,
         findOperation: options.findOperation,
-        rateLimiter: redis
-          ? redisRateLimiter(redis, settings.rateLimit, (error) => logger.warn({ err: error }, 'rate limiter unavailable: request let through'))
-          : memoryRateLimiter(settings.rateLimit),
-        apq: redis ? redisQueryStore(redis) : memoryQueryStore(),
+        rateLimiter,
+        apq,
+        addresses: { limit: authFailures, trustedProxies: settings.addressLimit.trustedProxies },
         logger,
       }),
-      useRequestLimits(settings.limits, contract),
+      useRequestLimits(settings.limits, contract, {
+        weights: upstreamWeights(options.supergraphSdl),
+        spend: (context, calls) => {
+          const scope = scopeOfRequest((context as { request: Request }).request);
+          const wait = budget.spend(scope?.identity.keyId ?? 'anonymous', calls);
+          if (wait === null) return null;
+          return edgeError(`This key's budget of ${settings.limits.upstreamCallsPerMinute} provider calls a minute is spent: try again in ${wait} s`, 'RATE_LIMITED', 429, { 'retry-after': String(wait) });
+        },
+      }),
       signPlugin,
       metrics.plugin(context.log),
       usePublicErrors(errorOptions),
@@ -218,20 +254,26 @@ export function createGateway(options: GatewayOptions): Gateway {
   });
 
   let http: HttpGateway | null = null;
+  let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | null = null;
   let stopped: Promise<void> | null = null;
   return {
     runtime,
     metrics,
+    get metricsUrl() {
+      return metricsServer?.url ?? null;
+    },
     listen: async (port, host = '0.0.0.0') => {
       keepRuntimeThroughSignals();
+      if (settings.metrics && !metricsServer) metricsServer = await serveMetrics(metrics.text, settings.metrics.port, settings.metrics.host);
       http = httpGateway(runtime, settings, logger);
       return http.listen(port, host);
     },
     stop: () =>
       (stopped ??= (async () => {
         await http?.drain();
+        await metricsServer?.close();
         await runtime.dispose();
-        await redis?.quit().catch(() => redis.disconnect());
+        await shared?.close();
       })()),
   };
 }

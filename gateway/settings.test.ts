@@ -23,6 +23,11 @@ it('fails fast on a bad value, naming the variable', () => {
     [{ CORS_ORIGINS: 'https://app.example.com/path' }, /CORS_ORIGINS/],
     [{ REDIS_URL: 'http://localhost' }, /REDIS_URL/],
     [{ HTTP_HEADERS_TIMEOUT_MS: '60000', HTTP_REQUEST_TIMEOUT_MS: '1000' }, /HTTP_HEADERS_TIMEOUT_MS/],
+    [{ METRICS_PORT: '70000' }, /METRICS_PORT/],
+    [{ TRUSTED_PROXIES: 'lb.internal' }, /TRUSTED_PROXIES/],
+    [{ AUTH_FAILURES_PER_ADDRESS: '0' }, /AUTH_FAILURES_PER_ADDRESS/],
+    [{ MAX_UPSTREAM_CALLS: 'many' }, /MAX_UPSTREAM_CALLS/],
+    [{ UPSTREAM_CALLS_PER_MINUTE: '-1' }, /UPSTREAM_CALLS_PER_MINUTE/],
   ];
   for (const [env, name] of bad) {
     expect(() => readGatewaySettings(env, { subgraphsOverHttp: false })).toThrow(ConfigError);

@@ -1,5 +1,7 @@
 import { ConfigError, readInt, readString, readUrl } from '../subgraphs/shared/config.js';
+import type { BlockList } from 'node:net';
 import { readSigningSecret } from '../subgraphs/shared/signed-scope.js';
+import { readTrustedProxies } from './client-address.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -19,6 +21,10 @@ export interface RequestLimits {
   assumedListSize: number;
   /** Request body bytes. */
   bodyBytes: number;
+  /** Provider calls one operation may cause, by the `@cost` weights of the fields that call providers. */
+  upstreamCalls: number;
+  /** Provider calls each key may cause per minute, estimated the same way. */
+  upstreamCallsPerMinute: number;
 }
 
 /** How the gateway runs, read once at start from the environment (a bad value names its variable). */
@@ -43,6 +49,10 @@ export interface GatewaySettings {
   signingSecret: string | null;
   /** Shared state of gateway processes (APQ cache, rate-limit counters); memory when unset. */
   redisUrl: string | null;
+  /** Failed authentications an address may make per rate window, and the proxies whose x-forwarded-for is believed. */
+  addressLimit: { failures: number; trustedProxies: BlockList };
+  /** Where Prometheus scrapes /metrics without a key (null: only an admin key, on the API port). */
+  metrics: { port: number; host: string } | null;
 }
 
 export const DEFAULT_LIMITS: RequestLimits = {
@@ -53,6 +63,8 @@ export const DEFAULT_LIMITS: RequestLimits = {
   cost: 5_000,
   assumedListSize: 20,
   bodyBytes: 2 * 1024 * 1024,
+  upstreamCalls: 300,
+  upstreamCallsPerMinute: 10_000,
 };
 
 export function isProduction(env: Env): boolean {
@@ -89,6 +101,8 @@ export function readGatewaySettings(env: Env, options: { subgraphsOverHttp: bool
       cost: readInt(env, 'MAX_COST', DEFAULT_LIMITS.cost, { min: 1, max: 100_000_000 }),
       assumedListSize: readInt(env, 'ASSUMED_LIST_SIZE', DEFAULT_LIMITS.assumedListSize, { min: 1, max: 10_000 }),
       bodyBytes: readInt(env, 'MAX_BODY_BYTES', DEFAULT_LIMITS.bodyBytes, { min: 1_024, max: 64 * 1024 * 1024 }),
+      upstreamCalls: readInt(env, 'MAX_UPSTREAM_CALLS', DEFAULT_LIMITS.upstreamCalls, { min: 1, max: 10_000_000 }),
+      upstreamCallsPerMinute: readInt(env, 'UPSTREAM_CALLS_PER_MINUTE', DEFAULT_LIMITS.upstreamCallsPerMinute, { min: 1, max: 100_000_000 }),
     },
     rateLimit: {
       requests: readInt(env, 'RATE_LIMIT_REQUESTS', 600, { min: 1, max: 10_000_000 }),
@@ -102,5 +116,13 @@ export function readGatewaySettings(env: Env, options: { subgraphsOverHttp: bool
     corsOrigins,
     signingSecret: readSigningSecret(env, options.subgraphsOverHttp),
     redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? null,
+    addressLimit: {
+      failures: readInt(env, 'AUTH_FAILURES_PER_ADDRESS', 30, { min: 1, max: 10_000_000 }),
+      trustedProxies: readTrustedProxies(readString(env, 'TRUSTED_PROXIES')),
+    },
+    metrics:
+      readString(env, 'METRICS_PORT') === undefined
+        ? null
+        : { port: readInt(env, 'METRICS_PORT', 0, { min: 0, max: 65_535 }), host: readString(env, 'METRICS_HOST') ?? '127.0.0.1' },
   };
 }

@@ -11,7 +11,7 @@ import { inventory } from '../subgraphs/inventory/index.js';
 import { syncCatalogue } from '../subgraphs/inventory/sync.js';
 import type { InventoryTables } from '../subgraphs/inventory/tables.js';
 import { upstreamFromDirectory } from '../subgraphs/inventory/upstream.js';
-import { ConfigError, readUrl } from '../subgraphs/shared/config.js';
+import { ConfigError, readUrl, redact } from '../subgraphs/shared/config.js';
 import { databaseTargetFromEnv, openDatabase } from '../subgraphs/shared/db.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
 import { createSubgraph } from '../subgraphs/shared/subgraph.js';
@@ -38,7 +38,7 @@ try {
   const subgraph = createSubgraph(inventory, database, logger);
   await subgraph.migrate();
   directory = await ProviderDirectory.discover(providersUrl);
-  logger.info({ providers: directory.entries.length, url: providersUrl, database: database.description }, 'syncing the catalogue');
+  logger.info({ providers: directory.entries.length, url: redact(providersUrl), database: database.description }, 'syncing the catalogue');
   const report = await syncCatalogue(subgraph.db as Kysely<InventoryTables>, upstreamFromDirectory(directory), logger, { shared: database.target.kind === 'postgres' });
   console.log(
     `synced ${report.providers} providers: ${report.items} feed items, ${report.numbersAdded} numbers added, ${report.numbersChanged} changed, ${report.numbersWithdrawn} withdrawn, ${report.reservationsExpired} reservations expired${report.skipped.length > 0 ? `, ${report.skipped.length} providers skipped (another instance was syncing them)` : ''}`,

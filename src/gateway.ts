@@ -14,7 +14,7 @@ import { createPersistedOperations } from '../gateway/operations/store.js';
 import { createGateway } from '../gateway/server.js';
 import { readGatewaySettings } from '../gateway/settings.js';
 import { checkSubgraphs, supergraphUrls } from '../gateway/subgraph-urls.js';
-import { readInt, readString, readUrl } from '../subgraphs/shared/config.js';
+import { readInt, readString, readUrl, redact } from '../subgraphs/shared/config.js';
 import { openDatabase } from '../subgraphs/shared/db.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
 import { assertPortAvailable } from '../subgraphs/shared/port.js';
@@ -54,7 +54,8 @@ runProcess(logger, async () => {
       pools: () => (database.poolUse ? [{ database: database.description, ...database.poolUse() }] : []),
     });
     const url = await gateway.listen(port, host);
-    logger.info({ url, subgraphs: urls }, `numbergraph gateway ready at ${url}, over subgraphs served apart`);
+    const shown = Object.fromEntries(Object.entries(urls).map(([name, location]) => [name, redact(location)]));
+    logger.info({ url, subgraphs: shown }, `numbergraph gateway ready at ${url}, over subgraphs served apart`);
     return async () => {
       await gateway.stop();
       await database.close();

@@ -173,10 +173,14 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
     const unsigned = await postJson(subgraphUrls.allocations!, query);
     expect(unsigned.status).toBe(401);
     expect(JSON.stringify(await unsigned.json())).toMatch(/UNAUTHENTICATED/);
-    const otherSecret = signScope({ identity: { role: 'admin', tenant: null, keyId: null }, requestId: 'x' }, 'z'.repeat(32));
+    const otherSecret = signScope({ identity: { role: 'admin', tenant: null, keyId: null }, requestId: 'x' }, 'z'.repeat(32), query);
     expect((await postJson(subgraphUrls.allocations!, query, { [SIGNED_SCOPE_HEADER]: otherSecret })).status).toBe(401);
-    const signed = signScope({ identity: { role: 'analyst', tenant: null, keyId: null }, requestId: 'x' }, secret);
+    const signed = signScope({ identity: { role: 'analyst', tenant: null, keyId: null }, requestId: 'x' }, secret, query);
     expect((await postJson(subgraphUrls.allocations!, query, { [SIGNED_SCOPE_HEADER]: signed })).status).toBe(200);
+    // made for that request, once: not again, and not for another body
+    expect((await postJson(subgraphUrls.allocations!, query, { [SIGNED_SCOPE_HEADER]: signed })).status).toBe(401);
+    const another = signScope({ identity: { role: 'analyst', tenant: null, keyId: null }, requestId: 'y' }, secret, query);
+    expect((await postJson(subgraphUrls.allocations!, { query: '{ number(e164: "+447400123456") { country } }' }, { [SIGNED_SCOPE_HEADER]: another })).status).toBe(401);
   });
 
   it('completes a request in flight when the gateway process gets SIGTERM, then stops', async () => {
@@ -214,9 +218,14 @@ async function delayingProxy(target: () => string, delayMs: number, onRequest: (
     if (!body.includes('__typename') || body.includes('_entities')) onRequest();
     await new Promise((resolve) => setTimeout(resolve, delayMs));
     const headers = Object.fromEntries(Object.entries(req.headers).filter(([name]) => ['content-type', 'accept', SIGNED_SCOPE_HEADER, 'x-request-id'].includes(name))) as Record<string, string>;
-    const upstream = await fetch(target(), { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
-    res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
-    res.end(await upstream.text());
+    try {
+      const upstream = await fetch(target(), { method: req.method, headers, body: req.method === 'POST' ? body : undefined });
+      res.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'application/json' });
+      res.end(await upstream.text());
+    } catch {
+      // the routing service already stopped (the gateway's readiness probe outlived the test): as a dead upstream would
+      res.writeHead(502).end();
+    }
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return server;

@@ -20,7 +20,9 @@ let fetches = 0;
 const ORIGIN = 'https://app.example.com';
 
 beforeAll(async () => {
-  gateway = await startTestGateway({ env: { NUMBERGRAPH_MODE: 'production', CORS_ORIGINS: ORIGIN, RATE_LIMIT_REQUESTS: '40' } });
+  gateway = await startTestGateway({
+    env: { NUMBERGRAPH_MODE: 'production', CORS_ORIGINS: ORIGIN, RATE_LIMIT_REQUESTS: '40', AUTH_FAILURES_PER_ADDRESS: '20', TRUSTED_PROXIES: '127.0.0.1', UPSTREAM_CALLS_PER_MINUTE: '600' },
+  });
   for (const subgraph of Object.values(gateway.embedded.subgraphs)) {
     const create = subgraph.createContext.bind(subgraph);
     subgraph.createContext = (scope) => {
@@ -57,6 +59,36 @@ describe('identity', () => {
     expect(codes(await revoked.json())).toEqual(['UNAUTHENTICATED']);
     const unknown = await post({ query: '{ __typename }' }, bearer(`ng_${'A'.repeat(43)}`));
     expect(unknown.status).toBe(401);
+  });
+
+  it('answers a flood of made-up keys from one address 429 past its budget, without looking them up, while valid keys are served', async () => {
+    const keys = gateway.embedded.keys;
+    const lookup = keys.authenticate.bind(keys);
+    let lookups = 0;
+    keys.authenticate = (presented) => {
+      lookups += 1;
+      return lookup(presented);
+    };
+    try {
+      const valid = { ...bearer(await keyFor('frontend')), 'x-forwarded-for': '198.51.100.9' };
+      const flood = (i: number) =>
+        post({ query: '{ __typename }' }, i % 5 === 0 ? { authorization: 'Basic nonsense', 'x-forwarded-for': '203.0.113.7' } : { ...bearer(`ng_${randomBytes(32).toString('base64url')}`), 'x-forwarded-for': '203.0.113.7' });
+      const statuses: number[] = [];
+      for (let round = 0; round < 6; round++) {
+        const answers = await Promise.all([...Array.from({ length: 10 }, (_, i) => flood(round * 10 + i)), post({ query: '{ __typename }' }, valid)]);
+        statuses.push(...answers.slice(0, 10).map((a) => a.status));
+        expect(answers[10]!.status).toBe(200);
+      }
+      expect(statuses.filter((s) => s === 401).length).toBeLessThanOrEqual(30); // 20, and a round in flight
+      expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(30);
+      // the valid key's six lookups (cached after the first) and the made-up keys within the budget
+      expect(lookups).toBeLessThanOrEqual(30 + 6);
+      const refused = await post({ query: '{ __typename }' }, { ...bearer(`ng_${'C'.repeat(43)}`), 'x-forwarded-for': '203.0.113.7' });
+      expect(codes(await refused.json())).toEqual(['RATE_LIMITED']);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    } finally {
+      keys.authenticate = lookup;
+    }
   });
 
   it('lets analysts introspect, not tenants\' keys, and suggests no field names outside development', async () => {
@@ -169,8 +201,13 @@ describe('limits, before any subgraph is called', () => {
   it('holds the limits for every operation of a document and for every variables, whatever the same text got before', async () => {
     const frontend = bearer(await keyFor('frontend'));
     const document = `query Small { __typename } query Big ${aliased(200, () => '__typename')}`;
-    expect(await (await post({ query: document, operationName: 'Small' }, frontend)).json()).toEqual({ data: { __typename: 'Query' } });
     expect(codes(await (await post({ query: document, operationName: 'Big' }, frontend)).json())).toEqual(['ALIAS_LIMIT_EXCEEDED']);
+    // the operation not run is validated all the same: it is held to the limits too
+    expect(codes(await (await post({ query: document, operationName: 'Small' }, frontend)).json())).toEqual(['ALIAS_LIMIT_EXCEEDED']);
+    const roots = `{ ${Array.from({ length: 780 }, () => '__typename').join(' ')} }`;
+    const atTiny = fetches;
+    expect(codes(await (await post({ query: `query Tiny { __typename } query Huge ${roots}`, operationName: 'Tiny' }, frontend)).json())).toEqual(['ROOT_FIELD_LIMIT_EXCEEDED']);
+    expect(fetches).toBe(atTiny);
 
     const costly = 'query Blocks($carriers: Int, $blocks: Int) { carriers(first: $carriers) { edges { node { blocks(first: $blocks) { edges { node { prefix } } } } } } }';
     const small = { query: costly, variables: { carriers: 1, blocks: 1 } };
@@ -198,6 +235,32 @@ describe('limits, before any subgraph is called', () => {
     expect(codes(await (await post({ query: changed, variables }, bearer(await keyFor('frontend')))).json())).toEqual(['COST_LIMIT_EXCEEDED']);
   });
 
+  it('prices provider fan-out: 20 aliased searches are refused before any subgraph is called', async () => {
+    const frontend = bearer(await keyFor('frontend'));
+    const searches = aliased(20, () => 'searchNumbers(input: { country: "GB" }, first: 1) { searchId }');
+    const before = fetches;
+    const refused = await (await post({ query: searches }, frontend)).json();
+    expect(codes(refused)).toEqual(['COST_LIMIT_EXCEEDED']);
+    expect(refused.errors[0].message).toMatch(/can cause 600 calls to providers .*; the limit is 300/);
+    expect(fetches).toBe(before);
+    // live status per number counts too: 500 numbers could make 500 status calls
+    const live = await (await post({ query: '{ numbers(first: 500) { edges { node { live { status } } } } }' }, frontend)).json();
+    expect(codes(live)).toEqual(['COST_LIMIT_EXCEEDED']);
+  });
+
+  it('spends each key\'s budget of provider calls per minute (600 here): past it, 429', async () => {
+    const frontend = bearer(await keyFor('frontend'));
+    const search = { query: aliased(10, () => 'searchNumbers(input: { country: "GB" }, first: 1) { searchId }') }; // 300 calls
+    for (let i = 0; i < 2; i++) expect((await (await post(search, frontend)).json()).errors).toBeUndefined();
+    const over = await post(search, frontend);
+    expect(over.status).toBe(429);
+    expect(codes(await over.json())).toEqual(['RATE_LIMITED']);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    // without provider fields the key is still served, and another key has its own budget
+    expect((await post({ query: '{ __typename }' }, frontend)).status).toBe(200);
+    expect((await (await post(search, bearer(await keyFor('frontend')))).json()).errors).toBeUndefined();
+  });
+
   it('limits requests per key, with a code and Retry-After', async () => {
     const frontend = await keyFor('frontend');
     const statuses: number[] = [];
@@ -222,9 +285,21 @@ describe('a subgraph service', () => {
       expect(unsigned.status).toBe(401);
       expect(codes(await unsigned.json())).toEqual(['UNAUTHENTICATED']);
       const scope = { identity: { role: 'admin' as const, tenant: null, keyId: null }, requestId: 'r' };
-      expect((await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: signScope(scope, 'o'.repeat(40)) })).status).toBe(401);
-      const signed = await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: signScope(scope, secret) });
+      expect((await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: signScope(scope, 'o'.repeat(40), query) })).status).toBe(401);
+      const header = signScope(scope, secret, query);
+      const signed = await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: header });
       expect(await signed.json()).toEqual({ data: { number: { country: 'GB' } } });
+      // a captured header: replayed, or sent with another body, runs nothing
+      const replayed = await postJson(served.url, query, { [SIGNED_SCOPE_HEADER]: header });
+      expect(replayed.status).toBe(401);
+      const fresh = signScope(scope, secret, query);
+      const otherBody = await postJson(served.url, { query: '{ carrier(id: "gb:hutchison-3g-uk-ltd") { name } }' }, { [SIGNED_SCOPE_HEADER]: fresh });
+      expect(otherBody.status).toBe(401);
+      expect(codes(await otherBody.json())).toEqual(['UNAUTHENTICATED']);
+      const otherVariables = { query: 'query N($e: String!) { number(e164: $e) { country } }', variables: { e: '+447400123456' } };
+      const forVariables = signScope(scope, secret, otherVariables);
+      expect((await postJson(served.url, { ...otherVariables, variables: { e: '+33612345678' } }, { [SIGNED_SCOPE_HEADER]: forVariables })).status).toBe(401);
+      expect(await (await postJson(served.url, otherVariables, { [SIGNED_SCOPE_HEADER]: forVariables })).json()).toEqual({ data: { number: { country: 'GB' } } });
     } finally {
       await served.stop();
     }
@@ -244,31 +319,45 @@ describe('browsers and operators', () => {
     expect((await preflight('https://evil.example.com')).headers.get('access-control-allow-origin')).not.toBe('https://evil.example.com');
   });
 
+  const adminMetrics = async () => {
+    const { key } = await gateway.embedded.keys.create({ role: 'admin', tenant: null, name: 'e2e metrics' });
+    const response = await fetch(new URL('/metrics', gateway.url), { headers: bearer(key) });
+    expect(response.status).toBe(200);
+    return response.text();
+  };
+
   it('answers /health and /ready, and counts what was served in /metrics', async () => {
     expect((await fetch(new URL('/health', gateway.url))).status).toBe(200);
     expect((await fetch(new URL('/ready', gateway.url))).status).toBe(200);
     const partner = await keyFor('partner');
     for (let i = 0; i < 3; i++) await post({ documentId: LINEAGE_ID, variables: { e164: '+447400123456' } }, bearer(partner));
     await post({ query: aliased200() }, bearer(partner));
-    const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
+    const metrics = await adminMetrics();
     const served = /graphql_envelop_request_duration_count\{[^}]*operationName="Lineage"[^}]*\} (\d+)/.exec(metrics);
     expect(Number(served?.[1])).toBeGreaterThanOrEqual(3);
     expect(metrics).toMatch(/numbergraph_errors_total\{code="PERSISTED_QUERY_NOT_IN_LIST"\} [1-9]/);
     expect(metrics).toMatch(/graphql_gateway_subgraph_execute_duration_count\{[^}]*subgraphName="allocations"/);
   });
 
-  it('keeps /metrics bounded when every request names a new operation or aliases its errors', async () => {
-    let key = '';
-    for (let i = 0; i < 230; i++) {
-      if (i % 35 === 0) key = await keyFor('frontend');
-      const response = await post({ query: `query Fresh${i} { e${i}: number(e164: "+4474") { e164 } }` }, bearer(key));
+  it('keeps tenants\' operation names and aliased error paths out of /metrics', async () => {
+    const key = await keyFor('frontend');
+    for (let i = 0; i < 20; i++) {
+      const response = await post({ query: `query AcmeSecretPlan${i} { e${i}: number(e164: "+4474") { e164 } }` }, bearer(key));
       expect(response.status).toBe(200);
     }
-    const metrics = await (await fetch(new URL('/metrics', gateway.url))).text();
+    const metrics = await adminMetrics();
     const names = new Set([...metrics.matchAll(/operationName="([^"]*)"/g)].map((m) => m[1]));
-    expect(names.size).toBeLessThanOrEqual(200 + 1); // the first 200 names, then "other"
+    // the project's names, and globex's CarrierName (registered, run by id above)
+    const project = new Set([...readProjectManifest().operations.map((o) => o.name), 'CarrierName']);
+    expect([...names].filter((name) => !project.has(name!) && name !== 'other' && name !== 'Anonymous')).toEqual([]);
     expect(names).toContain('other');
-    expect(metrics).not.toMatch(/path="/);
+    expect(metrics).not.toMatch(/AcmeSecretPlan|path="|url="|:\/\//);
+  });
+
+  it('hides /metrics on the API port from anyone but an admin key', async () => {
+    expect((await fetch(new URL('/metrics', gateway.url))).status).toBe(404);
+    expect((await fetch(new URL('/metrics', gateway.url), { headers: bearer(await keyFor('analyst')) })).status).toBe(404);
+    expect((await fetch(new URL('/metrics', gateway.url), { headers: bearer(`ng_${'B'.repeat(43)}`) })).status).toBe(404);
   });
 });
 

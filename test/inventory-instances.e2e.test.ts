@@ -41,7 +41,7 @@ describe.skipIf(!DATABASE_URL)('two inventory instances on one Postgres database
     const identity = tenant ? { role: 'frontend' as const, tenant, keyId: `key-${tenant}` } : { role: 'analyst' as const, tenant: null, keyId: null };
     const response = await fetch(service.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', [SIGNED_SCOPE_HEADER]: signScope({ identity, requestId: 'instances' }, secret) },
+      headers: { 'content-type': 'application/json', [SIGNED_SCOPE_HEADER]: signScope({ identity, requestId: 'instances' }, secret, { query, variables }) },
       body: JSON.stringify({ query, variables }),
     });
     return (await response.json()) as { data?: any; errors?: { message: string }[] };

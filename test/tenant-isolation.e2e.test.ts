@@ -2,6 +2,8 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse } from 'graphql';
 import type { Identity, RequestScope } from '../subgraphs/shared/identity.js';
+import { syncCatalogue } from '../subgraphs/inventory/sync.js';
+import { createLogger } from '../subgraphs/shared/logger.js';
 import { startInventoryGateway, type TestGateway } from './support/gateway.js';
 import { CROSSABLE, crossedAnswers, type Caller } from './support/crossed-answers.js';
 import { postGraphQL, postJson } from './support/http.js';
@@ -46,10 +48,17 @@ const order = async (as: Asker, tenant: string) => {
   return { e164, orderId: result.data!.orderNumbers.order.id as string };
 };
 
-/** A number shows a tenant's reservation or assignment by its status, or by a tenant's transition in its history. */
-const NUMBER_VIEW = 'status holder { id } history(first: 20) { edges { node { to actor } } }';
+/**
+ * A number shows a tenant's reservation or assignment by any status field: its own `status`, a
+ * tenant's transition in its history, an offer's `providerStatus` (what the provider's feed
+ * says) or `live.status` (what the holder's API says). Every such field is listed here.
+ */
+const NUMBER_VIEW = 'status holder { id } history(first: 20) { edges { node { to actor } } } offers(first: 20) { edges { node { providerStatus } } } live { status available }';
 const showsHold = (held: string) => (number: any) =>
-  number?.status === held || (number?.history.edges ?? []).some((e: { node: { to: string; actor: string } }) => e.node.to === held || e.node.actor === 'tenant');
+  number?.status === held ||
+  (number?.history.edges ?? []).some((e: { node: { to: string; actor: string } }) => e.node.to === held || e.node.actor === 'tenant') ||
+  (number?.offers.edges ?? []).some((e: { node: { providerStatus: string } }) => e.node.providerStatus === held) ||
+  number?.live?.status === held;
 /** The queries through which a number's reservation or assignment (status `held`) could show. */
 const numberQueries = (held: string): TenantOwned['queries'] => [
   { query: `query($e164: String!) { number(e164: $e164) { ${NUMBER_VIEW} } }`, variables: (e164) => ({ e164 }), shows: (data) => showsHold(held)(data?.number) },
@@ -81,6 +90,7 @@ const TENANT_OWNED: TenantOwned[] = [
       const e164 = takeNumber();
       const result = await as(tenant, RESERVE, { input: { numbers: [e164], ttlSeconds: 600 } });
       expect(result.data?.reserveNumbers, JSON.stringify(result)).toEqual({ numbers: [{ e164, ok: true }], userErrors: [] });
+      await syncFeeds();
       return { id: e164, representation: { __typename: 'Number', e164 } };
     },
     queries: numberQueries('RESERVED'),
@@ -90,6 +100,7 @@ const TENANT_OWNED: TenantOwned[] = [
     table: 'inventory.numbers (an assignment), inventory.number_events',
     seed: async (as, tenant) => {
       const { e164 } = await order(as, tenant);
+      await syncFeeds();
       return { id: e164, representation: { __typename: 'Number', e164 } };
     },
     queries: numberQueries('ASSIGNED'),
@@ -98,6 +109,9 @@ const TENANT_OWNED: TenantOwned[] = [
 ];
 
 let gateway: TestGateway;
+/** Reads the providers' feeds now: the offers then carry the status the providers give the number (reserved, assigned). */
+const syncFeeds = () =>
+  syncCatalogue(gateway.embedded.subgraphs.inventory!.db as never, gateway.embedded.providers.inventory.services.upstream, createLogger({ LOG_LEVEL: 'silent' }));
 const scopes: RequestScope[] = [];
 
 beforeAll(async () => {

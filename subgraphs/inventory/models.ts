@@ -20,6 +20,8 @@ export interface TierChainLinkModel {
 export interface OfferModel {
   offer: OfferRow;
   chain: Chain;
+  /** The number is another tenant's (reserved or assigned): its status shows as UNAVAILABLE to this caller. */
+  unavailableToCaller?: boolean;
 }
 export interface MarketModel {
   country: string;

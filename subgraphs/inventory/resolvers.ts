@@ -220,7 +220,12 @@ export const resolvers: Resolvers = {
     },
     offers: async (number, args, ctx) => {
       const page = readPage(`Number.offers:${number.e164}`, args, 20);
-      return pageOf(await sortedOffers(ctx, number.e164), page, (o) => o.offer.provider_id);
+      const offers = await sortedOffers(ctx, number.e164);
+      // another tenant's reservation or assignment shows in the providers' feeds too: to this
+      // caller each offer's status is what `status` says (UNAVAILABLE), not which of the two
+      const row = await visibleRow(ctx, number.e164);
+      const unavailable = row !== null && visibleStatus(row, ctx) === 'UNAVAILABLE';
+      return pageOf(unavailable ? offers.map((o) => ({ ...o, unavailableToCaller: true })) : offers, page, (o) => o.offer.provider_id);
     },
     live: async (number, _args, ctx) => {
       const row = await visibleRow(ctx, number.e164);
@@ -267,7 +272,7 @@ export const resolvers: Resolvers = {
     declaredCarrier: (model) => (model.chain.carrierId ? { id: model.chain.carrierId } : null),
     setupPrice: (model) => money(model.offer.setup_amount, model.offer.setup_currency),
     monthlyPrice: (model) => money(model.offer.monthly_amount, model.offer.monthly_currency),
-    providerStatus: (model) => lifecycle(model.offer.provider_status),
+    providerStatus: (model) => (model.unavailableToCaller ? 'UNAVAILABLE' : lifecycle(model.offer.provider_status)),
     lastConfirmedAt: (model) => iso(model.offer.last_confirmed_at),
   },
   LiveStatus: {

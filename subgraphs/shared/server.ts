@@ -7,7 +7,7 @@ import { isClientCode, maskErrors } from './errors.js';
 import type { RequestScope } from './identity.js';
 import type { Logger } from './logger.js';
 import { assertPortAvailable } from './port.js';
-import { SIGNED_SCOPE_HEADER, verifyScope } from './signed-scope.js';
+import { replayGuard, SIGNED_SCOPE_HEADER, verifyScope, type SignedRequest } from './signed-scope.js';
 import type { Subgraph } from './subgraph.js';
 
 /**
@@ -22,6 +22,7 @@ export async function serveSubgraph(
   host: string,
   signingSecret: string,
 ): Promise<{ url: string; stop(): Promise<void> }> {
+  const replays = replayGuard();
   // each request's scope by its context: the error log names the gateway's request id
   const scopes = new WeakMap<object, RequestScope>();
   const logErrors: ApolloServerPlugin<object> = {
@@ -54,13 +55,16 @@ export async function serveSubgraph(
     listen: { port, host },
     context: async ({ req }) => {
       const header = req.headers[SIGNED_SCOPE_HEADER];
-      const scope = verifyScope(Array.isArray(header) ? header[0] : header, signingSecret);
-      if (!scope) {
-        throw new GraphQLError('This service answers the gateway only: the request carries no valid gateway signature', {
+      // the parsed JSON body (the standalone server's body parser): the header must be made for it
+      const body = (req as { body?: unknown }).body;
+      const request = body && typeof body === 'object' && !Array.isArray(body) ? (body as SignedRequest) : null;
+      const scope = verifyScope(Array.isArray(header) ? header[0] : header, signingSecret, request);
+      if (!scope || !replays.firstUse(scope)) {
+        throw new GraphQLError('This service answers the gateway only: the request carries no valid gateway signature for this request', {
           extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
         });
       }
-      const context = subgraph.createContext(scope);
+      const context = subgraph.createContext({ identity: scope.identity, requestId: scope.requestId });
       scopes.set(context, scope);
       return context;
     },
