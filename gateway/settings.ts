@@ -63,7 +63,8 @@ export const DEFAULT_LIMITS: RequestLimits = {
   cost: 5_000,
   assumedListSize: 20,
   bodyBytes: 2 * 1024 * 1024,
-  upstreamCalls: 300,
+  // 500 numbers with `live` (lookupNumbers, a page of numbers) fit; 17 searches do not
+  upstreamCalls: 1_000,
   upstreamCallsPerMinute: 10_000,
 };
 
