@@ -5,7 +5,7 @@ import { readProjectManifest } from '../gateway/operations/manifest.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { serveSubgraph } from '../subgraphs/shared/server.js';
 import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
-import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
+import { observeSubgraphFetches, operation, startTestGateway, type TestGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
 
 /**
@@ -23,13 +23,7 @@ beforeAll(async () => {
   gateway = await startTestGateway({
     env: { NUMBERGRAPH_MODE: 'production', CORS_ORIGINS: ORIGIN, RATE_LIMIT_REQUESTS: '40', AUTH_FAILURES_PER_ADDRESS: '20', TRUSTED_PROXIES: '127.0.0.1', UPSTREAM_CALLS_PER_MINUTE: '600' },
   });
-  for (const subgraph of Object.values(gateway.embedded.subgraphs)) {
-    const create = subgraph.createContext.bind(subgraph);
-    subgraph.createContext = (scope) => {
-      fetches += 1;
-      return create(scope);
-    };
-  }
+  observeSubgraphFetches(gateway, () => (fetches += 1));
 });
 afterAll(async () => {
   await gateway?.close();

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World } from '../providers/generator/world.js';
-import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
+import { observeSubgraphFetches, operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
 
 /**
  * lookupNumbers through the gateway at the default limits, over the provider simulator and a
@@ -13,13 +13,7 @@ let fetches = 0;
 beforeAll(async () => {
   gateway = await startInventoryGateway();
   world = gateway.embedded.providers.simulator!.world;
-  for (const subgraph of Object.values(gateway.embedded.subgraphs)) {
-    const create = subgraph.createContext.bind(subgraph);
-    subgraph.createContext = (scope) => {
-      fetches += 1;
-      return create(scope);
-    };
-  }
+  observeSubgraphFetches(gateway, () => (fetches += 1));
 });
 afterAll(async () => {
   await gateway?.close();

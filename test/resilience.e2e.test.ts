@@ -1,7 +1,7 @@
 import type { GraphQLFieldResolver } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestScope } from '../subgraphs/shared/identity.js';
-import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
+import { observeSubgraphFetches, operation, startTestGateway, type TestGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
 
 /**
@@ -13,12 +13,7 @@ const scopes: RequestScope[] = [];
 
 beforeAll(async () => {
   gateway = await startTestGateway({ env: { SUBGRAPH_TIMEOUT_MS: '1000', NUMBERGRAPH_MODE: undefined, NODE_ENV: undefined } });
-  const allocations = gateway.embedded.subgraphs.allocations!;
-  const create = allocations.createContext.bind(allocations);
-  allocations.createContext = (scope) => {
-    scopes.push(scope);
-    return create(scope);
-  };
+  observeSubgraphFetches(gateway, (scope) => scopes.push(scope), ['allocations']);
 });
 afterAll(async () => {
   await gateway?.close();

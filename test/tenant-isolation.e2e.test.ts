@@ -4,7 +4,7 @@ import { execute, parse } from 'graphql';
 import type { Identity, RequestScope } from '../subgraphs/shared/identity.js';
 import { syncCatalogue } from '../subgraphs/inventory/sync.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
-import { startInventoryGateway, type TestGateway } from './support/gateway.js';
+import { observeSubgraphFetches, startInventoryGateway, type TestGateway } from './support/gateway.js';
 import { CROSSABLE, crossedAnswers, type Caller } from './support/crossed-answers.js';
 import { postGraphQL, postJson } from './support/http.js';
 
@@ -117,13 +117,7 @@ const scopes: RequestScope[] = [];
 beforeAll(async () => {
   gateway = await startInventoryGateway({ env: { NUMBERGRAPH_MODE: 'production' } });
   stock = gateway.embedded.providers.simulator!.world.numbers.filter((n) => n.status === 'available' && n.country === 'GB').map((n) => n.e164);
-  for (const subgraph of Object.values(gateway.embedded.subgraphs)) {
-    const create = subgraph.createContext.bind(subgraph);
-    subgraph.createContext = (scope) => {
-      scopes.push(scope);
-      return create(scope);
-    };
-  }
+  observeSubgraphFetches(gateway, (scope) => scopes.push(scope));
 });
 afterAll(async () => {
   await gateway?.close();

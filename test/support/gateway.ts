@@ -5,6 +5,7 @@ import { createLogger } from '../../subgraphs/shared/logger.js';
 import { startEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ProvidersOptions } from '../../src/providers.js';
 import { freshDatabase } from './database.js';
+import type { RequestScope } from '../../subgraphs/shared/identity.js';
 
 export interface TestGateway {
   url: string;
@@ -64,6 +65,21 @@ export async function startInventoryGateway(options: { providers?: ProvidersOpti
   } catch (error) {
     await own?.close();
     throw error;
+  }
+}
+
+/**
+ * Calls `observe` with the scope of every subgraph fetch the gateway makes (each fetch builds one
+ * subgraph context), on every subgraph or on those named.
+ */
+export function observeSubgraphFetches(gateway: TestGateway, observe: (scope: RequestScope) => void, only?: string[]): void {
+  for (const [name, subgraph] of Object.entries(gateway.embedded.subgraphs)) {
+    if (only && !only.includes(name)) continue;
+    const create = subgraph.createContext.bind(subgraph);
+    subgraph.createContext = (scope) => {
+      observe(scope);
+      return create(scope);
+    };
   }
 }
 
