@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import { ConfigError } from '../subgraphs/shared/config.js';
+import { fixedWindowCounts, secondsLeftInWindow } from './rate-limit.js';
 
 /**
  * TRUSTED_PROXIES: the load balancers in front of the gateway, as addresses or CIDR ranges
@@ -61,27 +62,14 @@ const MAX_ADDRESSES = 100_000;
  * nothing and cannot slow the callers that hold valid keys.
  */
 export function authFailureLimit(failures: number, windowSeconds: number) {
-  let window = -1;
-  const counts = new Map<string, number>();
-  const current = () => {
-    const now = Math.floor(Date.now() / 1000 / windowSeconds);
-    if (now !== window) {
-      counts.clear();
-      window = now;
-    }
-  };
+  const counts = fixedWindowCounts(windowSeconds, MAX_ADDRESSES);
   return {
     /** Seconds until the address may try again, or null while it is within its budget. */
     refused(address: string): number | null {
-      current();
-      if ((counts.get(address) ?? 0) < failures) return null;
-      const now = Date.now() / 1000;
-      return Math.max(1, Math.ceil(windowSeconds - (now % windowSeconds)));
+      return counts.get(address) < failures ? null : secondsLeftInWindow(windowSeconds);
     },
     failed(address: string): void {
-      current();
-      if (counts.size >= MAX_ADDRESSES && !counts.has(address)) counts.clear();
-      counts.set(address, (counts.get(address) ?? 0) + 1);
+      counts.add(address);
     },
   };
 }

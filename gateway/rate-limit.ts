@@ -22,30 +22,54 @@ export function redisRateLimiter(redis: Redis, limit: RateLimit): RateLimiter {
       const counter = `numbergraph:rate:${key}:${window}`;
       const results = await redis.multi().incr(counter).expire(counter, limit.windowSeconds + 1).exec();
       const count = Number(results?.[0]?.[1] ?? 0);
-      return count > limit.requests ? { retryAfterSeconds: secondsLeft(limit) } : null;
+      return count > limit.requests ? { retryAfterSeconds: secondsLeftInWindow(limit.windowSeconds) } : null;
     },
   };
 }
 
 /** The same windows in this process's memory (one gateway process, or no Redis). */
 export function memoryRateLimiter(limit: RateLimit): RateLimiter {
-  const counts = new Map<string, number>();
-  let current = -1;
+  const counts = fixedWindowCounts(limit.windowSeconds);
   return {
     async hit(key) {
-      const window = Math.floor(Date.now() / 1000 / limit.windowSeconds);
-      if (window !== current) {
-        counts.clear();
-        current = window;
-      }
-      const count = (counts.get(key) ?? 0) + 1;
-      counts.set(key, count);
-      return count > limit.requests ? { retryAfterSeconds: secondsLeft(limit) } : null;
+      return counts.add(key) > limit.requests ? { retryAfterSeconds: secondsLeftInWindow(limit.windowSeconds) } : null;
     },
   };
 }
 
-function secondsLeft(limit: RateLimit): number {
+/**
+ * Counts per key in fixed windows of `windowSeconds` (aligned to the clock, as the Redis counters
+ * are), in this process's memory: a new window starts every count at 0. Past `maxKeys` keys in one
+ * window, the window's counts are dropped, so memory stays bounded whatever the keys are.
+ */
+export function fixedWindowCounts(windowSeconds: number, maxKeys = Number.POSITIVE_INFINITY) {
+  let window = -1;
+  const counts = new Map<string, number>();
+  const roll = () => {
+    const now = Math.floor(Date.now() / 1000 / windowSeconds);
+    if (now !== window) {
+      counts.clear();
+      window = now;
+    }
+  };
+  return {
+    get(key: string): number {
+      roll();
+      return counts.get(key) ?? 0;
+    },
+    /** Adds `amount` to the key's count in this window; answers the new count. */
+    add(key: string, amount = 1): number {
+      roll();
+      if (counts.size >= maxKeys && !counts.has(key)) counts.clear();
+      const count = (counts.get(key) ?? 0) + amount;
+      counts.set(key, count);
+      return count;
+    },
+  };
+}
+
+/** Whole seconds until the current window of `windowSeconds` ends (at least 1): a Retry-After. */
+export function secondsLeftInWindow(windowSeconds: number): number {
   const now = Date.now() / 1000;
-  return Math.max(1, Math.ceil(limit.windowSeconds - (now % limit.windowSeconds)));
+  return Math.max(1, Math.ceil(windowSeconds - (now % windowSeconds)));
 }

@@ -1,4 +1,5 @@
 import { Kind, parse, type ConstDirectiveNode } from 'graphql';
+import { fixedWindowCounts, secondsLeftInWindow } from './rate-limit.js';
 
 /**
  * What each field that calls providers costs upstream: `@cost(weight:)` on it in the subgraph's
@@ -34,19 +35,12 @@ export function upstreamWeights(supergraphSdl: string): Map<string, number> {
  * may again, or null when the calls fit.
  */
 export function upstreamBudget(perMinute: number) {
-  let minute = -1;
-  const spent = new Map<string, number>();
+  const spent = fixedWindowCounts(60);
   return {
     spend(key: string, calls: number): number | null {
       if (calls <= 0) return null;
-      const now = Math.floor(Date.now() / 60_000);
-      if (now !== minute) {
-        spent.clear();
-        minute = now;
-      }
-      const total = (spent.get(key) ?? 0) + calls;
-      if (total > perMinute) return Math.max(1, Math.ceil(60 - (Date.now() / 1000) % 60));
-      spent.set(key, total);
+      if (spent.get(key) + calls > perMinute) return secondsLeftInWindow(60);
+      spent.add(key, calls);
       return null;
     },
   };
