@@ -8,7 +8,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { OutboxRow } from '../subgraphs/inventory/tables.js';
 import pg from 'pg';
-import { jetStreamBus, toEvent } from '../subgraphs/inventory/relay.js';
+import { toEvent } from '../subgraphs/inventory/relay.js';
+import { jetStreamBus } from '../subgraphs/shared/events.js';
 import { readUrl } from '../subgraphs/shared/config.js';
 import { parseCommandLine, runCommand, UsageError } from './cli.js';
 

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import { runOrderWorkerOnce } from '../subgraphs/inventory/order-worker.js';
-import { dedupe, inProcessBus, jetStreamBus, startRelay } from '../subgraphs/inventory/relay.js';
-import type { InventoryEvent } from '../subgraphs/inventory/outbox.js';
+import { startRelay } from '../subgraphs/inventory/relay.js';
+import { dedupe, inProcessBus, jetStreamBus, type DomainEvent } from '../subgraphs/shared/events.js';
 import type { InventoryTables } from '../subgraphs/inventory/tables.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { startInventoryGateway, type TestGateway } from './support/gateway.js';
@@ -158,8 +158,8 @@ describe('orders that survive every fault', () => {
 
     // one relay publishes every event, then dies before it records them as published
     const bus = natsUrl ? await jetStreamBus(natsUrl) : inProcessBus();
-    const delivered: InventoryEvent[] = [];
-    const once: InventoryEvent[] = [];
+    const delivered: DomainEvent[] = [];
+    const once: DomainEvent[] = [];
     const unsubscribe = await bus.subscribe((event) => void delivered.push(event));
     const unsubscribeOnce = await bus.subscribe(dedupe((event) => void once.push(event)));
     let published = 0;

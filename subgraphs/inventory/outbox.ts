@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { DomainEvent } from '../shared/events.js';
 import type { InventoryTables } from './tables.js';
 
 /**
@@ -7,23 +8,14 @@ import type { InventoryTables } from './tables.js';
  * transaction of the change (so an event exists exactly when its change committed). The relay
  * (relay.ts) publishes them, in order, at least once; consumers drop repeats by `id`.
  */
-export interface InventoryEvent {
-  /** Unique per event: what a consumer deduplicates by. */
-  id: string;
+export interface InventoryEvent extends DomainEvent {
+  source?: 'inventory';
   aggregate: 'number' | 'order';
-  /** The number's e164 or the order's id. */
-  aggregateId: string;
-  /** The aggregate's version after this change: 1, 2, 3... per number or order. */
-  version: number;
   /** e.g. number.claimed, number.assigned, number.returned, number.reserved, number.released, number.expired, number.holder_changed, order.line_settled, order.settled. */
   type: string;
-  tenant: string | null;
-  providerId: string | null;
-  payload: Record<string, unknown>;
-  at: string;
 }
 
-export type NewEvent = Omit<InventoryEvent, 'id' | 'at'>;
+export type NewEvent = Omit<InventoryEvent, 'id' | 'at' | 'source'>;
 
 const CHUNK = 500;
 
