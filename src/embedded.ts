@@ -96,14 +96,15 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     if (failed) throw failed.reason;
     const subgraphs: Record<string, Subgraph> = {};
     let allocationsDb: Database | null = null;
-    let inventoryShared = false;
-    for (const [index, definition] of SUBGRAPHS.map((d) => (d.name === 'inventory' ? providers!.inventory : d)).entries()) {
+    // per subgraph: its database is Postgres, which other instances may share
+    const shared = new Map<string, boolean>();
+    for (const [index, definition] of providers!.definitions.entries()) {
       const database = await openFor(targets[index]!);
       const subgraph = createSubgraph(definition as Parameters<typeof createSubgraph>[0], database, logger);
       await subgraph.migrate();
       subgraphs[definition.name] = subgraph;
       if (definition.name === 'allocations') allocationsDb = database;
-      if (definition.name === 'inventory') inventoryShared = database.target.kind === 'postgres';
+      shared.set(definition.name, database.target.kind === 'postgres');
     }
     if (!allocationsDb) throw new Error('the allocations subgraph is not wired');
     const plan = subgraphs.allocations!.db as Kysely<AllocationsTables>;
@@ -114,7 +115,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     if (sources.length === 0) logger.warn('the numbering plan is empty: run `npm run import` to load it');
     else logger.info({ sources: sources.map((s) => `${s.id}: ${s.blocks_loaded} blocks`) }, 'numbering plan loaded');
 
-    await providers!.startSync(subgraphs.inventory!, { shared: inventoryShared, background: options.syncInBackground ?? false });
+    for (const subgraph of Object.values(subgraphs)) {
+      await providers!.startBackground(subgraph, { shared: shared.get(subgraph.name)!, background: options.syncInBackground ?? false });
+    }
 
     // the edge's own tables (keys, tenants' operations), beside the subgraphs' schemas
     const edgeDatabase = await openFor(edgeTarget);

@@ -11,7 +11,12 @@ import type { InventoryTables } from '../subgraphs/inventory/tables.js';
 import { NO_UPSTREAM, upstreamFromDirectory } from '../subgraphs/inventory/upstream.js';
 import { readInt, readUrl } from '../subgraphs/shared/config.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
+import { acquireEventBus } from '../subgraphs/shared/events.js';
 import type { Subgraph } from '../subgraphs/shared/subgraph.js';
+import { SUBGRAPHS } from '../subgraphs/index.js';
+
+/** A subgraph's definition as the runtime serves it. */
+export type ServedDefinition = (typeof SUBGRAPHS)[number] | ReturnType<typeof createInventory>;
 
 export interface ProvidersOptions {
   /** Don't reach any provider (the catalogue stays as the database has it). */
@@ -27,17 +32,20 @@ export interface ProvidersRuntime {
   simulator: StartedSimulator | null;
   directory: ProviderDirectory | null;
   inventory: ReturnType<typeof createInventory>;
-  /** The first sync's report, once `startSync` has run. */
+  /** The first sync's report, once `startBackground` has started the inventory. */
   firstSync: SyncReport | null;
-  /** The relay of the inventory's outbox (started by `startSync`): NATS JetStream with NATS_URL, else in-process. */
+  /** The relay of the inventory's outbox (started by `startBackground`): NATS JetStream with NATS_URL, else in-process. */
   relay: EventRelay | null;
+  /** Each subgraph's definition as served here: the inventory with these provider clients, the others as defined. */
+  definitions: readonly ServedDefinition[];
   /**
-   * Starts the order worker and the outbox relay, and syncs the catalogue now, then every
-   * SYNC_INTERVAL_SECONDS. `shared`: the database is Postgres, which other instances may share.
-   * With `background`, the first sync runs while this resolves (a failed one is tried again at
-   * the next interval).
+   * Starts a subgraph's background work once its schema is migrated. The inventory: the order
+   * worker and the outbox relay, and the catalogue synced now, then every SYNC_INTERVAL_SECONDS
+   * (with `background`, the first sync runs while this resolves; a failed one is tried again at
+   * the next interval). Any subgraph: its definition's `background` (events, feeds, deliveries).
+   * `shared`: the database is Postgres, which other instances may share.
    */
-  startSync(inventory: Subgraph, options: { shared: boolean; background?: boolean }): Promise<void>;
+  startBackground(subgraph: Subgraph, options: { shared: boolean; background?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -80,43 +88,60 @@ interface InventorySettings {
 
 function runtime(simulator: StartedSimulator | null, directory: ProviderDirectory | null, logger: Logger, settings: InventorySettings): ProvidersRuntime {
   const inventory = createInventory(directory ? upstreamFromDirectory(directory) : NO_UPSTREAM, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs } });
+  const definitions: readonly ServedDefinition[] = SUBGRAPHS.map((d) => (d.name === 'inventory' ? inventory : d));
   const stops: (() => Promise<void>)[] = [];
   const { intervalSeconds } = settings;
   // a first sync running in the background, and its retry after a failure
   let starting: Promise<void> = Promise.resolve();
   let retry: NodeJS.Timeout | null = null;
   let closing = false;
+
+  const startInventory = async (subgraph: Subgraph, { shared, background = false }: { shared: boolean; background?: boolean }): Promise<void> => {
+    if (!directory) return;
+    // Background work (sync, worker, relay) on the same schema without the request statement
+    // counter: the counts tests and benchmarks assert are the requests' own.
+    const db = (subgraph.db as Kysely<InventoryTables>).withoutPlugins().withSchema('inventory');
+    // the relay first: what the sync and the orders write to the outbox is published as it commits
+    result.relay = await startRelay(db, { natsUrl: settings.natsUrl, shared, logger: logger.child({ task: 'relay' }) });
+    stops.push(() => result.relay!.stop());
+    const worker = startOrderWorker({ db, upstream: inventory.services.upstream, retry: inventory.services.orders.retry }, logger.child({ task: 'orders' }));
+    stops.unshift(worker.stop);
+    const start = async (): Promise<void> => {
+      const schedule = await startSyncSchedule(db, inventory.services.upstream, logger.child({ task: 'sync' }), intervalSeconds, { shared });
+      result.firstSync = schedule.first;
+      stops.push(schedule.stop);
+    };
+    if (!background) return start();
+    logger.info('serving the catalogue as the last sync left it; the providers\' feeds are read meanwhile');
+    const attempt = (): void => {
+      if (closing) return;
+      starting = start().catch((error: unknown) => {
+        logger.error({ err: error }, `sync: the first sync failed${intervalSeconds > 0 ? `; trying again in ${intervalSeconds} s` : ''}`);
+        if (intervalSeconds > 0) retry = setTimeout(attempt, intervalSeconds * 1000).unref();
+      });
+    };
+    attempt();
+  };
+
   const result: ProvidersRuntime = {
     simulator,
     directory,
     inventory,
     firstSync: null,
     relay: null,
-    startSync: async (subgraph, { shared, background = false }) => {
-      if (!directory) return;
-      // Background work (sync, worker, relay) on the same schema without the request statement
-      // counter: the counts tests and benchmarks assert are the requests' own.
-      const db = (subgraph.db as Kysely<InventoryTables>).withoutPlugins().withSchema('inventory');
-      // the relay first: what the sync and the orders write to the outbox is published as it commits
-      result.relay = await startRelay(db, { natsUrl: settings.natsUrl, shared, logger: logger.child({ task: 'relay' }) });
-      stops.push(() => result.relay!.stop());
-      const worker = startOrderWorker({ db, upstream: inventory.services.upstream, retry: inventory.services.orders.retry }, logger.child({ task: 'orders' }));
-      stops.unshift(worker.stop);
-      const start = async (): Promise<void> => {
-        const schedule = await startSyncSchedule(db, inventory.services.upstream, logger.child({ task: 'sync' }), intervalSeconds, { shared });
-        result.firstSync = schedule.first;
-        stops.push(schedule.stop);
-      };
-      if (!background) return start();
-      logger.info('serving the catalogue as the last sync left it; the providers\' feeds are read meanwhile');
-      const attempt = (): void => {
-        if (closing) return;
-        starting = start().catch((error: unknown) => {
-          logger.error({ err: error }, `sync: the first sync failed${intervalSeconds > 0 ? `; trying again in ${intervalSeconds} s` : ''}`);
-          if (intervalSeconds > 0) retry = setTimeout(attempt, intervalSeconds * 1000).unref();
-        });
-      };
-      attempt();
+    definitions,
+    startBackground: async (subgraph, options) => {
+      if (subgraph.name === 'inventory') await startInventory(subgraph, options);
+      if (!subgraph.background) return;
+      const events = await acquireEventBus(settings.natsUrl);
+      stops.push(() => events.close());
+      const stop = await subgraph.background({
+        logger: logger.child({ subgraph: subgraph.name, task: 'background' }),
+        events,
+        shared: options.shared,
+      });
+      // stopped before the bus it listens on
+      stops.unshift(stop);
     },
     close: async () => {
       closing = true;

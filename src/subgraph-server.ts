@@ -36,30 +36,31 @@ runProcess(logger, async () => {
   const signingSecret = readSigningSecret(process.env, true)!;
   const host = readString(process.env, 'HOST') ?? '127.0.0.1';
   await assertPortAvailable(port, host);
-  // only the inventory talks to providers; the others serve their plain definition
-  const providers: ProvidersRuntime | null = definition.name === 'inventory' ? await startProviders(process.env, logger) : null;
+  // the inventory talks to providers (PROVIDERS_URL, else a simulator started here); the others
+  // reach the same providers only through PROVIDERS_URL, never a simulator of their own
+  const providers: ProvidersRuntime = await startProviders(process.env, logger, definition.name === 'inventory' || process.env.PROVIDERS_URL ? {} : { disabled: true });
   let database: Database | null = null;
   try {
     database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, servicePgliteDir(process.env, definition.name)), logger);
-    const served = providers ? providers.inventory : definition;
+    const served = providers.definitions.find((d) => d.name === definition.name)!;
     const subgraph = createSubgraph(served as Parameters<typeof createSubgraph>[0], database, logger.child({ subgraph: definition.name }));
     await subgraph.migrate();
     if (definition.name === 'allocations' && database.target.kind === 'pglite') {
       // on its own embedded database, the allocations service imports the plan as `npm start` does
       await importNumberingPlan(subgraph.db as Kysely<AllocationsTables>, { logger });
     }
-    await providers?.startSync(subgraph, { shared: database.target.kind === 'postgres' });
+    await providers.startBackground(subgraph, { shared: database.target.kind === 'postgres' });
     // Loopback unless HOST says otherwise: a subgraph answers the gateway, not the world.
     const server = await serveSubgraph(subgraph, logger, port, host, signingSecret);
     logger.info({ subgraph: definition.name, url: server.url, database: database.description }, `subgraph ${definition.name} ready`);
     const opened = database;
     return async () => {
       await server.stop();
-      await providers?.close(); // the sync schedule, the provider clients, a simulator started here
+      await providers.close(); // the sync schedule, the provider clients, a simulator started here
       await opened.close();
     };
   } catch (error) {
-    await providers?.close().catch(() => undefined);
+    await providers.close().catch(() => undefined);
     await database?.close().catch(() => undefined);
     throw error;
   }

@@ -7,6 +7,7 @@ import type { Kysely, Migration } from 'kysely';
 import type { SubgraphName } from '../names.js';
 import type { RequestScope } from './identity.js';
 import { scopedDatabase, StatementCounter, type Database } from './db.js';
+import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import { migrateSchema } from './migrate.js';
 
@@ -22,6 +23,8 @@ export interface Subgraph<Context extends object = object, DB = unknown> {
   migrate(): Promise<void>;
   /** A fresh context per request (per subgraph fetch): new DataLoaders, nothing shared; the caller's identity. */
   createContext(scope: RequestScope): Context;
+  /** Starts the definition's background work on this subgraph's schema (null: it has none); resolves to its stop. */
+  background: ((services: Omit<BackgroundServices<DB>, 'db'>) => Promise<() => Promise<void>>) | null;
 }
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
@@ -31,11 +34,27 @@ export function subgraphSdl(name: string): string {
   return readFileSync(`${SCHEMA_DIR}${name}.graphql`, 'utf8');
 }
 
+/** What a subgraph's background work gets: its own schema (statements not counted as requests'), a logger, the event bus. */
+export interface BackgroundServices<DB> {
+  db: Kysely<DB>;
+  logger: Logger;
+  /** NATS JetStream with NATS_URL, else this process's bus (the embedded default). */
+  events: EventBus;
+  /** The database is Postgres, which other instances of this subgraph may share (take locks for singletons). */
+  shared: boolean;
+}
+
 export interface SubgraphDefinition<DB, Context extends object> {
   name: SubgraphName;
   migrations: Record<string, Migration>;
   resolvers: unknown;
   createContext(db: Kysely<DB>, scope: RequestScope): Context;
+  /**
+   * Work besides answering requests (following other subgraphs' events, reading providers'
+   * feeds, delivering), started once the schema is migrated, in the embedded default and in
+   * the subgraph's own service alike; resolves to its stop.
+   */
+  background?(services: BackgroundServices<DB>): Promise<() => Promise<void>>;
 }
 
 export function createSubgraph<DB, Context extends object>(
@@ -52,5 +71,7 @@ export function createSubgraph<DB, Context extends object>(
     db,
     migrate: () => migrateSchema(database.db, definition.name, definition.migrations, logger.child({ subgraph: definition.name })),
     createContext: (scope) => definition.createContext(db, scope),
+    // not counted: the statement counts tests and benchmarks assert are the requests' own
+    background: definition.background ? (services) => definition.background!({ ...services, db: db.withoutPlugins().withSchema(definition.name) }) : null,
   };
 }
