@@ -136,6 +136,7 @@ interface Measurement {
 }
 
 const reference = new Map<string, string>();
+const errorExamples: { workload: string; gateway: string; status: number; errors: string }[] = [];
 const mismatchExamples: { workload: string; gateway: string; variables: string; got: string; expected: string }[] = [];
 
 async function measure(gateway: GatewayName, proc: Proc, pool: Pool, workload: Workload, connections: number, headers: Record<string, string>): Promise<Measurement> {
@@ -160,7 +161,10 @@ async function measure(gateway: GatewayName, proc: Proc, pool: Pool, workload: W
         });
         const body = (await response.body.json()) as { errors?: unknown };
         latencies.push(performance.now() - t);
-        if (body.errors || response.statusCode !== 200) errors += 1;
+        if (body.errors || response.statusCode !== 200) {
+          errors += 1;
+          if (errorExamples.length < 10) errorExamples.push({ workload: workload.name, gateway, status: response.statusCode, errors: JSON.stringify(body.errors ?? null).slice(0, 300) });
+        }
         const key = `${workload.name} ${JSON.stringify(variables)}`;
         const answer = canonical(body);
         const expected = reference.get(key);
@@ -217,7 +221,7 @@ export async function benchDistributed(): Promise<void> {
     }
     await Promise.all(procs.map((proc) => waitFor(proc, async () => (await fetch(proc.url, { method: 'POST' })).status > 0)));
     console.log('bench (distributed): starting the three gateways...');
-    const gatewayEnv = { ...env, ...urls, RATE_LIMIT_REQUESTS: '10000000', MAX_UPSTREAM_CALLS: '10000000' };
+    const gatewayEnv = { ...env, ...urls, RATE_LIMIT_REQUESTS: '10000000', MAX_UPSTREAM_CALLS: '10000000', UPSTREAM_CALLS_PER_MINUTE: '100000000' };
     const gateways: Partial<Record<GatewayName, Proc>> = {};
     for (const name of GATEWAYS) {
       const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}/${name}`] : [];
@@ -328,7 +332,8 @@ export async function benchDistributed(): Promise<void> {
         `| ${row.workload} | ${row.connections} | ${label[row.gateway]} | ${row.rps.toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.cpuMsPerRequest.toFixed(2)} | ${stock ? (row.cpuMsPerRequest / stock.cpuMsPerRequest).toFixed(2) : '-'} | ${row.rssMb.toFixed(0)} | ${row.requests} | ${row.mismatches} | ${row.errors} |`,
       );
     }
-    if (mismatchExamples.length > 0) console.log('mismatches, first few:', JSON.stringify(mismatchExamples, null, 2));
+    if (mismatchExamples.length > 0) console.log('mismatches, first few:', JSON.stringify(mismatchExamples.slice(0, 2), null, 2));
+    if (errorExamples.length > 0) console.log('errors, first few:', JSON.stringify(errorExamples.slice(0, 3), null, 2));
     const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT }).toString().trim();
     const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim().length > 0;
     const report = {
@@ -349,6 +354,7 @@ export async function benchDistributed(): Promise<void> {
       rows,
       measurements: results,
       mismatchExamples,
+      errorExamples,
     };
     mkdirSync(`${ROOT}bench/results`, { recursive: true });
     const file = `${ROOT}bench/results/distributed-${os.hostname().replace(/[^A-Za-z0-9.-]/g, '_')}.json`;
