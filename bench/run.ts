@@ -11,7 +11,17 @@
  *    one-field `number` take to answer while `markets` runs (the embedded database works on its
  *    own thread). `npm run bench -- markets` runs this section alone.
  * 5. Orders per second with 1, 2 and 3 inventory instances (bench/orders.ts; needs DATABASE_URL).
+ *
+ * `npm run bench -- --shape distributed` runs bench/distributed.ts instead: the product's gateway,
+ * the bare Hive runtime and stock @apollo/gateway, each its own process, over four subgraph processes.
  */
+// `npm run bench -- --shape distributed`: the gateways over four subgraph processes (bench/distributed.ts), alone
+const shapeAt = process.argv.indexOf('--shape');
+if (shapeAt !== -1 && process.argv[shapeAt + 1] === 'distributed') {
+  const { benchDistributed } = await import('./distributed.js');
+  await benchDistributed();
+  process.exit();
+}
 import { graphql } from 'graphql';
 import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
 import { readInt } from '../subgraphs/shared/config.js';

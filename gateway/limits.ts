@@ -1,4 +1,9 @@
-import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
+/**
+ * The request-shape limits as pure functions of a document (and the variables its measures
+ * read): depth, aliases, root fields, estimated cost, provider calls, fields once spread, and
+ * the planner workaround for introspection mixed with other root fields. The plugin that applies
+ * them, once per cached document, is plugins/useRequestLimits.ts.
+ */
 import {
   GraphQLError,
   getNamedType,
@@ -9,7 +14,6 @@ import {
   isInterfaceType,
   isIntrospectionType,
   Kind,
-  parse,
   SchemaMetaFieldDef,
   TypeMetaFieldDef,
   type DocumentNode,
@@ -23,7 +27,6 @@ import {
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import { normalizedBody, operationId } from './operations/manifest.js';
 import type { RequestLimits } from './settings.js';
 
 /** Measures of one operation, as the limits count them. */
@@ -39,7 +42,7 @@ export interface OperationMeasures {
 }
 
 /** A refused document: 400 to a GraphQL-over-HTTP client, 200 to an application/json one (as validation errors). */
-function limitError(message: string, code: string): GraphQLError {
+export function limitError(message: string, code: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code, http: { status: 400, spec: true } } });
 }
 
@@ -70,6 +73,7 @@ export function measureOperation(
   variables: Record<string, unknown> | null | undefined,
   assumedListSize: number,
   weights: ReadonlyMap<string, number> = new Map(),
+  reads?: Set<string>,
 ): OperationMeasures {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
@@ -83,20 +87,25 @@ export function measureOperation(
   // a variable the request leaves out takes its default from the operation
   const values: Record<string, unknown> = {};
   for (const definition of operation.variableDefinitions ?? []) {
-    if (definition.defaultValue) values[definition.variable.name.value] = valueOf(definition.defaultValue, {});
+    if (definition.defaultValue) values[definition.variable.name.value] = valueOf(definition.defaultValue, () => undefined);
   }
   Object.assign(values, variables ?? {});
+  // which variables the measures depend on (`first`, list lengths): a cache keys on those alone
+  const read = (name: string): unknown => {
+    reads?.add(name);
+    return values[name];
+  };
 
   const listSize = (parent: GraphQLCompositeType, field: GraphQLField<unknown, unknown> | undefined, node: FieldNode): number => {
     const first = node.arguments?.find((a) => a.name.value === 'first');
     const declared = field?.args.find((a) => a.name === 'first');
-    const asked = first ? valueOf(first.value, values) : undefined;
+    const asked = first ? valueOf(first.value, read) : undefined;
     // no first, or first: null: the list's default size
     const value = typeof asked === 'number' ? asked : declared?.defaultValue;
     if (typeof value === 'number' && Number.isFinite(value)) return Math.max(1, value);
     // a list looked up by a list of keys (lookupNumbers(e164s)) is as long as its keys
     const keys = declared ? undefined : node.arguments?.find((a) => field?.args.find((d) => d.name === a.name.value && isListType(getNullableType(d.type))));
-    const length = keys ? lengthOf(keys.value, values) : undefined;
+    const length = keys ? lengthOf(keys.value, read) : undefined;
     if (length !== undefined && field && isListType(getNullableType(field.type))) return Math.max(1, length);
     // a Relay connection's edges are as many as its first, already counted on the connection
     if (parent.name.endsWith('Connection')) return 1;
@@ -185,19 +194,19 @@ function fieldOf(parent: GraphQLObjectType | GraphQLInterfaceType, name: string)
 }
 
 /** The length of a list argument, literal or from a variable; undefined when it is not a list. */
-function lengthOf(node: ValueNode, variables: Record<string, unknown>): number | undefined {
+function lengthOf(node: ValueNode, variable: (name: string) => unknown): number | undefined {
   if (node.kind === Kind.LIST) return node.values.length;
   if (node.kind === Kind.VARIABLE) {
-    const value = variables[node.name.value];
+    const value = variable(node.name.value);
     return Array.isArray(value) ? value.length : undefined;
   }
   return undefined;
 }
 
-function valueOf(node: ValueNode, variables: Record<string, unknown>): unknown {
+function valueOf(node: ValueNode, variable: (name: string) => unknown): unknown {
   if (node.kind === Kind.INT) return Number(node.value);
-  if (node.kind === Kind.VARIABLE) return variables[node.name.value];
-  if (node.kind === Kind.LIST) return node.values.map((value) => valueOf(value, variables));
+  if (node.kind === Kind.VARIABLE) return variable(node.name.value);
+  if (node.kind === Kind.LIST) return node.values.map((value) => valueOf(value, variable));
   return undefined;
 }
 
@@ -219,61 +228,8 @@ export function checkLimits(measures: OperationMeasures, limits: RequestLimits):
   return null;
 }
 
-/**
- * The request-shape limits, enforced before validation (so a hostile document cannot make
- * validation itself expensive) and so before planning or any subgraph fetch: the parser stops
- * past `tokens`; depth, aliases, root fields and cost are measured on the parsed document.
- * The contract's operations (`contract`: the project manifest's ids), however sent, are not held
- * to the cost limit: they are the public promise, answered for every `first` their fields accept
- * (InventoryLineage's 500 numbers cost 15,001), and were measured when they were written.
- */
-export interface UpstreamPricing {
-  /** `@cost` weights by "Type.field" (upstream-cost.ts). */
-  weights: ReadonlyMap<string, number>;
-  /** Spends a request's upstream calls from its caller's budget: a refusal, or null. */
-  spend(context: unknown, calls: number): GraphQLError | null;
-}
-
-export function useRequestLimits(limits: RequestLimits, contract: ReadonlySet<string> = new Set(), pricing?: UpstreamPricing): GatewayPlugin {
-  return {
-    onParse({ setParseFn }) {
-      setParseFn((source, options) => {
-        try {
-          return parse(source, { ...options, maxTokens: limits.tokens });
-        } catch (error) {
-          if (error instanceof GraphQLError && /contains more th[a-z]+ \d+ tokens/.test(error.message)) {
-            throw limitError(`The document has more than ${limits.tokens} tokens`, 'TOKEN_LIMIT_EXCEEDED');
-          }
-          throw error;
-        }
-      });
-    },
-    // Thrown, not set as the validation result: the runtime caches validation results by document
-    // alone and its cache answers after this hook, so a result set here would be overridden by
-    // the document's earlier result (another operation of it, other variables) or be served to
-    // them later.
-    onValidate({ params, context }) {
-      const mixed = mixesIntrospection(params.documentAST);
-      if (mixed) throw mixed;
-      const request = (context as { params?: { operationName?: string; variables?: Record<string, unknown> } }).params;
-      const weights = pricing?.weights ?? new Map<string, number>();
-      const measures = measureOperation(params.schema, params.documentAST, request?.operationName, request?.variables, limits.assumedListSize, weights);
-      let exceeded = checkLimits(measures, limits);
-      if (exceeded?.extensions.code === 'COST_LIMIT_EXCEEDED' && contract.has(operationId(normalizedBody(params.documentAST)))) {
-        exceeded = checkLimits({ ...measures, cost: 0, upstream: 0 }, limits);
-      }
-      // validation covers every operation of the document, not only the one run: each is held to
-      // the limits (by its variables' defaults), so a tiny operation cannot carry a huge one past them
-      exceeded ??= otherOperationsExceeding(params.schema, params.documentAST, request?.operationName, limits, weights);
-      // last: only a request that will run spends its caller's budget of provider calls
-      exceeded ??= pricing?.spend(context, measures.upstream) ?? null;
-      if (exceeded) throw exceeded;
-    },
-  };
-}
-
 /** The first limit an operation of the document other than the one run exceeds, as the client's error. */
-function otherOperationsExceeding(
+export function otherOperationsExceeding(
   schema: GraphQLSchema,
   document: DocumentNode,
   operationName: string | null | undefined,

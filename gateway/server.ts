@@ -1,4 +1,5 @@
 import { useRequestDeadline } from './deadline.js';
+import { useSubgraphTimeout } from './plugins/useSubgraphTimeout.js';
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { Logger as HiveLogger, type LogLevel } from '@graphql-hive/logger';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
@@ -12,7 +13,7 @@ import { maskError, usePublicErrors } from './errors.js';
 import { explorerPage, useExplorer } from './explorer.js';
 import { httpGateway, type HttpGateway } from './http.js';
 import { inProcessTransport, type InProcessSubgraph } from './in-process.js';
-import { useRequestLimits } from './limits.js';
+import { useRequestLimits } from './plugins/useRequestLimits.js';
 import { readProjectManifest } from './operations/manifest.js';
 import { authFailureLimit } from './client-address.js';
 import { createMetrics, type Metrics, type PoolUse } from './metrics.js';
@@ -209,7 +210,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       // one's answer. Every fetch is its own, whoever asks (see "Tenant isolation" in README).
       '*.http': { options: { deduplicateInflightRequests: false } },
     },
-    upstreamTimeout: settings.subgraphTimeoutMs,
     // no upstream retry: the runtime retries any thrown error, a timeout included, which would
     // double the time a client waits past SUBGRAPH_TIMEOUT_MS
     maskedErrors: { maskError: maskError(errorOptions) },
@@ -227,9 +227,11 @@ export function createGateway(options: GatewayOptions): Gateway {
       readyPlugin,
       useExplorer('/', () => sandboxPage('/')),
       useRequestDeadline(settings.requestDeadlineMs),
+      // in place of the runtime's upstreamTimeout (see the plugin: a millisecond cheaper per request)
+      useSubgraphTimeout(settings.subgraphTimeoutMs),
       adminPlugin,
       useMetricsEndpoint({ text: metrics.text, authenticate: options.authenticate, addresses: { limit: authFailures, trustedProxies: settings.addressLimit.trustedProxies } }),
-      useEdge({
+      ...useEdge({
         mode: settings.mode,
         authenticate: options.authenticate,
         findOperation: options.findOperation,

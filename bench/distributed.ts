@@ -1,0 +1,371 @@
+/**
+ * `npm run bench -- --shape distributed`: the three gateways side by side over the same four
+ * subgraph processes on Postgres, one gateway process each:
+ *
+ * - product: `src/gateway.ts` (Hive runtime + Rust planner + the edge's plugins), asked with an
+ *   analyst API key, so key lookup, rate limit, limits, metrics and signing all run;
+ * - bare: the Hive runtime + Rust planner at its defaults, signing the scope header (bench/peer-gateway.ts);
+ * - stock: @apollo/gateway + Apollo Server, signing the scope header (bench/peer-gateway.ts).
+ *
+ * Lineage on distinct numbers (one number per request: in-flight deduplication cannot help) and
+ * on repeated ones (eight numbers in turn), and InventoryLineage (first 100), at 1, 10 and 50
+ * connections, in rounds whose gateway order rotates. Every answer is compared with the first
+ * answer any gateway gave for the same variables. Gateway CPU is read from /proc/<pid>/stat of
+ * each gateway process (user + system), RSS from /proc/<pid>/status: CPU ms per request is the
+ * figure that holds on a shared machine; the load average is printed beside it.
+ *
+ * Needs Postgres: BENCH_DATABASE_URL, else DATABASE_URL (the plan is imported on first use).
+ * BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 2), BENCH_CONNECTIONS
+ * (default 1,10,50). Writes bench/results/distributed-<host>.json.
+ */
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Pool } from 'undici';
+import { isValidPhoneNumber } from 'libphonenumber-js/max';
+import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
+import { freePort } from '../test/support/processes.js';
+
+const ROOT = fileURLToPath(new URL('../', import.meta.url));
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+if (!DATABASE_URL) throw new Error('the distributed bench needs Postgres: set BENCH_DATABASE_URL or DATABASE_URL');
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,10,50').split(',').map(Number);
+const GATEWAYS = (process.env.BENCH_GATEWAYS ?? 'stock,bare,product').split(',') as GatewayName[];
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR; // --cpu-prof of each gateway process (a folder each), for the flame graph
+const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || '100');
+const SECRET = randomBytes(32).toString('hex');
+
+type GatewayName = 'stock' | 'bare' | 'product';
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  output(): string;
+  stop(): Promise<void>;
+}
+
+function start(name: string, args: string[], port: number, env: Record<string, string>): Proc {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const keep = (chunk: Buffer) => (output = (output + chunk.toString()).slice(-20_000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    name,
+    child,
+    url: `http://127.0.0.1:${port}/`,
+    output: () => output,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killed);
+    },
+  };
+}
+
+async function waitFor(proc: Proc, check: () => Promise<boolean>, timeoutMs = 300_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited (${proc.child.exitCode}):\n${proc.output()}`);
+    if (await check().catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+  }
+  throw new Error(`${proc.name} was not ready in ${timeoutMs / 1000} s:\n${proc.output()}`);
+}
+
+/** CPU milliseconds (user + system) a process has used so far. */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  // after the command: state is field 3; utime and stime are fields 14 and 15
+  return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+}
+
+function rssMb(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+/** JSON with object keys sorted: two gateways' answers compare by meaning, not key order. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+const operation = (name: string) => readFileSync(`${ROOT}schema/operations/${name}.graphql`, 'utf8');
+
+interface Workload {
+  name: string;
+  query: string;
+  variables(i: number): Record<string, unknown>;
+  connections: number[];
+}
+
+interface Measurement {
+  workload: string;
+  gateway: GatewayName;
+  connections: number;
+  requests: number;
+  seconds: number;
+  rps: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMsPerRequest: number;
+  rssMb: number;
+  mismatches: number;
+  errors: number;
+  loadAverage: number;
+}
+
+const reference = new Map<string, string>();
+const errorExamples: { workload: string; gateway: string; status: number; errors: string }[] = [];
+const mismatchExamples: { workload: string; gateway: string; variables: string; got: string; expected: string }[] = [];
+
+async function measure(gateway: GatewayName, proc: Proc, pool: Pool, workload: Workload, connections: number, headers: Record<string, string>): Promise<Measurement> {
+  const pid = proc.child.pid!;
+  const latencies: number[] = [];
+  let mismatches = 0;
+  let errors = 0;
+  let next = 0;
+  const cpuBefore = cpuMs(pid);
+  const started = performance.now();
+  const until = started + SECONDS * 1000;
+  await Promise.all(
+    Array.from({ length: connections }, async () => {
+      while (performance.now() < until) {
+        const variables = workload.variables(next++);
+        const t = performance.now();
+        const response = await pool.request({
+          path: '/',
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'apollo-require-preflight': 'true', ...headers },
+          body: JSON.stringify({ query: workload.query, variables }),
+        });
+        const body = (await response.body.json()) as { errors?: unknown };
+        latencies.push(performance.now() - t);
+        if (body.errors || response.statusCode !== 200) {
+          errors += 1;
+          if (errorExamples.length < 10) errorExamples.push({ workload: workload.name, gateway, status: response.statusCode, errors: JSON.stringify(body.errors ?? null).slice(0, 300) });
+        }
+        const key = `${workload.name} ${JSON.stringify(variables)}`;
+        const answer = canonical(body);
+        const expected = reference.get(key);
+        if (expected === undefined) reference.set(key, answer);
+        else if (expected !== answer) {
+          mismatches += 1;
+          if (mismatchExamples.length < 5) mismatchExamples.push({ workload: workload.name, gateway, variables: JSON.stringify(variables), got: answer.slice(0, 400), expected: expected.slice(0, 400) });
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const cpu = cpuMs(pid) - cpuBefore;
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? NaN;
+  return {
+    workload: workload.name,
+    gateway,
+    connections,
+    requests: latencies.length,
+    seconds,
+    rps: latencies.length / seconds,
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    cpuMsPerRequest: cpu / latencies.length,
+    rssMb: rssMb(pid),
+    mismatches,
+    errors,
+    loadAverage: os.loadavg()[0]!,
+  };
+}
+
+function packageVersion(name: string): string {
+  try {
+    return (JSON.parse(readFileSync(`${ROOT}node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export async function benchDistributed(): Promise<void> {
+  const procs: Proc[] = [];
+  const pools: Pool[] = [];
+  const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: SECRET };
+  try {
+    console.log(`bench (distributed): importing the numbering plan into ${DATABASE_URL!.replace(/\/\/[^@]*@/, '//…@')} if it changed...`);
+    execFileSync(process.execPath, ['--import', 'tsx', 'scripts/import.ts'], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+    console.log('bench (distributed): starting four subgraph processes (the inventory syncs its simulator first)...');
+    const urls: Record<string, string> = {};
+    for (const name of SUBGRAPH_NAMES) {
+      const proc = start(name, ['src/subgraph-server.ts'], await freePort(), { ...env, SUBGRAPH: name, SYNC_INTERVAL_SECONDS: '0' });
+      procs.push(proc);
+      urls[`${name.toUpperCase()}_URL`] = proc.url;
+    }
+    await Promise.all(procs.map((proc) => waitFor(proc, async () => (await fetch(proc.url, { method: 'POST' })).status > 0)));
+    console.log('bench (distributed): starting the three gateways...');
+    const gatewayEnv = { ...env, ...urls, RATE_LIMIT_REQUESTS: '10000000', MAX_UPSTREAM_CALLS: '10000000', UPSTREAM_CALLS_PER_MINUTE: '100000000' };
+    const gateways: Partial<Record<GatewayName, Proc>> = {};
+    for (const name of GATEWAYS) {
+      const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}/${name}`] : [];
+      const args = [...profile, name === 'product' ? 'src/gateway.ts' : 'bench/peer-gateway.ts'];
+      const proc = start(name, args, await freePort(), { ...gatewayEnv, BENCH_GATEWAY: name });
+      procs.push(proc);
+      gateways[name] = proc;
+    }
+    const product = gateways.product;
+    if (product) await waitFor(product, async () => (await fetch(new URL('/ready', product.url))).status === 200);
+    for (const name of GATEWAYS) await waitFor(gateways[name]!, async () => (await fetch(gateways[name]!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).ok);
+
+    const keyOutput = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/keys.ts', 'create', '--role', 'analyst', '--name', 'bench'], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' } }).toString();
+    const headers = { authorization: `Bearer ${keyOutput.trim().split('\n').at(-1)!.trim()}` };
+
+    // distinct numbers: the held ones (the whole chain answers) and valid ones nobody holds, alternating
+    const held: string[] = [];
+    let after: string | null = null;
+    for (let page = 0; page < 20 && held.length < 2_000; page++) {
+      const response = await fetch(gateways[GATEWAYS[0]!]!.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...headers },
+        body: JSON.stringify({ query: 'query($after: String) { numbers(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { e164 } } } }', variables: { after } }),
+      });
+      const body = (await response.json()) as { data?: { numbers: { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { e164: string } }[] } } };
+      if (!body.data) break;
+      held.push(...body.data.numbers.edges.map((e) => e.node.e164));
+      if (!body.data.numbers.pageInfo.hasNextPage) break;
+      after = body.data.numbers.pageInfo.endCursor;
+    }
+    const unheld: string[] = [];
+    const prefixes = ['+447400', '+447700', '+1201555', '+1416201', '+4915112', '+4920112', '+336123', '+819012'];
+    for (let i = 0; unheld.length < 60_000; i++) {
+      const prefix = prefixes[i % prefixes.length]!;
+      const e164 = `${prefix}${String(Math.floor(i / prefixes.length)).padStart(prefix.startsWith('+1') ? 4 : 5, '0')}`;
+      if (isValidPhoneNumber(e164)) unheld.push(e164);
+      if (i > 1_000_000) break;
+    }
+    const distinct = unheld.map((n, i) => (i % 2 === 0 && held.length > 0 ? held[(i / 2) % held.length]! : n));
+    console.log(`bench (distributed): ${held.length} held numbers and ${unheld.length} unheld ones for distinct Lineage requests`);
+    const REPEATED = ['+447400123456', '+14162015555', '+4920112345678', '+4915112345678', '+447700900123', '+12015550123', '+33612345678', '+819012345678'];
+    const workloads: Workload[] = [
+      { name: 'Lineage, distinct numbers', query: operation('Lineage'), variables: (i: number) => ({ e164: distinct[i % distinct.length]! }), connections: CONNECTIONS },
+      { name: 'Lineage, repeated numbers', query: operation('Lineage'), variables: (i: number) => ({ e164: REPEATED[i % REPEATED.length]! }), connections: CONNECTIONS },
+      { name: 'InventoryLineage (first 100)', query: operation('InventoryLineage'), variables: () => ({ first: 100 }), connections: CONNECTIONS.filter((c) => c === 10) },
+    ].filter((w) => !process.env.BENCH_WORKLOADS || process.env.BENCH_WORKLOADS.split(',').some((name) => w.name.startsWith(name)));
+
+    for (const name of GATEWAYS) pools.push(new Pool(new URL(gateways[name]!.url).origin, { connections: Math.max(...CONNECTIONS), pipelining: 1 }));
+    const poolOf = (name: GatewayName) => pools[GATEWAYS.indexOf(name)]!;
+    // warm-up: plans, caches, JIT; and the first reference answers
+    for (const workload of workloads) for (const name of GATEWAYS) for (let i = 0; i < 20; i++) {
+      const response = await poolOf(name).request({ path: '/', method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query: workload.query, variables: workload.variables(100_000 + i) }) });
+      await response.body.text();
+    }
+
+    const results: Measurement[] = [];
+    const loadBefore = os.loadavg();
+    const total = workloads.reduce((n, w) => n + w.connections.length, 0) * ROUNDS * GATEWAYS.length;
+    let step = 0;
+    const began = Date.now();
+    for (const workload of workloads) {
+      for (const connections of workload.connections) {
+        for (let round = 0; round < ROUNDS; round++) {
+          for (let g = 0; g < GATEWAYS.length; g++) {
+            const name = GATEWAYS[(g + round) % GATEWAYS.length]!;
+            const m = await measure(name, gateways[name]!, poolOf(name), workload, connections, headers);
+            results.push(m);
+            step += 1;
+            const left = ((Date.now() - began) / step) * (total - step) / 1000;
+            console.log(
+              `   [${step}/${total}, ~${left.toFixed(0)} s left] ${workload.name} c=${connections} round ${round + 1} ${name}: ${m.rps.toFixed(0)} req/s, ${m.cpuMsPerRequest.toFixed(2)} CPU ms/req, p50 ${m.p50Ms.toFixed(1)} ms, ${m.mismatches} mismatches, ${m.errors} errors, load ${m.loadAverage.toFixed(2)}`,
+            );
+          }
+        }
+      }
+    }
+
+    const rows = workloads.flatMap((workload) =>
+      workload.connections.flatMap((connections) =>
+        GATEWAYS.map((gateway) => {
+          const ms = results.filter((r) => r.workload === workload.name && r.connections === connections && r.gateway === gateway);
+          const requests = ms.reduce((n, m) => n + m.requests, 0);
+          const seconds = ms.reduce((n, m) => n + m.seconds, 0);
+          return {
+            workload: workload.name,
+            connections,
+            gateway,
+            requests,
+            rps: requests / seconds,
+            p50Ms: ms.reduce((n, m) => n + m.p50Ms, 0) / ms.length,
+            p99Ms: Math.max(...ms.map((m) => m.p99Ms)),
+            cpuMsPerRequest: ms.reduce((n, m) => n + m.cpuMsPerRequest * m.requests, 0) / requests,
+            rssMb: Math.max(...ms.map((m) => m.rssMb)),
+            mismatches: ms.reduce((n, m) => n + m.mismatches, 0),
+            errors: ms.reduce((n, m) => n + m.errors, 0),
+          };
+        }),
+      ),
+    );
+    const label: Record<GatewayName, string> = { stock: 'stock @apollo/gateway + Apollo Server', bare: 'bare Hive runtime + Rust planner', product: "the product's gateway" };
+    console.log(`\nDistributed shape: four subgraph processes on Postgres, one gateway process each; ${ROUNDS} rounds of ${SECONDS} s, gateway order rotating`);
+    console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log('| workload | c | gateway | req/s | p50 ms | p99 ms | gateway CPU ms/req | x stock CPU | RSS MB | checked | mismatches | errors |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    for (const row of rows) {
+      const stock = rows.find((r) => r.workload === row.workload && r.connections === row.connections && r.gateway === 'stock');
+      console.log(
+        `| ${row.workload} | ${row.connections} | ${label[row.gateway]} | ${row.rps.toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.cpuMsPerRequest.toFixed(2)} | ${stock ? (row.cpuMsPerRequest / stock.cpuMsPerRequest).toFixed(2) : '-'} | ${row.rssMb.toFixed(0)} | ${row.requests} | ${row.mismatches} | ${row.errors} |`,
+      );
+    }
+    if (mismatchExamples.length > 0) console.log('mismatches, first few:', JSON.stringify(mismatchExamples.slice(0, 2), null, 2));
+    if (errorExamples.length > 0) console.log('errors, first few:', JSON.stringify(errorExamples.slice(0, 3), null, 2));
+    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT }).toString().trim();
+    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim().length > 0;
+    const report = {
+      shape: 'distributed',
+      date: new Date().toISOString(),
+      commit,
+      dirty,
+      machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: os.totalmem() / 2 ** 30, platform: `${os.platform()} ${os.release()}`, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() },
+      versions: {
+        node: process.version,
+        '@graphql-hive/gateway-runtime': packageVersion('@graphql-hive/gateway-runtime'),
+        '@graphql-hive/router-runtime': packageVersion('@graphql-hive/router-runtime'),
+        '@apollo/gateway': packageVersion('@apollo/gateway'),
+        '@apollo/server': packageVersion('@apollo/server'),
+        graphql: packageVersion('graphql'),
+      },
+      settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS },
+      rows,
+      measurements: results,
+      mismatchExamples,
+      errorExamples,
+    };
+    mkdirSync(`${ROOT}bench/results`, { recursive: true });
+    const file = `${ROOT}bench/results/distributed-${os.hostname().replace(/[^A-Za-z0-9.-]/g, '_')}.json`;
+    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    console.log(`written: ${file.slice(ROOT.length)}`);
+    const mismatched = rows.reduce((n, r) => n + r.mismatches, 0);
+    if (mismatched > 0) process.exitCode = 1;
+  } finally {
+    await Promise.all(pools.map((pool) => pool.close()));
+    await Promise.all(procs.reverse().map((proc) => proc.stop()));
+  }
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await benchDistributed();
