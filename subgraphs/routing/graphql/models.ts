@@ -1,0 +1,18 @@
+import type { Connection } from '../../shared/pagination.js';
+import type { AttemptRow, EndpointRow, RouteRow, StoredTrunk } from '../tables.js';
+
+/** A number as routing resolves it: its key, and the originating carrier when the gateway sends it (@requires). */
+export interface NumberModel {
+  e164: string;
+  originatingCarrier?: { id: string } | null;
+}
+export type RouteModel = RouteRow;
+export interface VoiceDestinationModel {
+  trunks: StoredTrunk[];
+}
+export type TrunkModel = StoredTrunk;
+export type WebhookEndpointModel = EndpointRow;
+export type WebhookDeliveryModel = AttemptRow;
+export type WebhookEndpointConnectionModel = Omit<Connection<EndpointRow>, 'totalCount'>;
+export type WebhookDeliveryConnectionModel = Omit<Connection<AttemptRow>, 'totalCount'>;
+export type TrunkConnectionModel = Omit<Connection<StoredTrunk>, 'totalCount'>;
