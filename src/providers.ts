@@ -35,6 +35,8 @@ export interface ProvidersRuntime {
   simulator: StartedSimulator | null;
   directory: ProviderDirectory | null;
   inventory: ReturnType<typeof createInventory>;
+  /** The routing subgraph's definition with these provider clients. */
+  routing: ReturnType<typeof createRouting>;
   /** The first sync's report, once `startBackground` has started the inventory. */
   firstSync: SyncReport | null;
   /** The relay of the inventory's outbox (started by `startBackground`): NATS JetStream with NATS_URL, else in-process. */
@@ -133,6 +135,7 @@ function runtime(simulator: StartedSimulator | null, directory: ProviderDirector
     simulator,
     directory,
     inventory,
+    routing,
     firstSync: null,
     relay: null,
     definitions,

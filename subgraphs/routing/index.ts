@@ -35,6 +35,7 @@ export function createRouting(upstream: RoutingUpstream = NO_PROVIDERS, options:
     webhooks: webhookSettingsFromEnv(env),
     consumer: options.consumer ?? { durable: 'routing', from: 'all' },
     logger: createLogger(env).child({ subgraph: 'routing' }),
+    stopBackground: null,
     wake: () => wake(),
   };
   return {
@@ -49,11 +50,16 @@ export function createRouting(upstream: RoutingUpstream = NO_PROVIDERS, options:
       wake = delivery.wake;
       try {
         const stopProjection = await startProjection(db, events, services, logger.child({ task: 'projection' }));
-        return async () => {
-          await stopProjection();
-          wake = () => undefined;
-          await delivery.stop();
-        };
+        let stopping: Promise<void> | null = null;
+        const stop = () =>
+          (stopping ??= (async () => {
+            await stopProjection();
+            wake = () => undefined;
+            await delivery.stop();
+            if (services.stopBackground === stop) services.stopBackground = null;
+          })());
+        services.stopBackground = stop;
+        return stop;
       } catch (error) {
         await delivery.stop();
         throw error;

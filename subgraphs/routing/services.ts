@@ -47,6 +47,8 @@ export interface RoutingServices {
   consumer: { durable: string; from: 'all' | 'new' };
   /** Where request-time work (a push to a provider) logs; the background's logger once it runs. */
   logger: Logger;
+  /** Stops the background work started last (the projection and the delivery worker); null when none runs. Tests stop routing alone with it. */
+  stopBackground: (() => Promise<void>) | null;
   /** Tells the delivery worker (in this process) that a webhook was queued. */
   wake(): void;
 }
