@@ -100,7 +100,8 @@ describe('routes on the tenant\'s own numbers', () => {
     const seen = await lineage(e164, mine);
     expect(seen.route).toEqual({ voice: { uri: `sip:${e164}@trunk1.example.net` }, messaging: { uri: 'https://sms.example.com/inbound' } });
     // the serving carrier is the originating carrier (no port)
-    expect(seen.servingCarrier).toEqual(seen.originatingCarrier ? { id: seen.originatingCarrier.id, name: seen.originatingCarrier.name } : null);
+    expect(seen.originatingCarrier).not.toBeNull();
+    expect(seen.servingCarrier).toEqual({ id: seen.originatingCarrier.id, name: seen.originatingCarrier.name });
     const atProvider = gateway.embedded.providers.simulator!.routeOf(provider, e164);
     expect(atProvider).toMatchObject({
       e164,

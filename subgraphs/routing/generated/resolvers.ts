@@ -93,11 +93,13 @@ export type Number = {
   __typename?: 'Number';
   /** The number in E.164 form, e.g. +447400123456. */
   e164: Scalars['String']['output'];
+  /** The provider that holds the number, from the inventory subgraph. */
+  holder?: Maybe<Provider>;
   /** The number's originating carrier, from the allocations subgraph. */
   originatingCarrier?: Maybe<Carrier>;
   /** Where calls and messages to the number are delivered; null when none is configured or the caller's tenant does not hold the number. */
   route?: Maybe<Route>;
-  /** The carrier that serves the number today: the originating carrier unless a port says otherwise; null when the numbering plan names none. */
+  /** The carrier that serves the number today: the originating carrier unless a port says otherwise; null when the aggregator does not hold the number or the numbering plan names no carrier. */
   servingCarrier?: Maybe<Carrier>;
 };
 
@@ -108,6 +110,13 @@ export type PageInfo = {
   endCursor?: Maybe<Scalars['String']['output']>;
   /** Whether another page follows. */
   hasNextPage: Scalars['Boolean']['output'];
+};
+
+/** A provider, owned by the inventory subgraph; routing only refers to it by id. */
+export type Provider = {
+  __typename?: 'Provider';
+  /** The provider's id in the inventory subgraph. */
+  id: Scalars['ID']['output'];
 };
 
 /**
@@ -464,7 +473,7 @@ export type FederationReferenceTypes = ResolversObject<{
     ( { __typename: 'Number' }
     & GraphQLRecursivePick<FederationTypes['Number'], {"e164":true}>
     & ( Record<PropertyKey, never>
-        | GraphQLRecursivePick<FederationTypes['Number'], {"originatingCarrier":{"id":true}}> ) );
+        | GraphQLRecursivePick<FederationTypes['Number'], {"originatingCarrier":{"id":true},"holder":{"id":true}}> ) );
 }>;
 
 
@@ -480,6 +489,7 @@ export type ResolversTypes = ResolversObject<{
   Number: ResolverTypeWrapper<NumberModel>;
   PageInfo: ResolverTypeWrapper<PageInfo>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  Provider: ResolverTypeWrapper<Provider>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   RegisterWebhookEndpointInput: RegisterWebhookEndpointInput;
@@ -515,6 +525,7 @@ export type ResolversParentTypes = ResolversObject<{
   Number: NumberModel;
   PageInfo: PageInfo;
   Boolean: Scalars['Boolean']['output'];
+  Provider: Provider;
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
   RegisterWebhookEndpointInput: RegisterWebhookEndpointInput;
@@ -562,6 +573,10 @@ export type NumberResolvers<ContextType = Context, ParentType extends ResolversP
 export type PageInfoResolvers<ContextType = Context, ParentType extends ResolversParentTypes['PageInfo'] = ResolversParentTypes['PageInfo']> = ResolversObject<{
   endCursor?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
   hasNextPage?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
+}>;
+
+export type ProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Provider'] = ResolversParentTypes['Provider']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
@@ -662,6 +677,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Mutation?: MutationResolvers<ContextType>;
   Number?: NumberResolvers<ContextType>;
   PageInfo?: PageInfoResolvers<ContextType>;
+  Provider?: ProviderResolvers<ContextType>;
   Query?: QueryResolvers<ContextType>;
   Route?: RouteResolvers<ContextType>;
   RoutePayload?: RoutePayloadResolvers<ContextType>;

@@ -1,10 +1,11 @@
 import type { Connection } from '../../shared/pagination.js';
 import type { AttemptRow, EndpointRow, RouteRow, StoredTrunk } from '../tables.js';
 
-/** A number as routing resolves it: its key, and the originating carrier when the gateway sends it (@requires). */
+/** A number as routing resolves it: its key, and the originating carrier and holder when the gateway sends them (@requires). */
 export interface NumberModel {
   e164: string;
   originatingCarrier?: { id: string } | null;
+  holder?: { id: string } | null;
 }
 export type RouteModel = RouteRow;
 export interface VoiceDestinationModel {

@@ -157,8 +157,8 @@ export const resolvers: Resolvers = {
   Number: {
     __resolveReference: (ref) => ref,
     route: (number, _args, ctx) => ctx.loaders.routes.load(number.e164),
-    // the originating carrier until porting records another
-    servingCarrier: (number) => (number.originatingCarrier ? { id: number.originatingCarrier.id } : null),
+    // the originating carrier of a number the aggregator holds, until porting records another
+    servingCarrier: (number) => (number.holder && number.originatingCarrier ? { id: number.originatingCarrier.id } : null),
   },
 
   Route: {
