@@ -171,3 +171,23 @@ it('does not follow a redirect: a 3xx is a failed attempt', async () => {
   });
   expect(first).toMatchObject({ attempt: 1, statusCode: 302, error: 'answered 302 (redirects are not followed)' });
 });
+
+it('rotates a secret: the new one is shown once and both verify for 24 h; another tenant cannot rotate or delete it', async () => {
+  const headers = await tenantKey(gateway, `hooks-rotate-${run}`);
+  const { endpoint, secret: old } = await register(headers, `${base}/rotate-${run}`, ['NUMBER']);
+  const ROTATE = 'mutation($id: ID!) { rotateWebhookSecret(id: $id) { endpoint { id } secret userErrors { code field } } }';
+  const DELETE = 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) { endpoint { id } userErrors { code field } } }';
+  const other = await tenantKey(gateway, `hooks-rotate-other-${run}`);
+  expect((await gateway.request(ROTATE, { id: endpoint!.id }, other)).data!.rotateWebhookSecret).toEqual({ endpoint: null, secret: null, userErrors: [{ code: 'NOT_FOUND', field: ['id'] }] });
+  expect((await gateway.request(DELETE, { id: endpoint!.id }, other)).data!.deleteWebhookEndpoint).toEqual({ endpoint: null, userErrors: [{ code: 'NOT_FOUND', field: ['id'] }] });
+  const rotated = (await gateway.request(ROTATE, { id: endpoint!.id }, headers)).data!.rotateWebhookSecret;
+  expect(rotated).toMatchObject({ endpoint: { id: endpoint!.id }, userErrors: [] });
+  expect(rotated.secret).toMatch(/^whsec_/);
+  expect(rotated.secret).not.toBe(old);
+  await orderNumber(gateway, headers, stock.shift()!);
+  const message = await eventually(async () => received.find((r) => r.path === `/rotate-${run}`));
+  for (const secret of [old!, rotated.secret as string]) expect(() => new Webhook(secret).verify(message.body, message.headers as Record<string, string>)).not.toThrow();
+  // deleted: no longer listed
+  expect((await gateway.request(DELETE, { id: endpoint!.id }, headers)).data!.deleteWebhookEndpoint).toEqual({ endpoint: { id: endpoint!.id }, userErrors: [] });
+  expect((await gateway.request('{ webhookEndpoints { edges { node { id } } } }', {}, headers)).data!.webhookEndpoints.edges).toEqual([]);
+});

@@ -163,7 +163,7 @@ export type QueryWebhookEndpointsArgs = {
 
 /** An endpoint to register. */
 export type RegisterWebhookEndpointInput = {
-  /** Which kinds of events; default every kind. */
+  /** Which kinds of events (at most 4); default every kind. */
   topics?: InputMaybe<Array<WebhookTopic>>;
   /** An https URL without credentials, at most 2048 characters. */
   url: Scalars['String']['input'];

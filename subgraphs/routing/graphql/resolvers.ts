@@ -128,6 +128,9 @@ export const resolvers: Resolvers = {
 
     registerWebhookEndpoint: async (_parent, args, ctx) => {
       const tenant = requireTenant(ctx);
+      if (args.input.topics && args.input.topics.length > webhooks.TOPICS.length) {
+        return { endpoint: null, secret: null, userErrors: [{ code: 'INVALID', message: `topics lists at most ${webhooks.TOPICS.length} kinds`, field: ['input', 'topics'] }] };
+      }
       const { url, error } = await checkUrl(ctx, args.input.url, ['input', 'url']);
       if (error || !url) return { endpoint: null, secret: null, userErrors: [error!] };
       if ((await webhooks.countEndpoints(ctx.db, tenant)) >= webhooks.MAX_ENDPOINTS_PER_TENANT) {
