@@ -34,7 +34,7 @@ export function webhookSettingsFromEnv(env: Record<string, string | undefined>):
     giveUpAfterMs: 25 * 3_600_000,
     timeoutMs: 10_000,
     maxResponseBytes: 64 * 1024,
-    pollMs: 250,
+    pollMs: 1_000,
     rotationGraceMs: 24 * 3_600_000,
   };
 }
