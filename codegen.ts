@@ -48,6 +48,17 @@ const mappers: Record<string, Record<string, string>> = {
     SearchResultConnection: '../models.js#SearchResultConnectionModel',
     OrderConnection: '../models.js#OrderConnectionModel',
   },
+  routing: {
+    Number: '../graphql/models.js#NumberModel',
+    Route: '../graphql/models.js#RouteModel',
+    VoiceDestination: '../graphql/models.js#VoiceDestinationModel',
+    Trunk: '../graphql/models.js#TrunkModel',
+    WebhookEndpoint: '../graphql/models.js#WebhookEndpointModel',
+    WebhookDelivery: '../graphql/models.js#WebhookDeliveryModel',
+    WebhookEndpointConnection: '../graphql/models.js#WebhookEndpointConnectionModel',
+    WebhookDeliveryConnection: '../graphql/models.js#WebhookDeliveryConnectionModel',
+    TrunkConnection: '../graphql/models.js#TrunkConnectionModel',
+  },
 };
 
 const config: CodegenConfig = {

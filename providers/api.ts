@@ -216,3 +216,26 @@ export const API_LIMITS = {
   /** Longest search pattern or reference. */
   maxStringLength: 64,
 } as const;
+
+/** One SIP trunk of a number's voice route, in failover order. */
+export interface RoutingTrunk {
+  uri: string;
+  transport: 'udp' | 'tcp' | 'tls';
+  priority: number;
+  weight: number;
+}
+
+/**
+ * `PUT|GET|DELETE numbers/<e164>/routing?reference=<ordering reference>`: where a number's
+ * calls and messages go. Only the reference that ordered the number may read or change it;
+ * anyone else gets 403 `not_yours`.
+ */
+export interface RoutingRequest {
+  voice: { trunks: RoutingTrunk[] } | null;
+  messaging: { endpoint: string } | null;
+}
+
+export interface RoutingState extends RoutingRequest {
+  e164: string;
+  updatedAt: string;
+}

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { ProviderDirectory, type ClientPolicyOverrides } from '../providers/client/index.js';
 import { startSimulator, simulatorConfigFromEnv, type SimulatorOptions, type StartedSimulator } from '../providers/simulator/server.js';
 import { createInventory } from '../subgraphs/inventory/index.js';
+import { createRouting, type RoutingOptions } from '../subgraphs/routing/index.js';
 import { startSyncSchedule, type SyncReport } from '../subgraphs/inventory/sync.js';
 import { startOrderWorker } from '../subgraphs/inventory/order-worker.js';
 import { DEFAULT_ORDER_WAIT_MS } from '../subgraphs/inventory/index.js';
@@ -16,7 +17,7 @@ import type { Subgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 
 /** A subgraph's definition as the runtime serves it. */
-export type ServedDefinition = (typeof SUBGRAPHS)[number] | ReturnType<typeof createInventory>;
+export type ServedDefinition = (typeof SUBGRAPHS)[number] | ReturnType<typeof createInventory> | ReturnType<typeof createRouting>;
 
 export interface ProvidersOptions {
   /** Don't reach any provider (the catalogue stays as the database has it). */
@@ -25,6 +26,8 @@ export interface ProvidersOptions {
   simulator?: Omit<SimulatorOptions, 'logger'>;
   /** Client policy overrides (tests: a short breaker cooldown). */
   policy?: ClientPolicyOverrides;
+  /** Routing's DNS resolver and event consumer (tests). */
+  routing?: Pick<RoutingOptions, 'resolve' | 'consumer'>;
 }
 
 /** The providers as the embedded default wires them: simulator, clients, inventory definition, sync. */
@@ -32,6 +35,8 @@ export interface ProvidersRuntime {
   simulator: StartedSimulator | null;
   directory: ProviderDirectory | null;
   inventory: ReturnType<typeof createInventory>;
+  /** The routing subgraph's definition with these provider clients. */
+  routing: ReturnType<typeof createRouting>;
   /** The first sync's report, once `startBackground` has started the inventory. */
   firstSync: SyncReport | null;
   /** The relay of the inventory's outbox (started by `startBackground`): NATS JetStream with NATS_URL, else in-process. */
@@ -60,6 +65,7 @@ export async function startProviders(env: Record<string, string | undefined>, lo
     orderWaitMs: readInt(env, 'ORDER_WAIT_MS', DEFAULT_ORDER_WAIT_MS, { min: 0, max: 60_000 }),
     retryMaxMs: readInt(env, 'ORDER_RETRY_MAX_SECONDS', DEFAULT_RETRY.maxMs / 1000, { min: 1, max: 3600 }) * 1000,
     natsUrl: readUrl(env, 'NATS_URL', ['nats:', 'tls:']) ?? null,
+    routing: { env, ...options.routing },
   };
   if (options.disabled) return runtime(null, null, logger, settings);
   const external = readUrl(env, 'PROVIDERS_URL', ['http:', 'https:']);
@@ -84,11 +90,13 @@ interface InventorySettings {
   orderWaitMs: number;
   retryMaxMs: number;
   natsUrl: string | null;
+  routing: RoutingOptions;
 }
 
 function runtime(simulator: StartedSimulator | null, directory: ProviderDirectory | null, logger: Logger, settings: InventorySettings): ProvidersRuntime {
   const inventory = createInventory(directory ? upstreamFromDirectory(directory) : NO_UPSTREAM, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs } });
-  const definitions: readonly ServedDefinition[] = SUBGRAPHS.map((d) => (d.name === 'inventory' ? inventory : d));
+  const routing = createRouting(directory ? { provider: (id) => directory.get(id) ?? null } : undefined, settings.routing);
+  const definitions: readonly ServedDefinition[] = SUBGRAPHS.map((d) => (d.name === 'inventory' ? inventory : d.name === 'routing' ? routing : d));
   const stops: (() => Promise<void>)[] = [];
   const { intervalSeconds } = settings;
   // a first sync running in the background, and its retry after a failure
@@ -127,6 +135,7 @@ function runtime(simulator: StartedSimulator | null, directory: ProviderDirector
     simulator,
     directory,
     inventory,
+    routing,
     firstSync: null,
     relay: null,
     definitions,

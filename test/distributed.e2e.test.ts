@@ -76,8 +76,10 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
     const simulator = embedded.embedded.providers.simulator!;
     const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: secret };
     const inventoryEnv = { INVENTORY_DATABASE_URL, PROVIDERS_URL: simulator.url, SYNC_INTERVAL_SECONDS: '0' };
+    // routing follows the inventory's events over NATS JetStream and pushes routes to the same providers
+    const routingEnv = { NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', PROVIDERS_URL: simulator.url };
     for (const name of SUBGRAPH_NAMES) {
-      const service = startService(name, 'start:subgraph', await freePort(), { ...env, SUBGRAPH: name, ...(name === 'inventory' ? inventoryEnv : {}) });
+      const service = startService(name, 'start:subgraph', await freePort(), { ...env, SUBGRAPH: name, ...(name === 'inventory' ? inventoryEnv : name === 'routing' ? routingEnv : {}) });
       services.push(service);
       subgraphUrls[name] = service.url;
     }

@@ -9,6 +9,8 @@ import type {
   ReleaseResponse,
   ReserveRequest,
   ReserveResponse,
+  RoutingRequest,
+  RoutingState,
   SearchRequest,
   SearchResponse,
   StatusResult,
@@ -34,6 +36,12 @@ export interface ProviderClient {
   /** Polls the order until it is no longer `accepted` (or the attempts run out: then its last state). */
   waitForOrder(orderId: string, options?: { intervalMs?: number; maxPolls?: number }): Promise<OrderState>;
   release(request: ReleaseRequest): Promise<ReleaseResponse>;
+  /** Sets a number's routing for the reference that ordered it (sent once; a PUT is idempotent, so the caller may repeat it). */
+  putRouting(e164: string, reference: string, routing: RoutingRequest): Promise<RoutingState>;
+  /** The number's routing as the provider holds it; null when none. */
+  getRouting(e164: string, reference: string): Promise<RoutingState | null>;
+  /** Removes the number's routing (none left is success). */
+  deleteRouting(e164: string, reference: string): Promise<void>;
   /** Whether the breaker currently lets calls through. */
   readonly circuit: 'closed' | 'open' | 'half-open';
   close(): Promise<void>;

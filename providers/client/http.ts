@@ -30,6 +30,8 @@ import type {
   ReleaseResponse,
   ReserveRequest,
   ReserveResponse,
+  RoutingRequest,
+  RoutingState,
   SearchRequest,
   SearchResponse,
   StatusResponse,
@@ -78,6 +80,8 @@ export function resolvePolicy(overrides: ClientPolicyOverrides = {}): ClientPoli
     breaker: { ...DEFAULT_CLIENT_POLICY.breaker, ...overrides.breaker },
   };
 }
+
+const routingPath = (e164: string, reference: string) => `numbers/${encodeURIComponent(e164)}/routing?reference=${encodeURIComponent(reference)}`;
 
 const isTransient = handleWhen((error) => error instanceof ProviderError && error.transient);
 
@@ -177,6 +181,28 @@ export class HttpProviderClient implements ProviderClient {
     return this.write('release', 'POST', 'releases', request);
   }
 
+  putRouting(e164: string, reference: string, routing: RoutingRequest): Promise<RoutingState> {
+    return this.write('routing', 'PUT', routingPath(e164, reference), routing);
+  }
+
+  async getRouting(e164: string, reference: string): Promise<RoutingState | null> {
+    try {
+      return await this.read<RoutingState>('routing', 'GET', routingPath(e164, reference));
+    } catch (error) {
+      if (error instanceof ProviderError && error.httpStatus === 404) return null;
+      throw error;
+    }
+  }
+
+  async deleteRouting(e164: string, reference: string): Promise<void> {
+    try {
+      await this.write('routing', 'DELETE', routingPath(e164, reference), undefined);
+    } catch (error) {
+      if (error instanceof ProviderError && error.httpStatus === 404) return;
+      throw error;
+    }
+  }
+
   async close(): Promise<void> {
     await this.pool.close();
   }
@@ -223,7 +249,7 @@ export class HttpProviderClient implements ProviderClient {
     try {
       const response = await this.pool.request({
         path: this.basePath + path,
-        method: method as 'GET' | 'POST',
+        method: method as 'GET' | 'POST' | 'PUT' | 'DELETE',
         headers: { accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
         body: body === undefined ? null : JSON.stringify(body),
         signal,

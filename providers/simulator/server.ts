@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { API_LIMITS, type BehaviourPatch, type DirectoryResponse, type ProviderBehaviour, type ProviderProfile, type SearchRequest } from '../api.js';
+import { API_LIMITS, type RoutingState, type BehaviourPatch, type DirectoryResponse, type ProviderBehaviour, type ProviderProfile, type SearchRequest } from '../api.js';
 import { Random } from '../generator/random.js';
 import { summarizeWorld } from '../generator/summary.js';
 import { generateWorld, type World } from '../generator/world.js';
@@ -10,6 +10,7 @@ import { readInt, readString } from '../../subgraphs/shared/config.js';
 import { createLogger, type Logger } from '../../subgraphs/shared/logger.js';
 import { applyBehaviour, sampleLatency } from './behaviour.js';
 import { ApiError, badRequest, notFound } from './errors.js';
+import { SimulatorRouting } from './routing.js';
 import { SimulatorState, type ProviderState } from './state.js';
 import { asObject, capabilityList, numberList, onlyFields, optionalString, REFERENCE, requiredInt, requiredString } from './validate.js';
 
@@ -41,6 +42,8 @@ export interface StartedSimulator {
   behaviour(providerId: string): ProviderBehaviour;
   /** The provider stops listing these numbers (its feed reports them removed); returns how many. */
   withdraw(providerId: string, numbers: string[]): number;
+  /** What the holding provider routes for a number now (null: none), as `GET numbers/<e164>/routing` answers its orderer. */
+  routeOf(providerId: string, e164: string): RoutingState | null;
   /** Moves the simulator's clock forward (as PUT /admin/clock does): reservations, aging and slow orders follow it. */
   advanceClock(ms: number): void;
   close(): Promise<void>;
@@ -71,6 +74,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     instant: options.instant ?? false,
   });
   const rng = new Random(world.seed ^ 0x5eed);
+  const routing = new SimulatorRouting(state);
   let url = '';
   const sleeps = new AbortController();
 
@@ -172,6 +176,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
       allow(method, 'GET');
       return send(res, 200, state.getOrder(p, parts[3]!));
     }
+    const routed = await routing.handle(p, method, route, parsed.searchParams, () => readJson(req));
+    if (routed) return routed.status === 204 ? void res.writeHead(204).end() : send(res, routed.status, routed.body);
     if (route === 'releases') {
       allow(method, 'POST');
       const body = asObject(await readJson(req));
@@ -204,6 +210,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     setBehaviour: (id, patch) => (state.provider(id).behaviour = applyBehaviour(state.provider(id).behaviour, patch)),
     behaviour: (id) => state.provider(id).behaviour,
     withdraw: (id, numbers) => state.withdraw(state.provider(id), numbers),
+    routeOf: (id, e164) => routing.routeOf(state.provider(id), e164),
     advanceClock: (ms) => {
       clockOffsetMs += ms;
       state.sweep();

@@ -309,6 +309,12 @@ export class SimulatorState {
     };
   }
 
+  /** The reference a number listed by this provider is assigned to through the API; null when none (or not listed). */
+  assignedReference(p: ProviderState, e164: string): string | null {
+    const n = this.listed(p, e164);
+    return n && n.status === 'assigned' ? n.assignedTo : null;
+  }
+
   /** The provider stops listing these numbers: its feed reports them removed. */
   withdraw(p: ProviderState, numbers: string[]): number {
     let count = 0;

@@ -43,6 +43,8 @@ export interface SubscribeOptions {
    * In one process there is nothing to resume: events published while nobody listened are gone.
    */
   durable?: string;
+  /** Where a durable consumer created now starts: every event the stream holds (default) or the next one. */
+  durableFrom?: 'all' | 'new';
 }
 
 export interface EventBus {
@@ -106,7 +108,7 @@ export async function jetStreamBus(url: string, clientName = 'numbergraph'): Pro
       if (options.durable) {
         const stream = streamName(source);
         await jsm.consumers.info(stream, options.durable).catch(() =>
-          jsm.consumers.add(stream, { durable_name: options.durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All }),
+          jsm.consumers.add(stream, { durable_name: options.durable, ack_policy: AckPolicy.Explicit, deliver_policy: options.durableFrom === 'new' ? DeliverPolicy.New : DeliverPolicy.All }),
         );
         const messages = await (await js.consumers.get(stream, options.durable)).consume();
         void (async () => {

@@ -43,7 +43,7 @@ export async function startTestGateway(options: { providers?: ProvidersOptions; 
 /**
  * The embedded product over the provider simulator (instant answers unless `providers` says
  * otherwise), its catalogue synced once at start, in an inventory database of its own: a new
- * database on the Postgres server of DATABASE_URL (dropped by `close`), else PGlite in memory,
+ * database on the Postgres server of DATABASE_URL (dropped by `close`; routing's schema too), else PGlite in memory,
  * which is one already. Orders and reservations start from none, whatever other files did.
  */
 export async function startInventoryGateway(options: { providers?: ProvidersOptions; env?: Record<string, string | undefined> } = {}): Promise<TestGateway & { inventoryDatabaseUrl: string | null }> {
@@ -51,7 +51,8 @@ export async function startInventoryGateway(options: { providers?: ProvidersOpti
   const inventoryDatabaseUrl = own?.target.kind === 'postgres' ? own.target.url : null;
   try {
     const gateway = await startTestGateway({
-      env: { SYNC_INTERVAL_SECONDS: '0', ...(inventoryDatabaseUrl ? { INVENTORY_DATABASE_URL: inventoryDatabaseUrl } : {}), ...options.env },
+      // routing follows this inventory's events: its projection starts from none with it
+      env: { SYNC_INTERVAL_SECONDS: '0', ...(inventoryDatabaseUrl ? { INVENTORY_DATABASE_URL: inventoryDatabaseUrl, ROUTING_DATABASE_URL: inventoryDatabaseUrl } : {}), ...options.env },
       providers: options.providers ?? { simulator: { instant: true, orderDelayMs: 5 } },
     });
     return {

@@ -33,8 +33,8 @@ export default async function setup(project: TestProject): Promise<() => void> {
       project.provide('pgliteSnapshot', '');
     }
   } finally {
-    await embedded.gateway.stop();
-    await Promise.all(embedded.databases.map((d) => d.close()));
+    // the gateway, the subgraphs' background work (routing's workers), then the databases
+    await embedded.close();
   }
   return () => {
     if (dir) rmSync(dir, { recursive: true, force: true });

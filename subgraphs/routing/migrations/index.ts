@@ -1,7 +1,7 @@
 import type { Migration } from 'kysely';
+import * as routesWebhooks from './20261202T130000_routes_webhooks.js';
 
-/**
- * None yet: the routing subgraph's tables arrive with its own issue. Its schema ("routing") and
- * migration table are created at start all the same, so later migrations slot in.
- */
-export const migrations: Record<string, Migration> = {};
+/** In order of their names: the migrator applies what a database has not seen yet. */
+export const migrations: Record<string, Migration> = {
+  '20261202T130000_routes_webhooks': routesWebhooks,
+};

@@ -1,0 +1,96 @@
+import type { IncomingMessage } from 'node:http';
+import { API_LIMITS, type RoutingRequest, type RoutingState, type RoutingTrunk } from '../api.js';
+import { ApiError, badRequest } from './errors.js';
+import type { ProviderState, SimulatorState } from './state.js';
+import { asObject, onlyFields, REFERENCE } from './validate.js';
+
+/**
+ * A number's routing at its provider: `PUT|GET|DELETE numbers/<e164>/routing?reference=…`.
+ * Only the reference that ordered the number reads or changes it (anyone else: 403
+ * `not_yours`, the same for a number assigned to someone else, in stock or unknown). A route
+ * lives as long as the assignment: once the number is released, it is gone.
+ */
+export class SimulatorRouting {
+  private readonly routes = new Map<string, { reference: string; state: RoutingState }>();
+
+  constructor(private readonly state: SimulatorState) {}
+
+  /** Answers the call when `route` is a routing path (else null: not ours). */
+  async handle(p: ProviderState, method: string, route: string, search: URLSearchParams, readJson: () => Promise<unknown>): Promise<{ status: number; body: unknown } | null> {
+    const match = /^numbers\/(\+[1-9]\d{1,14})\/routing$/.exec(route);
+    if (!match) return null;
+    const e164 = match[1]!;
+    const reference = search.get('reference') ?? '';
+    if (!REFERENCE.test(reference)) throw badRequest('the reference query parameter is required: 1 to 64 letters, digits or ._:@-');
+    if (this.state.assignedReference(p, e164) !== reference) throw new ApiError(403, 'not_yours', `${e164} is not assigned to this reference`);
+    if (method === 'GET') {
+      const current = this.current(p, e164, reference);
+      if (!current) throw new ApiError(404, 'no_routing', `${e164} has no routing`);
+      return { status: 200, body: current };
+    }
+    if (method === 'DELETE') {
+      this.routes.delete(routeKey(p, e164));
+      return { status: 204, body: null };
+    }
+    if (method !== 'PUT') throw new ApiError(405, 'method_not_allowed', `use GET, PUT or DELETE here, not ${method}`);
+    const request = routingRequest(await readJson());
+    const state: RoutingState = { e164, ...request, updatedAt: new Date().toISOString() };
+    this.routes.set(routeKey(p, e164), { reference, state });
+    return { status: 200, body: state };
+  }
+
+  /** What the provider routes for the number now, whoever asks (tests and the admin view); null when none. */
+  routeOf(p: ProviderState, e164: string): RoutingState | null {
+    const reference = this.state.assignedReference(p, e164);
+    return reference === null ? null : this.current(p, e164, reference);
+  }
+
+  private current(p: ProviderState, e164: string, reference: string): RoutingState | null {
+    const key = routeKey(p, e164);
+    const held = this.routes.get(key);
+    if (!held) return null;
+    // set under an earlier assignment (released since): not this one's
+    if (held.reference !== reference || this.state.assignedReference(p, e164) !== reference) {
+      this.routes.delete(key);
+      return null;
+    }
+    return held.state;
+  }
+}
+
+const routeKey = (p: ProviderState, e164: string) => `${p.provider.id}\u0001${e164}`;
+
+const TRANSPORTS = ['udp', 'tcp', 'tls'] as const;
+const MAX_TRUNKS = 16;
+
+function routingRequest(raw: unknown): RoutingRequest {
+  const body = asObject(raw);
+  onlyFields(body, ['voice', 'messaging']);
+  let voice: RoutingRequest['voice'] = null;
+  if (body.voice != null) {
+    const v = asObject(body.voice, 'voice');
+    onlyFields(v, ['trunks']);
+    if (!Array.isArray(v.trunks) || v.trunks.length < 1 || v.trunks.length > MAX_TRUNKS) throw badRequest(`voice.trunks must list 1 to ${MAX_TRUNKS} trunks`);
+    voice = { trunks: v.trunks.map((t, i) => trunk(t, i)) };
+  }
+  let messaging: RoutingRequest['messaging'] = null;
+  if (body.messaging != null) {
+    const m = asObject(body.messaging, 'messaging');
+    onlyFields(m, ['endpoint']);
+    if (typeof m.endpoint !== 'string' || m.endpoint.length > API_LIMITS.maxStringLength * 8 || !m.endpoint.startsWith('https://')) throw badRequest('messaging.endpoint must be an https URL');
+    messaging = { endpoint: m.endpoint };
+  }
+  return { voice, messaging };
+}
+
+function trunk(raw: unknown, index: number): RoutingTrunk {
+  const t = asObject(raw, `voice.trunks[${index}]`);
+  onlyFields(t, ['uri', 'transport', 'priority', 'weight']);
+  if (typeof t.uri !== 'string' || t.uri.length > 2048 || !/^sips?:/.test(t.uri)) throw badRequest(`voice.trunks[${index}].uri must be a SIP or SIPS URI`);
+  if (!TRANSPORTS.includes(t.transport as RoutingTrunk['transport'])) throw badRequest(`voice.trunks[${index}].transport must be one of ${TRANSPORTS.join(', ')}`);
+  for (const field of ['priority', 'weight'] as const) {
+    const value = t[field];
+    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65_535) throw badRequest(`voice.trunks[${index}].${field} must be a whole number from 0 to 65535`);
+  }
+  return { uri: t.uri, transport: t.transport as RoutingTrunk['transport'], priority: t.priority as number, weight: t.weight as number };
+}
