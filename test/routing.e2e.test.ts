@@ -10,6 +10,9 @@ import { CONFIGURE_ROUTE, RELEASE, eventually, fakeDns, orderNumber, tenantKey }
  */
 let gateway: TestGateway;
 let stock: string[] = [];
+/** GB numbers in stock that take messages, and ones that take calls only. */
+let withSms: string[] = [];
+let voiceOnly: string[] = [];
 const dns = fakeDns();
 const run = randomBytes(3).toString('hex');
 let mine: Record<string, string>;
@@ -17,7 +20,10 @@ let theirs: Record<string, string>;
 
 beforeAll(async () => {
   gateway = await startInventoryGateway({ providers: { simulator: { instant: true, orderDelayMs: 5 }, routing: { resolve: dns.resolve } } });
-  stock = gateway.embedded.providers.simulator!.world.numbers.filter((n) => n.status === 'available' && n.country === 'GB').map((n) => n.e164);
+  const available = gateway.embedded.providers.simulator!.world.numbers.filter((n) => n.status === 'available' && n.country === 'GB');
+  withSms = available.filter((n) => n.capabilities.includes('sms')).map((n) => n.e164);
+  voiceOnly = available.filter((n) => !n.capabilities.includes('sms')).map((n) => n.e164);
+  stock = available.map((n) => n.e164).filter((e164) => !withSms.slice(0, 5).includes(e164) && !voiceOnly.slice(0, 5).includes(e164));
   mine = await tenantKey(gateway, `routing-a-${run}`);
   theirs = await tenantKey(gateway, `routing-b-${run}`);
 });
@@ -34,8 +40,8 @@ const configure = async (headers: Record<string, string>, variables: Record<stri
 const lineage = async (e164: string, headers: Record<string, string>) => (await gateway.request(operation('Lineage'), { e164 }, headers)).data!.number;
 
 /** Orders a number for `mine` and waits until routing's projection has it (the event arrives after the order answers). */
-async function ownNumber(): Promise<{ e164: string; provider: string }> {
-  const e164 = stock.shift()!;
+async function ownNumber(from: string[] = stock): Promise<{ e164: string; provider: string }> {
+  const e164 = from.shift()!;
   const provider = await orderNumber(gateway, mine, e164);
   await eventually(async () => ((await configure(mine, { e164, voice: trunk('sip:probe@trunk.example.net') })).userErrors.length === 0 ? true : undefined), 15_000, `routing to learn ${e164} is held`);
   return { e164, provider };
@@ -79,7 +85,7 @@ describe('validation and address rules', () => {
 
 describe('routes on the tenant\'s own numbers', () => {
   it('configures a route: Lineage shows route.voice.uri and the holding provider holds the same', async () => {
-    const { e164, provider } = await ownNumber();
+    const { e164, provider } = await ownNumber(withSms);
     const voice = { trunks: [{ uri: `sip:${e164}@trunk1.example.net`, priority: 1 }, { uri: 'sips:backup.example.net:5061', priority: 2, weight: 50 }] };
     const { number, userErrors } = await configure(mine, { e164, voice, messaging: { endpoint: 'https://sms.example.com/inbound' } });
     expect(userErrors).toEqual([]);
@@ -117,6 +123,18 @@ describe('routes on the tenant\'s own numbers', () => {
     expect(cleared.data!.clearRoute).toEqual({ number: { route: null }, userErrors: [] });
     expect((await lineage(e164, mine)).route).toBeNull();
     expect(gateway.embedded.providers.simulator!.routeOf(provider, e164)).toBeNull();
+  });
+
+  it('refuses a messaging route on a number without SMS, naming the field, and takes its voice route', async () => {
+    const { e164, provider } = await ownNumber(voiceOnly);
+    const refused = await configure(mine, { e164, voice: trunk(`sip:${e164}@trunk.example.net`), messaging: { endpoint: 'https://sms.example.com/inbound' } });
+    expect(refused.number).toBeNull();
+    expect(refused.userErrors).toEqual([{ code: 'NO_SMS', message: expect.stringContaining('cannot receive messages'), field: ['messaging', 'endpoint'] }]);
+    // nothing changed: the probe's voice route stands, here and at the provider
+    expect((await lineage(e164, mine)).route).toEqual({ voice: { uri: 'sip:probe@trunk.example.net' }, messaging: null });
+    expect(gateway.embedded.providers.simulator!.routeOf(provider, e164)?.messaging ?? null).toBeNull();
+    const voice = await configure(mine, { e164, voice: trunk(`sip:${e164}@trunk.example.net`) });
+    expect(voice.userErrors).toEqual([]);
   });
 
   it('answers the same NOT_YOURS for another tenant\'s number, a number in stock and an unknown number', async () => {

@@ -188,9 +188,13 @@ async function settleCompleted(m: Machine, order: Order, lines: OrderLineRow[], 
         .set({ assigned_via_provider_id: providerId, updated_at: sql`now()`, version: sql`version + 1` })
         .where('e164', '=', line.e164)
         .where('order_id', '=', order.id)
-        .returning(['e164', 'version'])
+        // what the holder's offer can do travels with the event (routing refuses messages without SMS), in the same statement
+        .returning((eb) => ['e164', 'version', eb.selectFrom('offers').select('capabilities').whereRef('offers.e164', '=', 'numbers.e164').where('offers.provider_id', '=', providerId).limit(1).as('capabilities')])
         .executeTakeFirst();
-      if (number) events.push(numberEvent(number, 'number.assigned', order.tenant, providerId, { orderId: order.id, reference: reference(order.tenant) }));
+      if (number) {
+        const capabilities = number.capabilities === null ? null : number.capabilities.split(',').filter(Boolean);
+        events.push(numberEvent(number, 'number.assigned', order.tenant, providerId, { orderId: order.id, reference: reference(order.tenant), ...(capabilities ? { capabilities } : {}) }));
+      }
       history.push({ e164: line.e164, from_status: line.claimed_from ?? 'available', to_status: 'assigned', actor: 'tenant', reason: `ordered through ${providerId}`, tenant: order.tenant });
       events.push(await orderEvent(tx, order, 'order.line_settled', providerId, { position: line.position, e164: line.e164, status: 'completed' }));
     }

@@ -7,6 +7,8 @@ export interface HoldingsTable {
   tenant: string | null;
   provider_id: string | null;
   reference: string | null;
+  /** Comma-separated, e.g. 'voice,sms': the capabilities of the offer it was assigned from; null when the event did not say. */
+  capabilities: string | null;
   version: number;
   updated_at: Timestamp;
 }

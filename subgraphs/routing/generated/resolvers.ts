@@ -189,7 +189,7 @@ export type RoutePayload = {
   __typename?: 'RoutePayload';
   /** The number asked about (its route as configured now); null when the input was refused. */
   number?: Maybe<Number>;
-  /** Expected failures: NOT_YOURS, INVALID (with the field), PROVIDER_FAILED. */
+  /** Expected failures: NOT_YOURS, INVALID (with the field), NO_SMS (a messaging route on a number without SMS), PROVIDER_FAILED. */
   userErrors: Array<RoutingUserError>;
 };
 
@@ -205,7 +205,7 @@ export type RouteState =
 /** An expected failure the client can act on. */
 export type RoutingUserError = {
   __typename?: 'RoutingUserError';
-  /** What kind: NOT_YOURS, INVALID, NOT_FOUND, LIMIT_REACHED, PROVIDER_FAILED. */
+  /** What kind: NOT_YOURS, INVALID, NO_SMS, NOT_FOUND, LIMIT_REACHED, PROVIDER_FAILED. */
   code: Scalars['String']['output'];
   /** The input field concerned, e.g. ['voice', 'trunks', '0', 'uri']; null for the input as a whole. */
   field?: Maybe<Array<Scalars['String']['output']>>;

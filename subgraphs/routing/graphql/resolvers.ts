@@ -96,6 +96,10 @@ export const resolvers: Resolvers = {
       if (errors.length > 0) return { number: null, userErrors: errors };
       const [holding] = await routes.holdings(ctx.db, [args.e164]);
       if (!holding || holding.tenant !== tenant || !holding.provider_id || !holding.reference) return { number: null, userErrors: [notYours(args.e164)] };
+      // the tenant holds it, so it may learn what the number can do: messages need SMS
+      if (messaging && holding.capabilities !== null && !holding.capabilities.split(',').includes('sms')) {
+        return { number: null, userErrors: [{ code: 'NO_SMS', message: `${args.e164} cannot receive messages (its capabilities: ${holding.capabilities.split(',').join(', ') || 'none'}): configure voice only`, field: ['messaging', 'endpoint'] }] };
+      }
       const saved = await ctx.db.transaction().execute(async (tx) => {
         const route = await routes.saveRoute(tx, { e164: args.e164, tenant, provider_id: holding.provider_id!, reference: holding.reference!, trunks, messaging_uri: messaging });
         await routeEvent(tx, route, 'route.configured', { voice: trunks ? { uri: trunks[0]!.uri, trunks } : null, messaging: messaging ? { uri: messaging } : null });

@@ -11,6 +11,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('tenant', 'text')
     .addColumn('provider_id', 'text')
     .addColumn('reference', 'text')
+    // what the holder's offer could do when it was assigned, e.g. 'voice,sms'; null when not told
+    .addColumn('capabilities', 'text')
     .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .execute();

@@ -9,14 +9,14 @@ export async function holdings(db: Db, e164s: readonly string[]): Promise<Holdin
 }
 
 /** Applies a change of holder if it is newer than what is recorded (events may arrive late or twice). */
-export async function applyHolding(db: Db, row: { e164: string; tenant: string | null; provider_id: string | null; reference: string | null; version: number }): Promise<boolean> {
+export async function applyHolding(db: Db, row: { e164: string; tenant: string | null; provider_id: string | null; reference: string | null; capabilities: string | null; version: number }): Promise<boolean> {
   const result = await db
     .insertInto('holdings')
     .values(row)
     .onConflict((oc) =>
       oc
         .column('e164')
-        .doUpdateSet({ tenant: row.tenant, provider_id: row.provider_id, reference: row.reference, version: row.version, updated_at: sql`now()` })
+        .doUpdateSet({ tenant: row.tenant, provider_id: row.provider_id, reference: row.reference, capabilities: row.capabilities, version: row.version, updated_at: sql`now()` })
         .where('holdings.version', '<', row.version),
     )
     .executeTakeFirst();

@@ -30,9 +30,11 @@ export async function startProjection(db: store.Db, events: EventBus, services: 
         const e164 = event.aggregateId;
         if (event.type === 'number.assigned' && event.tenant && event.providerId) {
           const reference = typeof event.payload.reference === 'string' ? event.payload.reference : null;
-          await store.applyHolding(tx, { e164, tenant: event.tenant, provider_id: event.providerId, reference, version: event.version });
+          const { capabilities } = event.payload;
+          const known = Array.isArray(capabilities) ? capabilities.filter((c): c is string => typeof c === 'string').join(',') : null;
+          await store.applyHolding(tx, { e164, tenant: event.tenant, provider_id: event.providerId, reference, capabilities: known, version: event.version });
         } else if (LOST.has(event.type)) {
-          if (await store.applyHolding(tx, { e164, tenant: null, provider_id: null, reference: null, version: event.version })) {
+          if (await store.applyHolding(tx, { e164, tenant: null, provider_id: null, reference: null, capabilities: null, version: event.version })) {
             const route = await store.deleteRoute(tx, e164);
             if (route) {
               removed.push(route);
