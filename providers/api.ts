@@ -216,3 +216,31 @@ export const API_LIMITS = {
   /** Longest search pattern or reference. */
   maxStringLength: 64,
 } as const;
+
+/**
+ * One document a provider publishes about the legality of its stock (`GET <base>/documents`):
+ * its wholesale agreement with a source (another provider, or the carrier it buys from), or a
+ * carrier's allocation record of a range it sells from.
+ */
+export interface ComplianceDocument {
+  /** Stable within the publishing provider. */
+  id: string;
+  kind: 'wholesale_agreement' | 'allocation_record';
+  /** For an agreement: the other party, `provider:<id>` or `carrier:<id>`; null for an allocation record. */
+  counterparty: string | null;
+  /** For an allocation record: the carrier the range is allocated to, and the range (E.164 digits without `+`). */
+  carrierId: string | null;
+  rangePrefix: string | null;
+  /** As of the provider's clock: expired once `expiresOn` has passed. */
+  status: 'valid' | 'expired' | 'rejected';
+  /** ISO dates. */
+  issuedOn: string;
+  expiresOn: string | null;
+}
+
+/** `GET <base>/documents?cursor=&limit=`: the provider's documents in id order, from the cursor on. */
+export interface DocumentsPage {
+  items: ComplianceDocument[];
+  /** Ask with this for the next page; null at the end. */
+  nextCursor: string | null;
+}

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { ProviderDirectory, type ClientPolicyOverrides } from '../providers/client/index.js';
 import { startSimulator, simulatorConfigFromEnv, type SimulatorOptions, type StartedSimulator } from '../providers/simulator/server.js';
 import { createInventory } from '../subgraphs/inventory/index.js';
+import { createCompliance } from '../subgraphs/compliance/index.js';
 import { startSyncSchedule, type SyncReport } from '../subgraphs/inventory/sync.js';
 import { startOrderWorker } from '../subgraphs/inventory/order-worker.js';
 import { DEFAULT_ORDER_WAIT_MS } from '../subgraphs/inventory/index.js';
@@ -16,7 +17,7 @@ import type { Subgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 
 /** A subgraph's definition as the runtime serves it. */
-export type ServedDefinition = (typeof SUBGRAPHS)[number] | ReturnType<typeof createInventory>;
+export type ServedDefinition = (typeof SUBGRAPHS)[number] | ReturnType<typeof createInventory> | ReturnType<typeof createCompliance>;
 
 export interface ProvidersOptions {
   /** Don't reach any provider (the catalogue stays as the database has it). */
@@ -88,7 +89,12 @@ interface InventorySettings {
 
 function runtime(simulator: StartedSimulator | null, directory: ProviderDirectory | null, logger: Logger, settings: InventorySettings): ProvidersRuntime {
   const inventory = createInventory(directory ? upstreamFromDirectory(directory) : NO_UPSTREAM, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs } });
-  const definitions: readonly ServedDefinition[] = SUBGRAPHS.map((d) => (d.name === 'inventory' ? inventory : d));
+  const upstream = directory ? upstreamFromDirectory(directory) : NO_UPSTREAM;
+  const served: Partial<Record<string, ServedDefinition>> = {
+    inventory,
+    compliance: createCompliance(upstream, { intervalSeconds: settings.intervalSeconds }),
+  };
+  const definitions: readonly ServedDefinition[] = SUBGRAPHS.map((d) => served[d.name] ?? d);
   const stops: (() => Promise<void>)[] = [];
   const { intervalSeconds } = settings;
   // a first sync running in the background, and its retry after a failure

@@ -1,4 +1,5 @@
 import type {
+  DocumentsPage,
   InventoryPage,
   InventoryQuery,
   OrderAccepted,
@@ -25,6 +26,8 @@ export interface ProviderClient {
   profile(): Promise<ProviderProfile>;
   /** One page of the inventory feed: changes since the cursor (absent: everything). */
   inventoryPage(query?: InventoryQuery): Promise<InventoryPage>;
+  /** One page of the provider's compliance documents (absent cursor: from the start). */
+  documentsPage(cursor?: string): Promise<DocumentsPage>;
   search(request: SearchRequest): Promise<SearchResponse>;
   /** Status and price of up to the provider's batch limit of numbers, in request order. */
   statusBatch(numbers: string[]): Promise<StatusResult[]>;

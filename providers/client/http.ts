@@ -20,6 +20,7 @@ import {
 import { Pool } from 'undici';
 import type {
   ApiErrorBody,
+  DocumentsPage,
   InventoryPage,
   InventoryQuery,
   OrderAccepted,
@@ -139,6 +140,10 @@ export class HttpProviderClient implements ProviderClient {
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     const qs = params.toString();
     return this.read('inventory', 'GET', qs ? `inventory?${qs}` : 'inventory');
+  }
+
+  documentsPage(cursor?: string): Promise<DocumentsPage> {
+    return this.read('documents', 'GET', cursor === undefined ? 'documents' : `documents?cursor=${encodeURIComponent(cursor)}`);
   }
 
   search(request: SearchRequest): Promise<SearchResponse> {

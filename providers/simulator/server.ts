@@ -11,6 +11,7 @@ import { createLogger, type Logger } from '../../subgraphs/shared/logger.js';
 import { applyBehaviour, sampleLatency } from './behaviour.js';
 import { ApiError, badRequest, notFound } from './errors.js';
 import { SimulatorState, type ProviderState } from './state.js';
+import { ComplianceDocuments } from './compliance.js';
 import { asObject, capabilityList, numberList, onlyFields, optionalString, REFERENCE, requiredInt, requiredString } from './validate.js';
 
 export interface SimulatorOptions {
@@ -71,6 +72,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     instant: options.instant ?? false,
   });
   const rng = new Random(world.seed ^ 0x5eed);
+  const documents = new ComplianceDocuments(world);
   let url = '';
   const sleeps = new AbortController();
 
@@ -136,6 +138,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
         limit = Math.min(Number(limitText), p.behaviour.pageCap);
       }
       return send(res, 200, state.inventory(p, parsed.searchParams.get('cursor') ?? undefined, limit));
+    }
+    if (route === 'documents') {
+      allow(method, 'GET');
+      return send(res, 200, documents.page(p.provider.id, parsed.searchParams.get('cursor'), p.behaviour.pageCap, clock()));
     }
     if (route === 'search') {
       allow(method, 'POST');

@@ -1,3 +1,78 @@
-/** Nothing per request yet: compliance has no data source until its own issue lands. */
-export type Context = Record<string, never>;
-export const createContext = (): Context => ({});
+import DataLoader from 'dataloader';
+import { sql, type Kysely } from 'kysely';
+import type { RequestScope } from '../shared/identity.js';
+import { MAX_BATCH_SIZE } from '../shared/loaders.js';
+import type { ComplianceTables, DocumentRow } from './tables.js';
+
+export interface Context {
+  db: Kysely<ComplianceTables>;
+  scope: RequestScope;
+  loaders: Loaders;
+}
+
+export interface Loaders {
+  /** A provider's wholesale agreement with a counterparty (`provider:<id>` or `carrier:<id>`), by `<provider>|<counterparty>`; the best on file. */
+  agreements: DataLoader<string, DocumentRow | null>;
+  /** The allocation record of a carrier covering a number, by `<carrier>|<E.164 digits>`. */
+  records: DataLoader<string, DocumentRow | null>;
+}
+
+export const agreementKey = (providerId: string, counterparty: string) => `${providerId}|${counterparty}`;
+export const recordKey = (carrierId: string, e164: string) => `${carrierId}|${e164.replace(/^\+/, '')}`;
+
+/** In force before expired before rejected; then the one that runs longest. */
+function better(a: DocumentRow, b: DocumentRow): DocumentRow {
+  const rank = (d: DocumentRow) => (d.status === 'valid' ? 0 : d.status === 'expired' ? 1 : 2);
+  if (rank(a) !== rank(b)) return rank(a) < rank(b) ? a : b;
+  return (a.expires_on ?? '9999') >= (b.expires_on ?? '9999') ? a : b;
+}
+
+export function createContext(db: Kysely<ComplianceTables>, scope: RequestScope): Context {
+  return {
+    db,
+    scope,
+    loaders: {
+      agreements: new DataLoader(
+        async (keys) => {
+          const pairs = keys.map((key) => {
+            const at = key.indexOf('|');
+            return [key.slice(0, at), key.slice(at + 1)] as const;
+          });
+          const rows = await db
+            .selectFrom('documents')
+            .selectAll()
+            .where('kind', '=', 'wholesale_agreement')
+            .where((eb) => eb(eb.refTuple('provider_id', 'counterparty'), 'in', pairs.map(([p, c]) => eb.tuple(p, c))))
+            .execute();
+          const best = new Map<string, DocumentRow>();
+          for (const row of rows) {
+            const key = agreementKey(row.provider_id, row.counterparty!);
+            const seen = best.get(key);
+            best.set(key, seen ? better(seen, row) : row);
+          }
+          return keys.map((key) => best.get(key) ?? null);
+        },
+        { maxBatchSize: MAX_BATCH_SIZE },
+      ),
+      records: new DataLoader(
+        async (keys) => {
+          const wanted = keys.map((key) => {
+            const at = key.indexOf('|');
+            return sql`(${key.slice(0, at)}, ${key.slice(at + 1)}, ${key})`;
+          });
+          // the longest covering range of that carrier, per key, in one statement
+          const result = await sql<DocumentRow & { key: string }>`
+            select distinct on (v.key) v.key, d.*
+            from compliance.documents d
+            join (values ${sql.join(wanted)}) as v(carrier_id, digits, key)
+              on d.carrier_id = v.carrier_id and starts_with(v.digits, d.range_prefix)
+            where d.kind = 'allocation_record'
+            order by v.key, length(d.range_prefix) desc, d.status`.execute(db);
+          const byKey = new Map(result.rows.map((row) => [row.key, row]));
+          return keys.map((key) => byKey.get(key) ?? null);
+        },
+        { maxBatchSize: MAX_BATCH_SIZE },
+      ),
+    },
+  };
+}

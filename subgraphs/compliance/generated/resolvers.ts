@@ -3,6 +3,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
+export type RequireFields<T, K extends keyof T> = Omit<T, K> & { [P in K]-?: NonNullable<T[P]> };
 /** All built-in and custom scalars, mapped to their actual values */
 export type Scalars = {
   ID: { input: string; output: string; }
@@ -12,14 +13,45 @@ export type Scalars = {
   Float: { input: number; output: number; }
 };
 
+/** Where an address must be. */
+export type AddressScope =
+  /** Anywhere in the world. */
+  | 'ANY'
+  /** Within the area of the number's prefix. */
+  | 'LOCAL_AREA'
+  /** Within the number's country. */
+  | 'NATIONAL';
+
+/** A carrier (owned by allocations). */
+export type Carrier = {
+  __typename?: 'Carrier';
+  /** The carrier's id in the numbering plan. */
+  id: Scalars['ID']['output'];
+};
+
 /** The documentation of a number's supply chain, hop by hop. */
 export type ComplianceTrail = {
   __typename?: 'ComplianceTrail';
   /** True when every hop of the chain is documented. */
   complete: Scalars['Boolean']['output'];
-  /** The hops whose documentation is missing, in chain order. */
+  /** The hops whose documentation is missing, expired or rejected, or whose carrier is not the range's holder, in chain order. */
   gaps: Array<TrailGap>;
+  /** Each hop in order: the holder (1), each provider towards the carrier (2…n), the carrier's allocation record (n+1). */
+  hops: Array<TrailHop>;
 };
+
+/** The state of a hop's documentation. */
+export type DocumentStatus =
+  /** On file, past its expiry date. */
+  | 'EXPIRED'
+  /** Not on file. */
+  | 'MISSING'
+  /** None needed: a carrier selling its own number is documented by its allocation record. */
+  | 'NOT_REQUIRED'
+  /** On file, rejected on review. */
+  | 'REJECTED'
+  /** On file and in force. */
+  | 'VALID';
 
 /**
  * A market (one country, one number type), owned by inventory; compliance adds what its
@@ -31,17 +63,52 @@ export type Market = {
   country: Scalars['String']['output'];
   /** The number type. */
   numberType: NumberType;
-  /** What the market's regulator requires before a number may be assigned: empty until the compliance issue records requirements. */
+  /** What the market's regulator or providers require before a number may be assigned, with sources; empty where nothing is recorded. */
   requirements: Array<Requirement>;
+};
+
+/** One declared chain of a market provider's numbers (owned by inventory). */
+export type MarketChain = {
+  __typename?: 'MarketChain';
+  /** The carrier at the end of the chain; null when broken. */
+  carrierId?: Maybe<Scalars['ID']['output']>;
+  /** How many numbers have this chain. */
+  numbers: Scalars['Int']['output'];
+  /** Provider ids from the holder towards the carrier; empty when broken. */
+  providers: Array<Scalars['ID']['output']>;
+};
+
+/** How many numbers of a market one provider holds at one tier (owned by inventory). */
+export type MarketProvider = {
+  __typename?: 'MarketProvider';
+  /** The distinct declared chains of these numbers (external, from inventory). */
+  chains: Array<MarketChain>;
+  /** Share of these numbers whose provider hops all have a wholesale agreement in force, 0..1; null when the row has no numbers. */
+  documentedShare?: Maybe<Scalars['Float']['output']>;
+  /** Stable id of the row. */
+  id: Scalars['ID']['output'];
+  /** The tier of these numbers (external, from inventory). */
+  tier?: Maybe<Scalars['Int']['output']>;
 };
 
 /** A phone number; compliance says whether its supply chain is documented. */
 export type Number = {
   __typename?: 'Number';
-  /** The documentation of each hop, from the allocation record to the end user's KYC; null when the number is not held. */
+  /**
+   * The documentation of each hop, from the holder to the carrier's allocation record; null when
+   * the number is not held (not catalogued).
+   */
   complianceTrail?: Maybe<ComplianceTrail>;
+  /** The carrier at the end of the declared chain (external, from inventory). */
+  declaredCarrier?: Maybe<Carrier>;
   /** The number in E.164 form, e.g. +447400123456. */
   e164: Scalars['String']['output'];
+  /** The carrier the numbering plan names for the range (external, from allocations). */
+  originatingCarrier?: Maybe<Carrier>;
+  /** Inventory's tier of the holder's chain (external: what the trail is computed from). */
+  tier?: Maybe<Scalars['Int']['output']>;
+  /** Inventory's chain from the holder towards the carrier (external). */
+  tierChain: Array<TierChainLink>;
 };
 
 /** The kinds of number libphonenumber tells apart. */
@@ -71,25 +138,151 @@ export type NumberType =
   /** A number for voice over IP, not tied to a place. */
   | 'VOIP';
 
-/** Something a market's regulator requires before a number may be assigned. */
+/** A wholesale provider (owned by inventory). */
+export type Provider = {
+  __typename?: 'Provider';
+  /** Stable id of the provider. */
+  id: Scalars['ID']['output'];
+};
+
+/** The compliance subgraph: market requirements and documentation trails. */
+export type Query = {
+  __typename?: 'Query';
+  /**
+   * What a market's regulator or its providers require before a number may be assigned, with
+   * sources; empty where nothing is recorded for the pair. Answers whether or not anyone has stock.
+   */
+  requirements: Array<Requirement>;
+};
+
+
+/** The compliance subgraph: market requirements and documentation trails. */
+export type QueryRequirementsArgs = {
+  country: Scalars['String']['input'];
+  numberType: NumberType;
+};
+
+/** Something a market's regulator or providers require before a number may be assigned. */
 export type Requirement = {
   __typename?: 'Requirement';
-  /** Whom it applies to, e.g. 'business', 'individual', 'any end user'. */
+  /** Documents the source names as accepted; empty when it names none. */
+  acceptedDocuments: Array<Scalars['String']['output']>;
+  /** Where an address must be; null when the requirement is no address or the scope is not confirmed. */
+  addressScope?: Maybe<AddressScope>;
+  /** Whom it applies to: 'business', 'individual' or 'any end user'. */
   appliesTo: Scalars['String']['output'];
+  /** False when no public rule could be confirmed for the market (the description says so). */
+  confirmed: Scalars['Boolean']['output'];
   /** What must be provided, in words. */
   description: Scalars['String']['output'];
-  /** What kind of proof, e.g. END_USER_IDENTITY, LOCAL_ADDRESS, LOCAL_ENTITY, DECLARED_USE. */
-  kind: Scalars['String']['output'];
+  /** What kind of proof. */
+  kind: RequirementKind;
+  /** Who provides it. */
+  providedBy: RequirementParty;
+  /** The public pages the rule comes from. */
+  sources: Array<RequirementSource>;
 };
+
+/** Kinds of requirement. */
+export type RequirementKind =
+  /** An address of the end user, anywhere or not confirmed to be local. */
+  | 'ADDRESS'
+  /** What the number will be used for, within the uses the plan allows. */
+  | 'DECLARED_USE'
+  /** Who the end user is (name, identity document). */
+  | 'END_USER_IDENTITY'
+  /** An address local to the number (its area, or its country). */
+  | 'LOCAL_ADDRESS'
+  /** A business registered in the country (register excerpt). */
+  | 'LOCAL_ENTITY'
+  /** A licence or numbering use plan of whoever resells the number. */
+  | 'RESELLER_LICENCE'
+  /** Nothing could be confirmed for this market: see the description and sources searched. */
+  | 'UNCONFIRMED';
+
+/** Who provides what a requirement asks for. */
+export type RequirementParty =
+  /** The end user of the number. */
+  | 'END_USER'
+  /** A provider hop of the chain. */
+  | 'PROVIDER'
+  /** Whoever resells the number to the end user. */
+  | 'RESELLER';
+
+/** A public page a requirement comes from. */
+export type RequirementSource = {
+  __typename?: 'RequirementSource';
+  /** When it was read (ISO date). */
+  retrievedOn: Scalars['String']['output'];
+  /** The page's title. */
+  title: Scalars['String']['output'];
+  /** Where it is. */
+  url: Scalars['String']['output'];
+};
+
+/** One provider in a number's tier chain, as inventory declares it. */
+export type TierChainLink = {
+  __typename?: 'TierChainLink';
+  /** 1 for the holder, counting up towards the originating carrier. */
+  position: Scalars['Int']['output'];
+  /** The provider at this hop. */
+  provider: Provider;
+};
+
+/** A document a provider published about its stock. */
+export type TrailDocument = {
+  __typename?: 'TrailDocument';
+  /** When it expires (ISO date); null when it does not. */
+  expiresOn?: Maybe<Scalars['String']['output']>;
+  /** The document's id at its publisher. */
+  id: Scalars['ID']['output'];
+  /** When it was issued (ISO date). */
+  issuedOn: Scalars['String']['output'];
+  /** What kind of document. */
+  kind: TrailDocumentKind;
+  /** The provider that published it. */
+  publishedBy: Provider;
+};
+
+/** Kinds of supply-chain documents. */
+export type TrailDocumentKind =
+  /** A carrier's allocation record of a number range. */
+  | 'ALLOCATION_RECORD'
+  /** A provider's wholesale agreement with its source. */
+  | 'WHOLESALE_AGREEMENT';
 
 /** A hop of the chain without the document it needs. */
 export type TrailGap = {
   __typename?: 'TrailGap';
-  /** The hop's position in the tier chain (1 is the holder). */
+  /** The hop's position (1 is the holder; n+1 the carrier's allocation record). */
   position: Scalars['Int']['output'];
   /** What is missing, e.g. 'no wholesale agreement on file'. */
   reason: Scalars['String']['output'];
 };
+
+/** One hop of a trail and the document that makes it legal. */
+export type TrailHop = {
+  __typename?: 'TrailHop';
+  /** The carrier: at the carrier's hop, or the source of the last provider; null otherwise. */
+  carrier?: Maybe<Carrier>;
+  /** The document on file for this hop; null when none is. */
+  document?: Maybe<TrailDocument>;
+  /** What the hop is. */
+  kind: TrailHopKind;
+  /** The hop's position: 1 the holder, up to n+1 the carrier's allocation record. */
+  position: Scalars['Int']['output'];
+  /** The provider at this hop; null for the carrier's hop. */
+  provider?: Maybe<Provider>;
+  /** The state of this hop's documentation. */
+  status: DocumentStatus;
+};
+
+/** What a hop of a trail is. */
+export type TrailHopKind =
+  /** The originating carrier; its document is the allocation record of the range. */
+  | 'CARRIER'
+  /** A provider in the chain; its document is its wholesale agreement with its source. */
+  | 'PROVIDER';
 
 export type WithIndex<TObject> = TObject & Record<string, any>;
 export type ResolversObject<TObject> = WithIndex<TObject>;
@@ -173,6 +366,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Market: Market;
+  MarketProvider: MarketProvider;
   Number: Number;
 }>;
 
@@ -181,41 +375,81 @@ export type FederationReferenceTypes = ResolversObject<{
   Market:
     ( { __typename: 'Market' }
     & GraphQLRecursivePick<FederationTypes['Market'], {"country":true,"numberType":true}> );
+  MarketProvider:
+    ( { __typename: 'MarketProvider' }
+    & GraphQLRecursivePick<FederationTypes['MarketProvider'], {"id":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['MarketProvider'], {"tier":true,"chains":{"providers":true,"carrierId":true,"numbers":true}}> ) );
   Number:
     ( { __typename: 'Number' }
-    & GraphQLRecursivePick<FederationTypes['Number'], {"e164":true}> );
+    & GraphQLRecursivePick<FederationTypes['Number'], {"e164":true}>
+    & ( Record<PropertyKey, never>
+        | GraphQLRecursivePick<FederationTypes['Number'], {"tier":true,"tierChain":{"position":true,"provider":{"id":true}},"declaredCarrier":{"id":true},"originatingCarrier":{"id":true}}> ) );
 }>;
 
 
 
 /** Mapping between all available schema types and the resolvers types */
 export type ResolversTypes = ResolversObject<{
+  AddressScope: AddressScope;
+  Carrier: ResolverTypeWrapper<Carrier>;
+  ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   ComplianceTrail: ResolverTypeWrapper<ComplianceTrail>;
   Boolean: ResolverTypeWrapper<Scalars['Boolean']['output']>;
+  DocumentStatus: DocumentStatus;
   Market: ResolverTypeWrapper<Market>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  MarketChain: ResolverTypeWrapper<MarketChain>;
+  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  MarketProvider: ResolverTypeWrapper<MarketProvider>;
+  Float: ResolverTypeWrapper<Scalars['Float']['output']>;
   Number: ResolverTypeWrapper<Number>;
   NumberType: NumberType;
+  Provider: ResolverTypeWrapper<Provider>;
+  Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   Requirement: ResolverTypeWrapper<Requirement>;
+  RequirementKind: RequirementKind;
+  RequirementParty: RequirementParty;
+  RequirementSource: ResolverTypeWrapper<RequirementSource>;
+  TierChainLink: ResolverTypeWrapper<TierChainLink>;
+  TrailDocument: ResolverTypeWrapper<TrailDocument>;
+  TrailDocumentKind: TrailDocumentKind;
   TrailGap: ResolverTypeWrapper<TrailGap>;
-  Int: ResolverTypeWrapper<Scalars['Int']['output']>;
+  TrailHop: ResolverTypeWrapper<TrailHop>;
+  TrailHopKind: TrailHopKind;
 }>;
 
 /** Mapping between all available schema types and the resolvers parents */
 export type ResolversParentTypes = ResolversObject<{
+  Carrier: Carrier;
+  ID: Scalars['ID']['output'];
   ComplianceTrail: ComplianceTrail;
   Boolean: Scalars['Boolean']['output'];
   Market: Market | FederationReferenceTypes['Market'];
   String: Scalars['String']['output'];
-  Number: Number | FederationReferenceTypes['Number'];
-  Requirement: Requirement;
-  TrailGap: TrailGap;
+  MarketChain: MarketChain;
   Int: Scalars['Int']['output'];
+  MarketProvider: MarketProvider | FederationReferenceTypes['MarketProvider'];
+  Float: Scalars['Float']['output'];
+  Number: Number | FederationReferenceTypes['Number'];
+  Provider: Provider;
+  Query: Record<PropertyKey, never>;
+  Requirement: Requirement;
+  RequirementSource: RequirementSource;
+  TierChainLink: TierChainLink;
+  TrailDocument: TrailDocument;
+  TrailGap: TrailGap;
+  TrailHop: TrailHop;
+}>;
+
+export type CarrierResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Carrier'] = ResolversParentTypes['Carrier']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
 }>;
 
 export type ComplianceTrailResolvers<ContextType = Context, ParentType extends ResolversParentTypes['ComplianceTrail'] = ResolversParentTypes['ComplianceTrail']> = ResolversObject<{
   complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   gaps?: Resolver<Array<ResolversTypes['TrailGap']>, ParentType, ContextType>;
+  hops?: Resolver<Array<ResolversTypes['TrailHop']>, ParentType, ContextType>;
 }>;
 
 export type MarketResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Market'] = ResolversParentTypes['Market'], FederationReferenceType extends FederationReferenceTypes['Market'] = FederationReferenceTypes['Market']> = ResolversObject<{
@@ -225,16 +459,49 @@ export type MarketResolvers<ContextType = Context, ParentType extends ResolversP
   requirements?: Resolver<Array<ResolversTypes['Requirement']>, ParentType, ContextType>;
 }>;
 
+export type MarketProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MarketProvider'] = ResolversParentTypes['MarketProvider'], FederationReferenceType extends FederationReferenceTypes['MarketProvider'] = FederationReferenceTypes['MarketProvider']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['MarketProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  documentedShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
 export type NumberResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Number'] = ResolversParentTypes['Number'], FederationReferenceType extends FederationReferenceTypes['Number'] = FederationReferenceTypes['Number']> = ResolversObject<{
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Number']> | FederationReferenceType, FederationReferenceType, ContextType>;
   complianceTrail?: Resolver<Maybe<ResolversTypes['ComplianceTrail']>, ParentType, ContextType>;
   e164?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type ProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Provider'] = ResolversParentTypes['Provider']> = ResolversObject<{
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+}>;
+
+export type QueryResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Query'] = ResolversParentTypes['Query']> = ResolversObject<{
+  requirements?: Resolver<Array<ResolversTypes['Requirement']>, ParentType, ContextType, RequireFields<QueryRequirementsArgs, 'country' | 'numberType'>>;
+}>;
+
 export type RequirementResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Requirement'] = ResolversParentTypes['Requirement']> = ResolversObject<{
+  acceptedDocuments?: Resolver<Array<ResolversTypes['String']>, ParentType, ContextType>;
+  addressScope?: Resolver<Maybe<ResolversTypes['AddressScope']>, ParentType, ContextType>;
   appliesTo?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  confirmed?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   description?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
-  kind?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['RequirementKind'], ParentType, ContextType>;
+  providedBy?: Resolver<ResolversTypes['RequirementParty'], ParentType, ContextType>;
+  sources?: Resolver<Array<ResolversTypes['RequirementSource']>, ParentType, ContextType>;
+}>;
+
+export type RequirementSourceResolvers<ContextType = Context, ParentType extends ResolversParentTypes['RequirementSource'] = ResolversParentTypes['RequirementSource']> = ResolversObject<{
+  retrievedOn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  title?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  url?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+}>;
+
+export type TrailDocumentResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrailDocument'] = ResolversParentTypes['TrailDocument']> = ResolversObject<{
+  expiresOn?: Resolver<Maybe<ResolversTypes['String']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
+  issuedOn?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TrailDocumentKind'], ParentType, ContextType>;
+  publishedBy?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
 }>;
 
 export type TrailGapResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrailGap'] = ResolversParentTypes['TrailGap']> = ResolversObject<{
@@ -242,11 +509,27 @@ export type TrailGapResolvers<ContextType = Context, ParentType extends Resolver
   reason?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
 }>;
 
+export type TrailHopResolvers<ContextType = Context, ParentType extends ResolversParentTypes['TrailHop'] = ResolversParentTypes['TrailHop']> = ResolversObject<{
+  carrier?: Resolver<Maybe<ResolversTypes['Carrier']>, ParentType, ContextType>;
+  document?: Resolver<Maybe<ResolversTypes['TrailDocument']>, ParentType, ContextType>;
+  kind?: Resolver<ResolversTypes['TrailHopKind'], ParentType, ContextType>;
+  position?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  provider?: Resolver<Maybe<ResolversTypes['Provider']>, ParentType, ContextType>;
+  status?: Resolver<ResolversTypes['DocumentStatus'], ParentType, ContextType>;
+}>;
+
 export type Resolvers<ContextType = Context> = ResolversObject<{
+  Carrier?: CarrierResolvers<ContextType>;
   ComplianceTrail?: ComplianceTrailResolvers<ContextType>;
   Market?: MarketResolvers<ContextType>;
+  MarketProvider?: MarketProviderResolvers<ContextType>;
   Number?: NumberResolvers<ContextType>;
+  Provider?: ProviderResolvers<ContextType>;
+  Query?: QueryResolvers<ContextType>;
   Requirement?: RequirementResolvers<ContextType>;
+  RequirementSource?: RequirementSourceResolvers<ContextType>;
+  TrailDocument?: TrailDocumentResolvers<ContextType>;
   TrailGap?: TrailGapResolvers<ContextType>;
+  TrailHop?: TrailHopResolvers<ContextType>;
 }>;
 
