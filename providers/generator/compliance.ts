@@ -81,3 +81,11 @@ export function documentAt(document: WorldDocument, now: number): ComplianceDocu
   const expired = document.expiresOn !== null && Date.parse(`${document.expiresOn}T23:59:59Z`) < now;
   return { ...rest, status: rejected ? 'rejected' : expired ? 'expired' : 'valid' };
 }
+
+const SHAPES = ['bundles', 'requirement_groups', 'addresses'] as const;
+
+/** Which of the three published compliance shapes a provider speaks: in turn over the world's providers. */
+export function complianceShape(world: World, providerId: string): (typeof SHAPES)[number] {
+  const index = world.providers.findIndex((p) => p.id === providerId);
+  return SHAPES[Math.max(0, index) % SHAPES.length]!;
+}

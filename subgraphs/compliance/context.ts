@@ -1,12 +1,18 @@
 import DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
-import type { RequestScope } from '../shared/identity.js';
+import type { Registration } from '../../providers/api.js';
+import { visibleTenant, type RequestScope } from '../shared/identity.js';
 import { MAX_BATCH_SIZE } from '../shared/loaders.js';
-import type { ComplianceTables, DocumentRow } from './tables.js';
+import { ProviderError } from '../../providers/client/index.js';
+import type { ComplianceTables, DocumentRow, EndUserRow } from './tables.js';
+import type { ComplianceUpstream } from './upstream.js';
 
 export interface Context {
   db: Kysely<ComplianceTables>;
   scope: RequestScope;
+  /** The tenant whose end users this caller sees (null: an analyst, or no tenant: none). */
+  tenant: string | null;
+  upstream: ComplianceUpstream;
   loaders: Loaders;
 }
 
@@ -15,6 +21,12 @@ export interface Loaders {
   agreements: DataLoader<string, DocumentRow | null>;
   /** The allocation record of a carrier covering a number, by `<carrier>|<E.164 digits>`. */
   records: DataLoader<string, DocumentRow | null>;
+  /** The caller's tenant's end users by id: another tenant's are not found. */
+  endUsers: DataLoader<string, EndUserRow | null>;
+  /** A provider's registrations of an end user, asked now, by `<provider>|<end user>`: one call per pair per request. */
+  registrations: DataLoader<string, Registration[]>;
+  /** A provider's published requirements for a market, by `<provider>|<country>|<type>` (null: no stock there). */
+  providerRequirements: DataLoader<string, unknown>;
 }
 
 export const agreementKey = (providerId: string, counterparty: string) => `${providerId}|${counterparty}`;
@@ -27,11 +39,52 @@ function better(a: DocumentRow, b: DocumentRow): DocumentRow {
   return (a.expires_on ?? '9999') >= (b.expires_on ?? '9999') ? a : b;
 }
 
-export function createContext(db: Kysely<ComplianceTables>, scope: RequestScope): Context {
+export function createContext(db: Kysely<ComplianceTables>, scope: RequestScope, upstream: ComplianceUpstream): Context {
+  const tenant = visibleTenant(scope.identity);
   return {
     db,
     scope,
+    tenant,
+    upstream,
     loaders: {
+      endUsers: new DataLoader(
+        async (ids) => {
+          if (tenant === null) return ids.map(() => null);
+          const rows = await db.selectFrom('end_users').selectAll().where('tenant', '=', tenant).where('id', 'in', [...ids]).execute();
+          const byId = new Map(rows.map((r) => [r.id, r]));
+          return ids.map((id) => byId.get(id) ?? null);
+        },
+        { maxBatchSize: MAX_BATCH_SIZE },
+      ),
+      registrations: new DataLoader(
+        (keys) =>
+          Promise.all(
+            keys.map(async (key) => {
+              const [providerId = '', endUser = ''] = key.split('|');
+              const client = upstream.provider(providerId);
+              if (!client) return [];
+              return (await client.registrations(endUser)).registrations;
+            }),
+          ),
+        { batch: false },
+      ),
+      providerRequirements: new DataLoader(
+        (keys) =>
+          Promise.all(
+            keys.map(async (key) => {
+              const [providerId = '', country = '', numberType = ''] = key.split('|');
+              const client = upstream.provider(providerId);
+              if (!client) return null;
+              try {
+                return await client.requirements(country, numberType);
+              } catch (error) {
+                if (error instanceof ProviderError && error.httpStatus === 404) return null;
+                throw error;
+              }
+            }),
+          ),
+        { batch: false },
+      ),
       agreements: new DataLoader(
         async (keys) => {
           const pairs = keys.map((key) => {

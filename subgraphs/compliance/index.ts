@@ -23,7 +23,7 @@ export function createCompliance(upstream: ComplianceUpstream = NO_UPSTREAM, opt
     name: 'compliance',
     migrations,
     resolvers,
-    createContext: (db: Kysely<ComplianceTables>, scope) => createContext(db, scope),
+    createContext: (db: Kysely<ComplianceTables>, scope) => createContext(db, scope, upstream),
     lastSync: () => last,
     background: async ({ db, logger }) => {
       last = await syncDocuments(db, upstream, logger);

@@ -1,6 +1,7 @@
 import { badUserInput } from '../shared/errors.js';
 import type { Resolvers } from './generated/resolvers.js';
 import { requirementsOf } from './requirements.js';
+import { endUserFields, endUserMutations, endUserQueries, orderReadiness } from './end-users.js';
 import { complianceTrail, documentedShare, type ChainFields, type MarketProviderFields } from './trail.js';
 
 function readCountry(country: string): string {
@@ -12,10 +13,14 @@ function readCountry(country: string): string {
 export const resolvers: Resolvers = {
   Query: {
     requirements: (_parent, { country, numberType }) => requirementsOf(readCountry(country), numberType),
+    ...endUserQueries,
   },
+  Mutation: endUserMutations,
+  EndUser: endUserFields,
   Number: {
     __resolveReference: (ref) => ref,
     complianceTrail: (number, _args, ctx) => complianceTrail(number as ChainFields, ctx),
+    orderReadiness: (number, { endUserId }, ctx) => orderReadiness(number as { e164: string; country?: string | null; numberType?: string | null; sellers?: { id: string }[] | null }, endUserId, ctx),
   },
   Market: {
     __resolveReference: (ref) => ref,

@@ -13,8 +13,43 @@ export interface DocumentTable {
   synced_at: Generated<Date>;
 }
 
+export interface EndUserTable {
+  id: string;
+  tenant: string;
+  type: 'individual' | 'business';
+  name: string;
+  address: { country: string; locality: string | null; street: string | null; postalCode: string | null } | null;
+  created_at: Generated<Date>;
+}
+
+export interface EndUserDocumentTable {
+  id: string;
+  end_user_id: string;
+  type: string;
+  file_name: string;
+  sha256: string;
+  size: number;
+  content: Buffer;
+  uploaded_at: Generated<Date>;
+}
+
+export interface SubmissionTable {
+  end_user_id: string;
+  provider_id: string;
+  registration_id: string;
+  country: string;
+  number_type: string;
+  submitted_at: Generated<Date>;
+}
+
 export interface ComplianceTables {
   documents: DocumentTable;
+  end_users: EndUserTable;
+  end_user_documents: EndUserDocumentTable;
+  submissions: SubmissionTable;
 }
+
+export type EndUserRow = Selectable<EndUserTable>;
+export type EndUserDocumentRow = Selectable<EndUserDocumentTable>;
 
 export type DocumentRow = Selectable<DocumentTable>;

@@ -256,6 +256,11 @@ export const resolvers: Resolvers = {
       if (!chain) return null;
       return chain.carrierId === carrierId;
     },
+    sellers: async (number, _args, ctx) => {
+      const row = await visibleRow(ctx, number.e164);
+      if (!row) return [];
+      return Promise.all((await sortedOffers(ctx, number.e164)).map((model) => requiredProvider(ctx, model.offer.provider_id)));
+    },
     declaredCarrier: async (number, _args, ctx) => {
       const chain = await holderChain(ctx, number.e164);
       return chain?.carrierId ? { id: chain.carrierId } : null;

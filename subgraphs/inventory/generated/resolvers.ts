@@ -224,6 +224,8 @@ export type Number = {
   offers: OfferConnection;
   /** The originating carrier, as the allocations subgraph reads it from the numbering plan. */
   originatingCarrier?: Maybe<Carrier>;
+  /** Every provider with an offer of the number, in buying order (what compliance's orderReadiness asks about). */
+  sellers: Array<Provider>;
   /** Where the number stands in its lifecycle, as the caller may see it; null when not catalogued. */
   status?: Maybe<InventoryStatus>;
   /** Provider hops from the originating carrier to the holder (1: bought straight from the carrier; 0: the carrier sells its own number); null when not catalogued or the declared chain is broken. */
@@ -412,6 +414,13 @@ export type OrderLine = {
 
 /** Numbers to order. */
 export type OrderNumbersInput = {
+  /**
+   * The end user the numbers are for (an EndUser id of the caller's tenant), sent to providers as
+   * endUserRef: where a market has requirements, a provider without an approved registration of
+   * that end user refuses the number (the next offer is tried, else the line fails
+   * REQUIREMENTS_NOT_MET naming what is missing), and one reviewing it keeps the line PENDING.
+   */
+  endUserId?: InputMaybe<Scalars['ID']['input']>;
   /** A key of the caller's choice, at most 64 characters: the same key with the same input returns the first order. */
   idempotencyKey: Scalars['String']['input'];
   /** E.164 numbers, at most 100. */
@@ -790,7 +799,7 @@ export type TierChainLink = {
 /** An expected failure the client can act on. */
 export type UserError = {
   __typename?: 'UserError';
-  /** What kind: NOT_AVAILABLE, NOT_FOUND, NOT_YOURS, PROVIDER_FAILED, IDEMPOTENCY_KEY_REUSED. */
+  /** What kind: NOT_AVAILABLE, NOT_FOUND, NOT_YOURS, PROVIDER_FAILED, REQUIREMENTS_NOT_MET, IDEMPOTENCY_KEY_REUSED. */
   code: Scalars['String']['output'];
   /** The input field concerned, e.g. ['input', 'numbers', '2']; null for the input as a whole. */
   field?: Maybe<Array<Scalars['String']['output']>>;
@@ -1103,6 +1112,7 @@ export type NumberResolvers<ContextType = Context, ParentType extends ResolversP
   holder?: Resolver<Maybe<ResolversTypes['Provider']>, ParentType, ContextType>;
   live?: Resolver<Maybe<ResolversTypes['LiveStatus']>, ParentType, ContextType>;
   offers?: Resolver<ResolversTypes['OfferConnection'], ParentType, ContextType, RequireFields<NumberOffersArgs, 'first'>>;
+  sellers?: Resolver<Array<ResolversTypes['Provider']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['InventoryStatus']>, ParentType, ContextType>;
   tier?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tierChain?: Resolver<Array<ResolversTypes['TierChainLink']>, ParentType, ContextType>;

@@ -1,0 +1,167 @@
+import { execute, parse } from 'graphql';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { World } from '../providers/generator/world.js';
+import { startInventoryGateway, type TestGateway } from './support/gateway.js';
+import { postGraphQL } from './support/http.js';
+
+/**
+ * End users, their documents and their registrations with providers, readiness before buying,
+ * and orders carrying the end user, through the gateway with tenants' keys, over the provider
+ * simulator (each provider speaking one of the three compliance shapes).
+ */
+let gateway: TestGateway;
+let world: World;
+beforeAll(async () => {
+  gateway = await startInventoryGateway({ env: { ORDER_WAIT_MS: '1500', ORDER_RETRY_MAX_SECONDS: '1' } });
+  world = gateway.embedded.providers.simulator!.world;
+});
+afterAll(async () => {
+  await gateway?.close();
+});
+
+const keys = new Map<string, Promise<string>>();
+const keyOf = (tenant: string | null) => {
+  const name = tenant ?? '';
+  if (!keys.has(name)) keys.set(name, gateway.embedded.keys.create(tenant ? { role: 'frontend', tenant, name: 'compliance' } : { role: 'analyst', name: 'compliance' }).then((k) => k.key));
+  return keys.get(name)!;
+};
+const as = async (tenant: string | null, query: string, variables: Record<string, unknown> = {}) => postGraphQL<any>(gateway.url, query, variables, { authorization: `Bearer ${await keyOf(tenant)}` });
+
+const CREATE = `mutation($input: CreateEndUserInput!) { createEndUser(input: $input) { endUser { id type name address { country locality } } } }`;
+const UPDATE = `mutation($input: UpdateEndUserInput!) { updateEndUser(input: $input) { endUser { id address { country locality } } } }`;
+const ADD_DOCUMENT = `mutation($input: AddEndUserDocumentInput!) { addEndUserDocument(input: $input) { document { id type sha256 size } } }`;
+const SUBMIT = `mutation($input: SubmitEndUserInput!) { submitEndUser(input: $input) { registrations { provider { id } id status missing } providerErrors } }`;
+const READINESS = `query($e: String!, $u: ID!) { number(e164: $e) { orderReadiness(endUserId: $u) { ready providers { provider { id } status requirements { requirement { kind } state acceptedDocuments } } } } }`;
+const ORDER = `mutation($input: OrderNumbersInput!) { orderNumbers(input: $input) { order { id status numbers { e164 status holder { id } note } } userErrors { code message } } }`;
+const STATUS = `query($e: String!) { number(e164: $e) { status } }`;
+
+/** An available French mobile (LOCAL_ADDRESS and DECLARED_USE confirmed for the market) offered by a single provider. */
+function frenchNumber(skip: Set<string>): { e164: string; providers: string[] } {
+  for (const number of world.numbers) {
+    if (number.country !== 'FR' || number.numberType !== 'MOBILE' || number.status !== 'available' || skip.has(number.e164)) continue;
+    const providers = world.offers.filter((o) => o.e164 === number.e164).map((o) => o.providerId);
+    if (providers.length === 1) return { e164: number.e164, providers };
+  }
+  throw new Error('no French mobile with a single offer in the world');
+}
+
+describe('an end user without a local address', () => {
+  it('is named LOCAL_ADDRESS missing per provider; its order fails REQUIREMENTS_NOT_MET and the number stays available; once approved at the provider readiness is met; a pending review keeps the line PENDING, then it completes', async () => {
+    const used = new Set<string>();
+    const { e164, providers } = frenchNumber(used);
+    used.add(e164);
+    const created = await as('acme', CREATE, { input: { type: 'BUSINESS', name: 'Acme SARL', address: { country: 'DE', locality: 'Berlin' } } });
+    expect(created.errors).toBeUndefined();
+    const endUser = created.data.createEndUser.endUser.id as string;
+    const declaration = Buffer.from('We use the numbers for interpersonal calls only.').toString('base64');
+    const added = await as('acme', ADD_DOCUMENT, { input: { endUserId: endUser, type: 'DECLARATION_OF_USE', fileName: 'use.txt', contentBase64: declaration } });
+    expect(added.errors).toBeUndefined();
+    expect(added.data.addEndUserDocument.document).toMatchObject({ type: 'DECLARATION_OF_USE', size: 48, sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+
+    const before = await as('acme', READINESS, { e: e164, u: endUser });
+    expect(before.errors).toBeUndefined();
+    const readiness = before.data.number.orderReadiness;
+    expect(readiness.ready).toBe(false);
+    expect(readiness.providers.map((p: { provider: { id: string } }) => p.provider.id)).toEqual(providers);
+    for (const provider of readiness.providers) {
+      expect(provider.status).toBe('NOT_READY');
+      expect(provider.requirements).toContainEqual(expect.objectContaining({ requirement: { kind: 'LOCAL_ADDRESS' }, state: 'MISSING' }));
+      expect(provider.requirements).toContainEqual(expect.objectContaining({ requirement: { kind: 'DECLARED_USE' }, state: 'MET' }));
+    }
+
+    const refused = await as('acme', ORDER, { input: { numbers: [e164], idempotencyKey: `eu-refused-${e164}`, endUserId: endUser } });
+    expect(refused.errors).toBeUndefined();
+    expect(refused.data.orderNumbers.order.status).toBe('FAILED');
+    expect(refused.data.orderNumbers.userErrors).toEqual([{ code: 'REQUIREMENTS_NOT_MET', message: expect.stringContaining('LOCAL_ADDRESS') }]);
+    expect((await as('globex', STATUS, { e: e164 })).data.number.status).toBe('AVAILABLE');
+
+    // a French address, submitted: pending review at the provider
+    expect((await as('acme', UPDATE, { input: { id: endUser, address: { country: 'FR', locality: 'Paris' } } })).data.updateEndUser.endUser.address).toEqual({ country: 'FR', locality: 'Paris' });
+    const submitted = await as('acme', SUBMIT, { input: { endUserId: endUser, country: 'FR', numberType: 'MOBILE' } });
+    expect(submitted.errors).toBeUndefined();
+    const registrations = submitted.data.submitEndUser.registrations as { provider: { id: string }; id: string; status: string }[];
+    expect(registrations.map((r) => r.provider.id)).toEqual(expect.arrayContaining(providers));
+    for (const r of registrations) expect(r.status).toBe('PENDING');
+    const pending = await as('acme', READINESS, { e: e164, u: endUser });
+    for (const provider of pending.data.number.orderReadiness.providers) expect(provider.status).toBe('PENDING_REVIEW');
+
+    const held = await as('acme', ORDER, { input: { numbers: [e164], idempotencyKey: `eu-held-${e164}`, endUserId: endUser } });
+    expect(held.errors).toBeUndefined();
+    expect(held.data.orderNumbers.order.numbers[0].status).toBe('PENDING');
+    const orderId = held.data.orderNumbers.order.id as string;
+
+    // the provider approves: readiness is met, and the held line completes
+    for (const r of registrations) {
+      const reviewed = await fetch(`${gateway.embedded.providers.simulator!.url}/admin/providers/${r.provider.id}/reviews/${r.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'approve' }) });
+      expect(reviewed.status).toBe(200);
+    }
+    const after = await as('acme', READINESS, { e: e164, u: endUser });
+    expect(after.data.number.orderReadiness.ready).toBe(true);
+    for (const provider of after.data.number.orderReadiness.providers) {
+      expect(provider.status).toBe('READY');
+      for (const check of provider.requirements) expect(check.state).toBe('MET');
+    }
+    let status = 'PENDING';
+    for (let i = 0; i < 100 && status === 'PENDING'; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      status = (await as('acme', `query($id: ID!) { order(id: $id) { status } }`, { id: orderId })).data.order.status;
+    }
+    expect(status).toBe('COMPLETED');
+    expect((await as('acme', STATUS, { e: e164 })).data.number.status).toBe('ASSIGNED');
+  });
+
+  it('refuses a document over 1.5 MB naming the limit, and bounds the other inputs', async () => {
+    const created = await as('acme', CREATE, { input: { type: 'INDIVIDUAL', name: 'Ann' } });
+    const endUser = created.data.createEndUser.endUser.id;
+    const big = Buffer.alloc(1_572_865, 1).toString('base64');
+    const refused = await postGraphQL<any>(gateway.url, ADD_DOCUMENT, { input: { endUserId: endUser, type: 'IDENTITY', fileName: 'id.png', contentBase64: big } }, { authorization: `Bearer ${await keyOf('acme')}` });
+    // past the gateway's body limit (2 MB by default) or at compliance: either way a clear refusal
+    const message = JSON.stringify(refused);
+    expect(message).toMatch(/1572864 bytes \(1\.5 MB\)|BODY_TOO_LARGE/);
+    const name = await as('acme', CREATE, { input: { type: 'INDIVIDUAL', name: 'x'.repeat(201) } });
+    expect(name.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.name') });
+  });
+});
+
+describe('isolation', () => {
+  it('another tenant and an analyst get nothing of a tenant\'s end users and documents through any field or _entities', async () => {
+    const created = await as('acme', CREATE, { input: { type: 'INDIVIDUAL', name: 'Private Person', address: { country: 'GB', locality: 'Leeds' } } });
+    const id = created.data.createEndUser.endUser.id as string;
+    await as('acme', ADD_DOCUMENT, { input: { endUserId: id, type: 'IDENTITY', fileName: 'passport.pdf', contentBase64: Buffer.from('passport').toString('base64') } });
+    const own = await as('acme', `query($id: ID!) { endUser(id: $id) { id documents { totalCount } } endUsers(first: 100) { edges { node { id } } } }`, { id });
+    expect(own.data.endUser).toEqual({ id, documents: { totalCount: 1 } });
+    for (const caller of ['globex', null]) {
+      const seen = await as(caller, `query($id: ID!) { endUser(id: $id) { id name } endUsers(first: 100) { totalCount edges { node { id } } } }`, { id });
+      expect(seen.errors).toBeUndefined();
+      expect(seen.data.endUser).toBeNull();
+      expect(seen.data.endUsers.edges.map((e: { node: { id: string } }) => e.node.id)).not.toContain(id);
+      const e164 = world.numbers.find((n) => n.country === 'FR' && n.numberType === 'MOBILE')!.e164;
+      const readiness = await as(caller, READINESS, { e: e164, u: id });
+      expect(readiness.data.number.orderReadiness).toBeNull();
+      for (const [mutation, input] of [
+        [UPDATE, { id, name: 'Stolen' }],
+        [ADD_DOCUMENT, { endUserId: id, type: 'IDENTITY', fileName: 'x.pdf', contentBase64: 'eA==' }],
+        [SUBMIT, { endUserId: id, country: 'FR', numberType: 'MOBILE' }],
+      ] as const) {
+        const result = await as(caller, mutation, { input });
+        // no data (the analyst's mutation may be refused before it runs), and a refusal
+        expect(result.data ?? null).toBeNull();
+        expect(result.errors?.[0]?.extensions?.code).toBe(caller === null ? 'FORBIDDEN' : 'BAD_USER_INPUT');
+      }
+    }
+    // _entities, as the gateway would send it for another tenant and for an analyst
+    const compliance = gateway.embedded.subgraphs.compliance!;
+    for (const identity of [{ role: 'frontend' as const, tenant: 'globex', keyId: 'k' }, { role: 'analyst' as const, tenant: null, keyId: 'k' }]) {
+      const result = await execute({
+        schema: compliance.schema,
+        document: parse(`query($r: [_Any!]!) { _entities(representations: $r) { ... on EndUser { id name documents { edges { node { sha256 } } } } } }`),
+        variableValues: { r: [{ __typename: 'EndUser', id }] },
+        contextValue: compliance.createContext({ identity, requestId: 'isolation' }),
+      });
+      expect(result.errors).toBeUndefined();
+      expect((result.data as { _entities: unknown[] })._entities).toEqual([null]);
+    }
+    const stillMine = await as('acme', `query($id: ID!) { endUser(id: $id) { name } }`, { id });
+    expect(stillMine.data.endUser.name).toBe('Private Person');
+  });
+});
