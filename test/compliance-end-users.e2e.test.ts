@@ -1,7 +1,7 @@
 import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World } from '../providers/generator/world.js';
-import { startInventoryGateway, type TestGateway } from './support/gateway.js';
+import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
 import { postGraphQL } from './support/http.js';
 
 /**
@@ -120,6 +120,29 @@ describe('an end user without a local address', () => {
     expect(message).toMatch(/1572864 bytes \(1\.5 MB\)|BODY_TOO_LARGE/);
     const name = await as('acme', CREATE, { input: { type: 'INDIVIDUAL', name: 'x'.repeat(201) } });
     expect(name.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.name') });
+  });
+});
+
+describe('CheckOrder', () => {
+  it('answers, per number, each provider\'s readiness for the end user with what is missing and what would satisfy it', async () => {
+    const created = await as('acme', CREATE, { input: { type: 'INDIVIDUAL', name: 'Jean', address: { country: 'BE', locality: 'Liège' } } });
+    const endUser = created.data.createEndUser.endUser.id as string;
+    const numbers = world.numbers.filter((n) => n.country === 'FR' && n.numberType === 'MOBILE').slice(0, 3).map((n) => n.e164);
+    const result = await as('acme', operation('CheckOrder'), { e164s: [...numbers, '+447400123456'], endUserId: endUser });
+    expect(result.errors).toBeUndefined();
+    const rows = result.data.lookupNumbers as { e164: string; orderReadiness: { ready: boolean; providers: { status: string; requirements: { requirement: { kind: string }; state: string }[] }[] } }[];
+    expect(rows.map((r) => r.e164)).toEqual([...numbers, '+447400123456']);
+    for (const row of rows.slice(0, 3)) {
+      expect(row.orderReadiness.ready).toBe(false);
+      expect(row.orderReadiness.providers.length).toBeGreaterThan(0);
+      for (const provider of row.orderReadiness.providers) {
+        expect(provider.status).toBe('NOT_READY');
+        expect(provider.requirements).toContainEqual(expect.objectContaining({ requirement: expect.objectContaining({ kind: 'LOCAL_ADDRESS' }), state: 'MISSING' }));
+        expect(provider.requirements).toContainEqual(expect.objectContaining({ requirement: expect.objectContaining({ kind: 'DECLARED_USE' }), state: 'MISSING' }));
+      }
+    }
+    // a number no provider offers: nobody to ask
+    expect(rows[3]!.orderReadiness).toEqual({ ready: false, providers: [] });
   });
 });
 

@@ -41,7 +41,7 @@ export interface RequirementGroups {
 export interface AddressIdentityRequirements {
   country: string;
   did_group_type: string;
-  address_requirements: { restriction: string; identity_type: 'personal' | 'business' | 'any'; description: string }[];
+  address_requirements: { restriction: string; identity_type: 'personal' | 'business' | 'any'; proof_types: string[]; description: string }[];
   identity_requirements: { proof_type: string; identity_type: 'personal' | 'business' | 'any'; accepted: string[]; description: string }[];
 }
 
@@ -90,7 +90,7 @@ export function asAddressIdentity(country: string, numberType: string, rules: Ma
   return {
     country,
     did_group_type: numberType,
-    address_requirements: rules.filter(isAddress).map((rule) => ({ restriction: restriction(rule), identity_type: identityType(rule), description: rule.description })),
+    address_requirements: rules.filter(isAddress).map((rule) => ({ restriction: restriction(rule), identity_type: identityType(rule), proof_types: rule.acceptedDocuments, description: rule.description })),
     identity_requirements: rules
       .filter((rule) => !isAddress(rule))
       .map((rule) => ({ proof_type: DOCUMENT_OF_KIND[rule.kind] ?? rule.kind.toLowerCase(), identity_type: identityType(rule), accepted: rule.acceptedDocuments, description: rule.description })),

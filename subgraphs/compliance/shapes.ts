@@ -70,13 +70,13 @@ export function fromRequirementGroups(body: unknown, source: MappedRequirement['
   );
 }
 
-/** DIDWW-like: `{ address_requirements: [{ restriction, identity_type }], identity_requirements: [{ proof_type, identity_type, accepted }] }`. */
+/** DIDWW-like: `{ address_requirements: [{ restriction, identity_type, proof_types }], identity_requirements: [{ proof_type, identity_type, accepted }] }`. */
 export function fromAddressIdentity(body: unknown, source: MappedRequirement['sources'][number]): MappedRequirement[] {
   const b = record(body);
   return [
     ...list(b.address_requirements).map((a) => {
       const { kind, addressScope } = address(text(a.restriction));
-      return mapped(kind, text(a.identity_type), text(a.description), addressScope, [], source);
+      return mapped(kind, text(a.identity_type), text(a.description), addressScope, strings(a.proof_types), source);
     }),
     ...list(b.identity_requirements).map((i) => mapped(documentKind(text(i.proof_type)), text(i.identity_type), text(i.description), null, strings(i.accepted), source)),
   ];
