@@ -108,6 +108,32 @@ describe('an end user without a local address', () => {
     }
     expect(status).toBe('COMPLETED');
     expect((await as('acme', STATUS, { e: e164 })).data.number.status).toBe('ASSIGNED');
+
+    // the end user's hop (0), from inventory's assignment event: to that tenant only
+    const TRAIL = `query($e: String!) { number(e164: $e) { complianceTrail { complete hops { position kind status provider { id } } gaps { position reason } } } }`;
+    let trail: any = null;
+    for (let i = 0; i < 50; i++) {
+      trail = (await as('acme', TRAIL, { e: e164 })).data.number.complianceTrail;
+      if (trail.hops[0]?.position === 0) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(trail.hops[0]).toEqual({ position: 0, kind: 'END_USER', status: 'VALID', provider: { id: providers[0] } });
+    expect(trail.gaps.filter((g: { position: number }) => g.position === 0)).toEqual([]);
+    const othersBefore = (await as('globex', TRAIL, { e: e164 })).data.number.complianceTrail;
+    expect(othersBefore.hops.map((h: { position: number }) => h.position)).not.toContain(0);
+
+    // a year on, on the simulator's clock: the registration expired, a gap at the end user's hop
+    const moved = await fetch(`${gateway.embedded.providers.simulator!.url}/admin/clock`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ advanceMs: 366 * 86_400_000 }) });
+    expect(moved.status).toBe(200);
+    const expired = (await as('acme', TRAIL, { e: e164 })).data.number.complianceTrail;
+    expect(expired.complete).toBe(false);
+    expect(expired.hops[0]).toMatchObject({ position: 0, status: 'EXPIRED' });
+    expect(expired.gaps).toContainEqual({ position: 0, reason: expect.stringMatching(/registration at .* expired/) });
+    for (const caller of ['globex', null]) {
+      const others = (await as(caller, TRAIL, { e: e164 })).data.number.complianceTrail;
+      expect(others.hops.map((h: { position: number }) => h.position)).not.toContain(0);
+      expect(others.gaps.map((g: { position: number }) => g.position)).not.toContain(0);
+    }
   });
 
   it('refuses a document over 1.5 MB naming the limit, and bounds the other inputs', async () => {

@@ -4,7 +4,7 @@ import type { Registration } from '../../providers/api.js';
 import { visibleTenant, type RequestScope } from '../shared/identity.js';
 import { MAX_BATCH_SIZE } from '../shared/loaders.js';
 import { ProviderError } from '../../providers/client/index.js';
-import type { ComplianceTables, DocumentRow, EndUserRow } from './tables.js';
+import type { AssignmentRow, ComplianceTables, DocumentRow, EndUserRow } from './tables.js';
 import type { ComplianceUpstream } from './upstream.js';
 
 export interface Context {
@@ -21,6 +21,8 @@ export interface Loaders {
   agreements: DataLoader<string, DocumentRow | null>;
   /** The allocation record of a carrier covering a number, by `<carrier>|<E.164 digits>`. */
   records: DataLoader<string, DocumentRow | null>;
+  /** Which of the caller's tenant's end users holds a number, by e164 (another tenant's assignment is not found). */
+  assignments: DataLoader<string, AssignmentRow | null>;
   /** The caller's tenant's end users by id: another tenant's are not found. */
   endUsers: DataLoader<string, EndUserRow | null>;
   /** A provider's registrations of an end user, asked now, by `<provider>|<end user>`: one call per pair per request. */
@@ -47,6 +49,15 @@ export function createContext(db: Kysely<ComplianceTables>, scope: RequestScope,
     tenant,
     upstream,
     loaders: {
+      assignments: new DataLoader(
+        async (e164s) => {
+          if (tenant === null) return e164s.map(() => null);
+          const rows = await db.selectFrom('assignments').selectAll().where('tenant', '=', tenant).where('e164', 'in', [...e164s]).execute();
+          const byE164 = new Map(rows.map((r) => [r.e164, r]));
+          return e164s.map((e) => byE164.get(e) ?? null);
+        },
+        { maxBatchSize: MAX_BATCH_SIZE },
+      ),
       endUsers: new DataLoader(
         async (ids) => {
           if (tenant === null) return ids.map(() => null);

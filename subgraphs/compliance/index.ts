@@ -4,6 +4,7 @@ import { createContext, type Context } from './context.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers.js';
 import { syncDocuments, type DocumentsSyncReport } from './sync.js';
+import { followAssignments } from './assignments.js';
 import type { ComplianceTables } from './tables.js';
 import { NO_UPSTREAM, type ComplianceUpstream } from './upstream.js';
 
@@ -25,10 +26,11 @@ export function createCompliance(upstream: ComplianceUpstream = NO_UPSTREAM, opt
     resolvers,
     createContext: (db: Kysely<ComplianceTables>, scope) => createContext(db, scope, upstream),
     lastSync: () => last,
-    background: async ({ db, logger }) => {
+    background: async ({ db, logger, events }) => {
+      const unfollow = await followAssignments(db, events, logger);
       last = await syncDocuments(db, upstream, logger);
       const seconds = options.intervalSeconds ?? 0;
-      if (seconds <= 0) return async () => undefined;
+      if (seconds <= 0) return unfollow;
       let running: Promise<unknown> = Promise.resolve();
       const timer = setInterval(() => {
         running = syncDocuments(db, upstream, logger)
@@ -38,6 +40,7 @@ export function createCompliance(upstream: ComplianceUpstream = NO_UPSTREAM, opt
       return async () => {
         clearInterval(timer);
         await running;
+        await unfollow();
       };
     },
   };

@@ -42,7 +42,17 @@ export interface SubmissionTable {
   submitted_at: Generated<Date>;
 }
 
+export interface AssignmentTable {
+  e164: string;
+  tenant: string;
+  end_user_id: string | null;
+  provider_id: string | null;
+  version: number;
+  assigned_at: Generated<Date>;
+}
+
 export interface ComplianceTables {
+  assignments: AssignmentTable;
   documents: DocumentTable;
   end_users: EndUserTable;
   end_user_documents: EndUserDocumentTable;
@@ -53,3 +63,4 @@ export type EndUserRow = Selectable<EndUserTable>;
 export type EndUserDocumentRow = Selectable<EndUserDocumentTable>;
 
 export type DocumentRow = Selectable<DocumentTable>;
+export type AssignmentRow = Selectable<AssignmentTable>;

@@ -1,7 +1,9 @@
 import type { Context } from './context.js';
 import { agreementKey, recordKey } from './context.js';
 import type { ComplianceTrail, DocumentStatus, TrailGap, TrailHop } from './generated/resolvers.js';
+import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { DocumentRow } from './tables.js';
+import { requirementsOf } from './requirements.js';
 
 /** What compliance requires of inventory's (and allocations') Number to audit its chain. */
 export interface ChainFields {
@@ -60,12 +62,17 @@ export async function complianceTrail(number: ChainFields, ctx: Context): Promis
   const declared = number.declaredCarrier?.id ?? null;
   const sources = counterparties(providers, declared, number.tier ?? null);
   // every lookup of every number of the request in one batch each
-  const [agreements, record] = await Promise.all([
+  const [agreements, record, endUserHop] = await Promise.all([
     ctx.loaders.agreements.loadMany(sources.map((c, i) => (c && c !== 'self' ? agreementKey(providers[i]!, c) : agreementKey(providers[i]!, 'none:')))),
     declared ? ctx.loaders.records.load(recordKey(declared, number.e164)) : Promise.resolve(null),
+    endUserHopOf(number.e164, ctx),
   ]);
   const hops: TrailHop[] = [];
   const gaps: TrailGap[] = [];
+  if (endUserHop) {
+    hops.push(endUserHop.hop);
+    if (endUserHop.gap) gaps.push(endUserHop.gap);
+  }
   links.forEach((link, i) => {
     const source = sources[i]!;
     const found = agreements[i];
@@ -124,4 +131,32 @@ export async function documentedShare(row: MarketProviderFields, ctx: Context): 
     if (ok) documented += chain.numbers;
   }
   return documented / total;
+}
+
+/**
+ * The end user's hop (position 0), only to the tenant the number is assigned to: that end user's
+ * registration for the market at the provider it was ordered through, asked of the provider now
+ * (expired on its clock: a gap). Null for anyone else, and for a number not assigned through
+ * an end user.
+ */
+async function endUserHopOf(e164: string, ctx: Context): Promise<{ hop: TrailHop; gap: TrailGap | null } | null> {
+  if (ctx.tenant === null) return null;
+  const assignment = await ctx.loaders.assignments.load(e164);
+  if (!assignment || assignment.tenant !== ctx.tenant) return null;
+  const parsed = parsePhoneNumberFromString(e164);
+  const country = parsed?.country ?? null;
+  const numberType = parsed?.getType() ?? null;
+  const provider = assignment.provider_id;
+  const hop = (status: DocumentStatus): TrailHop => ({ position: 0, kind: 'END_USER', provider: provider ? { id: provider } : null, carrier: null, document: null, status });
+  if (!assignment.end_user_id || !provider) return { hop: hop('MISSING'), gap: { position: 0, reason: 'assigned without an end user: no registration on file' } };
+  const rules = country && numberType ? requirementsOf(country, numberType).filter((r) => r.confirmed && r.providedBy === 'END_USER') : [];
+  const registrations = (await ctx.loaders.registrations.load(`${provider}|${assignment.end_user_id}`)).filter((r) => r.country === country && r.numberType === numberType);
+  const approved = registrations.find((r) => r.status === 'approved');
+  if (approved) return { hop: hop('VALID'), gap: null };
+  const expired = registrations.find((r) => r.status === 'expired');
+  if (expired) return { hop: hop('EXPIRED'), gap: { position: 0, reason: `the end user's registration at ${provider} expired on ${expired.expiresAt?.slice(0, 10) ?? 'an unknown date'}` } };
+  if (rules.length === 0) return { hop: hop('NOT_REQUIRED'), gap: null };
+  if (registrations.some((r) => r.status === 'pending')) return { hop: hop('PENDING'), gap: { position: 0, reason: `the end user's registration at ${provider} is under review` } };
+  if (registrations.some((r) => r.status === 'rejected')) return { hop: hop('REJECTED'), gap: { position: 0, reason: `the end user's registration at ${provider} was rejected` } };
+  return { hop: hop('MISSING'), gap: { position: 0, reason: `no registration of the end user at ${provider}` } };
 }

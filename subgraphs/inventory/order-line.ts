@@ -196,7 +196,7 @@ async function settleCompleted(m: Machine, order: Order, lines: OrderLineRow[], 
         .where('order_id', '=', order.id)
         .returning(['e164', 'version'])
         .executeTakeFirst();
-      if (number) events.push(numberEvent(number, 'number.assigned', order.tenant, providerId, { orderId: order.id }));
+      if (number) events.push(numberEvent(number, 'number.assigned', order.tenant, providerId, { orderId: order.id, endUserRef: order.end_user_ref ?? null }));
       history.push({ e164: line.e164, from_status: line.claimed_from ?? 'available', to_status: 'assigned', actor: 'tenant', reason: `ordered through ${providerId}`, tenant: order.tenant });
       events.push(await orderEvent(tx, order, 'order.line_settled', providerId, { position: line.position, e164: line.e164, status: 'completed' }));
     }

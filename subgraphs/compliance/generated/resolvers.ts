@@ -76,7 +76,11 @@ export type ComplianceTrail = {
   complete: Scalars['Boolean']['output'];
   /** The hops whose documentation is missing, expired or rejected, or whose carrier is not the range's holder, in chain order. */
   gaps: Array<TrailGap>;
-  /** Each hop in order: the holder (1), each provider towards the carrier (2…n), the carrier's allocation record (n+1). */
+  /**
+   * Each hop in order: the end user (0, only to the tenant the number is assigned to: its
+   * registration at the holder), the holder (1), each provider towards the carrier (2…n), the
+   * carrier's allocation record (n+1).
+   */
   hops: Array<TrailHop>;
 };
 
@@ -98,6 +102,8 @@ export type DocumentStatus =
   | 'MISSING'
   /** None needed: a carrier selling its own number is documented by its allocation record. */
   | 'NOT_REQUIRED'
+  /** Submitted, under the provider's review. */
+  | 'PENDING'
   /** On file, rejected on review. */
   | 'REJECTED'
   /** On file and in force. */
@@ -632,7 +638,7 @@ export type TrailDocumentKind =
 /** A hop of the chain without the document it needs. */
 export type TrailGap = {
   __typename?: 'TrailGap';
-  /** The hop's position (1 is the holder; n+1 the carrier's allocation record). */
+  /** The hop's position (0 the end user, 1 the holder, n+1 the carrier's allocation record). */
   position: Scalars['Int']['output'];
   /** What is missing, e.g. 'no wholesale agreement on file'. */
   reason: Scalars['String']['output'];
@@ -647,9 +653,9 @@ export type TrailHop = {
   document?: Maybe<TrailDocument>;
   /** What the hop is. */
   kind: TrailHopKind;
-  /** The hop's position: 1 the holder, up to n+1 the carrier's allocation record. */
+  /** The hop's position: 0 the end user, 1 the holder, up to n+1 the carrier's allocation record. */
   position: Scalars['Int']['output'];
-  /** The provider at this hop; null for the carrier's hop. */
+  /** The provider at this hop (for the end user's hop, the provider holding its registration); null for the carrier's hop. */
   provider?: Maybe<Provider>;
   /** The state of this hop's documentation. */
   status: DocumentStatus;
@@ -659,6 +665,8 @@ export type TrailHop = {
 export type TrailHopKind =
   /** The originating carrier; its document is the allocation record of the range. */
   | 'CARRIER'
+  /** The end user the number is assigned to; its document is its registration at the holder. */
+  | 'END_USER'
   /** A provider in the chain; its document is its wholesale agreement with its source. */
   | 'PROVIDER';
 
