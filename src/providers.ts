@@ -61,6 +61,7 @@ export async function startProviders(env: Record<string, string | undefined>, lo
     orderWaitMs: readInt(env, 'ORDER_WAIT_MS', DEFAULT_ORDER_WAIT_MS, { min: 0, max: 60_000 }),
     retryMaxMs: readInt(env, 'ORDER_RETRY_MAX_SECONDS', DEFAULT_RETRY.maxMs / 1000, { min: 1, max: 3600 }) * 1000,
     natsUrl: readUrl(env, 'NATS_URL', ['nats:', 'tls:']) ?? null,
+    registrationPollSeconds: readInt(env, 'REGISTRATION_POLL_SECONDS', 30, { min: 0, max: 86_400 }),
   };
   if (options.disabled) return runtime(null, null, logger, settings);
   const external = readUrl(env, 'PROVIDERS_URL', ['http:', 'https:']);
@@ -85,6 +86,8 @@ interface InventorySettings {
   orderWaitMs: number;
   retryMaxMs: number;
   natsUrl: string | null;
+  /** Seconds between compliance's looks at submitted registrations (REGISTRATION_POLL_SECONDS). */
+  registrationPollSeconds: number;
 }
 
 function runtime(simulator: StartedSimulator | null, directory: ProviderDirectory | null, logger: Logger, settings: InventorySettings): ProvidersRuntime {
@@ -92,7 +95,7 @@ function runtime(simulator: StartedSimulator | null, directory: ProviderDirector
   const upstream = directory ? upstreamFromDirectory(directory) : NO_UPSTREAM;
   const served: Partial<Record<string, ServedDefinition>> = {
     inventory,
-    compliance: createCompliance(upstream, { intervalSeconds: settings.intervalSeconds }),
+    compliance: createCompliance(upstream, { intervalSeconds: settings.intervalSeconds, registrationPollSeconds: settings.registrationPollSeconds }),
   };
   const definitions: readonly ServedDefinition[] = SUBGRAPHS.map((d) => served[d.name] ?? d);
   const stops: (() => Promise<void>)[] = [];

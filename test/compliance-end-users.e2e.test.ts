@@ -1,6 +1,10 @@
 import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World } from '../providers/generator/world.js';
+import { acquireEventBus, type DomainEvent, type EventBus } from '../subgraphs/shared/events.js';
+import { announceExpiries } from '../subgraphs/compliance/watch.js';
+import type { ComplianceTables } from '../subgraphs/compliance/tables.js';
+import type { Kysely } from 'kysely';
 import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
 import { postGraphQL } from './support/http.js';
 
@@ -11,13 +15,32 @@ import { postGraphQL } from './support/http.js';
  */
 let gateway: TestGateway;
 let world: World;
+/** Compliance's events, as any subscriber of this process's bus receives them. */
+const published: DomainEvent[] = [];
+let bus: EventBus;
+let unsubscribe: () => Promise<void>;
 beforeAll(async () => {
-  gateway = await startInventoryGateway({ env: { ORDER_WAIT_MS: '1500', ORDER_RETRY_MAX_SECONDS: '1' } });
+  gateway = await startInventoryGateway({ env: { ORDER_WAIT_MS: '1500', ORDER_RETRY_MAX_SECONDS: '1', REGISTRATION_POLL_SECONDS: '1' } });
   world = gateway.embedded.providers.simulator!.world;
+  // the inventory's database is new for this file, its numbers' versions start again: so does what compliance learnt of them
+  await (gateway.embedded.subgraphs.compliance!.db as Kysely<ComplianceTables>).deleteFrom('assignments').execute();
+  bus = await acquireEventBus(null);
+  unsubscribe = await bus.subscribe((event) => void published.push(event), { source: 'compliance' });
 });
 afterAll(async () => {
+  await unsubscribe?.();
+  await bus?.close();
   await gateway?.close();
 });
+
+async function eventually(find: () => DomainEvent | undefined): Promise<DomainEvent> {
+  for (let i = 0; i < 60; i++) {
+    const found = find();
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no such event among ${JSON.stringify(published.map((e) => e.type))}`);
+}
 
 const keys = new Map<string, Promise<string>>();
 const keyOf = (tenant: string | null) => {
@@ -95,6 +118,8 @@ describe('an end user without a local address', () => {
       const reviewed = await fetch(`${gateway.embedded.providers.simulator!.url}/admin/providers/${r.provider.id}/reviews/${r.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'approve' }) });
       expect(reviewed.status).toBe(200);
     }
+    const approvedEvent = await eventually(() => published.find((e) => e.type === 'registration.approved' && e.payload.endUserId === endUser));
+    expect(approvedEvent).toMatchObject({ source: 'compliance', aggregate: 'registration', tenant: 'acme', payload: { country: 'FR', numberType: 'MOBILE' } });
     const after = await as('acme', READINESS, { e: e164, u: endUser });
     expect(after.data.number.orderReadiness.ready).toBe(true);
     for (const provider of after.data.number.orderReadiness.providers) {
@@ -129,6 +154,7 @@ describe('an end user without a local address', () => {
     expect(expired.complete).toBe(false);
     expect(expired.hops[0]).toMatchObject({ position: 0, status: 'EXPIRED' });
     expect(expired.gaps).toContainEqual({ position: 0, reason: expect.stringMatching(/registration at .* expired/) });
+    expect(await eventually(() => published.find((e) => e.type === 'registration.expired' && e.payload.endUserId === endUser))).toMatchObject({ tenant: 'acme' });
     for (const caller of ['globex', null]) {
       const others = (await as(caller, TRAIL, { e: e164 })).data.number.complianceTrail;
       expect(others.hops.map((h: { position: number }) => h.position)).not.toContain(0);
@@ -146,6 +172,23 @@ describe('an end user without a local address', () => {
     expect(message).toMatch(/1572864 bytes \(1\.5 MB\)|BODY_TOO_LARGE/);
     const name = await as('acme', CREATE, { input: { type: 'INDIVIDUAL', name: 'x'.repeat(201) } });
     expect(name.errors?.[0]).toMatchObject({ extensions: { code: 'BAD_USER_INPUT' }, message: expect.stringContaining('input.name') });
+  });
+});
+
+describe('document expiry', () => {
+  it('announces each provider document expiring within 30 days once', async () => {
+    const db = gateway.embedded.subgraphs.compliance!.db as Kysely<ComplianceTables>;
+    await db.deleteFrom('expiry_announcements').execute();
+    const soon = await db.selectFrom('documents').select(['expires_on']).where('expires_on', 'is not', null).orderBy('expires_on', 'desc').limit(1).executeTakeFirstOrThrow();
+    const today = new Date(Date.parse(`${soon.expires_on}T00:00:00Z`) - 10 * 86_400_000);
+    const before = published.length;
+    const announced = await announceExpiries(db, bus, today);
+    expect(announced).toBeGreaterThan(0);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const events = published.slice(before).filter((e) => e.type === "document.expiring");
+    expect(events).toHaveLength(announced);
+    for (const e of events) expect(e.payload.expiresOn).toBe(soon.expires_on);
+    expect(await announceExpiries(db, bus, today)).toBe(0);
   });
 });
 

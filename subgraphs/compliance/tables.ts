@@ -40,6 +40,17 @@ export interface SubmissionTable {
   country: string;
   number_type: string;
   submitted_at: Generated<Date>;
+  /** The review state last seen at the provider (null before the first look). */
+  status: Generated<string | null>;
+  /** Bumped at each change of status: the version of its events. */
+  version: Generated<number>;
+}
+
+export interface ExpiryAnnouncementTable {
+  provider_id: string;
+  document_id: string;
+  expires_on: string;
+  announced_at: Generated<Date>;
 }
 
 export interface AssignmentTable {
@@ -53,6 +64,7 @@ export interface AssignmentTable {
 
 export interface ComplianceTables {
   assignments: AssignmentTable;
+  expiry_announcements: ExpiryAnnouncementTable;
   documents: DocumentTable;
   end_users: EndUserTable;
   end_user_documents: EndUserDocumentTable;
