@@ -7,6 +7,12 @@ import { SUBGRAPH_NAMES } from './subgraphs/names.js';
  */
 
 const mappers: Record<string, Record<string, string>> = {
+  compliance: {
+    EndUser: '../tables.js#EndUserRow',
+    EndUserConnection: '../models.js#EndUserConnectionModel',
+    EndUserDocumentConnection: '../models.js#EndUserDocumentConnectionModel',
+    ProviderRegistrationConnection: '../models.js#ProviderRegistrationConnectionModel',
+  },
   allocations: {
     Number: '../models.js#NumberModel',
     Block: '../models.js#BlockModel',

@@ -149,6 +149,12 @@ export interface OrderRequest {
   numbers: string[];
   /** The caller's reference; a number reserved under the same reference is orderable by it. */
   reference: string;
+  /**
+   * The aggregator's reference of the end user: where the market has requirements, each number
+   * fails `requirements_not_met: <kinds>` without an approved registration of that end user here,
+   * or stays pending (`requirement_info_pending`) while one is under review.
+   */
+  endUserRef?: string;
 }
 export type OrderStatus = 'accepted' | 'completed' | 'partial' | 'failed';
 export interface OrderAccepted {
@@ -238,4 +244,70 @@ export interface RoutingRequest {
 export interface RoutingState extends RoutingRequest {
   e164: string;
   updatedAt: string;
+}
+
+/**
+ * One document a provider publishes about the legality of its stock (`GET <base>/documents`):
+ * its wholesale agreement with a source (another provider, or the carrier it buys from), or a
+ * carrier's allocation record of a range it sells from.
+ */
+export interface ComplianceDocument {
+  /** Stable within the publishing provider. */
+  id: string;
+  kind: 'wholesale_agreement' | 'allocation_record';
+  /** For an agreement: the other party, `provider:<id>` or `carrier:<id>`; null for an allocation record. */
+  counterparty: string | null;
+  /** For an allocation record: the carrier the range is allocated to, and the range (E.164 digits without `+`). */
+  carrierId: string | null;
+  rangePrefix: string | null;
+  /** As of the provider's clock: expired once `expiresOn` has passed. */
+  status: 'valid' | 'expired' | 'rejected';
+  /** ISO dates. */
+  issuedOn: string;
+  expiresOn: string | null;
+}
+
+/** `GET <base>/documents?cursor=&limit=`: the provider's documents in id order, from the cursor on. */
+export interface DocumentsPage {
+  items: ComplianceDocument[];
+  /** Ask with this for the next page; null at the end. */
+  nextCursor: string | null;
+}
+
+/** The three ways providers publish their compliance requirements (set per provider by the generator). */
+export type ComplianceShape = 'bundles' | 'requirement_groups' | 'addresses';
+
+/** An end user's data as a registration carries it to a provider (the same body for every shape). */
+export interface RegistrationRequest {
+  /** The aggregator's reference of the end user; orders carry it as `endUserRef`. */
+  endUserRef: string;
+  country: string;
+  numberType: string;
+  endUser: { type: 'individual' | 'business'; name: string };
+  address: { country: string; locality: string | null } | null;
+  documents: { type: RegistrationDocumentType; sha256: string; size: number }[];
+}
+export type RegistrationDocumentType = 'identity' | 'proof_of_address' | 'entity_registration' | 'declaration_of_use' | 'numbering_use_plan';
+
+export type RegistrationStatus = 'draft' | 'pending' | 'approved' | 'rejected' | 'expired';
+/** `POST <base>/registrations` (201), `GET <base>/registrations?endUserRef=`. */
+export interface Registration {
+  id: string;
+  endUserRef: string;
+  country: string;
+  numberType: string;
+  status: RegistrationStatus;
+  /** Why it was rejected (a code), or what a draft misses. */
+  reason: string | null;
+  /** What the evaluation found missing, in the provider's own words. */
+  missing: string[];
+  /** ISO 8601; set once approved. */
+  expiresAt: string | null;
+}
+export interface RegistrationList {
+  registrations: Registration[];
+}
+/** `POST <base>/registrations/evaluate`: a dry run. */
+export interface EvaluationResult {
+  missing: string[];
 }

@@ -3,6 +3,7 @@ import { ProviderDirectory, type ClientPolicyOverrides } from '../providers/clie
 import { startSimulator, simulatorConfigFromEnv, type SimulatorOptions, type StartedSimulator } from '../providers/simulator/server.js';
 import { createInventory } from '../subgraphs/inventory/index.js';
 import { createRouting, type RoutingOptions } from '../subgraphs/routing/index.js';
+import { createCompliance } from '../subgraphs/compliance/index.js';
 import { startSyncSchedule, type SyncReport } from '../subgraphs/inventory/sync.js';
 import { startOrderWorker } from '../subgraphs/inventory/order-worker.js';
 import { DEFAULT_ORDER_WAIT_MS } from '../subgraphs/inventory/index.js';
@@ -17,7 +18,7 @@ import type { Subgraph } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 
 /** A subgraph's definition as the runtime serves it. */
-export type ServedDefinition = (typeof SUBGRAPHS)[number] | ReturnType<typeof createInventory> | ReturnType<typeof createRouting>;
+export type ServedDefinition = (typeof SUBGRAPHS)[number] | ReturnType<typeof createInventory> | ReturnType<typeof createCompliance> | ReturnType<typeof createRouting>;
 
 export interface ProvidersOptions {
   /** Don't reach any provider (the catalogue stays as the database has it). */
@@ -66,6 +67,7 @@ export async function startProviders(env: Record<string, string | undefined>, lo
     retryMaxMs: readInt(env, 'ORDER_RETRY_MAX_SECONDS', DEFAULT_RETRY.maxMs / 1000, { min: 1, max: 3600 }) * 1000,
     natsUrl: readUrl(env, 'NATS_URL', ['nats:', 'tls:']) ?? null,
     routing: { env, ...options.routing },
+    registrationPollSeconds: readInt(env, 'REGISTRATION_POLL_SECONDS', 30, { min: 0, max: 86_400 }),
   };
   if (options.disabled) return runtime(null, null, logger, settings);
   const external = readUrl(env, 'PROVIDERS_URL', ['http:', 'https:']);
@@ -91,12 +93,20 @@ interface InventorySettings {
   retryMaxMs: number;
   natsUrl: string | null;
   routing: RoutingOptions;
+  /** Seconds between compliance's looks at submitted registrations (REGISTRATION_POLL_SECONDS). */
+  registrationPollSeconds: number;
 }
 
 function runtime(simulator: StartedSimulator | null, directory: ProviderDirectory | null, logger: Logger, settings: InventorySettings): ProvidersRuntime {
-  const inventory = createInventory(directory ? upstreamFromDirectory(directory) : NO_UPSTREAM, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs } });
+  const upstream = directory ? upstreamFromDirectory(directory) : NO_UPSTREAM;
+  const inventory = createInventory(upstream, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs } });
   const routing = createRouting(directory ? { provider: (id) => directory.get(id) ?? null } : undefined, settings.routing);
-  const definitions: readonly ServedDefinition[] = SUBGRAPHS.map((d) => (d.name === 'inventory' ? inventory : d.name === 'routing' ? routing : d));
+  const served: Partial<Record<string, ServedDefinition>> = {
+    inventory,
+    compliance: createCompliance(upstream, { intervalSeconds: settings.intervalSeconds, registrationPollSeconds: settings.registrationPollSeconds }),
+    routing,
+  };
+  const definitions: readonly ServedDefinition[] = SUBGRAPHS.map((d) => served[d.name] ?? d);
   const stops: (() => Promise<void>)[] = [];
   const { intervalSeconds } = settings;
   // a first sync running in the background, and its retry after a failure

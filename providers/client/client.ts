@@ -1,4 +1,9 @@
 import type {
+  DocumentsPage,
+  EvaluationResult,
+  Registration,
+  RegistrationList,
+  RegistrationRequest,
   InventoryPage,
   InventoryQuery,
   OrderAccepted,
@@ -27,6 +32,16 @@ export interface ProviderClient {
   profile(): Promise<ProviderProfile>;
   /** One page of the inventory feed: changes since the cursor (absent: everything). */
   inventoryPage(query?: InventoryQuery): Promise<InventoryPage>;
+  /** One page of the provider's compliance documents (absent cursor: from the start). */
+  documentsPage(cursor?: string): Promise<DocumentsPage>;
+  /** What the provider requires of an end user for a market, in its own published shape (see compliance's mappers). */
+  requirements(country: string, numberType: string): Promise<unknown>;
+  /** Registers an end user for a market (sent once); pending review, or a draft saying what is missing. */
+  register(request: RegistrationRequest): Promise<Registration>;
+  /** A dry run of a registration: what would be missing. */
+  evaluate(request: RegistrationRequest): Promise<EvaluationResult>;
+  /** The provider's registrations of an end user, with their review state now. */
+  registrations(endUserRef: string): Promise<RegistrationList>;
   search(request: SearchRequest): Promise<SearchResponse>;
   /** Status and price of up to the provider's batch limit of numbers, in request order. */
   statusBatch(numbers: string[]): Promise<StatusResult[]>;

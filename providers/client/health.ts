@@ -5,7 +5,7 @@
  * exact over the kept samples (up to SAMPLES_PER_MINUTE per provider-minute, then a uniform
  * reservoir sample), so memory stays bounded whatever the call rate.
  */
-export type ProviderOperation = 'profile' | 'inventory' | 'search' | 'status' | 'reserve' | 'order' | 'getOrder' | 'release' | 'routing';
+export type ProviderOperation = 'profile' | 'inventory' | 'documents' | 'compliance' | 'search' | 'status' | 'reserve' | 'order' | 'getOrder' | 'release' | 'routing';
 
 /** ok: 2xx. rejected: 4xx. failed: 5xx or a network error. timeout. short_circuited: the breaker was open, no call made. */
 export type CallOutcome = 'ok' | 'rejected' | 'failed' | 'timeout' | 'short_circuited';

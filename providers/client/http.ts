@@ -20,6 +20,11 @@ import {
 import { Pool } from 'undici';
 import type {
   ApiErrorBody,
+  DocumentsPage,
+  EvaluationResult,
+  Registration,
+  RegistrationList,
+  RegistrationRequest,
   InventoryPage,
   InventoryQuery,
   OrderAccepted,
@@ -143,6 +148,26 @@ export class HttpProviderClient implements ProviderClient {
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     const qs = params.toString();
     return this.read('inventory', 'GET', qs ? `inventory?${qs}` : 'inventory');
+  }
+
+  documentsPage(cursor?: string): Promise<DocumentsPage> {
+    return this.read('documents', 'GET', cursor === undefined ? 'documents' : `documents?cursor=${encodeURIComponent(cursor)}`);
+  }
+
+  requirements(country: string, numberType: string): Promise<unknown> {
+    return this.read('compliance', 'GET', `requirements?country=${encodeURIComponent(country)}&numberType=${encodeURIComponent(numberType)}`);
+  }
+
+  register(request: RegistrationRequest): Promise<Registration> {
+    return this.write('compliance', 'POST', 'registrations', request);
+  }
+
+  evaluate(request: RegistrationRequest): Promise<EvaluationResult> {
+    return this.read('compliance', 'POST', 'registrations/evaluate', request);
+  }
+
+  registrations(endUserRef: string): Promise<RegistrationList> {
+    return this.read('compliance', 'GET', `registrations?endUserRef=${encodeURIComponent(endUserRef)}`);
   }
 
   search(request: SearchRequest): Promise<SearchResponse> {

@@ -12,6 +12,7 @@ import { applyBehaviour, sampleLatency } from './behaviour.js';
 import { ApiError, badRequest, notFound } from './errors.js';
 import { SimulatorRouting } from './routing.js';
 import { SimulatorState, type ProviderState } from './state.js';
+import { ProviderCompliance } from './compliance.js';
 import { asObject, capabilityList, numberList, onlyFields, optionalString, REFERENCE, requiredInt, requiredString } from './validate.js';
 
 export interface SimulatorOptions {
@@ -75,6 +76,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
   });
   const rng = new Random(world.seed ^ 0x5eed);
   const routing = new SimulatorRouting(state);
+  const compliance = new ProviderCompliance(world, clock);
   let url = '';
   const sleeps = new AbortController();
 
@@ -108,12 +110,16 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
       } else allow(method, 'GET');
       return send(res, 200, { now: new Date(clock()).toISOString() });
     }
-    if (parts[0] === 'admin' && parts[1] === 'providers' && parts.length === 4) {
+    if (parts[0] === 'admin' && parts[1] === 'providers' && (parts.length === 4 || (parts.length === 5 && parts[3] === 'reviews'))) {
       const p = state.provider(parts[2]!);
       if (parts[3] === 'behaviour') {
         if (method === 'PUT') p.behaviour = applyBehaviour(p.behaviour, await readJson(req));
         else allow(method, 'GET');
         return send(res, 200, p.behaviour);
+      }
+      if (parts[3] === 'reviews' && parts.length === 5) {
+        allow(method, 'PUT');
+        return send(res, 200, compliance.review(p.provider.id, parts[4]!, await readJson(req)));
       }
       if (parts[3] === 'withdraw') {
         allow(method, 'POST');
@@ -141,6 +147,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
       }
       return send(res, 200, state.inventory(p, parsed.searchParams.get('cursor') ?? undefined, limit));
     }
+    if (route === 'documents') {
+      allow(method, 'GET');
+      return send(res, 200, compliance.documents(p.provider.id, parsed.searchParams.get('cursor'), p.behaviour.pageCap));
+    }
+    if (route === 'requirements') {
+      allow(method, 'GET');
+      return send(res, 200, compliance.requirements(p.provider.id, parsed.searchParams));
+    }
+    if (route === 'registrations/evaluate') {
+      allow(method, 'POST');
+      return send(res, 200, compliance.evaluate(await readJson(req)));
+    }
+    if (route === 'registrations') {
+      if (method === 'POST') return send(res, 201, compliance.register(p.provider.id, await readJson(req)));
+      allow(method, 'GET');
+      const ref = parsed.searchParams.get('endUserRef') ?? '';
+      if (!/^[A-Za-z0-9._:@-]{1,100}$/.test(ref)) throw badRequest('endUserRef is required: 1 to 100 letters, digits or ._:@-');
+      return send(res, 200, { registrations: compliance.list(p.provider.id, ref) });
+    }
     if (route === 'search') {
       allow(method, 'POST');
       return send(res, 200, state.search(p, searchRequest(await readJson(req))));
@@ -164,9 +189,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string' || !REFERENCE.test(key)) throw badRequest('the Idempotency-Key header is required: 1 to 64 letters, digits or ._:@-', 'idempotency_key_required');
       const body = asObject(await readJson(req));
-      onlyFields(body, ['numbers', 'reference']);
+      onlyFields(body, ['numbers', 'reference', 'endUserRef']);
       const numbers = numberList(body, API_LIMITS.maxNumbersPerMutation);
-      const { orderId, replay } = state.order(p, key, numbers, requiredString(body, 'reference', REFERENCE, 'letters, digits and ._:@-'));
+      const endUserRef = optionalString(body, 'endUserRef', /^[A-Za-z0-9._:@-]{1,100}$/, 'letters, digits and ._:@-');
+      const gate = endUserRef === undefined ? undefined : {
+        endUserRef,
+        check: (country: string, numberType: string) => compliance.gate(p.provider.id, country, numberType, endUserRef),
+        decided: (registration: string) => compliance.decided(p.provider.id, registration),
+      };
+      const { orderId, replay } = state.order(p, key, numbers, requiredString(body, 'reference', REFERENCE, 'letters, digits and ._:@-'), gate);
       // the lost reply: the order is placed, and the connection closes before any answer (a
       // resend with the same key places nothing, and is answered)
       if (!replay && p.behaviour.lostReplyRate > 0 && rng.next() < p.behaviour.lostReplyRate) return void res.destroy();

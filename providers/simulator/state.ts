@@ -52,7 +52,16 @@ interface Order {
   reference: string;
   bodyHash: string;
   status: OrderState['status'];
-  results: (OrderNumberResult & { claimed: boolean })[];
+  results: (OrderNumberResult & { claimed: boolean; awaiting?: string })[];
+  /** For an order with an end user: how a registration pending review was decided (compliance.ts). */
+  decided?: (registration: string) => 'pending' | 'approved' | 'rejected';
+}
+
+/** An order carrying an end user's reference: each number through the provider's compliance gate (compliance.ts). */
+export interface EndUserGate {
+  endUserRef: string;
+  check(country: string, numberType: string): { ok: true } | { ok: false; wait: true; registration: string } | { ok: false; wait: false; reason: string };
+  decided(registration: string): 'pending' | 'approved' | 'rejected';
 }
 
 export interface ProviderState {
@@ -239,8 +248,8 @@ export class SimulatorState {
   }
 
   /** Accepts an order (or returns the one placed with this key); numbers are claimed now, completed later. */
-  order(p: ProviderState, key: string, numbers: string[], reference: string): { orderId: string; replay: boolean } {
-    const bodyHash = createHash('sha256').update(JSON.stringify([numbers, reference])).digest('hex');
+  order(p: ProviderState, key: string, numbers: string[], reference: string, endUser?: EndUserGate): { orderId: string; replay: boolean } {
+    const bodyHash = createHash('sha256').update(JSON.stringify(endUser ? [numbers, reference, endUser.endUserRef] : [numbers, reference])).digest('hex');
     const existing = p.idempotency.get(key);
     if (existing) {
       if (p.orders.get(existing)!.bodyHash !== bodyHash) {
@@ -254,14 +263,18 @@ export class SimulatorState {
       if (!n) return { e164, status: 'pending' as const, reason: 'not_found', claimed: false };
       const mine = n.status === 'reserved' && n.heldBy === reference && n.pendingOrder === null;
       if (n.status !== 'available' && !mine) return { e164, status: 'pending' as const, reason: `not_available: ${n.status}`, claimed: false };
+      const gate = endUser?.check(n.number.country, n.number.numberType) ?? { ok: true as const };
+      if (!gate.ok && !gate.wait) return { e164, status: 'pending' as const, reason: gate.reason, claimed: false };
       n.pendingOrder = orderId;
       n.heldBy = reference;
       n.holdExpiresAt = null;
       this.setStatus(n, 'reserved');
+      // held until the provider reviews the end user's registration
+      if (!gate.ok) return { e164, status: 'pending' as const, reason: 'requirement_info_pending', claimed: true, awaiting: gate.registration };
       return { e164, status: 'pending' as const, claimed: true };
     });
     const delay = p.behaviour.acceptedButSlow > 0 ? p.behaviour.acceptedButSlow : this.options.orderDelayMs;
-    p.orders.set(orderId, { orderId, reference, bodyHash, status: 'accepted', results, completesAt: this.options.clock() + delay });
+    p.orders.set(orderId, { orderId, reference, bodyHash, status: 'accepted', results, completesAt: this.options.clock() + delay, ...(endUser && { decided: (id: string) => endUser.decided(id) }) });
     p.idempotency.set(key, orderId);
     const order = p.orders.get(orderId)!;
     this.slow.add(order);
@@ -281,7 +294,7 @@ export class SimulatorState {
     return {
       orderId,
       status: order.status,
-      results: order.results.map(({ e164, status, reason }) => (reason !== undefined && status === 'failed' ? { e164, status, reason } : { e164, status })),
+      results: order.results.map(({ e164, status, reason }) => (reason !== undefined && (status === 'failed' || reason === 'requirement_info_pending') ? { e164, status, reason } : { e164, status })),
     };
   }
 
@@ -337,7 +350,8 @@ export class SimulatorState {
   /** Completes the accepted orders whose time has come by the clock. */
   private completeDue(): void {
     const now = this.options.clock();
-    for (const order of this.slow) {
+    // a snapshot: an order held for a review goes back into the set
+    for (const order of [...this.slow]) {
       if (order.completesAt > now) continue;
       this.slow.delete(order);
       this.completeOrder(order);
@@ -346,9 +360,24 @@ export class SimulatorState {
 
   private completeOrder(order: Order): void {
     for (const result of order.results) {
+      if (result.status !== 'pending') continue;
       if (!result.claimed) {
         result.status = 'failed';
         continue;
+      }
+      if (result.awaiting !== undefined) {
+        const decision = order.decided?.(result.awaiting) ?? 'approved';
+        if (decision === 'pending') continue; // still held: asked again at the next look
+        if (decision === 'rejected') {
+          const n = this.numbers.get(result.e164)!;
+          n.pendingOrder = null;
+          n.heldBy = null;
+          this.setStatus(n, 'available');
+          result.status = 'failed';
+          result.reason = 'requirements_not_met: registration rejected';
+          continue;
+        }
+        delete result.reason;
       }
       const n = this.numbers.get(result.e164)!;
       n.pendingOrder = null;
@@ -356,6 +385,10 @@ export class SimulatorState {
       n.assignedTo = order.reference;
       this.setStatus(n, 'assigned');
       result.status = 'completed';
+    }
+    if (order.results.some((r) => r.status === 'pending')) {
+      this.slow.add(order); // a number held for a review: settled when a later look finds it decided
+      return;
     }
     const completed = order.results.filter((r) => r.status === 'completed').length;
     order.status = completed === order.results.length ? 'completed' : completed === 0 ? 'failed' : 'partial';

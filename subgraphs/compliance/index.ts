@@ -1,22 +1,82 @@
+import type { Kysely } from 'kysely';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { createContext, type Context } from './context.js';
-import type { Resolvers } from './generated/resolvers.js';
 import { migrations } from './migrations/index.js';
+import { resolvers } from './resolvers.js';
+import { syncDocuments, type DocumentsSyncReport } from './sync.js';
+import { followAssignments } from './assignments.js';
+import { announceExpiries, watchRegistrations } from './watch.js';
+import type { ComplianceTables } from './tables.js';
+import { NO_UPSTREAM, type ComplianceUpstream } from './upstream.js';
+
+export interface ComplianceOptions {
+  /** Seconds between syncs of the providers' documents feeds after the first (0: only the first). */
+  intervalSeconds?: number;
+  /** Seconds between looks at submitted registrations' review state (REGISTRATION_POLL_SECONDS; 0: never). */
+  registrationPollSeconds?: number;
+}
 
 /**
- * Documentation of each hop and each market's requirements. Until the compliance issue lands,
- * no number has a trail and no market has recorded requirements.
+ * Each market's requirements (sourced data in the repo) and the documentation trail of every
+ * hop, from the documents providers publish: its background syncs their `GET documents` feeds
+ * into compliance's own tables (once at start, then every intervalSeconds).
  */
-const resolvers: Resolvers = {
-  Number: {
-    __resolveReference: (ref) => ref,
-    complianceTrail: () => null,
-  },
-  Market: {
-    __resolveReference: (ref) => ref,
-    // TODO(issue compliance): requirements per country and number type.
-    requirements: () => [],
-  },
-};
+export function createCompliance(upstream: ComplianceUpstream = NO_UPSTREAM, options: ComplianceOptions = {}): SubgraphDefinition<ComplianceTables, Context> & { lastSync: () => DocumentsSyncReport | null } {
+  let last: DocumentsSyncReport | null = null;
+  return {
+    name: 'compliance',
+    migrations,
+    resolvers,
+    createContext: (db: Kysely<ComplianceTables>, scope) => createContext(db, scope, upstream),
+    lastSync: () => last,
+    background: async ({ db, logger, events }) => {
+      const unfollow = await followAssignments(db, events, logger);
+      last = await syncDocuments(db, upstream, logger);
+      await announceExpiries(db, events).catch((error: unknown) => logger.error({ err: error }, 'compliance: expiries could not be announced'));
+      const pollSeconds = options.registrationPollSeconds ?? 0;
+      let watching: Promise<unknown> = Promise.resolve();
+      let busy = false;
+      let stopped = false;
+      const watcher =
+        pollSeconds > 0
+          ? setInterval(() => {
+              if (busy || stopped) return;
+              busy = true;
+              watching = watchRegistrations(db, upstream, events, logger)
+                .catch((error: unknown) => logger.error({ err: error }, 'compliance: registrations could not be watched'))
+                .finally(() => (busy = false));
+            }, pollSeconds * 1000).unref()
+          : null;
+      const stopWatching = async () => {
+        stopped = true;
+        if (watcher) clearInterval(watcher);
+        await watching;
+      };
+      const seconds = options.intervalSeconds ?? 0;
+      if (seconds <= 0)
+        return async () => {
+          await stopWatching();
+          await unfollow();
+        };
+      let running: Promise<unknown> = Promise.resolve();
+      const timer = setInterval(() => {
+        if (stopped) return;
+        running = syncDocuments(db, upstream, logger)
+          .then(async (report) => {
+            last = report;
+            await announceExpiries(db, events);
+          })
+          .catch((error: unknown) => logger.error({ err: error }, 'compliance: documents sync failed'));
+      }, seconds * 1000).unref();
+      return async () => {
+        clearInterval(timer);
+        await running;
+        await stopWatching();
+        await unfollow();
+      };
+    },
+  };
+}
 
-export const compliance: SubgraphDefinition<unknown, Context> = { name: 'compliance', migrations, resolvers, createContext };
+/** The definition the tools (codegen, composition) and a stand-alone service without providers use. */
+export const compliance = createCompliance();

@@ -39,7 +39,7 @@ export interface Machine {
   retry: RetryPolicy;
 }
 
-type Order = Pick<OrderRow, 'id' | 'tenant'>;
+type Order = Pick<OrderRow, 'id' | 'tenant'> & { end_user_ref?: string | null };
 
 const tried = (line: OrderLineRow): string[] => JSON.parse(line.tried) as string[];
 const failures = (line: OrderLineRow): string[] => (line.note ? line.note.split('; ') : []);
@@ -68,6 +68,12 @@ async function sendClaimed(m: Machine, order: Order, lines: OrderLineRow[]): Pro
     const next = (await candidates(m.db, line.e164)).find((id) => !tried(line).includes(id));
     if (!next) {
       const why = failures(line);
+      // every offer refused the end user: what the providers said is missing, named
+      const unmet = why.filter((w) => w.includes('requirements_not_met'));
+      if (unmet.length > 0 && order.end_user_ref) {
+        await settleFailed(m, order, [line], ['claimed'], 'REQUIREMENTS_NOT_MET', `requirements not met for end user ${order.end_user_ref} to hold ${line.e164}: ${unmet.map((w) => w.replace('failed: requirements_not_met: ', 'missing ')).join('; ')}`);
+        continue;
+      }
       await settleFailed(m, order, [line], ['claimed'], 'PROVIDER_FAILED', why.length > 0 ? `no provider could supply ${line.e164}: ${why.join('; ')}` : `no provider offers ${line.e164} now`);
       continue;
     }
@@ -94,7 +100,7 @@ async function send(m: Machine, order: Order, lines: OrderLineRow[]): Promise<vo
   if (!api) return attention(m, order, lines, ['sent'], `${providerId} is no longer in the directory: the order sent to it cannot be confirmed`);
   const numbers = [...lines].sort((a, b) => a.position - b.position).map((l) => l.e164);
   try {
-    const accepted = await api.order({ numbers, reference: reference(order.tenant) }, key);
+    const accepted = await api.order({ numbers, reference: reference(order.tenant), ...(order.end_user_ref ? { endUserRef: order.end_user_ref } : {}) }, key);
     const moved = await transition(m.db, order, lines, ['sent'], key, async (tx, positions) => {
       await lineUpdate(tx, order, positions).set({ state: 'accepted', upstream_order_id: accepted.orderId, attempts: 0, needs_attention: false, attention_reason: null }).execute();
     });
@@ -193,7 +199,7 @@ async function settleCompleted(m: Machine, order: Order, lines: OrderLineRow[], 
         .executeTakeFirst();
       if (number) {
         const capabilities = number.capabilities === null ? null : number.capabilities.split(',').filter(Boolean);
-        events.push(numberEvent(number, 'number.assigned', order.tenant, providerId, { orderId: order.id, reference: reference(order.tenant), ...(capabilities ? { capabilities } : {}) }));
+        events.push(numberEvent(number, 'number.assigned', order.tenant, providerId, { orderId: order.id, reference: reference(order.tenant), endUserRef: order.end_user_ref ?? null, ...(capabilities ? { capabilities } : {}) }));
       }
       history.push({ e164: line.e164, from_status: line.claimed_from ?? 'available', to_status: 'assigned', actor: 'tenant', reason: `ordered through ${providerId}`, tenant: order.tenant });
       events.push(await orderEvent(tx, order, 'order.line_settled', providerId, { position: line.position, e164: line.e164, status: 'completed' }));

@@ -20,7 +20,7 @@ const MAX_PAGES = 100;
  * timeout), stepping each line when it is due; returns when every line is settled, or when the
  * budget is spent (the order answers PENDING and the worker goes on).
  */
-export async function drive(m: Machine, order: Pick<OrderRow, 'id' | 'tenant'>, waitMs: number): Promise<void> {
+export async function drive(m: Machine, order: Pick<OrderRow, 'id' | 'tenant'> & { end_user_ref?: string | null }, waitMs: number): Promise<void> {
   const end = performance.now() + waitMs;
   while (performance.now() < end) {
     const lines = await m.db
@@ -69,7 +69,7 @@ export async function runOrderWorkerOnce(m: Machine, owner = INSTANCE_ID, logger
     if (lines.length === 0) return steps;
     const byOrder = new Map<string, OrderLineRow[]>();
     for (const line of lines) byOrder.set(line.order_id, [...(byOrder.get(line.order_id) ?? []), line]);
-    const orders = await m.db.selectFrom('orders').select(['id', 'tenant']).where('id', 'in', [...byOrder.keys()]).execute();
+    const orders = await m.db.selectFrom('orders').select(['id', 'tenant', 'end_user_ref']).where('id', 'in', [...byOrder.keys()]).execute();
     try {
       await Promise.all(
         orders.map((order) =>

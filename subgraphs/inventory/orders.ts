@@ -27,7 +27,9 @@ export const orderMutations: Pick<MutationResolvers, 'orderNumbers'> = {
     const key = input.idempotencyKey;
     // Postgres text cannot hold NUL: refused here rather than failing the insert.
     if (key.length === 0 || key.length > 64 || key.includes('\u0000')) throw badUserInput('idempotencyKey must be 1 to 64 characters, without NUL', 'input');
-    const inputHash = createHash('sha256').update(JSON.stringify(numbers)).digest('hex');
+    const endUserRef = input.endUserId ?? null;
+    if (endUserRef !== null && !/^[A-Za-z0-9._:@-]{1,100}$/.test(endUserRef)) throw badUserInput('endUserId must be 1 to 100 letters, digits or ._:@- (an end user id)', 'input.endUserId');
+    const inputHash = createHash('sha256').update(JSON.stringify(endUserRef === null ? numbers : [numbers, endUserRef])).digest('hex');
     const orderId = randomUUID();
     // The unique (tenant, key) decides which of two identical requests places the order. The
     // order, its lines and the claim of each number commit together: a line is never without its
@@ -37,7 +39,7 @@ export const orderMutations: Pick<MutationResolvers, 'orderNumbers'> = {
     const inserted = await ctx.db.transaction().execute(async (tx) => {
       const row = await tx
         .insertInto('orders')
-        .values({ id: orderId, tenant, idempotency_key: key, input_hash: inputHash, status: 'pending' })
+        .values({ id: orderId, tenant, idempotency_key: key, input_hash: inputHash, status: 'pending', end_user_ref: endUserRef })
         .onConflict((oc) => oc.columns(['tenant', 'idempotency_key']).doNothing())
         .returning('id')
         .executeTakeFirst();
@@ -86,7 +88,7 @@ export const orderMutations: Pick<MutationResolvers, 'orderNumbers'> = {
     }
     // Every line as far as providers let it go within the wait; what is left answers PENDING.
     try {
-      await drive(ctx.orders, { id: orderId, tenant }, ctx.orders.waitMs);
+      await drive(ctx.orders, { id: orderId, tenant, end_user_ref: endUserRef }, ctx.orders.waitMs);
     } finally {
       await releaseLeases(ctx.orders, INSTANCE_ID, [orderId]);
     }

@@ -232,6 +232,14 @@ export interface DepthRow {
   provider_id: string;
   tier: number | null;
   numbers: number;
+  /** The distinct declared chains of these numbers (providers from the holder towards the carrier, and the carrier), with their counts. */
+  chains: DepthChain[];
+}
+
+export interface DepthChain {
+  providers: string[];
+  carrierId: string | null;
+  numbers: number;
 }
 
 /**
@@ -247,7 +255,7 @@ export interface DepthRow {
 export async function marketDepth(db: Db, markets: readonly MarketRow[]): Promise<DepthRow[]> {
   if (markets.length === 0) return [];
   const keys = sql.join(markets.map((m) => sql`(${m.country}, ${m.number_type})`));
-  const result = await sql<DepthRow>`
+  const result = await sql<{ country: string; number_type: string; provider_id: string; tier: number | null; chain: string | null; carrier_id: string | null; numbers: number }>`
     with recursive held as (
       select n.e164, n.country, n.number_type, coalesce(n.assigned_via_provider_id, n.holder_provider_id) as holder
       from inventory.numbers n
@@ -264,23 +272,35 @@ export async function marketDepth(db: Db, markets: readonly MarketRow[]): Promis
       -- the last hop is the source provider of a purchase, else the provider itself; a carrier
       -- selling its own number is no hop of its own
       select c.e164, c.country, c.number_type, c.holder, c.hops + case when c.source_provider_id is null then 0 else 1 end
-        - case when p.carrier_id is not distinct from c.source_carrier_id then 1 else 0 end as tier
+        - case when p.carrier_id is not distinct from c.source_carrier_id then 1 else 0 end as tier,
+        array_to_string(c.path || case when c.source_provider_id is null then array[]::text[] else array[c.source_provider_id] end, ',') as chain,
+        c.source_carrier_id as carrier_id
       from chain c left join inventory.providers p on p.id = coalesce(c.source_provider_id, c.provider_id)
       where c.source_carrier_id is not null
         and (c.source_provider_id is null or (c.hops < 8 and not exists (
           select 1 from inventory.offers s where s.e164 = c.e164 and s.provider_id = c.source_provider_id)))
     ), tiers as (
       -- a walk has one end at most; a number without one (a broken chain) keeps a null tier
-      select e164, country, number_type, holder, max(tier) as tier
-      from (select e164, country, number_type, holder, tier from ends
-            union all select e164, country, number_type, holder, null from held) walked
+      select e164, country, number_type, holder, max(tier) as tier, max(chain) as chain, max(carrier_id) as carrier_id
+      from (select e164, country, number_type, holder, tier, chain, carrier_id from ends
+            union all select e164, country, number_type, holder, null, null, null from held) walked
       group by e164, country, number_type, holder
     )
-    select country, number_type, holder as provider_id, tier, count(*)::int as numbers
+    select country, number_type, holder as provider_id, tier, chain, carrier_id, count(*)::int as numbers
     from tiers
-    group by country, number_type, holder, tier
-    order by count(*) desc, holder, tier`.execute(db);
-  return result.rows.map((row) => ({ ...row, numbers: Number(row.numbers), tier: row.tier === null ? null : Number(row.tier) }));
+    group by country, number_type, holder, tier, chain, carrier_id`.execute(db);
+  // one row per holder and tier, its chains listed; most numbers first, then holder, then tier
+  const rows = new Map<string, DepthRow>();
+  for (const row of result.rows) {
+    const tier = row.tier === null ? null : Number(row.tier);
+    const key = `${row.country}${KEY_SEPARATOR}${row.number_type}${KEY_SEPARATOR}${row.provider_id}${KEY_SEPARATOR}${tier ?? ''}`;
+    const depth = rows.get(key) ?? { country: row.country, number_type: row.number_type, provider_id: row.provider_id, tier, numbers: 0, chains: [] };
+    const numbers = Number(row.numbers);
+    depth.numbers += numbers;
+    depth.chains.push({ providers: row.chain ? row.chain.split(',') : [], carrierId: row.carrier_id, numbers });
+    rows.set(key, depth);
+  }
+  return [...rows.values()].sort((a, b) => b.numbers - a.numbers || a.provider_id.localeCompare(b.provider_id) || (a.tier ?? Number.MAX_SAFE_INTEGER) - (b.tier ?? Number.MAX_SAFE_INTEGER));
 }
 
 /** Providers with non-removed offers in a market: whom a search asks. */

@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import { isSupportedCountry, Metadata } from 'libphonenumber-js/max';
 import type { Money, NumberStatus } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
 import { readPage, toConnection, type Connection, type Page } from '../shared/pagination.js';
@@ -141,7 +142,8 @@ export const resolvers: Resolvers = {
     market: async (_parent, { country, numberType }, ctx) => {
       const market = { country: readCountry(country, 'country'), numberType };
       const depth = await ctx.loaders.marketDepth.load(repo.marketKey({ country: market.country, number_type: numberType }));
-      return depth.length > 0 ? market : null;
+      // every pair the plan knows answers, with zero counts where nobody offers numbers
+      return depth.length > 0 || planHasType(market.country, numberType) ? market : null;
     },
     markets: async (_parent, args, ctx) => {
       const page = readPage('Query.markets', args, 50);
@@ -254,6 +256,15 @@ export const resolvers: Resolvers = {
       if (!chain) return null;
       return chain.carrierId === carrierId;
     },
+    sellers: async (number, _args, ctx) => {
+      const row = await visibleRow(ctx, number.e164);
+      if (!row) return [];
+      return Promise.all((await sortedOffers(ctx, number.e164)).map((model) => requiredProvider(ctx, model.offer.provider_id)));
+    },
+    declaredCarrier: async (number, _args, ctx) => {
+      const chain = await holderChain(ctx, number.e164);
+      return chain?.carrierId ? { id: chain.carrierId } : null;
+    },
   },
   Provider: {
     __resolveReference: (ref, ctx) => ctx.loaders.providers.load(ref.id),
@@ -294,10 +305,16 @@ export const resolvers: Resolvers = {
     providers: (market, _args, ctx) => depthOf(ctx, market),
   },
   MarketProvider: {
+    __resolveReference: async (ref, ctx) => {
+      const key = parseMarketProviderId(ref.id);
+      if (!key) return null;
+      const rows = await depthOf(ctx, key);
+      return rows.find((row) => row.provider_id === key.providerId && row.tier === key.tier) ?? null;
+    },
+    id: (row) => marketProviderId(row),
     provider: (row, _args, ctx) => requiredProvider(ctx, row.provider_id),
     direct: (row) => isDirect(row),
-    // TODO(issue 6, compliance part): the share of documented chains, once compliance records documents.
-    documentedShare: () => null,
+    chains: (row) => row.chains,
   },
   Order: {
     id: (model) => model.order.id,
@@ -328,5 +345,25 @@ export const resolvers: Resolvers = {
 
 const depthOf = (ctx: Context, market: { country: string; numberType: string }) =>
   ctx.loaders.marketDepth.load(repo.marketKey({ country: market.country, number_type: market.numberType }));
+/** `GB:MOBILE:<provider>:<tier>` (tier empty for a broken chain): a MarketProvider row's entity id. */
+const marketProviderId = (row: repo.DepthRow) => [row.country, row.number_type, row.provider_id, row.tier ?? ''].join(':');
+function parseMarketProviderId(id: string): { country: string; numberType: string; providerId: string; tier: number | null } | null {
+  const match = /^([A-Z]{2}):([A-Z_]{1,32}):([^:]{1,100}):(\d{0,2})$/.exec(id);
+  if (!match) return null;
+  return { country: match[1]!, numberType: match[2]!, providerId: match[3]!, tier: match[4] === '' ? null : Number(match[4]) };
+}
+
+/** Whether the country's numbering plan (libphonenumber's metadata) has numbers of this type. */
+export function planHasType(country: string, numberType: string): boolean {
+  if (numberType === 'UNKNOWN' || !isSupportedCountry(country)) return false;
+  const metadata = new Metadata();
+  metadata.selectNumberingPlan(country);
+  const plan: object = metadata.numberingPlan!;
+  // the plan answers type(name) (its patterns of that type, undefined without) though its typings omit it
+  const has = (type: string): boolean => 'type' in plan && typeof plan.type === 'function' && !!plan.type.call(plan, type);
+  if (numberType === 'FIXED_LINE_OR_MOBILE') return has('FIXED_LINE') && has('MOBILE');
+  return has(numberType);
+}
+
 const isDirect = (row: repo.DepthRow) => row.tier !== null && row.tier <= 1;
 const sum = (rows: repo.DepthRow[]) => rows.reduce((total, row) => total + row.numbers, 0);

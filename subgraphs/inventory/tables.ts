@@ -84,6 +84,8 @@ export interface OrderTable {
   tenant: string;
   idempotency_key: string;
   input_hash: string;
+  /** The end user the numbers are for (compliance's end user id), sent upstream as endUserRef; null without. */
+  end_user_ref: Generated<string | null>;
   status: 'pending' | 'completed' | 'partial' | 'failed';
   created_at: Generated<Date | string>;
   version: Generated<number>;

@@ -1,7 +1,13 @@
 import type { Migration } from 'kysely';
+import * as documents from './20261202T130000_documents.js';
+import * as endUsers from './20261202T140000_end_users.js';
+import * as assignments from './20261202T150000_assignments.js';
+import * as watch from './20261202T160000_watch.js';
 
-/**
- * None yet: the compliance subgraph's tables arrive with its own issue. Its schema ("compliance") and
- * migration table are created at start all the same, so later migrations slot in.
- */
-export const migrations: Record<string, Migration> = {};
+/** In order of their names: the migrator applies what a database has not seen yet. */
+export const migrations: Record<string, Migration> = {
+  '20261202T130000_documents': documents,
+  '20261202T140000_end_users': endUsers,
+  '20261202T150000_assignments': assignments,
+  '20261202T160000_watch': watch,
+};

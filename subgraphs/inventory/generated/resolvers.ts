@@ -106,6 +106,17 @@ export type Market = {
   totalNumbers: Scalars['Int']['output'];
 };
 
+/** One declared chain of a market provider's numbers. */
+export type MarketChain = {
+  __typename?: 'MarketChain';
+  /** The carrier at the end of the chain; null when it is broken. */
+  carrierId?: Maybe<Scalars['ID']['output']>;
+  /** How many of the row's numbers have this chain. */
+  numbers: Scalars['Int']['output'];
+  /** Provider ids from the holder towards the carrier; empty when the declared chain is broken. */
+  providers: Array<Scalars['ID']['output']>;
+};
+
 /** A page of markets. */
 export type MarketConnection = {
   __typename?: 'MarketConnection';
@@ -129,10 +140,12 @@ export type MarketEdge = {
 /** How many numbers of a market one provider holds at one tier. */
 export type MarketProvider = {
   __typename?: 'MarketProvider';
+  /** The distinct declared chains of these numbers, with how many numbers each: what compliance audits. */
+  chains: Array<MarketChain>;
   /** True for tier 0 or 1 (straight from the carrier). */
   direct: Scalars['Boolean']['output'];
-  /** Share of these numbers whose chain is documented hop by hop, 0..1: comes with the compliance subgraph's documents; null until then. */
-  documentedShare?: Maybe<Scalars['Float']['output']>;
+  /** Stable id of this row: market, holder and tier, e.g. 'GB:MOBILE:northwind-telecom:1'. */
+  id: Scalars['ID']['output'];
   /** How many numbers it holds at this tier. */
   numbers: Scalars['Int']['output'];
   /** The holder. */
@@ -197,6 +210,8 @@ export type Number = {
    * not catalogued.
    */
   chainMatchesAllocation?: Maybe<Scalars['Boolean']['output']>;
+  /** The carrier at the end of the holder's declared chain; null when not catalogued or the chain is broken. */
+  declaredCarrier?: Maybe<Carrier>;
   /** The number in E.164 form, e.g. +447400123456. */
   e164: Scalars['String']['output'];
   /** The number's lifecycle transitions, newest first (another tenant's are not shown). */
@@ -209,6 +224,8 @@ export type Number = {
   offers: OfferConnection;
   /** The originating carrier, as the allocations subgraph reads it from the numbering plan. */
   originatingCarrier?: Maybe<Carrier>;
+  /** Every provider with an offer of the number, in buying order (what compliance's orderReadiness asks about). */
+  sellers: Array<Provider>;
   /** Where the number stands in its lifecycle, as the caller may see it; null when not catalogued. */
   status?: Maybe<InventoryStatus>;
   /** Provider hops from the originating carrier to the holder (1: bought straight from the carrier; 0: the carrier sells its own number); null when not catalogued or the declared chain is broken. */
@@ -397,6 +414,13 @@ export type OrderLine = {
 
 /** Numbers to order. */
 export type OrderNumbersInput = {
+  /**
+   * The end user the numbers are for (an EndUser id of the caller's tenant), sent to providers as
+   * endUserRef: where a market has requirements, a provider without an approved registration of
+   * that end user refuses the number (the next offer is tried, else the line fails
+   * REQUIREMENTS_NOT_MET naming what is missing), and one reviewing it keeps the line PENDING.
+   */
+  endUserId?: InputMaybe<Scalars['ID']['input']>;
   /** A key of the caller's choice, at most 64 characters: the same key with the same input returns the first order. */
   idempotencyKey: Scalars['String']['input'];
   /** E.164 numbers, at most 100. */
@@ -490,7 +514,8 @@ export type Query = {
   __typename?: 'Query';
   /**
    * One market (a country and a number type): how many catalogued numbers, at which holder and
-   * tier, direct or resold. Null when no provider offers numbers there.
+   * tier, direct or resold. Every pair the numbering plan knows answers (zero counts where no
+   * provider offers numbers); null for a type the country's plan has no numbers of.
    */
   market?: Maybe<Market>;
   /** The markets where providers offer numbers, ordered by country then number type. */
@@ -774,7 +799,7 @@ export type TierChainLink = {
 /** An expected failure the client can act on. */
 export type UserError = {
   __typename?: 'UserError';
-  /** What kind: NOT_AVAILABLE, NOT_FOUND, NOT_YOURS, PROVIDER_FAILED, IDEMPOTENCY_KEY_REUSED. */
+  /** What kind: NOT_AVAILABLE, NOT_FOUND, NOT_YOURS, PROVIDER_FAILED, REQUIREMENTS_NOT_MET, IDEMPOTENCY_KEY_REUSED. */
   code: Scalars['String']['output'];
   /** The input field concerned, e.g. ['input', 'numbers', '2']; null for the input as a whole. */
   field?: Maybe<Array<Scalars['String']['output']>>;
@@ -864,6 +889,7 @@ export type DirectiveResolverFn<TResult = Record<PropertyKey, never>, TParent = 
 /** Mapping of federation types */
 export type FederationTypes = ResolversObject<{
   Market: Market;
+  MarketProvider: MarketProvider;
   Number: Number;
   Provider: Provider;
 }>;
@@ -873,6 +899,9 @@ export type FederationReferenceTypes = ResolversObject<{
   Market:
     ( { __typename: 'Market' }
     & GraphQLRecursivePick<FederationTypes['Market'], {"country":true,"numberType":true}> );
+  MarketProvider:
+    ( { __typename: 'MarketProvider' }
+    & GraphQLRecursivePick<FederationTypes['MarketProvider'], {"id":true}> );
   Number:
     ( { __typename: 'Number' }
     & GraphQLRecursivePick<FederationTypes['Number'], {"e164":true}>
@@ -899,6 +928,7 @@ export type ResolversTypes = ResolversObject<{
   LiveStatus: ResolverTypeWrapper<LiveStatusModel>;
   Market: ResolverTypeWrapper<MarketModel>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  MarketChain: ResolverTypeWrapper<MarketChain>;
   MarketConnection: ResolverTypeWrapper<MarketConnectionModel>;
   MarketEdge: ResolverTypeWrapper<Omit<MarketEdge, 'node'> & { node: ResolversTypes['Market'] }>;
   MarketProvider: ResolverTypeWrapper<MarketProviderModel>;
@@ -955,6 +985,7 @@ export type ResolversParentTypes = ResolversObject<{
   LiveStatus: LiveStatusModel;
   Market: MarketModel;
   String: Scalars['String']['output'];
+  MarketChain: MarketChain;
   MarketConnection: MarketConnectionModel;
   MarketEdge: Omit<MarketEdge, 'node'> & { node: ResolversParentTypes['Market'] };
   MarketProvider: MarketProviderModel;
@@ -1033,6 +1064,12 @@ export type MarketResolvers<ContextType = Context, ParentType extends ResolversP
   totalNumbers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
 }>;
 
+export type MarketChainResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MarketChain'] = ResolversParentTypes['MarketChain']> = ResolversObject<{
+  carrierId?: Resolver<Maybe<ResolversTypes['ID']>, ParentType, ContextType>;
+  numbers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
+  providers?: Resolver<Array<ResolversTypes['ID']>, ParentType, ContextType>;
+}>;
+
 export type MarketConnectionResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MarketConnection'] = ResolversParentTypes['MarketConnection']> = ResolversObject<{
   edges?: Resolver<Array<ResolversTypes['MarketEdge']>, ParentType, ContextType>;
   pageInfo?: Resolver<ResolversTypes['PageInfo'], ParentType, ContextType>;
@@ -1044,9 +1081,11 @@ export type MarketEdgeResolvers<ContextType = Context, ParentType extends Resolv
   node?: Resolver<ResolversTypes['Market'], ParentType, ContextType>;
 }>;
 
-export type MarketProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MarketProvider'] = ResolversParentTypes['MarketProvider']> = ResolversObject<{
+export type MarketProviderResolvers<ContextType = Context, ParentType extends ResolversParentTypes['MarketProvider'] = ResolversParentTypes['MarketProvider'], FederationReferenceType extends FederationReferenceTypes['MarketProvider'] = FederationReferenceTypes['MarketProvider']> = ResolversObject<{
+  __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['MarketProvider']> | FederationReferenceType, FederationReferenceType, ContextType>;
+  chains?: Resolver<Array<ResolversTypes['MarketChain']>, ParentType, ContextType>;
   direct?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
-  documentedShare?: Resolver<Maybe<ResolversTypes['Float']>, ParentType, ContextType>;
+  id?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;
   numbers?: Resolver<ResolversTypes['Int'], ParentType, ContextType>;
   provider?: Resolver<ResolversTypes['Provider'], ParentType, ContextType>;
   tier?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
@@ -1067,11 +1106,13 @@ export type NumberResolvers<ContextType = Context, ParentType extends ResolversP
   __resolveReference?: ReferenceResolver<Maybe<ResolversTypes['Number']> | FederationReferenceType, FederationReferenceType, ContextType>;
   capabilities?: Resolver<Array<ResolversTypes['Capability']>, ParentType, ContextType>;
   chainMatchesAllocation?: Resolver<Maybe<ResolversTypes['Boolean']>, ParentType, ContextType>;
+  declaredCarrier?: Resolver<Maybe<ResolversTypes['Carrier']>, ParentType, ContextType>;
   e164?: Resolver<ResolversTypes['String'], ParentType, ContextType>;
   history?: Resolver<ResolversTypes['StatusTransitionConnection'], ParentType, ContextType, RequireFields<NumberHistoryArgs, 'first'>>;
   holder?: Resolver<Maybe<ResolversTypes['Provider']>, ParentType, ContextType>;
   live?: Resolver<Maybe<ResolversTypes['LiveStatus']>, ParentType, ContextType>;
   offers?: Resolver<ResolversTypes['OfferConnection'], ParentType, ContextType, RequireFields<NumberOffersArgs, 'first'>>;
+  sellers?: Resolver<Array<ResolversTypes['Provider']>, ParentType, ContextType>;
   status?: Resolver<Maybe<ResolversTypes['InventoryStatus']>, ParentType, ContextType>;
   tier?: Resolver<Maybe<ResolversTypes['Int']>, ParentType, ContextType>;
   tierChain?: Resolver<Array<ResolversTypes['TierChainLink']>, ParentType, ContextType>;
@@ -1269,6 +1310,7 @@ export type Resolvers<ContextType = Context> = ResolversObject<{
   Carrier?: CarrierResolvers<ContextType>;
   LiveStatus?: LiveStatusResolvers<ContextType>;
   Market?: MarketResolvers<ContextType>;
+  MarketChain?: MarketChainResolvers<ContextType>;
   MarketConnection?: MarketConnectionResolvers<ContextType>;
   MarketEdge?: MarketEdgeResolvers<ContextType>;
   MarketProvider?: MarketProviderResolvers<ContextType>;

@@ -1,0 +1,33 @@
+import { badUserInput } from '../shared/errors.js';
+import type { Resolvers } from './generated/resolvers.js';
+import { requirementsOf } from './requirements.js';
+import { endUserFields, endUserMutations, endUserQueries, orderReadiness } from './end-users.js';
+import { complianceTrail, documentedShare, type ChainFields, type MarketProviderFields } from './trail.js';
+
+function readCountry(country: string): string {
+  const code = country.trim().toUpperCase();
+  if (!/^[A-Z]{2}$/.test(code)) throw badUserInput(`country must be an ISO 3166-1 alpha-2 country code such as US, got "${country.slice(0, 20)}"`, 'country');
+  return code;
+}
+
+export const resolvers: Resolvers = {
+  Query: {
+    requirements: (_parent, { country, numberType }) => requirementsOf(readCountry(country), numberType),
+    ...endUserQueries,
+  },
+  Mutation: endUserMutations,
+  EndUser: endUserFields,
+  Number: {
+    __resolveReference: (ref) => ref,
+    complianceTrail: (number, _args, ctx) => complianceTrail(number as ChainFields, ctx),
+    orderReadiness: (number, { endUserId }, ctx) => orderReadiness(number as { e164: string; country?: string | null; numberType?: string | null; sellers?: { id: string }[] | null }, endUserId, ctx),
+  },
+  Market: {
+    __resolveReference: (ref) => ref,
+    requirements: (market) => requirementsOf(market.country, market.numberType),
+  },
+  MarketProvider: {
+    __resolveReference: (ref) => ref,
+    documentedShare: (row, _args, ctx) => documentedShare(row as MarketProviderFields, ctx),
+  },
+};
