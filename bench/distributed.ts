@@ -208,7 +208,8 @@ function packageVersion(name: string): string {
 export async function benchDistributed(): Promise<void> {
   const procs: Proc[] = [];
   const pools: Pool[] = [];
-  const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: SECRET };
+  // routing and compliance follow the inventory's events over NATS JetStream between processes
+  const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: SECRET, NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' };
   try {
     console.log(`bench (distributed): importing the numbering plan into ${DATABASE_URL!.replace(/\/\/[^@]*@/, '//…@')} if it changed...`);
     execFileSync(process.execPath, ['--import', 'tsx', 'scripts/import.ts'], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -6,7 +6,7 @@ it('defaults to development with the documented limits, and production from NODE
   const settings = readGatewaySettings({}, { subgraphsOverHttp: false });
   expect(settings.mode).toBe('development');
   expect(settings.limits).toEqual(DEFAULT_LIMITS);
-  expect(settings.limits.bodyBytes).toBe(2 * 1024 * 1024);
+  expect(settings.limits.bodyBytes).toBe(4 * 1024 * 1024);
   expect(readGatewaySettings({ NODE_ENV: 'production' }, { subgraphsOverHttp: false }).mode).toBe('production');
   expect(readGatewaySettings({ NUMBERGRAPH_MODE: 'production' }, { subgraphsOverHttp: false }).mode).toBe('production');
 });

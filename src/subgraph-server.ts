@@ -35,8 +35,10 @@ runProcess(logger, async () => {
   // required before anything opens: the service answers only requests the gateway signed
   const signingSecret = readSigningSecret(process.env, true)!;
   const host = readString(process.env, 'HOST') ?? '127.0.0.1';
-  // routing follows the inventory's events; between processes they travel over NATS JetStream
-  if (definition.name === 'routing' && !readString(process.env, 'NATS_URL')) throw new ConfigError('NATS_URL is required for the routing service: it follows the inventory\'s events over NATS JetStream');
+  // routing and compliance follow the inventory's events; between processes they travel over NATS JetStream
+  if ((definition.name === 'routing' || definition.name === 'compliance') && !readString(process.env, 'NATS_URL')) {
+    throw new ConfigError(`NATS_URL is required for the ${definition.name} service: it follows the inventory's events over NATS JetStream`);
+  }
   await assertPortAvailable(port, host);
   // the inventory talks to providers (PROVIDERS_URL, else a simulator started here); the others
   // reach the same providers only through PROVIDERS_URL, never a simulator of their own

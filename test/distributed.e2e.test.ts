@@ -79,7 +79,7 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
     // routing follows the inventory's events over NATS JetStream and pushes routes to the same providers
     const routingEnv = { NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', PROVIDERS_URL: simulator.url };
     for (const name of SUBGRAPH_NAMES) {
-      const service = startService(name, 'start:subgraph', await freePort(), { ...env, SUBGRAPH: name, ...(name === 'inventory' ? inventoryEnv : name === 'routing' ? routingEnv : {}) });
+      const service = startService(name, 'start:subgraph', await freePort(), { ...env, SUBGRAPH: name, ...(name === 'inventory' ? inventoryEnv : name === 'routing' || name === 'compliance' ? routingEnv : {}) });
       services.push(service);
       subgraphUrls[name] = service.url;
     }
