@@ -16,7 +16,9 @@
  *
  * Needs Postgres: BENCH_DATABASE_URL, else DATABASE_URL (the plan is imported on first use).
  * BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 2), BENCH_CONNECTIONS
- * (default 1,10,50). Writes bench/results/distributed-<host>.json.
+ * (default 1,10,50), BENCH_GATEWAYS (default stock,bare,product), BENCH_WORKLOADS (names' starts;
+ * the scale rows `markets`, `MarketDepth`, `searchNumbers` run only when named), PROVIDERS_URL (a
+ * simulator of another scale), BENCH_LABEL. Writes bench/results/distributed-<host>[-label].json.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -117,6 +119,10 @@ interface Workload {
   query: string;
   variables(i: number): Record<string, unknown>;
   connections: number[];
+  /** Run only when BENCH_WORKLOADS names it (the scale rows: `markets`, `MarketDepth`, `searchNumbers`). */
+  optIn?: boolean;
+  /** Whether answers are compared (a search's live results change with the providers' state: not). */
+  compare?: boolean;
 }
 
 interface Measurement {
@@ -165,6 +171,7 @@ async function measure(gateway: GatewayName, proc: Proc, pool: Pool, workload: W
           errors += 1;
           if (errorExamples.length < 10) errorExamples.push({ workload: workload.name, gateway, status: response.statusCode, errors: JSON.stringify(body.errors ?? null).slice(0, 300) });
         }
+        if (workload.compare === false) continue;
         const key = `${workload.name} ${JSON.stringify(variables)}`;
         const answer = canonical(body);
         const expected = reference.get(key);
@@ -195,6 +202,14 @@ async function measure(gateway: GatewayName, proc: Proc, pool: Pool, workload: W
     errors,
     loadAverage: os.loadavg()[0]!,
   };
+}
+
+async function retryOnce<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch {
+    return call();
+  }
 }
 
 function packageVersion(name: string): string {
@@ -242,11 +257,12 @@ export async function benchDistributed(): Promise<void> {
     const held: string[] = [];
     let after: string | null = null;
     for (let page = 0; page < 20 && held.length < 2_000; page++) {
-      const response = await fetch(gateways[GATEWAYS[0]!]!.url, {
+      // once more on a reset: the gateway may close an idle keep-alive connection as it is reused
+      const response = await retryOnce(() => fetch(gateways[GATEWAYS[0]!]!.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ query: 'query($after: String) { numbers(first: 100, after: $after) { pageInfo { hasNextPage endCursor } edges { node { e164 } } } }', variables: { after } }),
-      });
+      }));
       const body = (await response.json()) as { data?: { numbers: { pageInfo: { hasNextPage: boolean; endCursor: string }; edges: { node: { e164: string } }[] } } };
       if (!body.data) break;
       held.push(...body.data.numbers.edges.map((e) => e.node.e164));
@@ -264,11 +280,29 @@ export async function benchDistributed(): Promise<void> {
     const distinct = unheld.map((n, i) => (i % 2 === 0 && held.length > 0 ? held[(i / 2) % held.length]! : n));
     console.log(`bench (distributed): ${held.length} held numbers and ${unheld.length} unheld ones for distinct Lineage requests`);
     const REPEATED = ['+447400123456', '+14162015555', '+4920112345678', '+4915112345678', '+447700900123', '+12015550123', '+33612345678', '+819012345678'];
-    const workloads: Workload[] = [
+    const workloads = ([] as Workload[]).concat([
       { name: 'Lineage, distinct numbers', query: operation('Lineage'), variables: (i: number) => ({ e164: distinct[i % distinct.length]! }), connections: CONNECTIONS },
       { name: 'Lineage, repeated numbers', query: operation('Lineage'), variables: (i: number) => ({ e164: REPEATED[i % REPEATED.length]! }), connections: CONNECTIONS },
       { name: 'InventoryLineage (first 100)', query: operation('InventoryLineage'), variables: () => ({ first: 100 }), connections: CONNECTIONS.filter((c) => c === 10) },
-    ].filter((w) => !process.env.BENCH_WORKLOADS || process.env.BENCH_WORKLOADS.split(',').some((name) => w.name.startsWith(name)));
+      {
+        name: 'markets (first 100)',
+        query: '{ markets(first: 100) { edges { node { country numberType totalNumbers directNumbers resoldNumbers providers { provider { id name } tier numbers direct } } } } }',
+        variables: () => ({}),
+        connections: [1],
+        optIn: true,
+      },
+      { name: 'MarketDepth (GB MOBILE)', query: operation('MarketDepth'), variables: () => ({ country: 'GB', numberType: 'MOBILE' }), connections: [1], optIn: true },
+      {
+        name: 'searchNumbers (GB MOBILE, first 50)',
+        query: 'query($input: SearchNumbersInput!) { searchNumbers(input: $input, first: 50) { searchId results { edges { cursor } } providerErrors { code } } }',
+        variables: () => ({ input: { country: 'GB', numberType: 'MOBILE' } }),
+        connections: [1],
+        optIn: true,
+        compare: false,
+      },
+    ]).filter((w: Workload) =>
+      process.env.BENCH_WORKLOADS ? process.env.BENCH_WORKLOADS.split(',').some((name) => w.name.startsWith(name)) : !w.optIn,
+    );
 
     for (const name of GATEWAYS) pools.push(new Pool(new URL(gateways[name]!.url).origin, { connections: Math.max(...CONNECTIONS), pipelining: 1 }));
     const poolOf = (name: GatewayName) => pools[GATEWAYS.indexOf(name)]!;
@@ -351,14 +385,15 @@ export async function benchDistributed(): Promise<void> {
         '@apollo/server': packageVersion('@apollo/server'),
         graphql: packageVersion('graphql'),
       },
-      settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS },
+      settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, label: process.env.BENCH_LABEL ?? null, providersUrl: process.env.PROVIDERS_URL ?? 'a scale-1 simulator the inventory service starts' },
       rows,
       measurements: results,
       mismatchExamples,
       errorExamples,
     };
     mkdirSync(`${ROOT}bench/results`, { recursive: true });
-    const file = `${ROOT}bench/results/distributed-${os.hostname().replace(/[^A-Za-z0-9.-]/g, '_')}.json`;
+    const suffix = (process.env.BENCH_LABEL ?? '').replace(/[^A-Za-z0-9.-]/g, '_');
+    const file = `${ROOT}bench/results/distributed-${os.hostname().replace(/[^A-Za-z0-9.-]/g, '_')}${suffix ? `-${suffix}` : ''}.json`;
     writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
     console.log(`written: ${file.slice(ROOT.length)}`);
     const mismatched = rows.reduce((n, r) => n + r.mismatches, 0);
