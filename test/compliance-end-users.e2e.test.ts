@@ -24,7 +24,8 @@ beforeAll(async () => {
   world = gateway.embedded.providers.simulator!.world;
   // the inventory's database is new for this file, its numbers' versions start again: so does what compliance learnt of them
   await (gateway.embedded.subgraphs.compliance!.db as Kysely<ComplianceTables>).deleteFrom('assignments').execute();
-  bus = await acquireEventBus(null);
+  // where the gateway's compliance publishes: NATS JetStream with NATS_URL (CI), else this process
+  bus = await acquireEventBus(process.env.NATS_URL ?? null);
   unsubscribe = await bus.subscribe((event) => void published.push(event), { source: 'compliance' });
 });
 afterAll(async () => {

@@ -51,6 +51,12 @@ const samples = ({ tenantHeaders, orderInput }: SampleContext): Record<string, S
   ].map((variables) => ({ variables })),
   // placed once through the distributed gateway first: both shapes answer that first order again
   OrderNumbers: [{ variables: { input: orderInput }, headers: tenantHeaders }],
+  // readiness for an end user the caller does not have is null, for the analyst and for a tenant; a bad number is refused alone
+  CheckOrder: [
+    { variables: { e164s: ['+447400123456', '+14162015555'], endUserId: 'no-such-end-user' }, headers: tenantHeaders },
+    { variables: { e164s: ['+33612345678'], endUserId: 'no-such-end-user' } },
+    { variables: { e164s: ['+447400123456', '12345'], endUserId: 'no-such-end-user' }, headers: tenantHeaders, error: 'BAD_USER_INPUT' },
+  ],
 });
 
 describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (needs DATABASE_URL)', () => {
