@@ -3,7 +3,9 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects, split by suffix: `*.test.ts` beside the code (unit, and single-module tests
  * against a database) and `*.e2e.test.ts` under test/ (through the gateway over HTTP).
- * Every database test runs on PGlite by default and on real Postgres when DATABASE_URL is set.
+ * Every database test runs on PGlite by default and on real Postgres when DATABASE_URL is set:
+ * on PGlite, each test file copies a template folder its project's global setup built once
+ * (test/support/pglite-template.ts), instead of running initdb, migrations or the import again.
  */
 export default defineConfig({
   // Node resolves graphql to its CommonJS build (as @apollo/* do); Vite would pick the ESM
@@ -17,6 +19,7 @@ export default defineConfig({
           name: 'unit',
           include: ['subgraphs/**/*.test.ts', 'providers/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
+          globalSetup: ['test/support/unit-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

@@ -29,8 +29,6 @@ export interface EmbeddedOptions {
   logger: Logger;
   /** Where PGlite keeps its files when no DATABASE_URL is set; null keeps it in memory. */
   pgliteDir: string | null;
-  /** A PGlite data folder dump to start from (tests: a pre-imported plan). */
-  pgliteSnapshot?: Blob;
   /**
    * Import the numbering plan where its files changed since the last run: always, only into an
    * embedded PGlite (the default start: a Postgres server is imported into with `npm run import`),
@@ -75,7 +73,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const key = keyOf(target);
     let database = opening.get(key);
     if (!database) {
-      database = openDatabase(target.kind === 'pglite' && options.pgliteSnapshot ? { ...target, snapshot: options.pgliteSnapshot } : target, logger).then((opened) => {
+      database = openDatabase(target, logger).then((opened) => {
         databases.set(key, opened);
         logger.info({ database: opened.description }, 'database open');
         return opened;
