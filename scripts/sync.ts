@@ -39,7 +39,7 @@ try {
   await subgraph.migrate();
   directory = await ProviderDirectory.discover(providersUrl);
   logger.info({ providers: directory.entries.length, url: redact(providersUrl), database: database.description }, 'syncing the catalogue');
-  const report = await syncCatalogue(subgraph.db as Kysely<InventoryTables>, upstreamFromDirectory(directory), logger, { shared: database.target.kind === 'postgres' });
+  const report = await syncCatalogue(subgraph.db, upstreamFromDirectory(directory), logger, { shared: database.target.kind === 'postgres' });
   console.log(
     `synced ${report.providers} providers: ${report.items} feed items, ${report.numbersAdded} numbers added, ${report.numbersChanged} changed, ${report.numbersWithdrawn} withdrawn, ${report.reservationsExpired} reservations expired${report.skipped.length > 0 ? `, ${report.skipped.length} providers skipped (another instance was syncing them)` : ''}`,
   );

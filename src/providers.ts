@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { ProviderDirectory, type ClientPolicyOverrides } from '../providers/client/index.js';
 import { startSimulator, simulatorConfigFromEnv, type SimulatorOptions, type StartedSimulator } from '../providers/simulator/server.js';
 import { createInventory } from '../subgraphs/inventory/index.js';
@@ -11,7 +10,8 @@ import type { InventoryTables } from '../subgraphs/inventory/tables.js';
 import { NO_UPSTREAM, upstreamFromDirectory } from '../subgraphs/inventory/upstream.js';
 import { readInt, readUrl } from '../subgraphs/shared/config.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
-import type { Subgraph } from '../subgraphs/shared/subgraph.js';
+import type { SubgraphOn } from '../subgraphs/shared/subgraph.js';
+import type { Context as InventoryContext } from '../subgraphs/inventory/context.js';
 
 export interface ProvidersOptions {
   /** Don't reach any provider (the catalogue stays as the database has it). */
@@ -37,7 +37,7 @@ export interface ProvidersRuntime {
    * With `background`, the first sync runs while this resolves (a failed one is tried again at
    * the next interval).
    */
-  startSync(inventory: Subgraph, options: { shared: boolean; background?: boolean }): Promise<void>;
+  startSync(inventory: SubgraphOn<InventoryContext, InventoryTables>, options: { shared: boolean; background?: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -96,7 +96,7 @@ function runtime(simulator: StartedSimulator | null, directory: ProviderDirector
       if (!directory) return;
       // Background work (sync, worker, relay) on the same schema without the request statement
       // counter: the counts tests and benchmarks assert are the requests' own.
-      const db = (subgraph.db as Kysely<InventoryTables>).withoutPlugins().withSchema('inventory');
+      const db = subgraph.db.withoutPlugins().withSchema('inventory');
       // the relay first: what the sync and the orders write to the outbox is published as it commits
       result.relay = await startRelay(db, { natsUrl: settings.natsUrl, shared, logger: logger.child({ task: 'relay' }) });
       stops.push(() => result.relay!.stop());

@@ -117,5 +117,5 @@ export class StatementCounter implements KyselyPlugin {
 
 /** A subgraph's view of a database: its own Postgres schema, its own statement count. */
 export function scopedDatabase<DB>(database: Database, schema: string, counter: StatementCounter): Kysely<DB> {
-  return database.db.withSchema(schema).withPlugin(counter) as unknown as Kysely<DB>;
+  return database.db.withSchema(schema).withPlugin(counter);
 }

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import type { SubgraphName } from '../names.js';
@@ -10,18 +9,22 @@ import { scopedDatabase, StatementCounter, type Database } from './db.js';
 import type { Logger } from './logger.js';
 import { migrateSchema } from './migrate.js';
 
-/** The same shape for every subgraph: what the composition root and the HTTP server need. */
-export interface Subgraph<Context extends object = object, DB = unknown> {
+/** The same shape for every subgraph: what the gateway, the HTTP server and the benchmarks need. */
+export interface Subgraph<Context extends object = object> {
   name: string;
   schema: GraphQLSchema;
-  /** The subgraph's own schema of its database, counting statements (for tools such as the importer). */
-  db: Kysely<DB>;
   /** SQL statements this subgraph has run: exact, for tests and benchmarks. */
   statements: StatementCounter;
   /** Applies the subgraph's migrations to its own Postgres schema. */
   migrate(): Promise<void>;
   /** A fresh context per request (per subgraph fetch): new DataLoaders, nothing shared; the caller's identity. */
   createContext(scope: RequestScope): Context;
+}
+
+/** A subgraph with its database typed: what the composition root and the tools (importer, sync) use. */
+export interface SubgraphOn<Context extends object, DB> extends Subgraph<Context> {
+  /** The subgraph's own schema of its database, counting statements (for tools such as the importer). */
+  db: Kysely<DB>;
 }
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
@@ -31,10 +34,14 @@ export function subgraphSdl(name: string): string {
   return readFileSync(`${SCHEMA_DIR}${name}.graphql`, 'utf8');
 }
 
+/** A resolver map as @apollo/subgraph takes it (its type, read from its public signature rather than its dist/ folder). */
+type SchemaModule = Extract<Parameters<typeof buildSubgraphSchema>[0], unknown[]>[number];
+export type SubgraphResolverMap = NonNullable<Extract<SchemaModule, { typeDefs: unknown }>['resolvers']>;
+
 export interface SubgraphDefinition<DB, Context extends object> {
   name: SubgraphName;
   migrations: Record<string, Migration>;
-  resolvers: unknown;
+  resolvers: SubgraphResolverMap;
   createContext(db: Kysely<DB>, scope: RequestScope): Context;
 }
 
@@ -42,12 +49,12 @@ export function createSubgraph<DB, Context extends object>(
   definition: SubgraphDefinition<DB, Context>,
   database: Database,
   logger: Logger,
-): Subgraph<Context, DB> {
+): SubgraphOn<Context, DB> {
   const statements = new StatementCounter();
   const db = scopedDatabase<DB>(database, definition.name, statements);
   return {
     name: definition.name,
-    schema: buildSubgraphSchema({ typeDefs: parse(subgraphSdl(definition.name)), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
+    schema: buildSubgraphSchema({ typeDefs: parse(subgraphSdl(definition.name)), resolvers: definition.resolvers }),
     statements,
     db,
     migrate: () => migrateSchema(database.db, definition.name, definition.migrations, logger.child({ subgraph: definition.name })),

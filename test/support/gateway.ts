@@ -5,6 +5,8 @@ import { startEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ProvidersOptions } from '../../src/providers.js';
 import { freshDatabase, pgliteCopy } from './database.js';
 import type { RequestScope } from '../../subgraphs/shared/identity.js';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/names.js';
+import type { Subgraph } from '../../subgraphs/shared/subgraph.js';
 
 export interface TestGateway {
   url: string;
@@ -81,15 +83,15 @@ export async function startInventoryGateway(options: { providers?: ProvidersOpti
  * Calls `observe` with the scope of every subgraph fetch the gateway makes (each fetch builds one
  * subgraph context), on every subgraph or on those named.
  */
-export function observeSubgraphFetches(gateway: TestGateway, observe: (scope: RequestScope) => void, only?: string[]): void {
-  for (const [name, subgraph] of Object.entries(gateway.embedded.subgraphs)) {
-    if (only && !only.includes(name)) continue;
+export function observeSubgraphFetches(gateway: TestGateway, observe: (scope: RequestScope) => void, only?: SubgraphName[]): void {
+  const wrap = (subgraph: Subgraph) => {
     const create = subgraph.createContext.bind(subgraph);
     subgraph.createContext = (scope) => {
       observe(scope);
       return create(scope);
     };
-  }
+  };
+  for (const name of only ?? SUBGRAPH_NAMES) wrap(gateway.embedded.subgraphs[name]);
 }
 
 /** A contract operation as the project keeps it in schema/operations/. */

@@ -1,5 +1,5 @@
 /** PGlite template folders for tests: built once per run by a global setup, copied per test file. */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { accessSync, constants, cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
@@ -24,9 +24,22 @@ export interface PgliteCopy {
   remove(): void;
 }
 
-/** A folder of its own under the system's temporary folder, deleted by the returned function. */
+/**
+ * Where the copies go: shared memory (tmpfs) where there is one, so that PGlite's fsync at each
+ * commit costs nothing (on a disk, the order and isolation tests ran at half speed).
+ */
+const FOLDER = (() => {
+  try {
+    accessSync('/dev/shm', constants.W_OK);
+    return '/dev/shm';
+  } catch {
+    return tmpdir(); // no tmpfs here (macOS, Windows): the system's temporary folder
+  }
+})();
+
+/** A folder of its own in shared memory (else the system's temporary folder), deleted by the returned function. */
 export function temporaryFolder(prefix: string): { path: string; remove(): void } {
-  const path = mkdtempSync(join(tmpdir(), prefix));
+  const path = mkdtempSync(join(FOLDER, prefix));
   return { path, remove: () => rmSync(path, { recursive: true, force: true }) };
 }
 
