@@ -12,6 +12,8 @@ export default defineConfig({
   // build and two copies of graphql cannot share a schema.
   resolve: { alias: { graphql: 'graphql/index.js' } },
   test: {
+    // the tests' own logging: silent JSON unless LOG_LEVEL says otherwise (the logger knows nothing of tests)
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', LOG_FORMAT: process.env.LOG_FORMAT ?? 'json' },
     projects: [
       {
         extends: true,
