@@ -19,7 +19,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['subgraphs/**/*.test.ts', 'providers/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts'],
+          include: ['subgraphs/**/*.test.ts', 'providers/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
           globalSetup: ['test/support/unit-setup.ts'],
           testTimeout: 120_000,
