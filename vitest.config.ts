@@ -3,20 +3,25 @@ import { defineConfig } from 'vitest/config';
 /**
  * Two projects, split by suffix: `*.test.ts` beside the code (unit, and single-module tests
  * against a database) and `*.e2e.test.ts` under test/ (through the gateway over HTTP).
- * Every database test runs on PGlite by default and on real Postgres when DATABASE_URL is set.
+ * Every database test runs on PGlite by default and on real Postgres when DATABASE_URL is set:
+ * on PGlite, each test file copies a template folder its project's global setup built once
+ * (test/support/pglite-template.ts), instead of running initdb, migrations or the import again.
  */
 export default defineConfig({
   // Node resolves graphql to its CommonJS build (as @apollo/* do); Vite would pick the ESM
   // build and two copies of graphql cannot share a schema.
   resolve: { alias: { graphql: 'graphql/index.js' } },
   test: {
+    // the tests' own logging: silent JSON unless LOG_LEVEL says otherwise (the logger knows nothing of tests)
+    env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', LOG_FORMAT: process.env.LOG_FORMAT ?? 'json' },
     projects: [
       {
         extends: true,
         test: {
           name: 'unit',
-          include: ['subgraphs/**/*.test.ts', 'providers/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts'],
+          include: ['subgraphs/**/*.test.ts', 'providers/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
+          globalSetup: ['test/support/unit-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { executeAdmin } from './admin.js';
-import { openTestEdgeDatabase, uniqueTenant } from './edge-test-database.js';
+import { openTestEdgeDatabase, uniqueTenant } from '../test/support/database.js';
 import { createKeyStore } from './keys/store.js';
 import { readProjectManifest } from './operations/manifest.js';
 import { createPersistedOperations } from './operations/store.js';

@@ -1,4 +1,6 @@
-/** What the edge's command-line tools share: argument parsing and exits with clear messages. */
+/** What the command-line tools share: `run(argv, env, io)` commands, argument parsing, exits with clear messages. */
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidInput } from '../gateway/keys/validate.js';
 import { ConfigError } from '../subgraphs/shared/config.js';
@@ -7,6 +9,18 @@ import { ConfigError } from '../subgraphs/shared/config.js';
 export class UsageError extends Error {
   override name = 'UsageError';
 }
+
+/** The environment a command reads (process.env when run as a program). */
+export type Env = Record<string, string | undefined>;
+
+/** Where a command writes: the process's stdout and stderr, or a test's buffers. */
+export interface CommandIO {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+/** A command run in-process: its exit code. Tests call it directly; `runAsMain` runs it as a program. */
+export type Command = (argv: string[], env: Env, io: CommandIO) => Promise<number>;
 
 /** node:util's parseArgs, strict, with its errors turned into usage errors. */
 export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T) {
@@ -18,22 +32,46 @@ export function parseCommandLine<T extends NonNullable<ParseArgsConfig['options'
 }
 
 /**
- * Runs a command: usage mistakes, invalid input and bad configuration print one line to stderr
- * and exit 1; anything else prints its message and exits 1 too (with the stack under LOG_LEVEL=debug).
+ * A command from its body: usage mistakes, invalid input and bad configuration print one line to
+ * stderr and exit 1; anything else prints its message and exits 1 too (with the stack under LOG_LEVEL=debug).
  */
-export function runCommand(tool: string, run: () => Promise<number | void>): void {
-  run()
-    .then((code) => {
-      process.exitCode = code ?? 0;
-    })
-    .catch((error: unknown) => {
-      if (error instanceof UsageError) process.stderr.write(`${tool}: ${error.message}\nRun \`npm run ${tool} -- --help\` for usage.\n`);
-      else if (error instanceof InvalidInput || error instanceof ConfigError) process.stderr.write(`${tool}: ${error.message}\n`);
-      else process.stderr.write(`${tool}: ${process.env.LOG_LEVEL === 'debug' ? (error as Error).stack : (error as Error).message}\n`);
-      process.exitCode = 1;
-    });
+export function defineCommand(tool: string, body: (argv: string[], env: Env, io: CommandIO) => Promise<number | void>): Command {
+  return async (argv, env, io) => {
+    try {
+      return (await body(argv, env, io)) ?? 0;
+    } catch (error) {
+      if (error instanceof UsageError) io.stderr(`${tool}: ${error.message}\nRun \`npm run ${tool} -- --help\` for usage.\n`);
+      else if (error instanceof InvalidInput || error instanceof ConfigError) io.stderr(`${tool}: ${error.message}\n`);
+      else io.stderr(`${tool}: ${env.LOG_LEVEL === 'debug' ? (error as Error).stack : (error as Error).message}\n`);
+      return 1;
+    }
+  };
 }
 
+/** The process's own output streams. */
+export const processIO: CommandIO = {
+  stdout: (text) => void process.stdout.write(text),
+  stderr: (text) => void process.stderr.write(text),
+};
+
+/** Whether the module at `moduleUrl` is the program being run (`tsx scripts/x.ts`), not an import. */
+export function isMain(moduleUrl: string): boolean {
+  const entry = process.argv[1];
+  if (!entry) return false;
+  try {
+    return realpathSync(entry) === realpathSync(fileURLToPath(moduleUrl));
+  } catch {
+    return false;
+  }
+}
+
+/** Runs `run` as the program when its module is the one started (not when a test imports it). */
+export function runAsMain(moduleUrl: string, run: Command): void {
+  if (!isMain(moduleUrl)) return;
+  void run(process.argv.slice(2), process.env, processIO).then((code) => {
+    process.exitCode = code;
+  });
+}
 
 /** Rows as aligned columns, for people reading a terminal. */
 export function table(header: string[], rows: string[][]): string {

@@ -11,7 +11,7 @@ import pg from 'pg';
 import { toEvent } from '../subgraphs/inventory/relay.js';
 import { jetStreamBus } from '../subgraphs/shared/events.js';
 import { readUrl } from '../subgraphs/shared/config.js';
-import { parseCommandLine, runCommand, UsageError } from './cli.js';
+import { defineCommand, parseCommandLine, runAsMain, UsageError } from './cli.js';
 
 const USAGE = `usage: npm run events -- tail [--from-start]
 
@@ -22,33 +22,34 @@ they are published, one JSON object a line, until Ctrl-C.
 Reads NATS JetStream at NATS_URL (stream NUMBERGRAPH_INVENTORY), else the outbox table of the
 inventory's Postgres database (INVENTORY_DATABASE_URL, else DATABASE_URL).`;
 
-runCommand('events', async () => {
-  const { values, positionals } = parseCommandLine(process.argv.slice(2), { help: { type: 'boolean' }, 'from-start': { type: 'boolean' } });
+/** `npm run events -- tail` in-process: its exit code, once stopped by SIGINT. */
+export const run = defineCommand('events', async (argv, env, io) => {
+  const { values, positionals } = parseCommandLine(argv, { help: { type: 'boolean' }, 'from-start': { type: 'boolean' } });
   if (values.help) {
-    console.log(USAGE);
+    io.stdout(`${USAGE}\n`);
     return 0;
   }
   if (positionals[0] !== 'tail' || positionals.length !== 1) throw new UsageError(`unknown command "${positionals.join(' ')}": the command is tail`);
   const fromStart = values['from-start'] === true;
   const stopped = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
-  const print = (event: unknown) => void process.stdout.write(`${JSON.stringify(event)}\n`);
+  const print = (event: unknown) => io.stdout(`${JSON.stringify(event)}\n`);
 
-  const natsUrl = readUrl(process.env, 'NATS_URL', ['nats:', 'tls:']);
+  const natsUrl = readUrl(env, 'NATS_URL', ['nats:', 'tls:']);
   if (natsUrl) {
     const bus = await jetStreamBus(natsUrl);
     const unsubscribe = await bus.subscribe(print, { fromStart });
-    process.stderr.write(`events: following NATS JetStream at ${new URL(natsUrl).host} (Ctrl-C to stop)\n`);
+    io.stderr(`events: following NATS JetStream at ${new URL(natsUrl).host} (Ctrl-C to stop)\n`);
     await stopped;
     await unsubscribe();
     await bus.close();
     return 0;
   }
-  const databaseUrl = readUrl(process.env, 'INVENTORY_DATABASE_URL', ['postgres:', 'postgresql:']) ?? readUrl(process.env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseUrl = readUrl(env, 'INVENTORY_DATABASE_URL', ['postgres:', 'postgresql:']) ?? readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
   if (!databaseUrl) throw new UsageError('set NATS_URL (where the relay publishes) or DATABASE_URL (the inventory\'s Postgres database) to follow its events');
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 1 }) }) });
   try {
     let after = fromStart ? 0 : Number((await sql<{ id: number | null }>`select max(id) as id from inventory.outbox`.execute(db)).rows[0]?.id ?? 0);
-    process.stderr.write('events: following the outbox of the inventory database (Ctrl-C to stop)\n');
+    io.stderr('events: following the outbox of the inventory database (Ctrl-C to stop)\n');
     let done = false;
     void stopped.then(() => (done = true));
     while (!done) {
@@ -62,3 +63,5 @@ runCommand('events', async () => {
   }
   return 0;
 });
+
+runAsMain(import.meta.url, run);

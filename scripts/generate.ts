@@ -8,50 +8,59 @@
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { parseArgs } from 'node:util';
 import { summarizeWorld } from '../providers/generator/summary.js';
 import { generateWorld, MAX_SCALE } from '../providers/generator/world.js';
-import { processLogger } from '../subgraphs/shared/logger.js';
+import { createLogger } from '../subgraphs/shared/logger.js';
+import { defineCommand, parseCommandLine, runAsMain, UsageError } from './cli.js';
 
-const logger = processLogger();
-const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, seed: { type: 'string', default: '1' }, out: { type: 'string' }, help: { type: 'boolean' } } });
-if (values.help) {
-  console.log(`usage: npm run generate -- [--scale 1..${MAX_SCALE}] [--seed n] [--out file.jsonl]`);
-  process.exit(0);
-}
-const scale = Number(values.scale);
-const seed = Number(values.seed);
-if (!Number.isInteger(scale) || scale < 1 || scale > MAX_SCALE) fail(`--scale must be a whole number from 1 to ${MAX_SCALE}, got "${values.scale}"`);
-if (!Number.isInteger(seed) || seed < 0) fail(`--seed must be a whole number ≥ 0, got "${values.seed}"`);
+const HELP = `Usage: npm run generate -- [--scale 1..${MAX_SCALE}] [--seed n] [--out file.jsonl]
 
-const world = generateWorld({
-  scale,
-  seed,
-  onProgress: (p) => logger.info({ market: p.market, markets: `${p.done}/${p.of}`, numbers: p.numbers, offers: p.offers }, 'market generated'),
-});
-const summary = summarizeWorld(world);
-logger.info({ providers: summary.providers, numbers: summary.numbers, offers: summary.offers }, 'world generated');
+Builds the provider world (providers, numbers on real ranges, offers) deterministically from the
+seed and prints its summary; with --out, also writes it as JSON Lines (one { kind, ... } record a
+line: meta, provider, number, offer). The simulator generates the same world in memory.
+`;
 
-if (values.out) {
-  const out = createWriteStream(values.out);
-  const write = async (record: object) => {
-    if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
-  };
-  await write({ kind: 'meta', scale, seed, markets: world.markets });
-  for (const provider of world.providers) await write({ kind: 'provider', ...provider });
-  let written = 0;
-  for (const number of world.numbers) await write({ kind: 'number', ...number });
-  for (const offer of world.offers) {
-    await write({ kind: 'offer', ...offer });
-    if (++written % 100_000 === 0) logger.info({ offers: `${written}/${world.offers.length}` }, 'writing offers');
+/** `npm run generate` in-process: its exit code. */
+export const run = defineCommand('generate', async (argv, env, io) => {
+  const { values, positionals } = parseCommandLine(argv, { scale: { type: 'string', default: '1' }, seed: { type: 'string', default: '1' }, out: { type: 'string' }, help: { type: 'boolean', short: 'h' } });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
   }
-  out.end();
-  await once(out, 'finish');
-  logger.info({ file: values.out }, 'world written');
-}
-console.log(JSON.stringify(summary, null, 2));
+  if (positionals.length > 0) throw new UsageError(`generate takes no arguments, got "${positionals.join(' ')}"`);
+  const scale = Number(values.scale);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(scale) || scale < 1 || scale > MAX_SCALE) throw new UsageError(`--scale must be a whole number from 1 to ${MAX_SCALE}, got "${values.scale}"`);
+  if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a whole number ≥ 0, got "${values.seed}"`);
+  const logger = createLogger(env);
 
-function fail(message: string): never {
-  process.stderr.write(`${message}\n`);
-  process.exit(2);
-}
+  const world = generateWorld({
+    scale,
+    seed,
+    onProgress: (p) => logger.info({ market: p.market, markets: `${p.done}/${p.of}`, numbers: p.numbers, offers: p.offers }, 'market generated'),
+  });
+  const summary = summarizeWorld(world);
+  logger.info({ providers: summary.providers, numbers: summary.numbers, offers: summary.offers }, 'world generated');
+
+  if (values.out) {
+    const out = createWriteStream(values.out);
+    const write = async (record: object) => {
+      if (!out.write(`${JSON.stringify(record)}\n`)) await once(out, 'drain');
+    };
+    await write({ kind: 'meta', scale, seed, markets: world.markets });
+    for (const provider of world.providers) await write({ kind: 'provider', ...provider });
+    let written = 0;
+    for (const number of world.numbers) await write({ kind: 'number', ...number });
+    for (const offer of world.offers) {
+      await write({ kind: 'offer', ...offer });
+      if (++written % 100_000 === 0) logger.info({ offers: `${written}/${world.offers.length}` }, 'writing offers');
+    }
+    out.end();
+    await once(out, 'finish');
+    logger.info({ file: values.out }, 'world written');
+  }
+  io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+  return 0;
+});
+
+runAsMain(import.meta.url, run);

@@ -4,7 +4,7 @@
  */
 import { createKeyStore } from '../gateway/keys/store.js';
 import { ROLES } from '../subgraphs/shared/identity.js';
-import { parseCommandLine, runCommand, table, UsageError } from './cli.js';
+import { defineCommand, parseCommandLine, runAsMain, table, UsageError } from './cli.js';
 import { commandLogger, openEdgeDatabase } from './edge-database.js';
 
 const HELP = `Usage: npm run keys -- <command>
@@ -23,8 +23,9 @@ The database: EDGE_DATABASE_URL, else DATABASE_URL, else the embedded PGlite und
 (default .data/pglite; while \`npm start\` runs on it, through the running server's database).
 `;
 
-runCommand('keys', async () => {
-  const { values, positionals } = parseCommandLine(process.argv.slice(2), {
+/** `npm run keys -- …` in-process: its exit code. */
+export const run = defineCommand('keys', async (argv, env, io) => {
+  const { values, positionals } = parseCommandLine(argv, {
     tenant: { type: 'string' },
     role: { type: 'string' },
     name: { type: 'string' },
@@ -32,8 +33,8 @@ runCommand('keys', async () => {
   });
   const [command, ...rest] = positionals;
   if (values.help || command === 'help') {
-    process.stdout.write(HELP);
-    return;
+    io.stdout(HELP);
+    return 0;
   }
   const allowed: Record<string, { options: string[]; arguments: number }> = {
     create: { options: ['tenant', 'role', 'name'], arguments: 0 },
@@ -50,35 +51,37 @@ runCommand('keys', async () => {
   }
   if (command === 'create' && !values.role) throw new UsageError(`create needs --role <${ROLES.join('|')}>`);
 
-  const logger = commandLogger(process.env);
-  const database = await openEdgeDatabase(process.env, logger);
+  const logger = commandLogger(env);
+  const database = await openEdgeDatabase(env, logger);
   try {
     const keys = createKeyStore(database.db);
     if (command === 'create') {
       const { id, key } = await keys.create({ tenant: values.tenant ?? null, role: values.role!, name: values.name ?? null });
-      process.stdout.write(`created key ${id} (role ${values.role}${values.tenant ? `, tenant ${values.tenant}` : ''}) in ${database.description}\n`);
-      process.stdout.write('Store the key now: it is shown only this once.\n');
-      process.stdout.write(`${key}\n`);
+      io.stdout(`created key ${id} (role ${values.role}${values.tenant ? `, tenant ${values.tenant}` : ''}) in ${database.description}\n`);
+      io.stdout('Store the key now: it is shown only this once.\n');
+      io.stdout(`${key}\n`);
       return 0;
     }
     if (command === 'list') {
       const list = await keys.list(values.tenant === undefined ? {} : { tenant: values.tenant });
       if (list.length === 0) {
-        process.stdout.write('no keys\n');
+        io.stdout('no keys\n');
         return 0;
       }
       const rows = list.map((k) => [k.id, k.role, k.tenant ?? '-', k.createdAt, k.revokedAt ? `revoked ${k.revokedAt}` : 'active', k.name ?? '']);
-      process.stdout.write(table(['id', 'role', 'tenant', 'created', 'status', 'name'], rows));
+      io.stdout(table(['id', 'role', 'tenant', 'created', 'status', 'name'], rows));
       return 0;
     }
     const presented = rest[0]!;
     if (await keys.revoke(presented)) {
-      process.stdout.write(`revoked ${presented.startsWith('key_') ? `key ${presented}` : 'the key given'}\n`);
+      io.stdout(`revoked ${presented.startsWith('key_') ? `key ${presented}` : 'the key given'}\n`);
       return 0;
     }
-    process.stderr.write(`keys: no active key matches ${presented.startsWith('key_') ? presented : 'the key given'} (unknown, or already revoked)\n`);
+    io.stderr(`keys: no active key matches ${presented.startsWith('key_') ? presented : 'the key given'} (unknown, or already revoked)\n`);
     return 1;
   } finally {
     await database.close();
   }
 });
+
+runAsMain(import.meta.url, run);

@@ -8,7 +8,7 @@ import { InvalidInput } from '../gateway/keys/validate.js';
 import { buildManifest, parseManifest, PROJECT_MANIFEST_FILE, readProjectManifest, serializeManifest } from '../gateway/operations/manifest.js';
 import { createPersistedOperations } from '../gateway/operations/store.js';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
-import { parseCommandLine, runCommand, table, UsageError } from './cli.js';
+import { defineCommand, parseCommandLine, runAsMain, table, UsageError } from './cli.js';
 import { commandLogger, openEdgeDatabase } from './edge-database.js';
 
 /** A manifest file larger than this is refused before it is read (1,000 operations of 100,000 characters fit in 100 MB; real ones are far smaller). */
@@ -32,42 +32,43 @@ The database: EDGE_DATABASE_URL, else DATABASE_URL, else the embedded PGlite und
 (default .data/pglite; while \`npm start\` runs on it, through the running server's database).
 `;
 
-runCommand('operations', async () => {
-  const { values, positionals } = parseCommandLine(process.argv.slice(2), {
+/** `npm run operations -- …` in-process: its exit code. */
+export const run = defineCommand('operations', async (argv, env, io) => {
+  const { values, positionals } = parseCommandLine(argv, {
     tenant: { type: 'string' },
     help: { type: 'boolean', short: 'h' },
   });
   const [command, ...rest] = positionals;
   if (values.help || command === 'help') {
-    process.stdout.write(HELP);
-    return;
+    io.stdout(HELP);
+    return 0;
   }
   if (!command) throw new UsageError('a command is required: build, register or list');
   if (command === 'build') {
     if (rest.length > 0 || values.tenant !== undefined) throw new UsageError('build takes no arguments');
     const manifest = buildManifest();
     writeFileSync(PROJECT_MANIFEST_FILE, serializeManifest(manifest));
-    process.stdout.write(`compiled ${manifest.operations.length} operations into schema/operations/manifest.json\n`);
-    return;
+    io.stdout(`compiled ${manifest.operations.length} operations into schema/operations/manifest.json\n`);
+    return 0;
   }
   if (command === 'register') {
     if (values.tenant === undefined) throw new UsageError('register needs --tenant <id>');
     if (rest.length !== 1) throw new UsageError('register takes one manifest file');
     const manifest = readManifestFile(rest[0]!);
-    const logger = commandLogger(process.env);
-    const database = await openEdgeDatabase(process.env, logger);
+    const logger = commandLogger(env);
+    const database = await openEdgeDatabase(env, logger);
     try {
       const store = createPersistedOperations(database.db, readProjectManifest(), currentSupergraph());
       const result = await store.register(values.tenant, manifest);
       if (!result.ok) {
         const lines = result.refusals.map((r) => `- ${r.name} (${r.id.slice(0, 12)}…): ${r.reason}`);
-        process.stderr.write(`operations: refused ${result.refusals.length} of ${manifest.operations.length} operations; nothing registered for tenant ${result.tenant}:\n${lines.join('\n')}\n`);
+        io.stderr(`operations: refused ${result.refusals.length} of ${manifest.operations.length} operations; nothing registered for tenant ${result.tenant}:\n${lines.join('\n')}\n`);
         return 1;
       }
-      process.stdout.write(`registered ${result.registered} operations for tenant ${result.tenant} (replacing ${result.replaced}) in ${database.description}\n`);
+      io.stdout(`registered ${result.registered} operations for tenant ${result.tenant} (replacing ${result.replaced}) in ${database.description}\n`);
       // A typo in --tenant would register for nobody: say so (registering ahead of the keys is fine).
       const partnerKeys = (await createKeyStore(database.db).list({ tenant: result.tenant })).filter((k) => k.role === 'partner' && !k.revokedAt);
-      if (partnerKeys.length === 0) process.stderr.write(`note: tenant ${result.tenant} has no active partner key yet (npm run keys -- create --tenant ${result.tenant} --role partner)\n`);
+      if (partnerKeys.length === 0) io.stderr(`note: tenant ${result.tenant} has no active partner key yet (npm run keys -- create --tenant ${result.tenant} --role partner)\n`);
       return 0;
     } finally {
       await database.close();
@@ -75,8 +76,8 @@ runCommand('operations', async () => {
   }
   if (command === 'list') {
     if (rest.length > 0) throw new UsageError('list takes no arguments');
-    const logger = commandLogger(process.env);
-    const database = await openEdgeDatabase(process.env, logger);
+    const logger = commandLogger(env);
+    const database = await openEdgeDatabase(env, logger);
     try {
       const project = readProjectManifest();
       const store = createPersistedOperations(database.db, project, currentSupergraph());
@@ -85,7 +86,7 @@ runCommand('operations', async () => {
         ...project.operations.map((o) => ['(project)', o.name, o.type, o.id, '']),
         ...registered.map((o) => [o.tenant, o.name, o.type, o.id, o.registeredAt]),
       ];
-      process.stdout.write(table(['tenant', 'name', 'type', 'id', 'registered'], rows));
+      io.stdout(table(['tenant', 'name', 'type', 'id', 'registered'], rows));
       return 0;
     } finally {
       await database.close();
@@ -115,3 +116,5 @@ function readManifestFile(file: string) {
   }
   return parseManifest(json);
 }
+
+runAsMain(import.meta.url, run);

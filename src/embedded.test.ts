@@ -3,26 +3,25 @@ import { isAbsolute } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../subgraphs/shared/logger.js';
+import { pgliteCopy } from '../test/support/database.js';
 import { pgliteDirFromEnv, startEmbedded } from './embedded.js';
 
 describe('the embedded default', () => {
-  it('closes its databases even when the gateway never started (it could not listen)', async () => {
-    const embedded = await startEmbedded({ env: {}, logger: createLogger({ LOG_LEVEL: 'silent' }), pgliteDir: null, importPlan: 'never', providers: { disabled: true } });
-    const database = embedded.databases[0]!;
-    await expect(sql`select 1`.execute(database.db)).resolves.toBeDefined();
-    await expect(embedded.close()).resolves.toBeUndefined();
-    await expect(sql`select 1`.execute(database.db)).rejects.toThrow();
-  });
-
-  it('refuses a port in use without crashing the process, and closes after it', async () => {
+  it('refuses a port in use without crashing the process, and closes its databases after it though the gateway never started', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
     const { port } = taken.address() as AddressInfo;
-    const embedded = await startEmbedded({ env: {}, logger: createLogger({ LOG_LEVEL: 'silent' }), pgliteDir: null, importPlan: 'never', providers: { disabled: true } });
+    // one start (on a copy of the empty template: migrations only) for both: they are one story
+    const copy = pgliteCopy();
     try {
+      const embedded = await startEmbedded({ env: {}, logger: createLogger({ LOG_LEVEL: 'silent' }), pgliteDir: copy.dataDir, importPlan: 'never', providers: { disabled: true } });
+      const database = embedded.databases[0]!;
+      await expect(sql`select 1`.execute(database.db)).resolves.toBeDefined();
       await expect(embedded.gateway.listen(port, '127.0.0.1')).rejects.toThrow(/is already in use/);
-    } finally {
       await expect(embedded.close()).resolves.toBeUndefined();
+      await expect(sql`select 1`.execute(database.db)).rejects.toThrow();
+    } finally {
+      copy.remove();
       await new Promise((resolve) => taken.close(resolve));
     }
   });

@@ -8,12 +8,11 @@ import { createGateway, type Gateway } from '../gateway/server.js';
 import { readGatewaySettings } from '../gateway/settings.js';
 import { importNumberingPlan, type ImportReport } from '../subgraphs/allocations/import/importer.js';
 import { loadedSources } from '../subgraphs/allocations/repository.js';
-import type { Kysely } from 'kysely';
-import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
 import { databaseTargetFromEnv, openDatabase, type Database, type DatabaseTarget } from '../subgraphs/shared/db.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
-import { createSubgraph, SCHEMA_DIR, type Subgraph } from '../subgraphs/shared/subgraph.js';
-import { SUBGRAPHS } from '../subgraphs/index.js';
+import { createSubgraph, SCHEMA_DIR, type SubgraphDefinition, type SubgraphOn } from '../subgraphs/shared/subgraph.js';
+import { SUBGRAPH_REGISTRY, type Subgraphs } from '../subgraphs/index.js';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.js';
 import { pgliteDirFromEnv } from './pglite-dir.js';
 import { startProviders, type ProvidersRuntime, type ProvidersOptions } from './providers.js';
 
@@ -29,8 +28,6 @@ export interface EmbeddedOptions {
   logger: Logger;
   /** Where PGlite keeps its files when no DATABASE_URL is set; null keeps it in memory. */
   pgliteDir: string | null;
-  /** A PGlite data folder dump to start from (tests: a pre-imported plan). */
-  pgliteSnapshot?: Blob;
   /**
    * Import the numbering plan where its files changed since the last run: always, only into an
    * embedded PGlite (the default start: a Postgres server is imported into with `npm run import`),
@@ -49,7 +46,7 @@ export interface EmbeddedOptions {
 /** The four subgraphs, their databases and the gateway, wired in one process. */
 export interface Embedded {
   gateway: Gateway;
-  subgraphs: Record<string, Subgraph>;
+  subgraphs: Subgraphs;
   /** The edge's API keys (tests and tools create keys through it). */
   keys: ReturnType<typeof createKeyStore>;
   /** The persisted operations: the project's manifest and each tenant's registered ones. */
@@ -75,7 +72,7 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     const key = keyOf(target);
     let database = opening.get(key);
     if (!database) {
-      database = openDatabase(target.kind === 'pglite' && options.pgliteSnapshot ? { ...target, snapshot: options.pgliteSnapshot } : target, logger).then((opened) => {
+      database = openDatabase(target, logger).then((opened) => {
         databases.set(key, opened);
         logger.info({ database: opened.description }, 'database open');
         return opened;
@@ -86,28 +83,29 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
   };
   let providers: ProvidersRuntime | null = null;
   try {
-    const targets = SUBGRAPHS.map((d) => databaseTargetFromEnv(env, d.name, options.pgliteDir));
+    const targetOf = (name: SubgraphName) => databaseTargetFromEnv(env, name, options.pgliteDir);
     const edgeTarget = edgeDatabaseTarget(env, options.pgliteDir);
     // The databases open on their own threads (PGlite) or sockets while this thread builds the
     // provider simulator's world: both take seconds, neither needs the other.
-    const started = await Promise.allSettled([startProviders(env, logger, options.providers), ...[...targets, edgeTarget].map(openFor)]);
-    const failed = started.find((s): s is PromiseRejectedResult => s.status === 'rejected');
-    if (started[0]!.status === 'fulfilled') providers = started[0]!.value as ProvidersRuntime;
-    if (failed) throw failed.reason;
-    const subgraphs: Record<string, Subgraph> = {};
-    let allocationsDb: Database | null = null;
-    // per subgraph: its database is Postgres, which other instances may share
-    const shared = new Map<string, boolean>();
-    for (const [index, definition] of providers!.definitions.entries()) {
-      const database = await openFor(targets[index]!);
-      const subgraph = createSubgraph(definition as Parameters<typeof createSubgraph>[0], database, logger);
+    const [simulated, ...opened] = await Promise.allSettled([startProviders(env, logger, options.providers), ...[...SUBGRAPH_NAMES.map(targetOf), edgeTarget].map(openFor)]);
+    if (simulated.status === 'fulfilled') providers = simulated.value;
+    const failed = [simulated, ...opened].find((s): s is PromiseRejectedResult => s.status === 'rejected');
+    if (failed || !providers) throw failed?.reason;
+    /** One subgraph on its database (already open), migrated. */
+    const create = async <DB, Context extends object>(definition: SubgraphDefinition<DB, Context>): Promise<SubgraphOn<Context, DB>> => {
+      const subgraph = createSubgraph(definition, await openFor(targetOf(definition.name)), logger);
       await subgraph.migrate();
-      subgraphs[definition.name] = subgraph;
-      if (definition.name === 'allocations') allocationsDb = database;
-      shared.set(definition.name, database.target.kind === 'postgres');
-    }
-    if (!allocationsDb) throw new Error('the allocations subgraph is not wired');
-    const plan = subgraphs.allocations!.db as Kysely<AllocationsTables>;
+      return subgraph;
+    };
+    // in this order: allocations first (the others' data refers to its plan)
+    const subgraphs: Subgraphs = {
+      allocations: await create(SUBGRAPH_REGISTRY.allocations),
+      inventory: await create(providers.inventory),
+      compliance: await create(providers.compliance),
+      routing: await create(providers.routing),
+    };
+    const allocationsDb = await openFor(targetOf('allocations'));
+    const plan = subgraphs.allocations.db;
     const importNow = options.importPlan === 'always' || (options.importPlan === 'embedded' && allocationsDb.target.kind === 'pglite');
     if (importNow) logger.info('checking the numbering plan against its files (a first start imports it, source by source: about a minute)');
     const importReport = importNow ? await importNumberingPlan(plan, { logger: logger.child({ task: 'import' }) }) : null;
@@ -115,8 +113,10 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<Embedded>
     if (sources.length === 0) logger.warn('the numbering plan is empty: run `npm run import` to load it');
     else logger.info({ sources: sources.map((s) => `${s.id}: ${s.blocks_loaded} blocks`) }, 'numbering plan loaded');
 
-    for (const subgraph of Object.values(subgraphs)) {
-      await providers!.startBackground(subgraph, { shared: shared.get(subgraph.name)!, background: options.syncInBackground ?? false });
+    await providers.startSync(subgraphs.inventory, { shared: (await openFor(targetOf('inventory'))).target.kind === 'postgres', background: options.syncInBackground ?? false });
+    for (const name of SUBGRAPH_NAMES) {
+      const shared = (await openFor(targetOf(name))).target.kind === 'postgres';
+      await providers.startBackground(subgraphs[name], { shared });
     }
 
     // the edge's own tables (keys, tenants' operations), beside the subgraphs' schemas

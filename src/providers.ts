@@ -1,4 +1,3 @@
-import type { Kysely } from 'kysely';
 import { ProviderDirectory, type ClientPolicyOverrides } from '../providers/client/index.js';
 import { startSimulator, simulatorConfigFromEnv, type SimulatorOptions, type StartedSimulator } from '../providers/simulator/server.js';
 import { createInventory } from '../subgraphs/inventory/index.js';
@@ -14,7 +13,8 @@ import { NO_UPSTREAM, upstreamFromDirectory } from '../subgraphs/inventory/upstr
 import { readInt, readUrl } from '../subgraphs/shared/config.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { acquireEventBus } from '../subgraphs/shared/events.js';
-import type { Subgraph } from '../subgraphs/shared/subgraph.js';
+import type { Subgraph, SubgraphOn } from '../subgraphs/shared/subgraph.js';
+import type { Context as InventoryContext } from '../subgraphs/inventory/context.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 
 /** A subgraph's definition as the runtime serves it. */
@@ -38,20 +38,23 @@ export interface ProvidersRuntime {
   inventory: ReturnType<typeof createInventory>;
   /** The routing subgraph's definition with these provider clients. */
   routing: ReturnType<typeof createRouting>;
+  /** The compliance subgraph's definition with these provider clients. */
+  compliance: ReturnType<typeof createCompliance>;
   /** The first sync's report, once `startBackground` has started the inventory. */
   firstSync: SyncReport | null;
   /** The relay of the inventory's outbox (started by `startBackground`): NATS JetStream with NATS_URL, else in-process. */
   relay: EventRelay | null;
-  /** Each subgraph's definition as served here: the inventory with these provider clients, the others as defined. */
+  /** Each subgraph's definition as served here: the inventory, compliance and routing with these provider clients, allocations as defined. */
   definitions: readonly ServedDefinition[];
   /**
-   * Starts a subgraph's background work once its schema is migrated. The inventory: the order
-   * worker and the outbox relay, and the catalogue synced now, then every SYNC_INTERVAL_SECONDS
-   * (with `background`, the first sync runs while this resolves; a failed one is tried again at
-   * the next interval). Any subgraph: its definition's `background` (events, feeds, deliveries).
-   * `shared`: the database is Postgres, which other instances may share.
+   * The inventory's background work once its schema is migrated: the order worker and the
+   * outbox relay, and the catalogue synced now, then every SYNC_INTERVAL_SECONDS (with
+   * `background`, the first sync runs while this resolves; a failed one is tried again at the
+   * next interval). `shared`: the database is Postgres, which other instances may share.
    */
-  startBackground(subgraph: Subgraph, options: { shared: boolean; background?: boolean }): Promise<void>;
+  startSync(inventory: SubgraphOn<InventoryContext, InventoryTables>, options: { shared: boolean; background?: boolean }): Promise<void>;
+  /** Any subgraph's definition's own `background` (events, feeds, deliveries), with the event bus; stopped by `close`. */
+  startBackground(subgraph: Subgraph, options: { shared: boolean }): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -101,11 +104,8 @@ function runtime(simulator: StartedSimulator | null, directory: ProviderDirector
   const upstream = directory ? upstreamFromDirectory(directory) : NO_UPSTREAM;
   const inventory = createInventory(upstream, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs } });
   const routing = createRouting(directory ? { provider: (id) => directory.get(id) ?? null } : undefined, settings.routing);
-  const served: Partial<Record<string, ServedDefinition>> = {
-    inventory,
-    compliance: createCompliance(upstream, { intervalSeconds: settings.intervalSeconds, registrationPollSeconds: settings.registrationPollSeconds }),
-    routing,
-  };
+  const compliance = createCompliance(upstream, { intervalSeconds: settings.intervalSeconds, registrationPollSeconds: settings.registrationPollSeconds });
+  const served: Partial<Record<string, ServedDefinition>> = { inventory, compliance, routing };
   const definitions: readonly ServedDefinition[] = SUBGRAPHS.map((d) => served[d.name] ?? d);
   const stops: (() => Promise<void>)[] = [];
   const { intervalSeconds } = settings;
@@ -114,11 +114,11 @@ function runtime(simulator: StartedSimulator | null, directory: ProviderDirector
   let retry: NodeJS.Timeout | null = null;
   let closing = false;
 
-  const startInventory = async (subgraph: Subgraph, { shared, background = false }: { shared: boolean; background?: boolean }): Promise<void> => {
+  const startSync = async (subgraph: SubgraphOn<InventoryContext, InventoryTables>, { shared, background = false }: { shared: boolean; background?: boolean }): Promise<void> => {
     if (!directory) return;
     // Background work (sync, worker, relay) on the same schema without the request statement
     // counter: the counts tests and benchmarks assert are the requests' own.
-    const db = (subgraph.db as Kysely<InventoryTables>).withoutPlugins().withSchema('inventory');
+    const db = subgraph.db.withoutPlugins().withSchema('inventory');
     // the relay first: what the sync and the orders write to the outbox is published as it commits
     result.relay = await startRelay(db, { natsUrl: settings.natsUrl, shared, logger: logger.child({ task: 'relay' }) });
     stops.push(() => result.relay!.stop());
@@ -146,11 +146,12 @@ function runtime(simulator: StartedSimulator | null, directory: ProviderDirector
     directory,
     inventory,
     routing,
+    compliance,
     firstSync: null,
     relay: null,
     definitions,
+    startSync,
     startBackground: async (subgraph, options) => {
-      if (subgraph.name === 'inventory') await startInventory(subgraph, options);
       if (!subgraph.background) return;
       const events = await acquireEventBus(settings.natsUrl);
       stops.push(() => events.close());

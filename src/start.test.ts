@@ -1,12 +1,10 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { runToEnd } from '../test/support/processes.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 let taken: Server;
 let port: number;
 const dir = mkdtempSync(join(tmpdir(), 'numbergraph-start-'));
@@ -21,15 +19,7 @@ afterAll(() => {
 });
 
 /** Runs `npm start` to its end: its exit code and output. */
-function npmStart(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve) => {
-    const child = spawn('npm', ['start', '--silent'], { cwd: ROOT, env: { ...process.env, LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.on('exit', (code) => resolve({ code, output }));
-  });
-}
+const npmStart = (env: Record<string, string>) => runToEnd('npm', ['start', '--silent'], { env: { LOG_FORMAT: 'json', LOG_LEVEL: 'info', ...env } });
 
 it('npm start on a port in use exits 1 at once with one line naming the port, before opening or importing anything', async () => {
   const pglite = join(dir, 'pglite');

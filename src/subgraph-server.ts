@@ -11,15 +11,13 @@
  */
 import { ConfigError, readInt, readString } from '../subgraphs/shared/config.js';
 import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js';
-import type { Kysely } from 'kysely';
-import type { AllocationsTables } from '../subgraphs/allocations/tables.js';
 import { databaseTargetFromEnv, openDatabase, type Database } from '../subgraphs/shared/db.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
 import { assertPortAvailable } from '../subgraphs/shared/port.js';
 import { serveSubgraph } from '../subgraphs/shared/server.js';
-import { createSubgraph } from '../subgraphs/shared/subgraph.js';
-import { SUBGRAPHS } from '../subgraphs/index.js';
-import { SUBGRAPH_PORTS } from '../subgraphs/names.js';
+import { createSubgraph, type Subgraph, type SubgraphDefinition, type SubgraphOn } from '../subgraphs/shared/subgraph.js';
+import { SUBGRAPH_REGISTRY, SUBGRAPHS } from '../subgraphs/index.js';
+import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, type SubgraphName } from '../subgraphs/names.js';
 import { servicePgliteDir } from './embedded.js';
 import { runProcess } from './process.js';
 import { startProviders, type ProvidersRuntime } from './providers.js';
@@ -30,7 +28,7 @@ const logger = processLogger();
 runProcess(logger, async () => {
   const name = readString(process.env, 'SUBGRAPH');
   const definition = SUBGRAPHS.find((s) => s.name === name);
-  if (!definition) throw new ConfigError(`SUBGRAPH must be one of ${SUBGRAPHS.map((s) => s.name).join(', ')}, got "${name ?? ''}"`);
+  if (!definition) throw new ConfigError(`SUBGRAPH must be one of ${SUBGRAPH_NAMES.join(', ')}, got "${name ?? ''}"`);
   const port = readInt(process.env, 'PORT', SUBGRAPH_PORTS[definition.name], { min: 0, max: 65_535 });
   // required before anything opens: the service answers only requests the gateway signed
   const signingSecret = readSigningSecret(process.env, true)!;
@@ -46,14 +44,25 @@ runProcess(logger, async () => {
   let database: Database | null = null;
   try {
     database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, servicePgliteDir(process.env, definition.name)), logger);
-    const served = providers.definitions.find((d) => d.name === definition.name)!;
-    const subgraph = createSubgraph(served as Parameters<typeof createSubgraph>[0], database, logger.child({ subgraph: definition.name }));
-    await subgraph.migrate();
-    if (definition.name === 'allocations' && database.target.kind === 'pglite') {
+    const open = database;
+    /** The definition's subgraph on the database, migrated, then `ready` done (the plan imported). */
+    const create = async <DB, Context extends object>(served: SubgraphDefinition<DB, Context>, ready?: (subgraph: SubgraphOn<Context, DB>) => Promise<unknown>): Promise<Subgraph> => {
+      const subgraph = createSubgraph(served, open, logger.child({ subgraph: served.name }));
+      await subgraph.migrate();
+      await ready?.(subgraph);
+      return subgraph;
+    };
+    const shared = database.target.kind === 'postgres';
+    const byName: Record<SubgraphName, () => Promise<Subgraph>> = {
       // on its own embedded database, the allocations service imports the plan as `npm start` does
-      await importNumberingPlan(subgraph.db as Kysely<AllocationsTables>, { logger });
-    }
-    await providers.startBackground(subgraph, { shared: database.target.kind === 'postgres' });
+      allocations: () => create(SUBGRAPH_REGISTRY.allocations, async (allocations) => (shared ? null : importNumberingPlan(allocations.db, { logger }))),
+      // the catalogue synced, the order worker and the outbox relay started, before it serves
+      inventory: () => create(providers.inventory, (inventory) => providers.startSync(inventory, { shared })),
+      compliance: () => create(providers.compliance),
+      routing: () => create(providers.routing),
+    };
+    const subgraph = await byName[definition.name]();
+    await providers.startBackground(subgraph, { shared });
     // Loopback unless HOST says otherwise: a subgraph answers the gateway, not the world.
     const server = await serveSubgraph(subgraph, logger, port, host, signingSecret);
     logger.info({ subgraph: definition.name, url: server.url, database: database.description }, `subgraph ${definition.name} ready`);

@@ -74,21 +74,7 @@ describe('browsing the numbering plan through the gateway', () => {
 });
 
 describe('the allocations subgraph as the gateway calls it', () => {
-  it('fails only the bad one of a batch of Number representations, as bad input', async () => {
-    const allocations = gateway.embedded.subgraphs.allocations!;
-    const result = await graphql({
-      schema: allocations.schema,
-      source: 'query ($representations: [_Any!]!) { _entities(representations: $representations) { ... on Number { e164 country } } }',
-      variableValues: { representations: [{ __typename: 'Number', e164: '+447400123456' }, { __typename: 'Number', e164: '12345' }] },
-      contextValue: allocations.createContext({ identity: DEVELOPMENT_ANALYST, requestId: 'test' }),
-    });
-    // the bad number's fields are null with an error of their own; the good one is untouched
-    expect(result.data?._entities).toEqual([{ e164: '+447400123456', country: 'GB' }, { e164: '12345', country: null }]);
-    expect(result.errors).toHaveLength(1);
-    expect(result.errors?.[0]?.extensions.code).toBe('BAD_USER_INPUT');
-    expect(result.errors?.[0]?.path).toEqual(['_entities', 1, 'country']);
-  });
-
+  // 'fails only the bad one of a batch of Number representations' moved to subgraphs/allocations/resolvers.test.ts (no plan needed)
   it('resolves Number, Carrier and Block entities through _entities', async () => {
     const allocations = gateway.embedded.subgraphs.allocations!;
     const result = await graphql({

@@ -1,3 +1,4 @@
+import type { SubgraphName } from '../subgraphs/names.js';
 import type { GraphQLFieldResolver } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RequestScope } from '../subgraphs/shared/identity.js';
@@ -20,8 +21,8 @@ afterAll(async () => {
 });
 
 /** Replaces a root field's resolver of a subgraph served in-process; returns how to put it back. */
-function replaceResolver(subgraph: string, field: string, resolve: (original: GraphQLFieldResolver<unknown, unknown>) => GraphQLFieldResolver<unknown, unknown>) {
-  const definition = gateway.embedded.subgraphs[subgraph]!.schema.getQueryType()!.getFields()[field]!;
+function replaceResolver(subgraph: SubgraphName, field: string, resolve: (original: GraphQLFieldResolver<unknown, unknown>) => GraphQLFieldResolver<unknown, unknown>) {
+  const definition = gateway.embedded.subgraphs[subgraph].schema.getQueryType()!.getFields()[field]!;
   const original = definition.resolve!;
   definition.resolve = resolve(original);
   return () => {

@@ -1,12 +1,11 @@
-import { execFile } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { getIntrospectionQuery } from 'graphql';
 import ts from 'typescript';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
+import { runToEnd } from './support/processes.js';
 
 /**
  * Day one with the users' own tools, at the default limits: the standard introspection query
@@ -49,7 +48,8 @@ describe('a frontend generating types from the running gateway', () => {
       cpSync(join(project, 'examples/frontend'), frontend, { recursive: true });
       const config = join(frontend, 'codegen.ts');
       writeFileSync(config, readFileSync(config, 'utf8').replace("'http://localhost:4000/'", JSON.stringify(development.url)));
-      await promisify(execFile)(join(project, 'node_modules/.bin/graphql-codegen'), ['--config', config], { cwd: frontend });
+      const codegen = await runToEnd(join(project, 'node_modules/.bin/graphql-codegen'), ['--config', config], { cwd: frontend });
+      expect(codegen.code, codegen.output).toBe(0);
       expect(readFileSync(join(frontend, 'src/gql/graphql.ts'), 'utf8')).toContain('export type LookupNumbersQuery = { lookupNumbers: Array<{ e164: string, country: string | null, numberType: NumberType');
       const program = ts.createProgram([join(frontend, 'src/lookup.ts')], {
         strict: true, noEmit: true, skipLibCheck: true, target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.ESNext, moduleResolution: ts.ModuleResolutionKind.Bundler,

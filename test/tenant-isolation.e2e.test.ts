@@ -1,3 +1,4 @@
+import type { SubgraphName } from '../subgraphs/names.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse } from 'graphql';
@@ -25,7 +26,7 @@ export interface TenantOwned {
   /** Every operation that could show the row; `shows` says whether the answer contains it. */
   queries: { query: string; variables(id: string): Record<string, unknown>; shows(data: any, id: string): boolean }[];
   /** The subgraph that resolves the representation, and the fields to select on it through `_entities`. */
-  entity: { subgraph: string; selection: string; shows(entity: any, id: string): boolean };
+  entity: { subgraph: SubgraphName; selection: string; shows(entity: any, id: string): boolean };
 }
 
 /** Runs an operation with the key of `tenant` (a frontend key, created once per tenant). */
@@ -111,7 +112,7 @@ const TENANT_OWNED: TenantOwned[] = [
 let gateway: TestGateway;
 /** Reads the providers' feeds now: the offers then carry the status the providers give the number (reserved, assigned). */
 const syncFeeds = () =>
-  syncCatalogue(gateway.embedded.subgraphs.inventory!.db as never, gateway.embedded.providers.inventory.services.upstream, createLogger({ LOG_LEVEL: 'silent' }));
+  syncCatalogue(gateway.embedded.subgraphs.inventory.db, gateway.embedded.providers.inventory.services.upstream, createLogger({ LOG_LEVEL: 'silent' }));
 const scopes: RequestScope[] = [];
 
 beforeAll(async () => {
@@ -134,8 +135,8 @@ const ask = (key: string, query: string, variables: Record<string, unknown>) => 
 const asTenant: Asker = async (tenant, query, variables) => ask(await keyOf(tenant), query, variables);
 
 /** `_entities` on a subgraph as the gateway would send it for `identity`. */
-async function entities(subgraph: string, identity: Identity, representation: Record<string, unknown>, selection: string) {
-  const served = gateway.embedded.subgraphs[subgraph]!;
+async function entities(subgraph: SubgraphName, identity: Identity, representation: Record<string, unknown>, selection: string) {
+  const served = gateway.embedded.subgraphs[subgraph];
   const typename = String(representation.__typename);
   const result = await execute({
     schema: served.schema,

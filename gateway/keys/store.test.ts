@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { openTestEdgeDatabase, uniqueTenant } from '../edge-test-database.js';
+import { openTestEdgeDatabase, uniqueTenant } from '../../test/support/database.js';
 import { edgeTables } from '../edge-db.js';
 import { createKeyStore, KEY_CACHE_TTL_MS } from './store.js';
 import { InvalidInput } from './validate.js';

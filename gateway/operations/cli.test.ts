@@ -1,15 +1,25 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { run as compose } from '../../scripts/compose.js';
+import { run as operations } from '../../scripts/operations.js';
+import { runCommandInProcess } from '../../test/support/command.js';
+import { openTestEdgeDatabase, pgliteCopy, uniqueTenant } from '../../test/support/database.js';
+import { temporaryFolder } from '../../test/support/pglite-template.js';
 import { edgeTables } from '../edge-db.js';
-import { openTestEdgeDatabase, runScript, uniqueTenant } from '../edge-test-database.js';
 import { compileOperations, MANIFEST_FORMAT, PROJECT_MANIFEST_FILE, type ManifestOperation } from './manifest.js';
 
-const folder = mkdtempSync(join(tmpdir(), 'numbergraph-operations-cli-'));
-const pgliteDir = join(folder, 'pglite');
-afterAll(() => rmSync(folder, { recursive: true, force: true }));
-const run = (script: string, ...args: string[]) => runScript(script, args, pgliteDir);
+const files = temporaryFolder('numbergraph-operations-cli-');
+const folder = files.path;
+// The commands find the embedded database where PGLITE_DIR says (a copy of the empty template), or DATABASE_URL's.
+const copy = process.env.DATABASE_URL ? null : pgliteCopy();
+const pgliteDir = copy?.dataDir ?? null;
+afterAll(() => {
+  files.remove();
+  copy?.remove();
+});
+const env = copy ? { PGLITE_DIR: copy.dataDir } : {};
+const run = (script: 'operations' | 'compose', ...args: string[]) => runCommandInProcess(script === 'compose' ? compose : operations, args, env);
 const manifestFile = (name: string, ...operations: ManifestOperation[]) => {
   const file = join(folder, name);
   writeFileSync(file, JSON.stringify({ format: MANIFEST_FORMAT, version: 1, operations }));
@@ -22,17 +32,23 @@ const misspelt = operation('query Misspelt($e164: String!) { number(e164: $e164)
 describe('npm run operations', () => {
   it('refuses a manifest naming the operation that does not validate and why, registers nothing, then registers a good one', async () => {
     const tenant = uniqueTenant('cli');
-    const refused = await run('operations', 'register', '--tenant', tenant, manifestFile('bad.json', countryOf, misspelt));
-    expect(refused.code).toBe(1);
-    expect(refused.stderr).toContain(`refused 1 of 2 operations; nothing registered for tenant ${tenant}`);
-    expect(refused.stderr).toMatch(/- Misspelt \([0-9a-f]{12}…\): it does not validate against the supergraph: Cannot query field "contry" on type "Number"/);
+    // the server's database stays open (as `npm start` holds it): the commands reach it through its socket
+    const server = await openTestEdgeDatabase(pgliteDir);
+    try {
+      const refused = await run('operations', 'register', '--tenant', tenant, manifestFile('bad.json', countryOf, misspelt));
+      expect(refused.code).toBe(1);
+      expect(refused.stderr).toContain(`refused 1 of 2 operations; nothing registered for tenant ${tenant}`);
+      expect(refused.stderr).toMatch(/- Misspelt \([0-9a-f]{12}…\): it does not validate against the supergraph: Cannot query field "contry" on type "Number"/);
 
-    const registered = await run('operations', 'register', '--tenant', tenant, manifestFile('good.json', countryOf));
-    expect(registered).toMatchObject({ code: 0, stdout: expect.stringContaining(`registered 1 operations for tenant ${tenant} (replacing 0)`) });
-    expect(registered.stderr).toContain(`note: tenant ${tenant} has no active partner key yet`);
-    const listed = await run('operations', 'list', '--tenant', tenant);
-    expect(listed.stdout).toMatch(new RegExp(`\\(project\\)\\s+Lineage\\s+query\\s+[0-9a-f]{64}`));
-    expect(listed.stdout).toMatch(new RegExp(`${tenant}\\s+CountryOf\\s+query\\s+${countryOf.id}`));
+      const registered = await run('operations', 'register', '--tenant', tenant, manifestFile('good.json', countryOf));
+      expect(registered).toMatchObject({ code: 0, stdout: expect.stringContaining(`registered 1 operations for tenant ${tenant} (replacing 0)`) });
+      expect(registered.stderr).toContain(`note: tenant ${tenant} has no active partner key yet`);
+      const listed = await run('operations', 'list', '--tenant', tenant);
+      expect(listed.stdout).toMatch(new RegExp(`\\(project\\)\\s+Lineage\\s+query\\s+[0-9a-f]{64}`));
+      expect(listed.stdout).toMatch(new RegExp(`${tenant}\\s+CountryOf\\s+query\\s+${countryOf.id}`));
+    } finally {
+      await server.close();
+    }
   });
 
   it('refuses bad arguments and files that are not manifests with a clear message and exit code 1', async () => {
@@ -44,6 +60,9 @@ describe('npm run operations', () => {
       run('operations', 'register', '--tenant', 'acme', notJson),
       run('operations', 'register', '--tenant', 'acme', manifestFile('y.json', { ...countryOf, id: 'abc' })),
     ]);
+    const composeHelp = await run('compose', '--help');
+    expect(composeHelp).toMatchObject({ code: 0, stdout: expect.stringContaining('Usage: npm run compose') });
+    expect(await run('compose', 'now')).toMatchObject({ code: 1, stderr: expect.stringContaining('compose takes no arguments, got "now"') });
     expect(noTenant).toMatchObject({ code: 1, stderr: expect.stringContaining('register needs --tenant <id>') });
     expect(missing).toMatchObject({ code: 1, stderr: expect.stringContaining('missing.json: no such file') });
     expect(garbage).toMatchObject({ code: 1, stderr: expect.stringContaining('not.json is not JSON') });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openTestEdgeDatabase, uniqueTenant } from '../edge-test-database.js';
+import { openTestEdgeDatabase, uniqueTenant } from '../../test/support/database.js';
 import { compileOperations, readProjectManifest, type Manifest, type ManifestOperation } from './manifest.js';
 import { createPersistedOperations, readRegisteredOperations } from './store.js';
 

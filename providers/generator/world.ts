@@ -241,7 +241,9 @@ export function generateWorld(options: GenerateOptions): World {
   for (const offer of offers) {
     if (!tier2Ids.has(offer.providerId)) continue;
     const key = numberMarket.get(offer.e164)!;
-    resoldByMarket.set(key, [...(resoldByMarket.get(key) ?? []), offer]);
+    const resold = resoldByMarket.get(key);
+    if (resold) resold.push(offer);
+    else resoldByMarket.set(key, [offer]);
   }
   resell(tier3, 0.5, 0.3, (key) => resoldByMarket.get(key) ?? []);
 

@@ -143,7 +143,9 @@ export class SimulatorState {
     for (const offer of world.offers) {
       const p = this.providers.get(offer.providerId)!;
       p.offers.set(offer.e164, offer);
-      this.offeredBy.set(offer.e164, [...(this.offeredBy.get(offer.e164) ?? []), p]);
+      const offering = this.offeredBy.get(offer.e164);
+      if (offering) offering.push(p);
+      else this.offeredBy.set(offer.e164, [p]);
       this.append(p, offer.e164, now);
     }
   }

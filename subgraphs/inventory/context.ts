@@ -9,6 +9,7 @@ import type { SearchStore } from './search.js';
 import type { InventoryTables, NumberEventRow, NumberRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from './tables.js';
 import { ProviderError } from '../../providers/client/index.js';
 import type { Upstream } from './upstream.js';
+import { pushTo } from '../shared/group.js';
 
 export interface Context {
   db: Kysely<InventoryTables>;
@@ -97,7 +98,7 @@ export function createLoaders(db: Kysely<InventoryTables>, upstream: Upstream, t
         const byProvider = new Map<string, string[]>();
         for (const key of keys) {
           const [providerId = '', e164 = ''] = key.split(LIVE_KEY_SEPARATOR);
-          byProvider.set(providerId, [...(byProvider.get(providerId) ?? []), e164]);
+          pushTo(byProvider, providerId, e164);
         }
         const answers = new Map<string, StatusResult | Error>();
         await Promise.all(

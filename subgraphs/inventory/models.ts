@@ -1,4 +1,4 @@
-import type { Money, StatusResult } from '../../providers/api.js';
+import type { Money, NumberStatus, StatusResult } from '../../providers/api.js';
 import type { Connection } from '../shared/pagination.js';
 import type { Chain } from './chain.js';
 import type { DepthRow } from './repository.js';
@@ -29,7 +29,9 @@ export interface MarketModel {
 }
 export type MarketProviderModel = DepthRow;
 export type ApiHealthModel = ProviderHealth;
-export type LiveStatusModel = Extract<StatusResult, { found: true }> | Extract<StatusResult, { found: false }>;
+/** A number's status as a caller may see it: a provider's status, or unavailable (another tenant's number), which no provider reports. */
+export type VisibleStatus = NumberStatus | 'unavailable';
+export type LiveStatusModel = (Omit<Extract<StatusResult, { found: true }>, 'status'> & { status: VisibleStatus }) | Extract<StatusResult, { found: false }>;
 export type StatusTransitionModel = NumberEventRow;
 export interface SearchOfferModel {
   providerId: string;

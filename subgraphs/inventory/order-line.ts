@@ -5,6 +5,7 @@ import { numberEvent, writeEvents, type NewEvent } from './outbox.js';
 import * as repo from './repository.js';
 import type { InventoryTables, LineState, OrderLineRow, OrderRow } from './tables.js';
 import { providerFailure, type Upstream } from './upstream.js';
+import { groupBy, pushTo } from '../shared/group.js';
 
 /**
  * One state machine per order line, written once and driven by both the mutation (for as long
@@ -77,7 +78,7 @@ async function sendClaimed(m: Machine, order: Order, lines: OrderLineRow[]): Pro
       await settleFailed(m, order, [line], ['claimed'], 'PROVIDER_FAILED', why.length > 0 ? `no provider could supply ${line.e164}: ${why.join('; ')}` : `no provider offers ${line.e164} now`);
       continue;
     }
-    byProvider.set(next, [...(byProvider.get(next) ?? []), line]);
+    pushTo(byProvider, next, line);
   }
   await Promise.all(
     [...byProvider].map(async ([providerId, group]) => {
@@ -264,10 +265,4 @@ export function orderStatus(lines: { status: string }[]): OrderRow['status'] {
   const completed = lines.filter((l) => l.status === 'completed').length;
   if (lines.some((l) => l.status === 'pending')) return 'pending';
   return completed === lines.length ? 'completed' : completed === 0 ? 'failed' : 'partial';
-}
-
-function groupBy<T>(items: T[], keyOf: (item: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const item of items) groups.set(keyOf(item), [...(groups.get(keyOf(item)) ?? []), item]);
-  return groups;
 }

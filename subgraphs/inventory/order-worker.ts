@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Logger } from '../shared/logger.js';
 import { advance, UNSETTLED, type Machine } from './order-line.js';
 import type { OrderLineRow, OrderRow } from './tables.js';
+import { groupBy } from '../shared/group.js';
 
 /** This process, as the owner of the leases it takes. */
 export const INSTANCE_ID: string = randomUUID();
@@ -67,8 +68,7 @@ export async function runOrderWorkerOnce(m: Machine, owner = INSTANCE_ID, logger
   for (let page = 0; page < MAX_PAGES; page++) {
     const lines = await leaseDue(m, owner);
     if (lines.length === 0) return steps;
-    const byOrder = new Map<string, OrderLineRow[]>();
-    for (const line of lines) byOrder.set(line.order_id, [...(byOrder.get(line.order_id) ?? []), line]);
+    const byOrder = groupBy(lines, (line) => line.order_id);
     const orders = await m.db.selectFrom('orders').select(['id', 'tenant', 'end_user_ref']).where('id', 'in', [...byOrder.keys()]).execute();
     try {
       await Promise.all(

@@ -4,6 +4,7 @@ import type { MutationResolvers } from './generated/resolvers.js';
 import { candidates, claim, field, readNumbers, reference, requireTenant, unclaim, type UserError } from './claims.js';
 import { numberEvent, writeEvents } from './outbox.js';
 import * as repo from './repository.js';
+import { pushTo } from '../shared/group.js';
 
 const DEFAULT_TTL_SECONDS = 900;
 
@@ -38,7 +39,7 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
     const byProvider = new Map<string, string[]>();
     for (const e164 of claimed) {
       const [best] = await candidates(ctx.db, e164);
-      if (best) byProvider.set(best, [...(byProvider.get(best) ?? []), e164]);
+      if (best) pushTo(byProvider, best, e164);
     }
     await Promise.all(
       [...byProvider].map(async ([providerId, group]) => {
@@ -87,7 +88,7 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
         userErrors.push({ code: 'NOT_YOURS', message: `${e164} is not assigned to you`, field: field(i) });
         continue;
       }
-      byHolder.set(holder, [...(byHolder.get(holder) ?? []), e164]);
+      pushTo(byHolder, holder, e164);
     }
     const released = new Set<string>();
     await Promise.all(

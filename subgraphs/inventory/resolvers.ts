@@ -1,18 +1,18 @@
 import { GraphQLError } from 'graphql';
 import { isSupportedCountry, Metadata } from 'libphonenumber-js/max';
-import type { Money, NumberStatus } from '../../providers/api.js';
+import type { Money } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
 import { readPage, toConnection, type Connection, type Page } from '../shared/pagination.js';
 import { byShortestThenCheapest, chainFrom, type Chain } from './chain.js';
 import type { Context } from './context.js';
 import { liveKey } from './context.js';
-import type { Resolvers } from './generated/resolvers.js';
-import type { OfferModel } from './models.js';
+import type { InventoryStatus, OrderStatus, Resolvers } from './generated/resolvers.js';
+import type { OfferModel, VisibleStatus } from './models.js';
 import { orderMutations } from './orders.js';
 import { reservationMutations } from './reservations.js';
 import * as repo from './repository.js';
 import { runSearch, searchRequest, storeSearch } from './search.js';
-import type { NumberRow, OfferRow, ProviderRow } from './tables.js';
+import type { NumberRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from './tables.js';
 import { ProviderError } from '../../providers/client/index.js';
 
 /** The largest page of `numbers` (InventoryLineage pages of up to 500) and of search results. */
@@ -74,7 +74,7 @@ export function visibleStatus(row: NumberRow & { reservation_over?: boolean | nu
   // whether a reservation is over is the database's clock's call (repo.findNumbersByE164), as for claims and expiry
   if (row.reservation_over) return 'AVAILABLE' as const;
   if (row.tenant !== null && row.tenant !== ctx.tenant) return 'UNAVAILABLE' as const;
-  return row.status.toUpperCase() as 'AVAILABLE' | 'RESERVED' | 'ASSIGNED' | 'AGING' | 'PORTED_OUT';
+  return LIFECYCLE[row.status];
 }
 
 /** One number's offers by provider, with which providers are carriers: what chains are computed from. */
@@ -114,10 +114,17 @@ async function requiredProvider(ctx: Context, id: string): Promise<ProviderRow> 
   return row;
 }
 
-/** Not a provider's status: what `LiveStatus.status` shows (UNAVAILABLE) for another tenant's number. */
-const UNAVAILABLE_TO_CALLER = 'unavailable' as NumberStatus;
+/** The GraphQL enum value of each status a caller may see (UNAVAILABLE: another tenant's number). */
+const LIFECYCLE: Record<VisibleStatus, InventoryStatus> = { available: 'AVAILABLE', reserved: 'RESERVED', assigned: 'ASSIGNED', aging: 'AGING', ported_out: 'PORTED_OUT', unavailable: 'UNAVAILABLE' };
+const ORDER_STATUS: Record<OrderRow['status'], OrderStatus> = { pending: 'PENDING', completed: 'COMPLETED', partial: 'PARTIAL', failed: 'FAILED' };
+const LINE_STATUS: Record<OrderLineRow['status'], OrderStatus> = { pending: 'PENDING', completed: 'COMPLETED', failed: 'FAILED' };
 
-const lifecycle = (status: string) => status.toUpperCase() as 'AVAILABLE' | 'RESERVED' | 'ASSIGNED' | 'AGING' | 'PORTED_OUT';
+/** A stored status (a row's, or a history entry's) as the enum; one the schema does not know is an internal error, never a made-up value. */
+function lifecycle(status: string): InventoryStatus {
+  if (!isVisibleStatus(status)) throw new Error(`unknown lifecycle status "${status}" in the catalogue`);
+  return LIFECYCLE[status];
+}
+const isVisibleStatus = (status: string): status is VisibleStatus => Object.hasOwn(LIFECYCLE, status);
 
 export const resolvers: Resolvers = {
   Query: {
@@ -239,7 +246,7 @@ export const resolvers: Resolvers = {
       try {
         const live = await ctx.loaders.live.load(liveKey(holder, number.e164));
         // Another tenant's reservation or assignment is, to this caller, not available: nothing more (not which of the two).
-        if (live.found && visibleStatus(row, ctx) === 'UNAVAILABLE') return { ...live, available: false, status: UNAVAILABLE_TO_CALLER };
+        if (live.found && visibleStatus(row, ctx) === 'UNAVAILABLE') return { ...live, available: false, status: 'unavailable' };
         return live;
       } catch (error) {
         const timeout = error instanceof ProviderError && error.kind === 'timeout';
@@ -318,12 +325,12 @@ export const resolvers: Resolvers = {
   },
   Order: {
     id: (model) => model.order.id,
-    status: (model) => model.order.status.toUpperCase() as 'PENDING' | 'COMPLETED' | 'PARTIAL' | 'FAILED',
+    status: (model) => ORDER_STATUS[model.order.status],
     createdAt: (model) => iso(model.order.created_at),
     numbers: (model, _args, ctx) => model.lines ?? ctx.loaders.orderLines.load(model.order.id),
   },
   OrderLine: {
-    status: (line) => line.status.toUpperCase() as 'PENDING' | 'COMPLETED' | 'FAILED',
+    status: (line) => LINE_STATUS[line.status],
     holder: (line, _args, ctx) => (line.provider_id ? ctx.loaders.providers.load(line.provider_id) : null),
     needsAttention: (line) => line.needs_attention,
     reason: (line) => (line.needs_attention ? line.attention_reason : null),

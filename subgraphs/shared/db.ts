@@ -10,7 +10,6 @@ export type DatabaseTarget =
   | {
       kind: 'pglite';
       dataDir: string | null;
-      snapshot?: Blob;
       /** When a running process holds `dataDir`, use the database it serves instead of refusing (the commands). */
       joinRunning?: boolean;
     };
@@ -22,8 +21,6 @@ export interface Database {
   /** For logs: never contains a password. */
   description: string;
   close(): Promise<void>;
-  /** PGlite hosted here only: the whole data folder as a tarball, to open copies of it elsewhere. */
-  dump?: () => Promise<Blob>;
   /** The pool's connections now (for metrics). */
   poolUse?: () => { total: number; idle: number; waiting: number };
 }
@@ -74,7 +71,7 @@ export async function openDatabase(target: DatabaseTarget, logger?: Logger): Pro
   // PGlite runs on a thread of its own; every statement reaches it through its socket, so a long
   // one never holds this process's event loop. PGlite runs one statement at a time: a few
   // connections only queue there rather than here.
-  const host = await hostPglite(target.dataDir, target.snapshot);
+  const host = await hostPglite(target.dataDir);
   const { db, pool } = pgKysely({ host: host.socketDir, port: SOCKET_PORT, user: 'postgres', database: 'postgres', max: 4, connectionTimeoutMillis: 30_000 }, logger);
   return {
     db,
@@ -84,7 +81,6 @@ export async function openDatabase(target: DatabaseTarget, logger?: Logger): Pro
       await db.destroy();
       await host.close();
     },
-    dump: () => host.dump(),
     poolUse: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
   };
 }
@@ -121,5 +117,5 @@ export class StatementCounter implements KyselyPlugin {
 
 /** A subgraph's view of a database: its own Postgres schema, its own statement count. */
 export function scopedDatabase<DB>(database: Database, schema: string, counter: StatementCounter): Kysely<DB> {
-  return database.db.withSchema(schema).withPlugin(counter) as unknown as Kysely<DB>;
+  return database.db.withSchema(schema).withPlugin(counter);
 }

@@ -11,11 +11,11 @@ const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
  * default info.
  */
 export function createLogger(env: Record<string, string | undefined> = process.env): Logger {
-  const level = readString(env, 'LOG_LEVEL') ?? (env.VITEST ? 'silent' : 'info');
+  const level = readString(env, 'LOG_LEVEL') ?? 'info';
   if (!LEVELS.includes(level)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, got "${level}"`);
   }
-  const format = readString(env, 'LOG_FORMAT') ?? (process.stdout.isTTY && !env.VITEST ? 'pretty' : 'json');
+  const format = readString(env, 'LOG_FORMAT') ?? (process.stdout.isTTY ? 'pretty' : 'json');
   if (format !== 'json' && format !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${format}"`);
   return pino({
     name: 'numbergraph',

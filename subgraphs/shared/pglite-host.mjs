@@ -4,8 +4,8 @@
  * and the command-line tools reach with `pg` like any Postgres. Plain JavaScript on purpose: a
  * worker thread gets no TypeScript loader under every runner (vitest, tsx, node).
  *
- * workerData: { dataDir: string | null, socketPath: string, snapshot: ArrayBuffer | null }.
- * Messages in: { type: 'dump' } (answers { type: 'dump', data: ArrayBuffer }), { type: 'close' }.
+ * workerData: { dataDir: string | null, socketPath: string }.
+ * Messages in: { type: 'close' }.
  * Messages out: { type: 'ready' }, { type: 'failed', message }, { type: 'closed' }.
  */
 import { parentPort, workerData } from 'node:worker_threads';
@@ -18,7 +18,6 @@ const OID = { int8: 20, date: 1082 };
 async function main() {
   const db = await PGlite.create({
     ...(workerData.dataDir ? { dataDir: workerData.dataDir } : {}),
-    ...(workerData.snapshot ? { loadDataDir: new Blob([workerData.snapshot]) } : {}),
     parsers: { [OID.date]: (value) => value, [OID.int8]: (value) => Number(value) },
   });
   const server = new PGLiteSocketServer({ db, path: workerData.socketPath, maxConnections: 64 });
@@ -30,11 +29,7 @@ async function main() {
   await server.start();
   parentPort.postMessage({ type: 'ready' });
   parentPort.on('message', async (message) => {
-    if (message.type === 'dump') {
-      const blob = await db.dumpDataDir('gzip');
-      const data = await blob.arrayBuffer();
-      parentPort.postMessage({ type: 'dump', data }, [data]);
-    } else if (message.type === 'close') {
+    if (message.type === 'close') {
       await server.stop();
       await db.close();
       parentPort.postMessage({ type: 'closed' });

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { pgliteCopy } from '../../test/support/database.js';
 import { hostPglite, SOCKET_PORT, type PgliteHost } from './pglite.js';
 
 /** The embedded database as its clients see it: several `pg` connections to one PGlite. */
@@ -10,11 +11,14 @@ const connect = async () => {
   return client;
 };
 
+// a copy of the empty template: initdb is done once per run
+const copy = pgliteCopy();
 beforeAll(async () => {
-  host = await hostPglite(null);
+  host = await hostPglite(copy.dataDir);
 });
 afterAll(async () => {
   await host?.close();
+  copy.remove();
 });
 
 it('answers each connection its own statement when many run at once (no Bind lands on another connection\'s Parse)', async () => {

@@ -12,7 +12,6 @@ import { Worker } from 'node:worker_threads';
 export interface PgliteHost {
   /** The folder of the socket: `pg`'s `host` (the socket itself is `.s.PGSQL.5432` in it). */
   socketDir: string;
-  dump(): Promise<Blob>;
   close(): Promise<void>;
 }
 
@@ -40,21 +39,21 @@ export async function closeUnusedPrestarts(): Promise<void> {
   await Promise.allSettled(unused.map(async (host) => (await host).close()));
 }
 
-/** PGlite on a worker thread over `dataDir` (null: in memory, from `snapshot` if given). */
-export async function hostPglite(dataDir: string | null, snapshot?: Blob): Promise<PgliteHost> {
-  const early = dataDir && !snapshot ? prestarted.get(dataDir) : undefined;
+/** PGlite on a worker thread over `dataDir` (null: in memory). */
+export async function hostPglite(dataDir: string | null): Promise<PgliteHost> {
+  const early = dataDir ? prestarted.get(dataDir) : undefined;
   if (early) {
     prestarted.delete(dataDir!);
     return early;
   }
-  return startHost(dataDir, snapshot);
+  return startHost(dataDir);
 }
 
-async function startHost(dataDir: string | null, snapshot?: Blob): Promise<PgliteHost> {
+async function startHost(dataDir: string | null): Promise<PgliteHost> {
   const release = dataDir ? lockDataDir(dataDir) : null;
   const socketDir = mkdtempSync(join(tmpdir(), 'numbergraph-pg-'));
   const worker = new Worker(new URL('./pglite-host.mjs', import.meta.url), {
-    workerData: { dataDir, socketPath: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`), snapshot: snapshot ? await snapshot.arrayBuffer() : null },
+    workerData: { dataDir, socketPath: join(socketDir, `.s.PGSQL.${SOCKET_PORT}`) },
     // no TypeScript loader is needed there, and none should be inherited (vitest's is per thread)
     execArgv: [],
   });
@@ -86,17 +85,6 @@ async function startHost(dataDir: string | null, snapshot?: Blob): Promise<Pglit
   let closed: Promise<void> | null = null;
   return {
     socketDir,
-    dump: () =>
-      new Promise<Blob>((resolve, reject) => {
-        const onMessage = (message: { type: string; data?: ArrayBuffer }) => {
-          if (message.type !== 'dump') return;
-          worker.off('message', onMessage);
-          resolve(new Blob([message.data!]));
-        };
-        worker.on('message', onMessage);
-        worker.once('error', reject);
-        worker.postMessage({ type: 'dump' });
-      }),
     close: () =>
       (closed ??= new Promise<void>((resolve) => {
         const done = () => {

@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
-import type { GraphQLResolverMap } from '@apollo/subgraph/dist/schema-helper/resolverMap.js';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
 import type { SubgraphName } from '../names.js';
@@ -11,12 +10,10 @@ import type { EventBus } from './events.js';
 import type { Logger } from './logger.js';
 import { migrateSchema } from './migrate.js';
 
-/** The same shape for every subgraph: what the composition root and the HTTP server need. */
-export interface Subgraph<Context extends object = object, DB = unknown> {
+/** The same shape for every subgraph: what the gateway, the HTTP server and the benchmarks need. */
+export interface Subgraph<Context extends object = object> {
   name: string;
   schema: GraphQLSchema;
-  /** The subgraph's own schema of its database, counting statements (for tools such as the importer). */
-  db: Kysely<DB>;
   /** SQL statements this subgraph has run: exact, for tests and benchmarks. */
   statements: StatementCounter;
   /** Applies the subgraph's migrations to its own Postgres schema. */
@@ -24,7 +21,13 @@ export interface Subgraph<Context extends object = object, DB = unknown> {
   /** A fresh context per request (per subgraph fetch): new DataLoaders, nothing shared; the caller's identity. */
   createContext(scope: RequestScope): Context;
   /** Starts the definition's background work on this subgraph's schema (null: it has none); resolves to its stop. */
-  background: ((services: Omit<BackgroundServices<DB>, 'db'>) => Promise<() => Promise<void>>) | null;
+  background: ((services: Omit<BackgroundServices<unknown>, 'db'>) => Promise<() => Promise<void>>) | null;
+}
+
+/** A subgraph with its database typed: what the composition root and the tools (importer, sync) use. */
+export interface SubgraphOn<Context extends object, DB> extends Subgraph<Context> {
+  /** The subgraph's own schema of its database, counting statements (for tools such as the importer). */
+  db: Kysely<DB>;
 }
 
 export const SCHEMA_DIR = fileURLToPath(new URL('../../schema/', import.meta.url));
@@ -43,11 +46,14 @@ export interface BackgroundServices<DB> {
   /** The database is Postgres, which other instances of this subgraph may share (take locks for singletons). */
   shared: boolean;
 }
+/** A resolver map as @apollo/subgraph takes it (its type, read from its public signature rather than its dist/ folder). */
+type SchemaModule = Extract<Parameters<typeof buildSubgraphSchema>[0], unknown[]>[number];
+export type SubgraphResolverMap = NonNullable<Extract<SchemaModule, { typeDefs: unknown }>['resolvers']>;
 
 export interface SubgraphDefinition<DB, Context extends object> {
   name: SubgraphName;
   migrations: Record<string, Migration>;
-  resolvers: unknown;
+  resolvers: SubgraphResolverMap;
   createContext(db: Kysely<DB>, scope: RequestScope): Context;
   /**
    * Work besides answering requests (following other subgraphs' events, reading providers'
@@ -61,12 +67,12 @@ export function createSubgraph<DB, Context extends object>(
   definition: SubgraphDefinition<DB, Context>,
   database: Database,
   logger: Logger,
-): Subgraph<Context, DB> {
+): SubgraphOn<Context, DB> {
   const statements = new StatementCounter();
   const db = scopedDatabase<DB>(database, definition.name, statements);
   return {
     name: definition.name,
-    schema: buildSubgraphSchema({ typeDefs: parse(subgraphSdl(definition.name)), resolvers: definition.resolvers as GraphQLResolverMap<unknown> }),
+    schema: buildSubgraphSchema({ typeDefs: parse(subgraphSdl(definition.name)), resolvers: definition.resolvers }),
     statements,
     db,
     migrate: () => migrateSchema(database.db, definition.name, definition.migrations, logger.child({ subgraph: definition.name })),

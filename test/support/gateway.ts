@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { inject } from 'vitest';
 import { postGraphQL, type GraphQLResult } from './http.js';
 import { createLogger } from '../../subgraphs/shared/logger.js';
 import { startEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ProvidersOptions } from '../../src/providers.js';
-import { freshDatabase } from './database.js';
+import { freshDatabase, pgliteCopy } from './database.js';
 import type { RequestScope } from '../../subgraphs/shared/identity.js';
+import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/names.js';
+import type { Subgraph } from '../../subgraphs/shared/subgraph.js';
 
 export interface TestGateway {
   url: string;
@@ -16,28 +17,38 @@ export interface TestGateway {
 }
 
 /**
- * The embedded product on the imported plan, listening on a free loopback port. `env` adds to
+ * The embedded product on the imported plan (on PGlite: a copy of the e2e template), listening on a free loopback port. `env` adds to
  * the process environment (e.g. raised limits, NUMBERGRAPH_MODE=production). Providers are off
  * unless asked for: then the simulator starts on loopback and the catalogue syncs first.
  */
 export async function startTestGateway(options: { providers?: ProvidersOptions; env?: Record<string, string | undefined> } = {}): Promise<TestGateway> {
-  const snapshot = inject('pgliteSnapshot');
-  const embedded = await startEmbedded({
-    // tests share one key budget in development (no key): only a test of the rate limit sets one
-    env: { ...process.env, RATE_LIMIT_REQUESTS: '1000000', ...options.env },
-    logger: createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }),
-    providers: options.providers ?? { disabled: true },
-    pgliteDir: null,
-    ...(snapshot ? { pgliteSnapshot: new Blob([readFileSync(snapshot)]) } : {}),
-    importPlan: 'never',
-  });
-  const url = await embedded.gateway.listen(0, '127.0.0.1');
-  return {
-    url,
-    embedded,
-    request: (query, variables, headers) => postGraphQL(url, query, variables, headers),
-    close: () => embedded.close(),
+  // PGlite: a copy of the template the global setup imported the plan into, deleted at close
+  const copy = process.env.DATABASE_URL ? null : pgliteCopy('plan');
+  let embedded: Embedded;
+  try {
+    embedded = await startEmbedded({
+      // tests share one key budget in development (no key): only a test of the rate limit sets one
+      env: { ...process.env, RATE_LIMIT_REQUESTS: '1000000', ...options.env },
+      logger: createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }),
+      providers: options.providers ?? { disabled: true },
+      pgliteDir: copy?.dataDir ?? null,
+      importPlan: 'never',
+    });
+  } catch (error) {
+    copy?.remove();
+    throw error;
+  }
+  const close = async () => {
+    await embedded.close();
+    copy?.remove();
   };
+  try {
+    const url = await embedded.gateway.listen(0, '127.0.0.1');
+    return { url, embedded, request: (query, variables, headers) => postGraphQL(url, query, variables, headers), close };
+  } catch (error) {
+    await close();
+    throw error;
+  }
 }
 
 /**
@@ -73,15 +84,15 @@ export async function startInventoryGateway(options: { providers?: ProvidersOpti
  * Calls `observe` with the scope of every subgraph fetch the gateway makes (each fetch builds one
  * subgraph context), on every subgraph or on those named.
  */
-export function observeSubgraphFetches(gateway: TestGateway, observe: (scope: RequestScope) => void, only?: string[]): void {
-  for (const [name, subgraph] of Object.entries(gateway.embedded.subgraphs)) {
-    if (only && !only.includes(name)) continue;
+export function observeSubgraphFetches(gateway: TestGateway, observe: (scope: RequestScope) => void, only?: SubgraphName[]): void {
+  const wrap = (subgraph: Subgraph) => {
     const create = subgraph.createContext.bind(subgraph);
     subgraph.createContext = (scope) => {
       observe(scope);
       return create(scope);
     };
-  }
+  };
+  for (const name of only ?? SUBGRAPH_NAMES) wrap(gateway.embedded.subgraphs[name]);
 }
 
 /** A contract operation as the project keeps it in schema/operations/. */

@@ -8,7 +8,7 @@ import { freshDatabase } from '../../../test/support/database.js';
 import type { Database } from '../../shared/db.js';
 import { DEVELOPMENT_ANALYST } from '../../shared/identity.js';
 import { createLogger } from '../../shared/logger.js';
-import { createSubgraph, type Subgraph } from '../../shared/subgraph.js';
+import { createSubgraph, type SubgraphOn } from '../../shared/subgraph.js';
 import { allocations } from '../index.js';
 import type { AllocationsTables } from '../tables.js';
 import { holdingChanged } from './history.js';
@@ -41,7 +41,7 @@ function alteredSnapshot(dir: string): { added: string } {
 
 describe('importing a newer snapshot of a source', () => {
   let database: Database;
-  let subgraph: Subgraph<object, AllocationsTables>;
+  let subgraph: SubgraphOn<object, AllocationsTables>;
   let db: Kysely<AllocationsTables>;
   let dir: string;
   let report: SourceReport;
@@ -53,7 +53,7 @@ describe('importing a newer snapshot of a source', () => {
 
   beforeAll(async () => {
     database = await freshDatabase();
-    subgraph = createSubgraph(allocations, database, logger) as unknown as Subgraph<object, AllocationsTables>;
+    subgraph = createSubgraph(allocations, database, logger);
     await subgraph.migrate();
     db = subgraph.db;
     await importNumberingPlan(db, { dataDir: DATA_DIR, logger, only: [SOURCE] });
