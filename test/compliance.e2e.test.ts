@@ -75,6 +75,14 @@ describe('requirements', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('keeps the fields compliance requires from inventory (sellers, chains) between the subgraphs: clients cannot select them', async () => {
+    for (const query of ['{ number(e164: "+447400123456") { sellers { id } } }', '{ market(country: "GB", numberType: MOBILE) { providers { chains { numbers } } } }']) {
+      const answer = await gateway.request(query);
+      expect(answer.data, query).toBeUndefined();
+      expect(answer.errors?.map((e) => e.extensions?.code), query).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    }
+  });
+
   it('market() answers a valid pair without stock with zero counts and its requirements; an impossible pair is null', async () => {
     const us = await gateway.request(MARKET_DEPTH, { country: 'US', numberType: 'FIXED_LINE_OR_MOBILE' });
     expect(us.errors).toBeUndefined();

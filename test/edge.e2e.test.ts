@@ -181,7 +181,7 @@ describe('limits, before any subgraph is called', () => {
   });
   it('weighs a list by its variable\'s default when the variable is left out', () =>
     rejected({ query: 'query($carriers: Int = 100, $blocks: Int = 100) { carriers(first: $carriers) { edges { node { blocks(first: $blocks) { edges { node { prefix } } } } } } }' }, 'COST_LIMIT_EXCEEDED'));
-  it('rejects a body over 2 MB', () => rejected({ query: '{ __typename }', variables: { pad: 'x'.repeat(3 * 1024 * 1024) } }, 'BODY_TOO_LARGE', 413));
+  it('rejects a body over 4 MB', () => rejected({ query: '{ __typename }', variables: { pad: 'x'.repeat(5 * 1024 * 1024) } }, 'BODY_TOO_LARGE', 413));
   it('rejects batched operations', () => rejected([{ query: '{ __typename }' }, { query: '{ __typename }' }], 'BATCHING_NOT_SUPPORTED', 400));
   it('serves the same shapes within the limits, and then calls the subgraphs', async () => {
     const frontend = await keyFor('frontend');

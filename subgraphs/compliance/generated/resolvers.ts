@@ -245,7 +245,7 @@ export type Market = {
   requirements: Array<Requirement>;
 };
 
-/** One declared chain of a market provider's numbers (owned by inventory). */
+/** One declared chain of a market provider's numbers (owned by inventory; between subgraphs only). */
 export type MarketChain = {
   __typename?: 'MarketChain';
   /** The carrier at the end of the chain; null when broken. */

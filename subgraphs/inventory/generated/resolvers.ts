@@ -106,7 +106,7 @@ export type Market = {
   totalNumbers: Scalars['Int']['output'];
 };
 
-/** One declared chain of a market provider's numbers. */
+/** One declared chain of a market provider's numbers (between subgraphs only). */
 export type MarketChain = {
   __typename?: 'MarketChain';
   /** The carrier at the end of the chain; null when it is broken. */
@@ -140,7 +140,7 @@ export type MarketEdge = {
 /** How many numbers of a market one provider holds at one tier. */
 export type MarketProvider = {
   __typename?: 'MarketProvider';
-  /** The distinct declared chains of these numbers, with how many numbers each: what compliance audits. */
+  /** The distinct declared chains of these numbers, with how many numbers each: for compliance's documentedShare (@requires), hidden from clients. */
   chains: Array<MarketChain>;
   /** True for tier 0 or 1 (straight from the carrier). */
   direct: Scalars['Boolean']['output'];
@@ -224,7 +224,7 @@ export type Number = {
   offers: OfferConnection;
   /** The originating carrier, as the allocations subgraph reads it from the numbering plan. */
   originatingCarrier?: Maybe<Carrier>;
-  /** Every provider with an offer of the number, in buying order (what compliance's orderReadiness asks about). */
+  /** Every provider with an offer of the number, in buying order: for compliance's orderReadiness (@requires), hidden from clients. */
   sellers: Array<Provider>;
   /** Where the number stands in its lifecycle, as the caller may see it; null when not catalogued. */
   status?: Maybe<InventoryStatus>;

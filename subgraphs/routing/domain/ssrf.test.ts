@@ -40,6 +40,20 @@ describe('AddressPolicy', () => {
     expect(policy.allowsHost('other.corp')).toBe(false);
   });
 
+  it('lets a ROUTING_ALLOW_HOSTS entry name one port, exempting that port only', async () => {
+    const policy = AddressPolicy.fromEnv({ ROUTING_ALLOW_HOSTS: '127.0.0.1:8443, [::1]:9000, hooks.internal:7000' }, dns({ 'hooks.internal': ['10.0.0.7'] }));
+    // a test receiver on its port is allowed; the same address on https's port is not
+    expect(await policy.check('127.0.0.1', 8443)).toMatchObject({ ok: true });
+    expect(await policy.check('127.0.0.1', 443)).toMatchObject({ ok: false });
+    expect(await policy.check('127.0.0.1')).toMatchObject({ ok: false });
+    expect(await policy.check('::1', 9000)).toMatchObject({ ok: true });
+    expect(await policy.check('::1', 443)).toMatchObject({ ok: false });
+    expect(policy.allowsHost('hooks.internal', 7000)).toBe(true);
+    expect(policy.allowsHost('hooks.internal', 443)).toBe(false);
+    expect(await policy.check('hooks.internal', 443)).toMatchObject({ ok: false });
+    expect(() => AddressPolicy.fromEnv({ ROUTING_ALLOW_HOSTS: '127.0.0.1:70000' })).toThrow(/ROUTING_ALLOW_HOSTS: the port of "127.0.0.1:70000" must be 1 to 65535/);
+  });
+
   it('fails fast on a bad ROUTING_ALLOW_HOSTS entry, naming the variable', () => {
     expect(() => AddressPolicy.fromEnv({ ROUTING_ALLOW_HOSTS: 'ok.example, bad host!' })).toThrow(/ROUTING_ALLOW_HOSTS/);
   });

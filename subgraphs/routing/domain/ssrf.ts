@@ -40,6 +40,8 @@ export function forbiddenRange(address: string): string | null {
 interface AllowEntry {
   host: string | null;
   cidr: [ipaddr.IPv4 | ipaddr.IPv6, number] | null;
+  /** Only this port (`host:port`, `[v6]:port`); null: any port. */
+  port: number | null;
 }
 
 export class AddressPolicy {
@@ -48,32 +50,40 @@ export class AddressPolicy {
     private readonly resolver: Resolver = systemResolver,
   ) {}
 
-  /** ROUTING_ALLOW_HOSTS: a comma-separated list of host names, IP addresses and CIDR ranges exempt from the address rules (and allowed plain http). */
+  /**
+   * ROUTING_ALLOW_HOSTS: a comma-separated list of host names, IP addresses and CIDR ranges
+   * exempt from the address rules (and allowed plain http); a host or address may name one
+   * port (`127.0.0.1:8443`, `[::1]:8443`, `hooks.internal:9000`), exempting that port only.
+   */
   static fromEnv(env: Record<string, string | undefined>, resolver?: Resolver): AddressPolicy {
     const raw = readString(env, 'ROUTING_ALLOW_HOSTS');
     const entries: AllowEntry[] = [];
     for (const item of (raw ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
-      if (ipaddr.isValidCIDR(item)) entries.push({ host: null, cidr: ipaddr.parseCIDR(item) });
-      else if (ipaddr.isValid(item)) {
-        const ip = ipaddr.parse(item);
-        entries.push({ host: null, cidr: [ip, ip.kind() === 'ipv4' ? 32 : 128] });
-      } else if (/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(item)) entries.push({ host: item.replace(/\.$/, ''), cidr: null });
-      else throw new ConfigError(`ROUTING_ALLOW_HOSTS must list host names, IP addresses or CIDR ranges separated by commas, got "${item}"`);
+      const withPort = /^(\[[0-9a-f:.]+\]|[^:\[\]]+):(\d{1,5})$/.exec(item);
+      const port = withPort ? Number(withPort[2]) : null;
+      const host = withPort ? withPort[1]!.replace(/^\[|\]$/g, '') : item;
+      if (port !== null && (port < 1 || port > 65_535)) throw new ConfigError(`ROUTING_ALLOW_HOSTS: the port of "${item}" must be 1 to 65535`);
+      if (port === null && ipaddr.isValidCIDR(host)) entries.push({ host: null, cidr: ipaddr.parseCIDR(host), port });
+      else if (ipaddr.isValid(host)) {
+        const ip = ipaddr.parse(host);
+        entries.push({ host: null, cidr: [ip, ip.kind() === 'ipv4' ? 32 : 128], port });
+      } else if (/^[a-z0-9]([a-z0-9.-]{0,251}[a-z0-9])?$/.test(host)) entries.push({ host: host.replace(/\.$/, ''), cidr: null, port });
+      else throw new ConfigError(`ROUTING_ALLOW_HOSTS must list host names, IP addresses or CIDR ranges (each with an optional :port) separated by commas, got "${item}"`);
     }
     return new AddressPolicy(entries, resolver);
   }
 
-  /** The host (a name or an IP literal) is on the allowlist by itself. */
-  allowsHost(host: string): boolean {
+  /** The host (a name or an IP literal) is on the allowlist by itself, for this port (an entry with a port allows only that one). */
+  allowsHost(host: string, port: number | null = null): boolean {
     const name = host.toLowerCase().replace(/\.$/, '');
-    if (this.allowed.some((e) => e.host === name)) return true;
-    return ipaddr.isValid(name) && this.allowsAddress(name);
+    if (this.allowed.some((e) => e.host === name && portMatches(e, port))) return true;
+    return ipaddr.isValid(name) && this.allowsAddress(name, port);
   }
 
-  private allowsAddress(address: string): boolean {
+  private allowsAddress(address: string, port: number | null): boolean {
     const ip = ipaddr.process(address);
     return this.allowed.some((e) => {
-      if (!e.cidr) return false;
+      if (!e.cidr || !portMatches(e, port)) return false;
       const [range, bits] = e.cidr;
       return range.kind() === ip.kind() && ip.match(range, bits);
     });
@@ -83,9 +93,9 @@ export class AddressPolicy {
    * Resolves the host and checks every address (one bad answer refuses the host: a resolver
    * may hand out either). `pinned` is the address to connect to.
    */
-  async check(host: string): Promise<AddressCheck> {
+  async check(host: string, port: number | null = null): Promise<AddressCheck> {
     const name = host.replace(/^\[|\]$/g, '');
-    const byName = this.allowsHost(name);
+    const byName = this.allowsHost(name, port);
     let addresses: ResolvedAddress[];
     if (ipaddr.isValid(name)) addresses = [{ address: name, family: ipaddr.parse(name).kind() === 'ipv6' ? 6 : 4 }];
     else {
@@ -99,7 +109,7 @@ export class AddressPolicy {
     if (!byName) {
       for (const { address } of addresses) {
         const range = forbiddenRange(address);
-        if (range !== null && !this.allowsAddress(address)) {
+        if (range !== null && !this.allowsAddress(address, port)) {
           return { ok: false, reason: `${name} resolves to ${address}, a ${describe(range)} address, which is not allowed` };
         }
       }
@@ -107,6 +117,8 @@ export class AddressPolicy {
     return { ok: true, pinned: addresses[0]! };
   }
 }
+
+const portMatches = (entry: AllowEntry, port: number | null) => entry.port === null || entry.port === port;
 
 const describe = (range: string) => ({ linkLocal: 'link-local', carrierGradeNat: 'carrier-grade NAT', uniqueLocal: 'unique-local (private)', ipv4Mapped: 'IPv4-mapped' })[range] ?? range;
 

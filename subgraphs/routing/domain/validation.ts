@@ -84,7 +84,7 @@ export function validateTrunks(trunks: readonly TrunkInput[], path: string[]): {
  * An https URL without credentials, bounded; `allowHttp(host)` lets named hosts use http (the
  * ROUTING_ALLOW_HOSTS allowlist: tests and private deployments).
  */
-export function validateHttpsUrl(text: string, field: string[], allowHttp: (host: string) => boolean = () => false): { url: URL | null; error: FieldError | null } {
+export function validateHttpsUrl(text: string, field: string[], allowHttp: (host: string, port: number) => boolean = () => false): { url: URL | null; error: FieldError | null } {
   if (text.length > MAX_URL) return { url: null, error: invalid(field, `the URL must be at most ${MAX_URL} characters`) };
   let url: URL;
   try {
@@ -92,7 +92,7 @@ export function validateHttpsUrl(text: string, field: string[], allowHttp: (host
   } catch {
     return { url: null, error: invalid(field, 'not a URL; use https://host/path') };
   }
-  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowHttp(hostOf(url)))) return { url: null, error: invalid(field, `the URL must use https, not ${url.protocol.replace(/:$/, '')}`) };
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowHttp(hostOf(url), portOf(url)))) return { url: null, error: invalid(field, `the URL must use https, not ${url.protocol.replace(/:$/, '')}`) };
   if (url.username || url.password) return { url: null, error: invalid(field, 'the URL must not carry credentials (user:password@)') };
   if (url.hash) return { url: null, error: invalid(field, 'the URL must not have a fragment (#…)') };
   return { url, error: null };
@@ -100,3 +100,5 @@ export function validateHttpsUrl(text: string, field: string[], allowHttp: (host
 
 /** A URL's host without IPv6 brackets. */
 export const hostOf = (url: URL) => url.hostname.replace(/^\[|\]$/g, '');
+/** The port a URL connects to (its scheme's default when it names none). */
+export const portOf = (url: URL) => (url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);

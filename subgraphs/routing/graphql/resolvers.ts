@@ -4,7 +4,7 @@ import { badUserInput, quotedInput } from '../../shared/errors.js';
 import { cursorFor, readPage } from '../../shared/pagination.js';
 import type { Context } from '../context.js';
 import { pushRoute, removeAtProvider, routeEvent } from '../domain/routes.js';
-import { hostOf, validateHttpsUrl, validateTrunks, type FieldError, type TrunkInput } from '../domain/validation.js';
+import { hostOf, portOf, validateHttpsUrl, validateTrunks, type FieldError, type TrunkInput } from '../domain/validation.js';
 import * as routes from '../store/routes.js';
 import * as webhooks from '../store/webhooks.js';
 import type { Resolvers, RoutingUserError } from '../generated/resolvers.js';
@@ -22,8 +22,8 @@ function requireTenant(ctx: Context): string {
 const notYours = (e164: string): RoutingUserError => ({ code: 'NOT_YOURS', message: `${quotedInput(e164)} is not a number your tenant holds`, field: ['e164'] });
 
 /** Checks a URL's or a SIP URI's host against the address rules (after DNS): an error naming the field, or null. */
-async function addressError(ctx: Context, host: string, field: string[]): Promise<FieldError | null> {
-  const check = await ctx.services.addresses.check(host);
+async function addressError(ctx: Context, host: string, port: number | null, field: string[]): Promise<FieldError | null> {
+  const check = await ctx.services.addresses.check(host, port);
   // a name that does not resolve now is not refused here: each delivery checks it again
   if (check.ok || check.unresolved) return null;
   return { code: 'INVALID', message: `${field.at(-1)}: ${check.reason}`, field };
@@ -31,9 +31,9 @@ async function addressError(ctx: Context, host: string, field: string[]): Promis
 
 /** A webhook or messaging URL: https, no credentials, an allowed address; the URL or the error. */
 async function checkUrl(ctx: Context, text: string, field: string[]): Promise<{ url: string | null; error: FieldError | null }> {
-  const { url, error } = validateHttpsUrl(text, field, (host) => ctx.services.addresses.allowsHost(host));
+  const { url, error } = validateHttpsUrl(text, field, (host, port) => ctx.services.addresses.allowsHost(host, port));
   if (error || !url) return { url: null, error };
-  const refused = await addressError(ctx, hostOf(url), field);
+  const refused = await addressError(ctx, hostOf(url), portOf(url), field);
   return refused ? { url: null, error: refused } : { url: url.toString(), error: null };
 }
 
@@ -81,8 +81,8 @@ export const resolvers: Resolvers = {
         errors.push(...checked.errors);
         for (const [i, trunk] of checked.trunks.entries()) {
           const uri = parseSipUri(trunk.uri)!;
-          if (ctx.services.addresses.allowsHost(uri.host)) continue;
-          const refused = await addressError(ctx, uri.host, ['voice', 'trunks', String(i), 'uri']);
+          if (ctx.services.addresses.allowsHost(uri.host, uri.port)) continue;
+          const refused = await addressError(ctx, uri.host, uri.port, ['voice', 'trunks', String(i), 'uri']);
           if (refused) errors.push(refused);
         }
         trunks = checked.trunks;

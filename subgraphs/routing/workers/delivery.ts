@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
 import type { Logger } from '../../shared/logger.js';
-import { hostOf } from '../domain/validation.js';
+import { hostOf, portOf } from '../domain/validation.js';
 import { pushRoute } from '../domain/routes.js';
 import * as routes from '../store/routes.js';
 import { endpointsByIds } from '../store/webhooks.js';
@@ -61,7 +61,7 @@ export function startDelivery(db: Db, services: RoutingServices, logger: Logger)
   const attempt = async (message: Message, endpoint: EndpointRow | undefined): Promise<PostOutcome> => {
     if (!endpoint || endpoint.deleted_at) return { statusCode: null, latencyMs: 0, error: 'the endpoint was deleted' };
     const url = new URL(endpoint.url);
-    const check = await services.addresses.check(hostOf(url));
+    const check = await services.addresses.check(hostOf(url), portOf(url));
     if (!check.ok) return { statusCode: null, latencyMs: 0, error: `refused: ${check.reason}` };
     const at = new Date();
     const headers = { 'webhook-id': message.event_id, 'webhook-timestamp': String(Math.floor(at.getTime() / 1000)), 'webhook-signature': signature(endpoint, message.event_id, at, message.body) };
