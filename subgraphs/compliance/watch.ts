@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import type { DomainEvent, EventBus } from '../shared/events.js';
+import { groupBy } from '../shared/group.js';
 import type { Logger } from '../shared/logger.js';
 import type { ComplianceTables } from './tables.js';
 import type { ComplianceUpstream } from './upstream.js';
@@ -8,13 +8,18 @@ import type { ComplianceUpstream } from './upstream.js';
 /** How far ahead a document's expiry is announced. */
 export const EXPIRY_NOTICE_DAYS = 30;
 
-const event = (fields: Omit<DomainEvent, 'id' | 'source' | 'at'>): DomainEvent => ({ id: randomUUID(), source: 'compliance', at: new Date().toISOString(), ...fields });
+/**
+ * An event whose id follows from what it announces (the registration and its version, the
+ * document and its expiry): published before the change is recorded, so a crash in between
+ * publishes it again at the next look with the same id, which JetStream and consumers drop as
+ * a repeat. Nothing announced is lost, nothing is announced twice under two ids.
+ */
+const event = (id: string, fields: Omit<DomainEvent, 'id' | 'source' | 'at'>): DomainEvent => ({ id, source: 'compliance', at: new Date().toISOString(), ...fields });
 
 /**
  * One look at every submitted registration: a status that changed since the last look to
- * approved, rejected or expired is recorded and published (`registration.approved`,
- * `registration.rejected`, `registration.expired`, for the end user's tenant). Published after
- * the change commits: a crash between the two loses that event (no outbox yet).
+ * approved, rejected or expired is published (`registration.approved`, `registration.rejected`,
+ * `registration.expired`, for the end user's tenant), then recorded.
  */
 export async function watchRegistrations(db: Kysely<ComplianceTables>, upstream: ComplianceUpstream, events: EventBus, logger: Logger): Promise<number> {
   const rows = await db
@@ -23,8 +28,7 @@ export async function watchRegistrations(db: Kysely<ComplianceTables>, upstream:
     .select(['submissions.end_user_id', 'submissions.provider_id', 'submissions.registration_id', 'submissions.status', 'submissions.version', 'end_users.tenant'])
     .where((eb) => eb.or([eb('submissions.status', 'is', null), eb('submissions.status', 'not in', ['rejected', 'expired'])]))
     .execute();
-  const pairs = new Map<string, typeof rows>();
-  for (const row of rows) pairs.set(`${row.provider_id}|${row.end_user_id}`, [...(pairs.get(`${row.provider_id}|${row.end_user_id}`) ?? []), row]);
+  const pairs = groupBy(rows, (row) => `${row.provider_id}|${row.end_user_id}`);
   let published = 0;
   for (const [key, submitted] of pairs) {
     const [providerId = '', endUserId = ''] = key.split('|');
@@ -41,6 +45,20 @@ export async function watchRegistrations(db: Kysely<ComplianceTables>, upstream:
       const registration = now.get(row.registration_id);
       if (!registration || registration.status === row.status) continue;
       const version = row.version + 1;
+      const announced = ['approved', 'rejected', 'expired'].includes(registration.status);
+      if (announced) {
+        await events.publish(
+          event(`compliance:registration:${providerId}:${registration.id}:${version}`, {
+            aggregate: 'registration',
+            aggregateId: registration.id,
+            version,
+            type: `registration.${registration.status}`,
+            tenant: row.tenant,
+            providerId,
+            payload: { endUserId, country: registration.country, numberType: registration.numberType, reason: registration.reason, expiresAt: registration.expiresAt },
+          }),
+        );
+      }
       const updated = await db
         .updateTable('submissions')
         .set({ status: registration.status, version })
@@ -49,19 +67,7 @@ export async function watchRegistrations(db: Kysely<ComplianceTables>, upstream:
         .where('version', '=', row.version)
         .returning('version')
         .executeTakeFirst();
-      if (!updated || !['approved', 'rejected', 'expired'].includes(registration.status)) continue;
-      await events.publish(
-        event({
-          aggregate: 'registration',
-          aggregateId: registration.id,
-          version,
-          type: `registration.${registration.status}`,
-          tenant: row.tenant,
-          providerId,
-          payload: { endUserId, country: registration.country, numberType: registration.numberType, reason: registration.reason, expiresAt: registration.expiresAt },
-        }),
-      );
-      published++;
+      if (updated && announced) published++;
     }
   }
   return published;
@@ -81,9 +87,8 @@ export async function announceExpiries(db: Kysely<ComplianceTables>, events: Eve
     .limit(1000)
     .execute();
   for (const d of due) {
-    const inserted = await db.insertInto('expiry_announcements').values({ provider_id: d.provider_id, document_id: d.id, expires_on: d.expires_on! }).onConflict((oc) => oc.doNothing()).returning('document_id').executeTakeFirst();
-    if (!inserted) continue;
-    await events.publish(event({ aggregate: 'document', aggregateId: `${d.provider_id}:${d.id}`, version: 1, type: 'document.expiring', tenant: null, providerId: d.provider_id, payload: { kind: d.kind, counterparty: d.counterparty, expiresOn: d.expires_on } }));
+    await events.publish(event(`compliance:document.expiring:${d.provider_id}:${d.id}:${d.expires_on}`, { aggregate: 'document', aggregateId: `${d.provider_id}:${d.id}`, version: 1, type: 'document.expiring', tenant: null, providerId: d.provider_id, payload: { kind: d.kind, counterparty: d.counterparty, expiresOn: d.expires_on } }));
+    await db.insertInto('expiry_announcements').values({ provider_id: d.provider_id, document_id: d.id, expires_on: d.expires_on! }).onConflict((oc) => oc.doNothing()).execute();
   }
   return due.length;
 }
