@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { sql, type Kysely } from 'kysely';
+import { isE164Shape } from '../shared/e164.js';
 import { badUserInput } from '../shared/errors.js';
 import { byShortestThenCheapest, chainFrom } from './chain.js';
 import type { Context } from './context.js';
@@ -29,14 +30,12 @@ export function requireTenant(ctx: Context): string {
   return ctx.tenant;
 }
 
-const E164 = /^\+[1-9]\d{1,14}$/;
-
 export function readNumbers(numbers: readonly string[]): string[] {
   if (numbers.length === 0 || numbers.length > MAX_NUMBERS_PER_MUTATION) {
     throw badUserInput(`numbers must list 1 to ${MAX_NUMBERS_PER_MUTATION} numbers, got ${numbers.length}`, 'input');
   }
   numbers.forEach((n, i) => {
-    if (!E164.test(n)) throw badUserInput(`numbers[${i}] is not an E.164 number ("+" and up to 15 digits): "${n.slice(0, 20)}"`, 'input');
+    if (!isE164Shape(n)) throw badUserInput(`numbers[${i}] is not an E.164 number ("+" and up to 15 digits): "${n.slice(0, 20)}"`, 'input');
   });
   if (new Set(numbers).size !== numbers.length) throw badUserInput('numbers lists a number twice', 'input');
   return [...numbers];

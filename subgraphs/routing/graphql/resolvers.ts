@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
+import { isE164Shape } from '../../shared/e164.js';
 import { badUserInput, quotedInput } from '../../shared/errors.js';
 import { cursorFor, readPage } from '../../shared/pagination.js';
 import type { Context } from '../context.js';
@@ -11,8 +12,10 @@ import type { Resolvers, RoutingUserError } from '../generated/resolvers.js';
 import { parseSipUri } from '../domain/validation.js';
 import type { EndpointRow } from '../tables.js';
 
-const E164 = /^\+[1-9]\d{1,14}$/;
 const MAX_ID = 64;
+
+/** The one answer to an e164 that is not in E.164 form, for configureRoute and clearRoute. */
+const notE164 = (e164: string) => ({ number: null, userErrors: [{ code: 'INVALID', message: `e164 must be a number in E.164 form like +447400123456, got "${quotedInput(e164)}"`, field: ['e164'] }] });
 
 function requireTenant(ctx: Context): string {
   if (ctx.tenant === null) throw new GraphQLError('configuring routes and webhooks needs an API key of a tenant (not an analyst)', { extensions: { code: 'FORBIDDEN' } });
@@ -73,7 +76,7 @@ export const resolvers: Resolvers = {
     configureRoute: async (_parent, args, ctx) => {
       const tenant = requireTenant(ctx);
       const errors: RoutingUserError[] = [];
-      if (args.e164.length > 16 || !E164.test(args.e164)) return { number: null, userErrors: [{ code: 'INVALID', message: `e164 must be a number in E.164 form like +447400123456, got "${quotedInput(args.e164)}"`, field: ['e164'] }] };
+      if (!isE164Shape(args.e164)) return notE164(args.e164);
       if (!args.voice && !args.messaging) return { number: null, userErrors: [{ code: 'INVALID', message: 'give voice, messaging or both (clearRoute removes a route)', field: null }] };
       let trunks = null;
       if (args.voice) {
@@ -114,7 +117,7 @@ export const resolvers: Resolvers = {
 
     clearRoute: async (_parent, args, ctx) => {
       const tenant = requireTenant(ctx);
-      if (args.e164.length > 16 || !E164.test(args.e164)) return { number: null, userErrors: [{ code: 'INVALID', message: `e164 must be a number in E.164 form like +447400123456, got "${quotedInput(args.e164)}"`, field: ['e164'] }] };
+      if (!isE164Shape(args.e164)) return notE164(args.e164);
       const [holding] = await routes.holdings(ctx.db, [args.e164]);
       if (!holding || holding.tenant !== tenant) return { number: null, userErrors: [notYours(args.e164)] };
       const removed = await ctx.db.transaction().execute(async (tx) => {
