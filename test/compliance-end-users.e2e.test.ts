@@ -7,6 +7,7 @@ import type { ComplianceTables } from '../subgraphs/compliance/tables.js';
 import type { Kysely } from 'kysely';
 import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
 import { postGraphQL } from './support/http.js';
+import { eventually } from './support/eventually.js';
 
 /**
  * End users, their documents and their registrations with providers, readiness before buying,
@@ -34,14 +35,9 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-async function eventually(find: () => DomainEvent | undefined): Promise<DomainEvent> {
-  for (let i = 0; i < 60; i++) {
-    const found = find();
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`no such event among ${JSON.stringify(published.map((e) => e.type))}`);
-}
+/** The compliance event `find` finds among those published, once it is there (6 s at most). */
+const eventuallyPublished = (find: () => DomainEvent | undefined): Promise<DomainEvent> =>
+  eventually(async () => find(), 6000, () => `such an event among ${JSON.stringify(published.map((e) => e.type))}`);
 
 const keys = new Map<string, Promise<string>>();
 const keyOf = (tenant: string | null) => {
@@ -119,7 +115,7 @@ describe('an end user without a local address', () => {
       const reviewed = await fetch(`${gateway.embedded.providers.simulator!.url}/admin/providers/${r.provider.id}/reviews/${r.id}`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ decision: 'approve' }) });
       expect(reviewed.status).toBe(200);
     }
-    const approvedEvent = await eventually(() => published.find((e) => e.type === 'registration.approved' && e.payload.endUserId === endUser));
+    const approvedEvent = await eventuallyPublished(() => published.find((e) => e.type === 'registration.approved' && e.payload.endUserId === endUser));
     expect(approvedEvent).toMatchObject({ source: 'compliance', aggregate: 'registration', tenant: 'acme', payload: { country: 'FR', numberType: 'MOBILE' } });
     const after = await as('acme', READINESS, { e: e164, u: endUser });
     expect(after.data.number.orderReadiness.ready).toBe(true);
@@ -155,7 +151,7 @@ describe('an end user without a local address', () => {
     expect(expired.complete).toBe(false);
     expect(expired.hops[0]).toMatchObject({ position: 0, status: 'EXPIRED' });
     expect(expired.gaps).toContainEqual({ position: 0, reason: expect.stringMatching(/registration at .* expired/) });
-    expect(await eventually(() => published.find((e) => e.type === 'registration.expired' && e.payload.endUserId === endUser))).toMatchObject({ tenant: 'acme' });
+    expect(await eventuallyPublished(() => published.find((e) => e.type === 'registration.expired' && e.payload.endUserId === endUser))).toMatchObject({ tenant: 'acme' });
     for (const caller of ['globex', null]) {
       const others = (await as(caller, TRAIL, { e: e164 })).data.number.complianceTrail;
       expect(others.hops.map((h: { position: number }) => h.position)).not.toContain(0);

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquireEventBus, streamName } from '../subgraphs/shared/events.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
-import { CONFIGURE_ROUTE, eventually, orderNumber, tenantKey } from './support/routing.js';
+import { CONFIGURE_ROUTE, orderNumber, tenantKey } from './support/routing.js';
+import { eventually } from './support/eventually.js';
 
 /**
  * Routing follows inventory's events through a durable JetStream consumer: stopped while an

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
-import { CONFIGURE_ROUTE, RELEASE, eventually, fakeDns, orderNumber, tenantKey } from './support/routing.js';
+import { CONFIGURE_ROUTE, RELEASE, fakeDns, orderNumber, tenantKey } from './support/routing.js';
+import { eventually } from './support/eventually.js';
 
 /**
  * Routes through the gateway over HTTP: validation and address rules, configureRoute and

@@ -5,7 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startInventoryGateway, type TestGateway } from './support/gateway.js';
-import { eventually, fakeDns, orderNumber, tenantKey } from './support/routing.js';
+import { fakeDns, orderNumber, tenantKey } from './support/routing.js';
+import { eventually } from './support/eventually.js';
 
 /**
  * Signed webhooks through the gateway over HTTP: a receiver on loopback (allowed by

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { eventually } from '../../test/support/eventually.js';
 import { acquireEventBus, dedupe, jetStreamBus, type DomainEvent, type EventSource } from './events.js';
 
 const event = (source: EventSource, type: string, aggregateId = '+447400123456'): DomainEvent => ({
@@ -14,12 +15,8 @@ const event = (source: EventSource, type: string, aggregateId = '+447400123456')
   payload: {},
   at: new Date().toISOString(),
 });
-const until = async (check: () => boolean, ms = 5000) => {
-  for (const start = Date.now(); !check(); ) {
-    if (Date.now() - start > ms) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-};
+/** Waits until `check` holds (at most `ms`). */
+const until = (check: () => boolean, ms = 5000) => eventually(async () => (check() ? true : undefined), ms, 'the events');
 
 describe('event bus', () => {
   it('in one process, a subgraph hears what another publishes, only from the source it follows', async () => {

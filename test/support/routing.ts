@@ -14,17 +14,6 @@ export function fakeDns(): { resolve: Resolver; set(host: string, address: strin
   };
 }
 
-/** Polls until `check` returns a value other than undefined (or throws after `timeoutMs`). */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'the condition'): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-}
-
 export const CONFIGURE_ROUTE = `mutation($e164: String!, $voice: VoiceRouteInput, $messaging: MessagingRouteInput) {
   configureRoute(e164: $e164, voice: $voice, messaging: $messaging) {
     number { e164 route { state reason voice { uri trunks { edges { node { uri transport priority weight } } } } messaging { uri } } }
