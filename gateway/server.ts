@@ -1,4 +1,5 @@
 import { useRequestDeadline } from './deadline.js';
+import { useSubgraphPool } from './plugins/useSubgraphPool.js';
 import { useSubgraphTimeout } from './plugins/useSubgraphTimeout.js';
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { Logger as HiveLogger, type LogLevel } from '@graphql-hive/logger';
@@ -229,6 +230,8 @@ export function createGateway(options: GatewayOptions): Gateway {
       useRequestDeadline(settings.requestDeadlineMs),
       // in place of the runtime's upstreamTimeout (see the plugin: a millisecond cheaper per request)
       useSubgraphTimeout(settings.subgraphTimeoutMs),
+      // subgraph services over HTTP: one keep-alive pool each (the in-process transport fetches nothing)
+      ...(inProcess ? [] : [useSubgraphPool()]),
       adminPlugin,
       useMetricsEndpoint({ text: metrics.text, authenticate: options.authenticate, addresses: { limit: authFailures, trustedProxies: settings.addressLimit.trustedProxies } }),
       ...useEdge({
