@@ -80,16 +80,20 @@ function hiveLogger(logger: Logger): HiveLogger {
 
 /**
  * The runtime's server adapter (@whatwg-node/server, `disposeOnProcessTerminate` hard-wired on)
- * disposes the runtime on SIGTERM and SIGINT, aborting every request in flight with "the server
- * is shutting down". The process owner (src/process.ts) drains first and then calls `stop`, so
- * that listener goes: found by its name, it is the adapter's and nothing else.
+ * registers, when the runtime is created, SIGTERM and SIGINT listeners that dispose it, aborting
+ * every request in flight with "the server is shutting down". The process owner (src/process.ts)
+ * drains first and then calls `stop`: the listeners the runtime's creation added are taken back,
+ * known by being new after it (the adapter registers them once per process, so later creations
+ * add none).
  */
-function keepRuntimeThroughSignals(): void {
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    for (const listener of process.listeners(signal)) {
-      if (listener.name === 'terminateHandler') process.removeListener(signal, listener);
-    }
+function withoutTerminationListeners<T>(create: () => T): T {
+  const signals = ['SIGTERM', 'SIGINT'] as const;
+  const before = new Map(signals.map((signal) => [signal, new Set(process.listeners(signal))]));
+  const created = create();
+  for (const signal of signals) {
+    for (const listener of process.listeners(signal)) if (!before.get(signal)!.has(listener)) process.removeListener(signal, listener);
   }
+  return created;
 }
 
 /**
@@ -191,7 +195,7 @@ export function createGateway(options: GatewayOptions): Gateway {
     },
   };
 
-  const runtime = createGatewayRuntime({
+  const runtime = withoutTerminationListeners(() => createGatewayRuntime({
     supergraph: options.supergraphSdl,
     unifiedGraphHandler,
     logging: log,
@@ -256,7 +260,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       metrics.plugin(context.log),
       usePublicErrors(errorOptions),
     ],
-  });
+  }));
 
   let http: HttpGateway | null = null;
   let metricsServer: Awaited<ReturnType<typeof serveMetrics>> | null = null;
@@ -268,7 +272,6 @@ export function createGateway(options: GatewayOptions): Gateway {
       return metricsServer?.url ?? null;
     },
     listen: async (port, host = '0.0.0.0') => {
-      keepRuntimeThroughSignals();
       if (settings.metrics && !metricsServer) metricsServer = await serveMetrics(metrics.text, settings.metrics.port, settings.metrics.host);
       http = httpGateway(runtime, settings, logger);
       return http.listen(port, host);
