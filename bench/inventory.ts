@@ -9,7 +9,7 @@ import { createLogger } from '../subgraphs/shared/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
 import { postGraphQL } from '../test/support/http.js';
 
-const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+const logger = createLogger(process.env, 'warn');
 const env = { SIMULATOR_SCALE: '10', SYNC_INTERVAL_SECONDS: '0', ...process.env };
 console.log(`bench: starting the embedded product over a simulated world at scale ${env.SIMULATOR_SCALE} (imports and syncs on first use)...`);
 const embedded = await startEmbedded({ env, logger, pgliteDir: pgliteDirFromEnv(env), importPlan: 'embedded', providers: { simulator: { instant: true } } });

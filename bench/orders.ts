@@ -8,14 +8,13 @@ import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { startSimulator } from '../providers/simulator/server.js';
-import { readInt } from '../subgraphs/shared/config.js';
+import { readBenchSettings } from './settings.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
 import { freePort, startService, waitUntil, type Service } from '../test/support/processes.js';
 
 export async function benchOrders(env: Record<string, string | undefined> = process.env): Promise<void> {
-  const concurrency = readInt(env, 'BENCH_CONCURRENCY', 20, { min: 1, max: 1_000 });
-  const seconds = readInt(env, 'BENCH_SECONDS', 5, { min: 1, max: 600 });
+  const { BENCH_CONCURRENCY: concurrency, BENCH_SECONDS: seconds } = readBenchSettings(env);
   console.log(`\n5. orders per second with 1, 2 and 3 inventory instances on one Postgres database, ${concurrency} clients, ${seconds} s each`);
   if (!env.DATABASE_URL) {
     console.log('   skipped: several instances need a Postgres server (set DATABASE_URL)');

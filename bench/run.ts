@@ -24,7 +24,7 @@ if (shapeAt !== -1 && process.argv[shapeAt + 1] === 'distributed') {
 }
 import { graphql } from 'graphql';
 import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
-import { readInt } from '../subgraphs/shared/config.js';
+import { readBenchSettings } from './settings.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
 import { postGraphQL } from '../test/support/http.js';
@@ -33,11 +33,9 @@ import { countFetches, requestsPerSecond, startApolloGateway, startBareRuntime }
 import { readFileSync } from 'node:fs';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
 
-const logger = createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn' });
+const logger = createLogger(process.env, 'warn');
 const NUMBERS = ['+447400123456', '+14162015555', '+4920112345678', '+4915112345678', '+447700900123', '+12015550123', '+33612345678', '+819012345678'];
-const ROUNDS = readInt(process.env, 'BENCH_ROUNDS', 300, { min: 1, max: 100_000 });
-const CONCURRENCY = readInt(process.env, 'BENCH_CONCURRENCY', 20, { min: 1, max: 1_000 });
-const SECONDS = readInt(process.env, 'BENCH_SECONDS', 5, { min: 1, max: 600 });
+const { BENCH_ROUNDS: ROUNDS, BENCH_CONCURRENCY: CONCURRENCY, BENCH_SECONDS: SECONDS } = readBenchSettings(process.env);
 
 const pgliteDir = pgliteDirFromEnv(process.env);
 console.log('bench: starting the embedded product (imports the plan on first use)...');

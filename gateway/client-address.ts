@@ -8,9 +8,10 @@ import { fixedWindowCounts, secondsLeftInWindow } from './rate-limit.js';
  * (`10.0.0.0/8, 127.0.0.1`). Only a connection from one of them may say, in x-forwarded-for,
  * whom it forwards; anyone else's header is ignored (it would let a client pick its address).
  */
-export function readTrustedProxies(raw: string | undefined): BlockList {
+export function readTrustedProxies(raw: string | readonly string[] | undefined): BlockList {
   const list = new BlockList();
-  for (const entry of (raw ?? '').split(',').map((e) => e.trim()).filter(Boolean)) {
+  const entries = typeof raw === 'string' || raw === undefined ? (raw ?? '').split(',') : raw;
+  for (const entry of entries.map((e) => e.trim()).filter(Boolean)) {
     const [address, bits, extra] = entry.split('/');
     const type = isIP(address ?? '');
     const prefix = bits === undefined ? null : Number(bits);

@@ -2,10 +2,8 @@ import { useRequestDeadline } from './deadline.js';
 import { useSubgraphPool } from './plugins/useSubgraphPool.js';
 import { useSubgraphTimeout } from './plugins/useSubgraphTimeout.js';
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
-import { Logger as HiveLogger, type LogLevel } from '@graphql-hive/logger';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
-import { isClientCode } from '../subgraphs/shared/errors.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { SIGNED_SCOPE_HEADER, signScope, type SignedRequest } from '../subgraphs/shared/signed-scope.js';
 import { executeAdmin, type AdminStores } from './admin.js';
@@ -16,6 +14,7 @@ import { httpGateway, type HttpGateway } from './http.js';
 import { inProcessTransport, type InProcessSubgraph } from './in-process.js';
 import { useRequestLimits } from './plugins/useRequestLimits.js';
 import { readProjectManifest } from './operations/manifest.js';
+import { runtimeLogger } from './runtime-logger.js';
 import { authFailureLimit } from './client-address.js';
 import { createMetrics, type Metrics, type PoolUse } from './metrics.js';
 import { serveMetrics, useMetricsEndpoint } from './metrics-endpoint.js';
@@ -54,28 +53,6 @@ export interface Gateway {
   metricsUrl: string | null;
   /** Drains in-flight requests, then releases everything the gateway holds (Redis, runtime). */
   stop(): Promise<void>;
-}
-
-/** The runtime's logs, into our pino logger (one log stream, one format). */
-function hiveLogger(logger: Logger): HiveLogger {
-  // The runtime's logger library reads LOG_LEVEL itself on every child logger and throws on pino's
-  // "fatal" and "silent". Our level is already applied to pino (and the writer below obeys it):
-  // give the library a level it knows.
-  if (process.env.LOG_LEVEL === 'fatal' || process.env.LOG_LEVEL === 'silent') process.env.LOG_LEVEL = 'error';
-  return new HiveLogger({
-    level: (logger.level === 'silent' ? false : (['trace', 'debug', 'info', 'warn', 'error'].includes(logger.level) ? logger.level : 'error')) as LogLevel | false,
-    writers: [
-      {
-        write(level, attrs, msg) {
-          // the runtime logs every error it returns; a client's mistake is not our error
-          const extensions = (attrs as { extensions?: { code?: unknown; http?: { status?: number } } } | null)?.extensions;
-          const status = extensions?.http?.status ?? 500;
-          if (level === 'error' && (isClientCode(extensions?.code) || (status >= 400 && status < 500))) level = 'debug';
-          logger[level]({ ...(attrs && !Array.isArray(attrs) ? attrs : attrs ? { attrs } : {}), component: 'gateway-runtime' }, msg ?? '');
-        },
-      },
-    ],
-  });
 }
 
 /**
@@ -118,7 +95,8 @@ export function createGateway(options: GatewayOptions): Gateway {
   const budget = upstreamBudget(settings.limits.upstreamCallsPerMinute);
   const authFailures = authFailureLimit(settings.addressLimit.failures, settings.rateLimit.windowSeconds);
   const apq = shared ? resilientQueryStore(shared, redisQueryStore(shared.redis), memoryQueryStore()) : memoryQueryStore();
-  const log = hiveLogger(logger);
+  // the runtime's logs, into our pino logger (one stream, one format, our level)
+  const log = runtimeLogger(logger);
   const errorOptions = { development, logger, count: metrics.countError };
   const inProcess = 'inProcess' in options.subgraphs ? options.subgraphs.inProcess : null;
   const urls = 'urls' in options.subgraphs ? options.subgraphs.urls : {};

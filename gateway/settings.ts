@@ -1,9 +1,9 @@
-import { ConfigError, readInt, readString, readUrl } from '../subgraphs/shared/config.js';
+/** The gateway's settings, read once at start through the configuration schema. */
 import type { BlockList } from 'node:net';
+import { ConfigError } from '../subgraphs/shared/config.js';
+import { readSettings, SETTINGS, type Env } from '../subgraphs/shared/settings-schema.js';
 import { readSigningSecret } from '../subgraphs/shared/signed-scope.js';
 import { readTrustedProxies } from './client-address.js';
-
-type Env = Record<string, string | undefined>;
 
 /** What a request may ask for; checked before any subgraph is called. */
 export interface RequestLimits {
@@ -55,76 +55,77 @@ export interface GatewaySettings {
   metrics: { port: number; host: string } | null;
 }
 
+/** The limits' defaults, as the configuration schema has them. */
 export const DEFAULT_LIMITS: RequestLimits = {
-  depth: 12,
-  aliases: 30,
-  tokens: 4_000,
-  rootFields: 20,
-  cost: 5_000,
-  assumedListSize: 20,
-  // a 1.5 MB compliance document travels as about 2.1 MB of base64: over the limit, compliance names its own limit
-  bodyBytes: 4 * 1024 * 1024,
-  // 500 numbers with `live` (lookupNumbers, a page of numbers) fit; 17 searches do not
-  upstreamCalls: 1_000,
-  upstreamCallsPerMinute: 10_000,
+  depth: SETTINGS.MAX_DEPTH.default,
+  aliases: SETTINGS.MAX_ALIASES.default,
+  tokens: SETTINGS.MAX_TOKENS.default,
+  rootFields: SETTINGS.MAX_ROOT_FIELDS.default,
+  cost: SETTINGS.MAX_COST.default,
+  assumedListSize: SETTINGS.ASSUMED_LIST_SIZE.default,
+  bodyBytes: SETTINGS.MAX_BODY_BYTES.default,
+  upstreamCalls: SETTINGS.MAX_UPSTREAM_CALLS.default,
+  upstreamCallsPerMinute: SETTINGS.UPSTREAM_CALLS_PER_MINUTE.default,
 };
 
+/** NUMBERGRAPH_MODE=production, or NODE_ENV=production when NUMBERGRAPH_MODE is unset. */
 export function isProduction(env: Env): boolean {
-  return env.NODE_ENV === 'production' || env.NUMBERGRAPH_MODE === 'production';
+  const { NODE_ENV, NUMBERGRAPH_MODE } = readSettings(env, ['NODE_ENV', 'NUMBERGRAPH_MODE']);
+  return NODE_ENV === 'production' || NUMBERGRAPH_MODE === 'production';
 }
 
 export function readGatewaySettings(env: Env, options: { subgraphsOverHttp: boolean }): GatewaySettings {
-  const mode = readString(env, 'NUMBERGRAPH_MODE');
-  if (mode && mode !== 'production' && mode !== 'development') {
-    throw new ConfigError(`NUMBERGRAPH_MODE must be production or development, got "${mode}"`);
-  }
-  const corsOrigins = (readString(env, 'CORS_ORIGINS') ?? '').split(',').map((o) => o.trim()).filter(Boolean);
-  for (const origin of corsOrigins) {
-    let parsed: URL;
-    try {
-      parsed = new URL(origin);
-    } catch {
-      throw new ConfigError(`CORS_ORIGINS must list origins such as https://app.example.com, got "${origin}"`);
-    }
-    if (parsed.origin !== origin) throw new ConfigError(`CORS_ORIGINS must list bare origins (scheme://host[:port]), got "${origin}"`);
-  }
-  const headersTimeoutMs = readInt(env, 'HTTP_HEADERS_TIMEOUT_MS', 10_000, { min: 100, max: 300_000 });
-  const requestTimeoutMs = readInt(env, 'HTTP_REQUEST_TIMEOUT_MS', 30_000, { min: 100, max: 3_600_000 });
-  if (headersTimeoutMs > requestTimeoutMs) {
-    throw new ConfigError(`HTTP_HEADERS_TIMEOUT_MS (${headersTimeoutMs}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${requestTimeoutMs})`);
+  const s = readSettings(env, [
+    'NUMBERGRAPH_MODE',
+    'CORS_ORIGINS',
+    'HTTP_HEADERS_TIMEOUT_MS',
+    'HTTP_REQUEST_TIMEOUT_MS',
+    'MAX_DEPTH',
+    'MAX_ALIASES',
+    'MAX_TOKENS',
+    'MAX_ROOT_FIELDS',
+    'MAX_COST',
+    'ASSUMED_LIST_SIZE',
+    'MAX_BODY_BYTES',
+    'MAX_UPSTREAM_CALLS',
+    'UPSTREAM_CALLS_PER_MINUTE',
+    'RATE_LIMIT_REQUESTS',
+    'RATE_LIMIT_WINDOW_SECONDS',
+    'SUBGRAPH_TIMEOUT_MS',
+    'REQUEST_TIMEOUT_MS',
+    'DRAIN_TIMEOUT_MS',
+    'REDIS_URL',
+    'AUTH_FAILURES_PER_ADDRESS',
+    'TRUSTED_PROXIES',
+    'METRICS_PORT',
+    'METRICS_HOST',
+  ]);
+  if (s.HTTP_HEADERS_TIMEOUT_MS > s.HTTP_REQUEST_TIMEOUT_MS) {
+    throw new ConfigError(`HTTP_HEADERS_TIMEOUT_MS (${s.HTTP_HEADERS_TIMEOUT_MS}) must not exceed HTTP_REQUEST_TIMEOUT_MS (${s.HTTP_REQUEST_TIMEOUT_MS})`);
   }
   return {
     mode: isProduction(env) ? 'production' : 'development',
     limits: {
-      depth: readInt(env, 'MAX_DEPTH', DEFAULT_LIMITS.depth, { min: 1, max: 100 }),
-      aliases: readInt(env, 'MAX_ALIASES', DEFAULT_LIMITS.aliases, { min: 0, max: 100_000 }),
-      tokens: readInt(env, 'MAX_TOKENS', DEFAULT_LIMITS.tokens, { min: 10, max: 1_000_000 }),
-      rootFields: readInt(env, 'MAX_ROOT_FIELDS', DEFAULT_LIMITS.rootFields, { min: 1, max: 100_000 }),
-      cost: readInt(env, 'MAX_COST', DEFAULT_LIMITS.cost, { min: 1, max: 100_000_000 }),
-      assumedListSize: readInt(env, 'ASSUMED_LIST_SIZE', DEFAULT_LIMITS.assumedListSize, { min: 1, max: 10_000 }),
-      bodyBytes: readInt(env, 'MAX_BODY_BYTES', DEFAULT_LIMITS.bodyBytes, { min: 1_024, max: 64 * 1024 * 1024 }),
-      upstreamCalls: readInt(env, 'MAX_UPSTREAM_CALLS', DEFAULT_LIMITS.upstreamCalls, { min: 1, max: 10_000_000 }),
-      upstreamCallsPerMinute: readInt(env, 'UPSTREAM_CALLS_PER_MINUTE', DEFAULT_LIMITS.upstreamCallsPerMinute, { min: 1, max: 100_000_000 }),
+      depth: s.MAX_DEPTH,
+      aliases: s.MAX_ALIASES,
+      tokens: s.MAX_TOKENS,
+      rootFields: s.MAX_ROOT_FIELDS,
+      cost: s.MAX_COST,
+      assumedListSize: s.ASSUMED_LIST_SIZE,
+      bodyBytes: s.MAX_BODY_BYTES,
+      upstreamCalls: s.MAX_UPSTREAM_CALLS,
+      upstreamCallsPerMinute: s.UPSTREAM_CALLS_PER_MINUTE,
     },
-    rateLimit: {
-      requests: readInt(env, 'RATE_LIMIT_REQUESTS', 600, { min: 1, max: 10_000_000 }),
-      windowSeconds: readInt(env, 'RATE_LIMIT_WINDOW_SECONDS', 60, { min: 1, max: 86_400 }),
-    },
-    subgraphTimeoutMs: readInt(env, 'SUBGRAPH_TIMEOUT_MS', 10_000, { min: 10, max: 300_000 }),
-    requestDeadlineMs: readInt(env, 'REQUEST_TIMEOUT_MS', 30_000, { min: 10, max: 600_000 }),
-    headersTimeoutMs,
-    requestTimeoutMs,
-    drainTimeoutMs: readInt(env, 'DRAIN_TIMEOUT_MS', 25_000, { min: 0, max: 3_600_000 }),
-    corsOrigins,
+    rateLimit: { requests: s.RATE_LIMIT_REQUESTS, windowSeconds: s.RATE_LIMIT_WINDOW_SECONDS },
+    subgraphTimeoutMs: s.SUBGRAPH_TIMEOUT_MS,
+    requestDeadlineMs: s.REQUEST_TIMEOUT_MS,
+    headersTimeoutMs: s.HTTP_HEADERS_TIMEOUT_MS,
+    requestTimeoutMs: s.HTTP_REQUEST_TIMEOUT_MS,
+    drainTimeoutMs: s.DRAIN_TIMEOUT_MS,
+    corsOrigins: s.CORS_ORIGINS,
     signingSecret: readSigningSecret(env, options.subgraphsOverHttp),
-    redisUrl: readUrl(env, 'REDIS_URL', ['redis:', 'rediss:']) ?? null,
-    addressLimit: {
-      failures: readInt(env, 'AUTH_FAILURES_PER_ADDRESS', 30, { min: 1, max: 10_000_000 }),
-      trustedProxies: readTrustedProxies(readString(env, 'TRUSTED_PROXIES')),
-    },
-    metrics:
-      readString(env, 'METRICS_PORT') === undefined
-        ? null
-        : { port: readInt(env, 'METRICS_PORT', 0, { min: 0, max: 65_535 }), host: readString(env, 'METRICS_HOST') ?? '127.0.0.1' },
+    redisUrl: s.REDIS_URL ?? null,
+    addressLimit: { failures: s.AUTH_FAILURES_PER_ADDRESS, trustedProxies: readTrustedProxies(s.TRUSTED_PROXIES) },
+    metrics: s.METRICS_PORT === undefined ? null : { port: s.METRICS_PORT, host: s.METRICS_HOST },
   };
 }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidInput } from '../gateway/keys/validate.js';
 import { ConfigError } from '../subgraphs/shared/config.js';
+import { readSettings } from '../subgraphs/shared/settings-schema.js';
 
 /** A mistake in the command line: its message is printed with a pointer to --help, exit code 1. */
 export class UsageError extends Error {
@@ -42,10 +43,20 @@ export function defineCommand(tool: string, body: (argv: string[], env: Env, io:
     } catch (error) {
       if (error instanceof UsageError) io.stderr(`${tool}: ${error.message}\nRun \`npm run ${tool} -- --help\` for usage.\n`);
       else if (error instanceof InvalidInput || error instanceof ConfigError) io.stderr(`${tool}: ${error.message}\n`);
-      else io.stderr(`${tool}: ${env.LOG_LEVEL === 'debug' ? (error as Error).stack : (error as Error).message}\n`);
+      else io.stderr(`${tool}: ${debugging(env) ? (error as Error).stack : (error as Error).message}\n`);
       return 1;
     }
   };
+}
+
+/** LOG_LEVEL=debug (or trace): a failure shows its stack. A bad LOG_LEVEL is said elsewhere; here it only means no. */
+function debugging(env: Env): boolean {
+  try {
+    const { LOG_LEVEL } = readSettings(env, ['LOG_LEVEL']);
+    return LOG_LEVEL === 'debug' || LOG_LEVEL === 'trace';
+  } catch {
+    return false;
+  }
 }
 
 /** The process's own output streams. */

@@ -14,7 +14,7 @@ type Env = Record<string, string | undefined>;
 
 /** A command's logger: warnings and worse unless LOG_LEVEL says otherwise, so its output stays its own. */
 export function commandLogger(env: Env): Logger {
-  return createLogger({ ...env, LOG_LEVEL: env.LOG_LEVEL ?? 'warn' });
+  return createLogger(env, 'warn');
 }
 
 /**

@@ -10,7 +10,7 @@ import type { OutboxRow } from '../subgraphs/inventory/tables.js';
 import pg from 'pg';
 import { toEvent } from '../subgraphs/inventory/relay.js';
 import { jetStreamBus } from '../subgraphs/shared/events.js';
-import { readUrl } from '../subgraphs/shared/config.js';
+import { readSettings } from '../subgraphs/shared/settings-schema.js';
 import { defineCommand, parseCommandLine, runAsMain, UsageError } from './cli.js';
 
 const USAGE = `usage: npm run events -- tail [--from-start]
@@ -34,7 +34,7 @@ export const run = defineCommand('events', async (argv, env, io) => {
   const stopped = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   const print = (event: unknown) => io.stdout(`${JSON.stringify(event)}\n`);
 
-  const natsUrl = readUrl(env, 'NATS_URL', ['nats:', 'tls:']);
+  const { NATS_URL: natsUrl, INVENTORY_DATABASE_URL, DATABASE_URL } = readSettings(env, ['NATS_URL', 'INVENTORY_DATABASE_URL', 'DATABASE_URL']);
   if (natsUrl) {
     const bus = await jetStreamBus(natsUrl);
     const unsubscribe = await bus.subscribe(print, { fromStart });
@@ -44,7 +44,7 @@ export const run = defineCommand('events', async (argv, env, io) => {
     await bus.close();
     return 0;
   }
-  const databaseUrl = readUrl(env, 'INVENTORY_DATABASE_URL', ['postgres:', 'postgresql:']) ?? readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const databaseUrl = INVENTORY_DATABASE_URL ?? DATABASE_URL;
   if (!databaseUrl) throw new UsageError('set NATS_URL (where the relay publishes) or DATABASE_URL (the inventory\'s Postgres database) to follow its events');
   const db = new Kysely<any>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: databaseUrl, max: 1 }) }) });
   try {

@@ -7,20 +7,29 @@
 import { startSimulator, simulatorConfigFromEnv } from '../providers/simulator/server.js';
 import { ConfigError } from '../subgraphs/shared/config.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
+import { processOutput, serverCommandLine } from '../src/command-line.js';
 import { runProcess } from '../src/process.js';
 
-const logger = processLogger();
-let config;
-try {
-  config = simulatorConfigFromEnv(process.env);
-} catch (error) {
-  if (!(error instanceof ConfigError)) throw error;
-  process.stderr.write(`${error.message}\n`);
-  process.exit(2);
+// `--help` prints the simulator's variables and exits; an unknown argument exits 1 naming it
+const exit = serverCommandLine(process.argv.slice(2), 'simulator', processOutput);
+if (exit !== null) process.exitCode = exit;
+else start();
+
+/** The simulator, up under the process owner (signals, drain, exit codes). */
+function start(): void {
+  const logger = processLogger();
+  let config;
+  try {
+    config = simulatorConfigFromEnv(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`${error.message}\n`);
+    process.exit(2);
+  }
+  // the process owner's signal handling: drain once, ignore the copy of a signal npm and tsx relay
+  runProcess(logger, async () => {
+    const simulator = await startSimulator({ ...config, logger });
+    console.log(`provider simulator at ${simulator.url} (${simulator.world.providers.length} providers): GET ${simulator.url}/directory`);
+    return () => simulator.close();
+  });
 }
-// the process owner's signal handling: drain once, ignore the copy of a signal npm and tsx relay
-runProcess(logger, async () => {
-  const simulator = await startSimulator({ ...config, logger });
-  console.log(`provider simulator at ${simulator.url} (${simulator.world.providers.length} providers): GET ${simulator.url}/directory`);
-  return () => simulator.close();
-});

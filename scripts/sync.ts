@@ -8,7 +8,8 @@ import { ProviderDirectory } from '../providers/client/index.js';
 import { inventory } from '../subgraphs/inventory/index.js';
 import { syncCatalogue } from '../subgraphs/inventory/sync.js';
 import { upstreamFromDirectory } from '../subgraphs/inventory/upstream.js';
-import { readUrl, redact } from '../subgraphs/shared/config.js';
+import { redact } from '../subgraphs/shared/config.js';
+import { readSettings } from '../subgraphs/shared/settings-schema.js';
 import { databaseTargetFromEnv, openDatabase } from '../subgraphs/shared/db.js';
 import { createLogger } from '../subgraphs/shared/logger.js';
 import { createSubgraph } from '../subgraphs/shared/subgraph.js';
@@ -32,7 +33,8 @@ export const run = defineCommand('sync', async (argv, env, io) => {
   }
   if (positionals.length > 0) throw new UsageError(`sync takes no arguments, got "${positionals.join(' ')}"`);
   const logger = createLogger(env);
-  const providersUrl = readUrl(env, 'PROVIDERS_URL', ['http:', 'https:']) ?? 'http://127.0.0.1:4010';
+  // where `npm run simulator` listens, unless PROVIDERS_URL says otherwise
+  const providersUrl = readSettings(env, ['PROVIDERS_URL']).PROVIDERS_URL ?? 'http://127.0.0.1:4010';
   const database = await openDatabase(databaseTargetFromEnv(env, 'inventory', pgliteDirFromEnv(env)), logger);
   let directory: ProviderDirectory | null = null;
   try {

@@ -14,26 +14,38 @@ import { createPersistedOperations } from '../gateway/operations/store.js';
 import { createGateway } from '../gateway/server.js';
 import { readGatewaySettings } from '../gateway/settings.js';
 import { checkSubgraphs, supergraphUrls } from '../gateway/subgraph-urls.js';
-import { readInt, readString, readUrl, redact } from '../subgraphs/shared/config.js';
+import { redact } from '../subgraphs/shared/config.js';
+import { readSettings, subgraphUrlName, type Env } from '../subgraphs/shared/settings-schema.js';
 import { openDatabase } from '../subgraphs/shared/db.js';
-import { processLogger } from '../subgraphs/shared/logger.js';
+import { processLogger, type Logger } from '../subgraphs/shared/logger.js';
 import { assertPortAvailable } from '../subgraphs/shared/port.js';
 import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
 import { servicePgliteDir } from './embedded.js';
+import { processOutput, serverCommandLine } from './command-line.js';
 import { runProcess } from './process.js';
 
-const logger = processLogger();
+// `--help` prints the gateway's variables and exits; an unknown argument exits 1 naming it
+const exit = serverCommandLine(process.argv.slice(2), 'start:gateway', processOutput);
+if (exit !== null) process.exitCode = exit;
+else {
+  const logger = processLogger();
+  runProcess(logger, () => start(logger));
+}
 
-runProcess(logger, async () => {
+/** The `<NAME>_URL` override of a subgraph's address, else the supergraph's. */
+function subgraphUrl(env: Env, name: string, fallback: string): string {
+  const variable = subgraphUrlName(name);
+  return (variable ? readSettings(env, [variable])[variable] : undefined) ?? fallback;
+}
+
+/** The gateway, listening; resolves with how to stop it. */
+async function start(logger: Logger): Promise<() => Promise<void>> {
   const env = process.env;
-  const port = readInt(env, 'PORT', 4000, { min: 0, max: 65_535 });
+  const { PORT: port, HOST: host } = readSettings(env, ['PORT', 'HOST']);
   const settings = readGatewaySettings(env, { subgraphsOverHttp: true });
-  const host = readString(env, 'HOST') ?? '0.0.0.0';
   await assertPortAvailable(port, host);
   const supergraphSdl = readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8');
-  const urls = Object.fromEntries(
-    Object.entries(supergraphUrls(supergraphSdl)).map(([name, url]) => [name, readUrl(env, `${name.toUpperCase()}_URL`, ['http:', 'https:']) ?? url]),
-  );
+  const urls = Object.fromEntries(Object.entries(supergraphUrls(supergraphSdl)).map(([name, url]) => [name, subgraphUrl(env, name, url)]));
   const database = await openDatabase(edgeDatabaseTarget(env, servicePgliteDir(env, 'edge')), logger);
   try {
     await migrateEdge(database.db, logger.child({ component: 'edge' }));
@@ -64,4 +76,4 @@ runProcess(logger, async () => {
     await database.close();
     throw error;
   }
-});
+}

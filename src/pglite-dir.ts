@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
-import { readString } from '../subgraphs/shared/config.js';
+import { readSettings, type Env } from '../subgraphs/shared/settings-schema.js';
 
 /**
  * Where the embedded default keeps PGlite: PGLITE_DIR, else .data/pglite in the project. A module
  * of its own, light to load: the commands and `npm start` need it before anything heavy.
  */
-export function pgliteDirFromEnv(env: Record<string, string | undefined>): string {
+export function pgliteDirFromEnv(env: Env): string {
   // fileURLToPath, not URL.pathname: a project folder with spaces would come back as %20.
-  return readString(env, 'PGLITE_DIR') ?? fileURLToPath(new URL('../.data/pglite', import.meta.url));
+  return readSettings(env, ['PGLITE_DIR']).PGLITE_DIR ?? fileURLToPath(new URL('../.data/pglite', import.meta.url));
 }

@@ -5,12 +5,11 @@ import { createRouting, type RoutingOptions } from '../subgraphs/routing/index.j
 import { createCompliance } from '../subgraphs/compliance/index.js';
 import { startSyncSchedule, type SyncReport } from '../subgraphs/inventory/sync.js';
 import { startOrderWorker } from '../subgraphs/inventory/order-worker.js';
-import { DEFAULT_ORDER_WAIT_MS } from '../subgraphs/inventory/index.js';
 import { DEFAULT_RETRY } from '../subgraphs/inventory/order-line.js';
 import { startRelay, type EventRelay } from '../subgraphs/inventory/relay.js';
 import type { InventoryTables } from '../subgraphs/inventory/tables.js';
 import { NO_UPSTREAM, upstreamFromDirectory } from '../subgraphs/inventory/upstream.js';
-import { readInt, readUrl } from '../subgraphs/shared/config.js';
+import { readSettings, type Env } from '../subgraphs/shared/settings-schema.js';
 import type { Logger } from '../subgraphs/shared/logger.js';
 import { acquireEventBus } from '../subgraphs/shared/events.js';
 import type { Subgraph, SubgraphOn } from '../subgraphs/shared/subgraph.js';
@@ -62,21 +61,22 @@ export interface ProvidersRuntime {
  * PROVIDERS_URL names a simulator or directory to use; otherwise the provider simulator starts
  * on loopback (SIMULATOR_SCALE, SIMULATOR_SEED; SIMULATOR_PORT, default any free port).
  */
-export async function startProviders(env: Record<string, string | undefined>, logger: Logger, options: ProvidersOptions = {}): Promise<ProvidersRuntime> {
-  const intervalSeconds = readInt(env, 'SYNC_INTERVAL_SECONDS', 60, { min: 0, max: 86_400 });
+export async function startProviders(env: Env, logger: Logger, options: ProvidersOptions = {}): Promise<ProvidersRuntime> {
+  const s = readSettings(env, ['SYNC_INTERVAL_SECONDS', 'ORDER_WAIT_MS', 'ORDER_RETRY_MAX_SECONDS', 'NATS_URL', 'REGISTRATION_POLL_SECONDS', 'PROVIDERS_URL']);
   const settings: InventorySettings = {
-    intervalSeconds,
-    orderWaitMs: readInt(env, 'ORDER_WAIT_MS', DEFAULT_ORDER_WAIT_MS, { min: 0, max: 60_000 }),
-    retryMaxMs: readInt(env, 'ORDER_RETRY_MAX_SECONDS', DEFAULT_RETRY.maxMs / 1000, { min: 1, max: 3600 }) * 1000,
-    natsUrl: readUrl(env, 'NATS_URL', ['nats:', 'tls:']) ?? null,
+    intervalSeconds: s.SYNC_INTERVAL_SECONDS,
+    orderWaitMs: s.ORDER_WAIT_MS,
+    retryMaxMs: s.ORDER_RETRY_MAX_SECONDS * 1000,
+    natsUrl: s.NATS_URL ?? null,
     routing: { env, ...options.routing },
-    registrationPollSeconds: readInt(env, 'REGISTRATION_POLL_SECONDS', 30, { min: 0, max: 86_400 }),
+    registrationPollSeconds: s.REGISTRATION_POLL_SECONDS,
   };
   if (options.disabled) return runtime(null, null, logger, settings);
-  const external = readUrl(env, 'PROVIDERS_URL', ['http:', 'https:']);
+  const external = s.PROVIDERS_URL;
   let simulator: StartedSimulator | null = null;
   if (!external) {
-    const config = simulatorConfigFromEnv({ SIMULATOR_PORT: '0', ...env });
+    // a simulator inside a product process takes any free port unless SIMULATOR_PORT names one
+    const config = simulatorConfigFromEnv(env, 0);
     simulator = await startSimulator({ scale: config.scale, seed: config.seed, port: config.port, host: config.host, logger, ...options.simulator });
     logger.info({ url: simulator.url, providers: simulator.world.providers.length, numbers: simulator.world.numbers.length }, 'provider simulator started');
   }

@@ -31,3 +31,14 @@ it('npm start on a port in use exits 1 at once with one line naming the port, be
   expect(output).not.toMatch(/EADDRINUSE|\bat \S+ \(/);
   expect(existsSync(pglite)).toBe(false);
 });
+
+it('npm start -- --help prints the variables with their defaults and exits 0, starting nothing; an unknown argument exits 1 naming it', async () => {
+  const pglite = join(dir, 'pglite-help');
+  const help = await runToEnd('npm', ['start', '--silent', '--', '--help'], { env: { PGLITE_DIR: pglite } });
+  expect(help.code).toBe(0);
+  expect(help.output).toMatch(/\n  PORT +default: 4000; a whole number from 0 to 65535/);
+  expect(existsSync(pglite)).toBe(false);
+  const wrong = await runToEnd('npm', ['start', '--silent', '--', '--prot=4000'], { env: { PGLITE_DIR: pglite } });
+  expect(wrong.code).toBe(1);
+  expect(wrong.output).toContain('npm start: unknown argument "--prot=4000"');
+});

@@ -9,38 +9,50 @@
  * simulator or directory), else a simulator it starts on loopback; it syncs the catalogue after
  * migrating (then every SYNC_INTERVAL_SECONDS) and closes the provider clients on stop.
  */
-import { ConfigError, readInt, readString } from '../subgraphs/shared/config.js';
+import { ConfigError } from '../subgraphs/shared/config.js';
+import { readSettings } from '../subgraphs/shared/settings-schema.js';
 import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js';
 import { databaseTargetFromEnv, openDatabase, type Database } from '../subgraphs/shared/db.js';
-import { processLogger } from '../subgraphs/shared/logger.js';
+import { processLogger, type Logger } from '../subgraphs/shared/logger.js';
 import { assertPortAvailable } from '../subgraphs/shared/port.js';
 import { serveSubgraph } from '../subgraphs/shared/server.js';
 import { createSubgraph, type Subgraph, type SubgraphDefinition, type SubgraphOn } from '../subgraphs/shared/subgraph.js';
 import { SUBGRAPH_REGISTRY, SUBGRAPHS } from '../subgraphs/index.js';
 import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, type SubgraphName } from '../subgraphs/names.js';
 import { servicePgliteDir } from './embedded.js';
+import { processOutput, serverCommandLine } from './command-line.js';
 import { runProcess } from './process.js';
 import { startProviders, type ProvidersRuntime } from './providers.js';
 import { readSigningSecret } from '../subgraphs/shared/signed-scope.js';
 
-const logger = processLogger();
+// `--help` prints a subgraph service's variables and exits; an unknown argument exits 1 naming it
+const exit = serverCommandLine(process.argv.slice(2), 'start:subgraph', processOutput);
+if (exit !== null) process.exitCode = exit;
+else {
+  const logger = processLogger();
+  runProcess(logger, () => start(logger));
+}
 
-runProcess(logger, async () => {
-  const name = readString(process.env, 'SUBGRAPH');
+/** The subgraph SUBGRAPH names, served; resolves with how to stop it. */
+async function start(logger: Logger): Promise<() => Promise<void>> {
+  const { SUBGRAPH: name } = readSettings(process.env, ['SUBGRAPH']);
   const definition = SUBGRAPHS.find((s) => s.name === name);
   if (!definition) throw new ConfigError(`SUBGRAPH must be one of ${SUBGRAPH_NAMES.join(', ')}, got "${name ?? ''}"`);
-  const port = readInt(process.env, 'PORT', SUBGRAPH_PORTS[definition.name], { min: 0, max: 65_535 });
+  // a service listens on its subgraph's own port, and on loopback: it answers the gateway, not the world
+  const { PORT: port, HOST: host, NATS_URL, PROVIDERS_URL } = readSettings(process.env, ['PORT', 'HOST', 'NATS_URL', 'PROVIDERS_URL'], {
+    PORT: SUBGRAPH_PORTS[definition.name],
+    HOST: '127.0.0.1',
+  });
   // required before anything opens: the service answers only requests the gateway signed
   const signingSecret = readSigningSecret(process.env, true)!;
-  const host = readString(process.env, 'HOST') ?? '127.0.0.1';
   // routing and compliance follow the inventory's events; between processes they travel over NATS JetStream
-  if ((definition.name === 'routing' || definition.name === 'compliance') && !readString(process.env, 'NATS_URL')) {
+  if ((definition.name === 'routing' || definition.name === 'compliance') && !NATS_URL) {
     throw new ConfigError(`NATS_URL is required for the ${definition.name} service: it follows the inventory's events over NATS JetStream`);
   }
   await assertPortAvailable(port, host);
   // the inventory talks to providers (PROVIDERS_URL, else a simulator started here); the others
   // reach the same providers only through PROVIDERS_URL, never a simulator of their own
-  const providers: ProvidersRuntime = await startProviders(process.env, logger, definition.name === 'inventory' || process.env.PROVIDERS_URL ? {} : { disabled: true });
+  const providers: ProvidersRuntime = await startProviders(process.env, logger, definition.name === 'inventory' || PROVIDERS_URL ? {} : { disabled: true });
   let database: Database | null = null;
   try {
     database = await openDatabase(databaseTargetFromEnv(process.env, definition.name, servicePgliteDir(process.env, definition.name)), logger);
@@ -63,7 +75,6 @@ runProcess(logger, async () => {
     };
     const subgraph = await byName[definition.name]();
     await providers.startBackground(subgraph, { shared });
-    // Loopback unless HOST says otherwise: a subgraph answers the gateway, not the world.
     const server = await serveSubgraph(subgraph, logger, port, host, signingSecret);
     logger.info({ subgraph: definition.name, url: server.url, database: database.description }, `subgraph ${definition.name} ready`);
     const opened = database;
@@ -77,4 +88,4 @@ runProcess(logger, async () => {
     await database?.close().catch(() => undefined);
     throw error;
   }
-});
+}

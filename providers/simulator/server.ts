@@ -6,7 +6,7 @@ import { API_LIMITS, type RoutingState, type BehaviourPatch, type DirectoryRespo
 import { Random } from '../generator/random.js';
 import { summarizeWorld } from '../generator/summary.js';
 import { generateWorld, type World } from '../generator/world.js';
-import { readInt, readString } from '../../subgraphs/shared/config.js';
+import { readSettings, type Env } from '../../subgraphs/shared/settings-schema.js';
 import { createLogger, type Logger } from '../../subgraphs/shared/logger.js';
 import { applyBehaviour, sampleLatency } from './behaviour.js';
 import { ApiError, badRequest, notFound } from './errors.js';
@@ -50,14 +50,13 @@ export interface StartedSimulator {
   close(): Promise<void>;
 }
 
-/** SIMULATOR_PORT (default 4010, 0 for any), SIMULATOR_SCALE (1) and SIMULATOR_SEED (1). */
-export function simulatorConfigFromEnv(env: Record<string, string | undefined>): { port: number; scale: number; seed: number; host: string } {
-  return {
-    port: readInt(env, 'SIMULATOR_PORT', 4010, { min: 0, max: 65535 }),
-    scale: readInt(env, 'SIMULATOR_SCALE', 1, { min: 1, max: 1000 }),
-    seed: readInt(env, 'SIMULATOR_SEED', 1, { min: 0, max: 2 ** 31 }),
-    host: readString(env, 'SIMULATOR_HOST') ?? '127.0.0.1',
-  };
+/**
+ * SIMULATOR_PORT (default 4010, 0 for any; `defaultPort`: the caller's own), SIMULATOR_SCALE (1),
+ * SIMULATOR_SEED (1) and SIMULATOR_HOST (127.0.0.1).
+ */
+export function simulatorConfigFromEnv(env: Env, defaultPort?: number): { port: number; scale: number; seed: number; host: string } {
+  const s = readSettings(env, ['SIMULATOR_PORT', 'SIMULATOR_SCALE', 'SIMULATOR_SEED', 'SIMULATOR_HOST'], defaultPort === undefined ? {} : { SIMULATOR_PORT: defaultPort });
+  return { port: s.SIMULATOR_PORT, scale: s.SIMULATOR_SCALE, seed: s.SIMULATOR_SEED, host: s.SIMULATOR_HOST };
 }
 
 /** Starts the provider simulator: a real HTTP server serving every provider of the world. */

@@ -1,5 +1,5 @@
 import type { ProviderClient } from '../../providers/client/index.js';
-import { readInt } from '../shared/config.js';
+import { readSettings, type Env } from '../shared/settings-schema.js';
 import type { Logger } from '../shared/logger.js';
 import type { AddressPolicy } from './domain/ssrf.js';
 
@@ -27,9 +27,9 @@ export interface WebhookSettings {
 }
 
 /** ROUTING_WEBHOOK_RETRY_BASE_MS (default 5 s): tests shorten the retries' first delay. */
-export function webhookSettingsFromEnv(env: Record<string, string | undefined>): WebhookSettings {
+export function webhookSettingsFromEnv(env: Env): WebhookSettings {
   return {
-    retryBaseMs: readInt(env, 'ROUTING_WEBHOOK_RETRY_BASE_MS', 5_000, { min: 1, max: 3_600_000 }),
+    retryBaseMs: readSettings(env, ['ROUTING_WEBHOOK_RETRY_BASE_MS']).ROUTING_WEBHOOK_RETRY_BASE_MS,
     retryMaxMs: 3_600_000,
     giveUpAfterMs: 25 * 3_600_000,
     timeoutMs: 10_000,

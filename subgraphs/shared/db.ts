@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type KyselyPlugin, type PluginTransformQueryArgs, type PluginTransformResultArgs, type QueryResult, type RootOperationNode, type UnknownRow } from 'kysely';
 import pg from 'pg';
-import { readInt, readUrl, redact } from './config.js';
+import { redact } from './config.js';
+import { databaseUrlName, readSettings, type Env } from './settings-schema.js';
 import type { Logger } from './logger.js';
 import { hostPglite, runningOwner, SOCKET_PORT } from './pglite.js';
 
@@ -31,21 +32,13 @@ const OID = { int8: 20, date: 1082 };
  * The database a subgraph uses: `<SUBGRAPH>_DATABASE_URL`, else `DATABASE_URL`, else PGlite
  * under `dataDir` (null: in memory).
  */
-export function databaseTargetFromEnv(
-  env: Record<string, string | undefined>,
-  subgraph: string | null,
-  dataDir: string | null,
-): DatabaseTarget {
-  const specific = subgraph ? readUrl(env, `${subgraph.toUpperCase()}_DATABASE_URL`, ['postgres:', 'postgresql:']) : undefined;
-  const url = specific ?? readUrl(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+export function databaseTargetFromEnv(env: Env, subgraph: string | null, dataDir: string | null): DatabaseTarget {
+  const own = subgraph ? databaseUrlName(subgraph) : null;
+  const specific = own ? readSettings(env, [own])[own] : undefined;
+  const url = specific ?? readSettings(env, ['DATABASE_URL']).DATABASE_URL;
   if (!url) return { kind: 'pglite', dataDir };
-  return {
-    kind: 'postgres',
-    url,
-    poolMax: readInt(env, 'DB_POOL_MAX', 10, { min: 1, max: 200 }),
-    connectTimeoutMs: readInt(env, 'DB_CONNECT_TIMEOUT_MS', 5_000, { min: 100, max: 120_000 }),
-    statementTimeoutMs: readInt(env, 'DB_STATEMENT_TIMEOUT_MS', 15_000, { min: 100, max: 3_600_000 }),
-  };
+  const pool = readSettings(env, ['DB_POOL_MAX', 'DB_CONNECT_TIMEOUT_MS', 'DB_STATEMENT_TIMEOUT_MS']);
+  return { kind: 'postgres', url, poolMax: pool.DB_POOL_MAX, connectTimeoutMs: pool.DB_CONNECT_TIMEOUT_MS, statementTimeoutMs: pool.DB_STATEMENT_TIMEOUT_MS };
 }
 
 export async function openDatabase(target: DatabaseTarget, logger?: Logger): Promise<Database> {

@@ -1,22 +1,18 @@
 import { pino, type Logger } from 'pino';
-import { ConfigError, readString } from './config.js';
+import { ConfigError } from './config.js';
+import { readSettings, type Env, type LogLevelName } from './settings-schema.js';
 
 export type { Logger };
-
-const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
 
 /**
  * The process logger: structured JSON (pino) for log collectors, readable lines (pino-pretty)
  * when stdout is a terminal; LOG_FORMAT=json|pretty overrides. LOG_LEVEL picks the level,
- * default info.
+ * default info (`defaultLevel`: a command's own, warn).
  */
-export function createLogger(env: Record<string, string | undefined> = process.env): Logger {
-  const level = readString(env, 'LOG_LEVEL') ?? 'info';
-  if (!LEVELS.includes(level)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${LEVELS.join(', ')}, got "${level}"`);
-  }
-  const format = readString(env, 'LOG_FORMAT') ?? (process.stdout.isTTY ? 'pretty' : 'json');
-  if (format !== 'json' && format !== 'pretty') throw new ConfigError(`LOG_FORMAT must be json or pretty, got "${format}"`);
+export function createLogger(env: Env = process.env, defaultLevel?: LogLevelName): Logger {
+  const settings = readSettings(env, ['LOG_LEVEL', 'LOG_FORMAT'], defaultLevel ? { LOG_LEVEL: defaultLevel } : {});
+  const level = settings.LOG_LEVEL;
+  const format = settings.LOG_FORMAT ?? (process.stdout.isTTY ? 'pretty' : 'json');
   return pino({
     name: 'numbergraph',
     level,

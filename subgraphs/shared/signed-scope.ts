@@ -1,5 +1,6 @@
 import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
-import { ConfigError, readString } from './config.js';
+import { ConfigError } from './config.js';
+import { readSettings, type Env } from './settings-schema.js';
 import { ROLES, type Identity, type RequestScope } from './identity.js';
 
 /**
@@ -130,8 +131,8 @@ function isIdentity(value: unknown): value is Identity {
  * GATEWAY_SIGNING_SECRET, shared by the gateway and the subgraph services: at least 32
  * characters. Required where `required` (every process of the distributed shape).
  */
-export function readSigningSecret(env: Record<string, string | undefined>, required: boolean): string | null {
-  const secret = readString(env, 'GATEWAY_SIGNING_SECRET');
+export function readSigningSecret(env: Env, required: boolean): string | null {
+  const secret = readSettings(env, ['GATEWAY_SIGNING_SECRET']).GATEWAY_SIGNING_SECRET;
   if (!secret) {
     if (required) throw new ConfigError('GATEWAY_SIGNING_SECRET must be set (at least 32 characters, the same for the gateway and every subgraph service)');
     return null;

@@ -1,6 +1,7 @@
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
-import { ConfigError, readString } from '../../shared/config.js';
+import { ConfigError } from '../../shared/config.js';
+import { readSettings, type Env } from '../../shared/settings-schema.js';
 
 /**
  * Where the aggregator may send a tenant's traffic and webhooks: public unicast addresses only.
@@ -55,10 +56,9 @@ export class AddressPolicy {
    * exempt from the address rules (and allowed plain http); a host or address may name one
    * port (`127.0.0.1:8443`, `[::1]:8443`, `hooks.internal:9000`), exempting that port only.
    */
-  static fromEnv(env: Record<string, string | undefined>, resolver?: Resolver): AddressPolicy {
-    const raw = readString(env, 'ROUTING_ALLOW_HOSTS');
+  static fromEnv(env: Env, resolver?: Resolver): AddressPolicy {
     const entries: AllowEntry[] = [];
-    for (const item of (raw ?? '').split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    for (const item of readSettings(env, ['ROUTING_ALLOW_HOSTS']).ROUTING_ALLOW_HOSTS.map((s) => s.toLowerCase())) {
       const withPort = /^(\[[0-9a-f:.]+\]|[^:\[\]]+):(\d{1,5})$/.exec(item);
       const port = withPort ? Number(withPort[2]) : null;
       const host = withPort ? withPort[1]!.replace(/^\[|\]$/g, '') : item;
