@@ -2,6 +2,7 @@ import { GraphQLError } from 'graphql';
 import { isSupportedCountry, Metadata } from 'libphonenumber-js/max';
 import type { Money } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
+import { readCountry, readText } from '../shared/input.js';
 import { readPage, toConnection, type Connection, type Page } from '../shared/pagination.js';
 import { byShortestThenCheapest, chainFrom, type Chain } from './chain.js';
 import type { Context } from './context.js';
@@ -18,20 +19,12 @@ import { ProviderError } from '../../providers/client/index.js';
 /** The largest page of `numbers` (InventoryLineage pages of up to 500) and of search results. */
 export const MAX_NUMBERS_PAGE = 500;
 
-/** An ISO 3166-1 alpha-2 country from a client, upper-cased, or BAD_USER_INPUT. */
-export function readCountry(country: string, argument: string): string {
-  const code = country.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(code)) throw badUserInput(`${argument} must be an ISO 3166-1 alpha-2 country code such as GB, got "${country.slice(0, 20)}"`, argument);
-  return code;
-}
-
 function readFilter(filter: { country?: string | null; numberType?: string | null; holderId?: string | null; status?: string | null } | null | undefined): repo.NumberFilter {
   if (!filter) return {};
-  if (filter.holderId != null && (filter.holderId.length === 0 || filter.holderId.length > 100 || filter.holderId.includes('\u0000'))) throw badUserInput('filter.holderId must be 1 to 100 characters, without NUL', 'filter');
   return {
     country: filter.country != null ? readCountry(filter.country, 'filter.country') : null,
     numberType: filter.numberType ?? null,
-    holderId: filter.holderId ?? null,
+    holderId: filter.holderId != null ? readText(filter.holderId, 'filter.holderId', { min: 1, max: 100 }) : null,
     status: filter.status?.toLowerCase() ?? null,
   };
 }
@@ -183,7 +176,7 @@ export const resolvers: Resolvers = {
     searchNumbers: async (_parent, args, ctx) => {
       const page = readPage('Query.searchNumbers', args, 50, MAX_NUMBERS_PAGE);
       let searchId = args.searchId ?? null;
-      if (searchId !== null && (searchId.length > 64 || searchId.includes('\u0000'))) throw badUserInput('searchId is not a search id', 'searchId');
+      if (searchId !== null) readText(searchId, 'searchId', { max: 64 });
       let search = searchId ? await ctx.searches.get(ctx.db, searchId) : undefined;
       if (searchId && (!search || search.tenant !== ctx.tenant)) throw badUserInput(`searchId "${searchId.slice(0, 40)}" is unknown or has expired: search again with input`, 'searchId');
       if (!search) {

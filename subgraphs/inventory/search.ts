@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Capability, SearchHit, SearchRequest } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
+import { readCountry, readText } from '../shared/input.js';
 import type { Context } from './context.js';
 import type { ProviderErrorModel, SearchResultModel } from './models.js';
 import * as repo from './repository.js';
@@ -74,15 +75,14 @@ const DIGITS = /^\d{1,15}$/;
 
 /** The input as a provider search request, or BAD_USER_INPUT saying what is wrong. */
 export function searchRequest(input: SearchInput): SearchRequest {
-  const country = input.country.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) throw badUserInput(`country must be an ISO 3166-1 alpha-2 code such as GB, got "${input.country.slice(0, 20)}"`, 'input');
+  const country = readCountry(input.country, 'input.country');
   for (const field of ['startsWith', 'contains', 'endsWith', 'areaCode'] as const) {
     const value = input[field];
     if (value != null && !DIGITS.test(value)) throw badUserInput(`${field} must be 1 to 15 digits, got "${value.slice(0, 20)}"`, 'input');
   }
   if (input.capabilities != null && input.capabilities.length > 4) throw badUserInput('capabilities lists at most the 4 capabilities', 'input');
   // As provider APIs take it: a place name, no control characters (else every provider refuses the search).
-  if (input.region != null && !/^[^\u0000-\u001f]{1,64}$/.test(input.region)) throw badUserInput('region must be 1 to 64 characters, without control characters', 'input');
+  if (input.region != null) readText(input.region, 'input.region', { min: 1, max: 64 });
   return {
     country,
     ...(input.numberType ? { numberType: input.numberType } : {}),
