@@ -62,7 +62,8 @@ const registration = (providerId: string, r: Registration): ProviderRegistration
   id: r.id,
   country: r.country,
   numberType: r.numberType as ProviderRegistration['numberType'],
-  status: r.status.toUpperCase() as ProviderRegistration['status'],
+  // the provider's word is RegistrationStatus's internal value (codegen.ts enumValues)
+  status: r.status,
   reason: r.reason,
   missing: r.missing,
   expiresAt: r.expiresAt,

@@ -5,6 +5,8 @@ import { endUserFields, endUserMutations, endUserQueries, orderReadiness } from 
 import { complianceTrail, documentedShare, type ChainFields, type MarketProviderFields } from './trail.js';
 
 export const resolvers: Resolvers = {
+  // internal values: the providers' words (codegen.ts enumValues); GraphQL answers PENDING, APPROVED, ...
+  RegistrationStatus: { DRAFT: 'draft', PENDING: 'pending', APPROVED: 'approved', REJECTED: 'rejected', EXPIRED: 'expired' },
   Query: {
     requirements: (_parent, { country, numberType }) => requirementsOf(readCountry(country, 'country'), numberType),
     ...endUserQueries,

@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { isSupportedCountry, Metadata } from 'libphonenumber-js/max';
-import type { Money } from '../../providers/api.js';
+import { CAPABILITIES, type Capability, type Money } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
 import { readCountry, readText } from '../shared/input.js';
 import { readPage, toConnection, type Connection, type Page } from '../shared/pagination.js';
@@ -15,6 +15,9 @@ import * as repo from './repository.js';
 import { runSearch, searchRequest, storeSearch } from './search.js';
 import type { NumberRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from './tables.js';
 import { ProviderError } from '../../providers/client/index.js';
+
+/** A word of the catalogue's capabilities column that is a capability (an unknown one is left out). */
+const isCapability = (word: string): word is Capability => (CAPABILITIES as readonly string[]).includes(word);
 
 /** The largest page of `numbers` (InventoryLineage pages of up to 500) and of search results. */
 export const MAX_NUMBERS_PAGE = 500;
@@ -120,6 +123,8 @@ function lifecycle(status: string): InventoryStatus {
 const isVisibleStatus = (status: string): status is VisibleStatus => Object.hasOwn(LIFECYCLE, status);
 
 export const resolvers: Resolvers = {
+  // internal values: the providers' words (codegen.ts enumValues); GraphQL answers VOICE, SMS, ...
+  Capability: { VOICE: 'voice', SMS: 'sms', MMS: 'mms', FAX: 'fax' },
   Query: {
     numbers: async (_parent, args, ctx) => {
       const page = readPage('Query.numbers', args, 50, MAX_NUMBERS_PAGE);
@@ -218,7 +223,8 @@ export const resolvers: Resolvers = {
       const offers = await ctx.loaders.offers.load(number.e164);
       const holder = visibleHolderId(row, ctx);
       const offer = offers.find((o) => o.provider_id === holder) ?? offers[0];
-      return offer ? (offer.capabilities.split(',').filter(Boolean).map((c) => c.toUpperCase()) as ('VOICE' | 'SMS' | 'MMS' | 'FAX')[]) : [];
+      // the catalogue keeps the provider's words, the Capability enum's internal values
+      return offer ? offer.capabilities.split(',').filter(isCapability) : [];
     },
     offers: async (number, args, ctx) => {
       const page = readPage(`Number.offers:${number.e164}`, args, 20);
@@ -333,7 +339,6 @@ export const resolvers: Resolvers = {
   },
   SearchResult: {
     number: (result) => ({ e164: result.e164 }),
-    capabilities: (result) => result.capabilities as ('VOICE' | 'SMS' | 'MMS' | 'FAX')[],
   },
   SearchOffer: {
     provider: (offer, _args, ctx) => requiredProvider(ctx, offer.providerId),

@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { searchRequest } from './search.js';
 
 describe('search input', () => {
-  it('becomes a provider search request: upper-case country, lower-case capabilities, no empty fields', () => {
-    expect(searchRequest({ country: 'gb', numberType: 'MOBILE', startsWith: '7400', capabilities: ['SMS', 'VOICE'] })).toEqual({
+  it('becomes a provider search request: upper-case country, capabilities as the providers name them, no empty fields', () => {
+    // capabilities arrive as the Capability enum's internal values, the providers' own words
+    expect(searchRequest({ country: 'gb', numberType: 'MOBILE', startsWith: '7400', capabilities: ['sms', 'voice'] })).toEqual({
       country: 'GB',
       numberType: 'MOBILE',
       startsWith: '7400',
@@ -17,6 +18,6 @@ describe('search input', () => {
     expect(() => searchRequest({ country: 'GB', endsWith: '1'.repeat(16) })).toThrow('endsWith must be 1 to 15 digits');
     expect(() => searchRequest({ country: 'GB', region: 'x'.repeat(65) })).toThrow('input.region must be 1 to 64 characters without control characters, got 65 characters');
     expect(() => searchRequest({ country: 'GB', region: 'Lon\u0000don' })).toThrow('input.region must be 1 to 64 characters without control characters, got a control character at position 3');
-    expect(() => searchRequest({ country: 'GB', capabilities: ['SMS', 'SMS', 'SMS', 'SMS', 'SMS'] })).toThrow('capabilities lists at most the 4 capabilities');
+    expect(() => searchRequest({ country: 'GB', capabilities: ['sms', 'sms', 'sms', 'sms', 'sms'] })).toThrow('capabilities lists at most the 4 capabilities');
   });
 });

@@ -68,7 +68,7 @@ export interface SearchInput {
   endsWith?: string | null;
   region?: string | null;
   areaCode?: string | null;
-  capabilities?: readonly string[] | null;
+  capabilities?: readonly Capability[] | null;
 }
 
 const DIGITS = /^\d{1,15}$/;
@@ -91,7 +91,7 @@ export function searchRequest(input: SearchInput): SearchRequest {
     ...(input.endsWith ? { endsWith: input.endsWith } : {}),
     ...(input.region ? { region: input.region } : {}),
     ...(input.areaCode ? { areaCode: input.areaCode } : {}),
-    ...(input.capabilities?.length ? { capabilities: input.capabilities.map((c) => c.toLowerCase() as Capability) } : {}),
+    ...(input.capabilities?.length ? { capabilities: [...input.capabilities] } : {}),
   };
 }
 
@@ -144,7 +144,7 @@ export async function runSearch(ctx: Context, request: SearchRequest): Promise<S
       let result = merged.get(hit.e164);
       if (!result) {
         if (merged.size >= MAX_RESULTS_PER_SEARCH) continue;
-        result = { e164: hit.e164, region: hit.region, capabilities: hit.capabilities.map((c) => c.toUpperCase()), offers: [] };
+        result = { e164: hit.e164, region: hit.region, capabilities: [...hit.capabilities], offers: [] };
         merged.set(hit.e164, result);
       }
       if (!result.offers.some((o) => o.providerId === outcome.providerId)) {
