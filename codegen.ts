@@ -75,7 +75,8 @@ const mappers: Record<string, Record<string, string>> = {
  * Enums whose values inside a subgraph are the providers' own lower-case words (providers/api.ts):
  * the resolver maps carry these internal values (the schema maps them to the SDL's names both
  * ways), so resolvers pass a provider's 'pending' or 'sms' through instead of re-casing and casting.
- * Each subgraph's resolvers hold the same map at runtime (`enumResolvers` beside its resolvers).
+ * Each subgraph's resolver map holds the same values at runtime (`Capability: { VOICE: 'voice', ... }`),
+ * typed by the generated `<Enum>Resolvers`, so the two cannot drift apart unnoticed.
  */
 export const enumValues: Record<string, Record<string, Record<string, string>>> = {
   compliance: {
