@@ -8,6 +8,9 @@ import { SUBGRAPH_NAMES } from './subgraphs/names.js';
 
 const mappers: Record<string, Record<string, string>> = {
   compliance: {
+    // internal values of enumValues below (the mapper works around graphql-codegen's issue
+    // 10204: an inline enumValues map alone types the enum's resolvers as null)
+    RegistrationStatus: '../../../providers/api.js#RegistrationStatus as ProviderRegistrationStatus',
     EndUser: '../tables.js#EndUserRow',
     EndUserConnection: '../models.js#EndUserConnectionModel',
     EndUserDocumentConnection: '../models.js#EndUserDocumentConnectionModel',
@@ -29,6 +32,7 @@ const mappers: Record<string, Record<string, string>> = {
     CountrySourceConnection: '../models.js#CountrySourceConnectionModel',
   },
   inventory: {
+    Capability: '../../../providers/api.js#Capability as ProviderCapability',
     Number: '../models.js#NumberModel',
     Provider: '../models.js#ProviderModel',
     Carrier: '../models.js#CarrierModel',
@@ -67,6 +71,22 @@ const mappers: Record<string, Record<string, string>> = {
   },
 };
 
+/**
+ * Enums whose values inside a subgraph are the providers' own lower-case words (providers/api.ts):
+ * the resolver maps carry these internal values (the schema maps them to the SDL's names both
+ * ways), so resolvers pass a provider's 'pending' or 'sms' through instead of re-casing and casting.
+ * Each subgraph's resolver map holds the same values at runtime (`Capability: { VOICE: 'voice', ... }`),
+ * typed by the generated `<Enum>Resolvers`, so the two cannot drift apart unnoticed.
+ */
+export const enumValues: Record<string, Record<string, Record<string, string>>> = {
+  compliance: {
+    RegistrationStatus: { DRAFT: 'draft', PENDING: 'pending', APPROVED: 'approved', REJECTED: 'rejected', EXPIRED: 'expired' },
+  },
+  inventory: {
+    Capability: { VOICE: 'voice', SMS: 'sms', MMS: 'mms', FAX: 'fax' },
+  },
+};
+
 const config: CodegenConfig = {
   overwrite: true,
   generates: Object.fromEntries(
@@ -84,6 +104,7 @@ const config: CodegenConfig = {
           contextType: '../context.js#Context',
           enumsAsTypes: true,
           mappers: mappers[name] ?? {},
+          enumValues: enumValues[name] ?? {},
           scalars: { ID: { input: 'string', output: 'string' } },
         },
       },

@@ -140,7 +140,7 @@ export function createMetrics(
               operationName: clientOperation(executionRequest.context ?? context),
               operationType: executionRequest.operationType ?? 'query',
             }),
-          }) as never,
+          }),
           graphql_gateway_subgraph_execute_errors: createCounter({
             registry,
             counter: { name: 'graphql_gateway_subgraph_execute_errors', help: 'Number of errors on subgraph execution', labelNames: subgraph },
@@ -149,8 +149,8 @@ export function createMetrics(
               operationName: clientOperation(executionRequest.context ?? context),
               operationType: executionRequest.operationType ?? 'query',
             }),
-          }) as never,
+          }),
         },
-      }) as unknown as GatewayPlugin,
+      }),
   };
 }

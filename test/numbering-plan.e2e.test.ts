@@ -168,7 +168,7 @@ describe('what the plan covers, country by country', () => {
     const second = await gateway.request(PLANS, { first: 2, after: page.pageInfo.endCursor });
     expect(second.data?.numberingPlans.edges.map((e: { node: { country: string } }) => e.node.country)).toEqual(['AF', 'AG']);
     const bad = await gateway.request(PLAN, { country: 'France' });
-    expect(bad.errors?.[0]).toMatchObject({ message: expect.stringContaining('ISO 3166-1 alpha-2'), extensions: { code: 'BAD_USER_INPUT' } });
+    expect(bad.errors?.[0]).toMatchObject({ message: 'country must be an ISO 3166-1 alpha-2 country code such as GB, got "France"', extensions: { code: 'BAD_USER_INPUT', argumentName: 'country' } });
     // two letters that are no country libphonenumber knows: no plan, no error
     const none = await gateway.request(PLAN, { country: 'ZZ' });
     expect(none.errors).toBeUndefined();
@@ -221,6 +221,6 @@ describe('requests that must stay cheap and safe', () => {
     ['nameContains', 'query ($v: String) { carriers(filter: { nameContains: $v }) { totalCount } }', 'filter.nameContains'],
   ])('answers a NUL byte in %s as bad input, not an internal error', async (_what, query, argument) => {
     const result = await gateway.request(query, { v: 'bell\u0000canada' });
-    expect(result.errors?.[0]).toMatchObject({ message: `${argument} must not contain a NUL character`, extensions: { code: 'BAD_USER_INPUT' } });
+    expect(result.errors?.[0]).toMatchObject({ message: `${argument} must be at most 200 characters without control characters, got a control character at position 4`, extensions: { code: 'BAD_USER_INPUT' } });
   });
 });

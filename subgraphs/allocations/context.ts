@@ -1,6 +1,5 @@
-import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import { byIdLoader, MAX_BATCH_SIZE } from '../shared/loaders.js';
+import { batchLoader, keyedLoader } from '../shared/loaders.js';
 import { badUserInput } from '../shared/errors.js';
 import { bestPrecision, comparePrecision, precisionOfSourceKind, type PlanPrecision } from './numbering/coverage.js';
 import { InvalidNumberError, parseE164, prefixesOf, type ParsedNumber } from './numbering/e164.js';
@@ -31,32 +30,27 @@ export interface CountrySource {
   blocks: number;
 }
 
+const byId = (row: { id: string }) => row.id;
 const pageKey = ({ key, page }: repo.KeyedPage) => `${key}\u0000${page.limit}\u0000${page.afterKey ?? ''}`;
 
 /** Loaders live for one request: batching within it, no caching across requests or tenants. */
 export function createLoaders(db: Kysely<AllocationsTables>) {
   /** The region of a range whose own source names none, by the ranges that cover it. */
-  const regionOf = new DataLoader<string, string | null>(
-    async (prefixes) => {
-      const covering = await repo.findRegionsByPrefixes(db, [...new Set(prefixes.flatMap(prefixesOf))]);
-      return prefixes.map((prefix) => regionCovering(prefix, covering));
-    },
-    { maxBatchSize: MAX_BATCH_SIZE },
-  );
+  const regionOf = batchLoader<string, string | null>(async (prefixes) => {
+    const covering = await repo.findRegionsByPrefixes(db, [...new Set(prefixes.flatMap(prefixesOf))]);
+    return prefixes.map((prefix) => regionCovering(prefix, covering));
+  });
   const countBy = (count: (keys: readonly string[]) => Promise<Map<string, number>>) =>
-    new DataLoader<string, number>(
-      async (keys) => {
-        const counts = await count(keys);
-        return keys.map((key) => counts.get(key) ?? 0);
-      },
-      { maxBatchSize: MAX_BATCH_SIZE },
-    );
+    batchLoader<string, number>(async (keys) => {
+      const counts = await count(keys);
+      return keys.map((key) => counts.get(key) ?? 0);
+    });
   const pagesBy = <Row>(list: (pages: readonly repo.KeyedPage[]) => Promise<Row[][]>) =>
-    new DataLoader<repo.KeyedPage, Row[], string>(list, { maxBatchSize: MAX_BATCH_SIZE, cacheKeyFn: pageKey });
+    batchLoader<repo.KeyedPage, Row[], string>(list, { cacheKeyFn: pageKey });
   return {
     regionOf,
     /** Longest-prefix lookups of the numbers asked in one tick, NUMBERS_PER_LOOKUP to a statement. */
-    numberPlan: new DataLoader<string, NumberPlanEntry<BlockRow>>(
+    numberPlan: batchLoader<string, NumberPlanEntry<BlockRow>>(
       async (e164s) => {
         // A bad key (an entity representation from elsewhere) fails alone, as bad input.
         const numbers = e164s.map((e164) => {
@@ -80,36 +74,33 @@ export function createLoaders(db: Kysely<AllocationsTables>) {
       },
       { maxBatchSize: NUMBERS_PER_LOOKUP },
     ),
-    blocks: byIdLoader((ids) => repo.findBlocksByIds(db, ids)),
-    carriers: byIdLoader((ids) => repo.findCarriersByIds(db, ids)),
-    authorities: byIdLoader((ids) => repo.findAuthoritiesByIds(db, ids)),
-    sources: byIdLoader((ids) => repo.findSourcesByIds(db, ids)),
+    blocks: keyedLoader((ids) => repo.findBlocksByIds(db, ids), byId),
+    carriers: keyedLoader((ids) => repo.findCarriersByIds(db, ids), byId),
+    authorities: keyedLoader((ids) => repo.findAuthoritiesByIds(db, ids), byId),
+    sources: keyedLoader((ids) => repo.findSourcesByIds(db, ids), byId),
     /** A page of blocks per carrier: one statement for every carrier of a page of carriers. */
     carrierBlocks: pagesBy<BlockRow>((pages) => repo.listBlocksOfCarriers(db, pages)),
     carrierBlockCounts: countBy((ids) => repo.countBlocksOfCarriers(db, ids)),
     blockHistory: pagesBy<BlockHistoryRow>((pages) => repo.listHistoryOfBlocks(db, pages)),
     blockHistoryCounts: countBy((ids) => repo.countHistoryOfBlocks(db, ids)),
     /** The sources covering each country, best precision first. */
-    countrySources: new DataLoader<string, CountrySource[]>(
-      async (countries) => {
-        const rows = await repo.findSourcesOfCountries(db, countries);
-        return countries.map((country) =>
-          rows
-            .filter((row) => row.country === country)
-            .map((row) => ({
-              id: row.id,
-              title: row.title,
-              precision: precisionOfSourceKind(row.kind),
-              snapshotDate: row.snapshot_date,
-              note: SOURCES.find((s) => s.id === row.id)?.note ?? null,
-              importedAt: new Date(row.imported_at).toISOString(),
-              blocks: row.blocks,
-            }))
-            .sort((a, b) => comparePrecision(a.precision, b.precision) || a.id.localeCompare(b.id)),
-        );
-      },
-      { maxBatchSize: MAX_BATCH_SIZE },
-    ),
+    countrySources: batchLoader<string, CountrySource[]>(async (countries) => {
+      const rows = await repo.findSourcesOfCountries(db, countries);
+      return countries.map((country) =>
+        rows
+          .filter((row) => row.country === country)
+          .map((row) => ({
+            id: row.id,
+            title: row.title,
+            precision: precisionOfSourceKind(row.kind),
+            snapshotDate: row.snapshot_date,
+            note: SOURCES.find((s) => s.id === row.id)?.note ?? null,
+            importedAt: new Date(row.imported_at).toISOString(),
+            blocks: row.blocks,
+          }))
+          .sort((a, b) => comparePrecision(a.precision, b.precision) || a.id.localeCompare(b.id)),
+      );
+    }),
   };
 }
 

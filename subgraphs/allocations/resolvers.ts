@@ -3,7 +3,7 @@ import { readPage, toConnection, type PageRequest } from '../shared/pagination.j
 import { badUserInput } from '../shared/errors.js';
 import { NUMBERS_PER_LOOKUP, parseNumberInput, precisionOfSources, type Context } from './context.js';
 import type { BlockChangeKind, Resolvers } from './generated/resolvers.js';
-import { readCountry, readText } from './input.js';
+import { readCountry, readText } from '../shared/input.js';
 import { authorityIdForCountry } from './numbering/authorities.js';
 import { PLAN_COUNTRIES } from './numbering/coverage.js';
 import type { NumberModel } from './models.js';

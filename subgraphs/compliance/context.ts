@@ -1,8 +1,8 @@
-import DataLoader from 'dataloader';
+import type DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
 import type { Registration } from '../../providers/api.js';
 import { visibleTenant, type RequestScope } from '../shared/identity.js';
-import { MAX_BATCH_SIZE } from '../shared/loaders.js';
+import { keyedLoader, perKeyLoader } from '../shared/loaders.js';
 import { ProviderError } from '../../providers/client/index.js';
 import type { AssignmentRow, ComplianceTables, DocumentRow, EndUserRow } from './tables.js';
 import type { ComplianceUpstream } from './upstream.js';
@@ -49,94 +49,66 @@ export function createContext(db: Kysely<ComplianceTables>, scope: RequestScope,
     tenant,
     upstream,
     loaders: {
-      assignments: new DataLoader(
-        async (e164s) => {
-          if (tenant === null) return e164s.map(() => null);
-          const rows = await db.selectFrom('assignments').selectAll().where('tenant', '=', tenant).where('e164', 'in', [...e164s]).execute();
-          const byE164 = new Map(rows.map((r) => [r.e164, r]));
-          return e164s.map((e) => byE164.get(e) ?? null);
-        },
-        { maxBatchSize: MAX_BATCH_SIZE },
+      assignments: keyedLoader(
+        (e164s) => (tenant === null ? Promise.resolve([]) : db.selectFrom('assignments').selectAll().where('tenant', '=', tenant).where('e164', 'in', [...e164s]).execute()),
+        (row) => row.e164,
       ),
-      endUsers: new DataLoader(
-        async (ids) => {
-          if (tenant === null) return ids.map(() => null);
-          const rows = await db.selectFrom('end_users').selectAll().where('tenant', '=', tenant).where('id', 'in', [...ids]).execute();
-          const byId = new Map(rows.map((r) => [r.id, r]));
-          return ids.map((id) => byId.get(id) ?? null);
-        },
-        { maxBatchSize: MAX_BATCH_SIZE },
+      endUsers: keyedLoader(
+        (ids) => (tenant === null ? Promise.resolve([]) : db.selectFrom('end_users').selectAll().where('tenant', '=', tenant).where('id', 'in', [...ids]).execute()),
+        (row) => row.id,
       ),
-      registrations: new DataLoader(
-        (keys) =>
-          Promise.all(
-            keys.map(async (key) => {
-              const [providerId = '', endUser = ''] = key.split('|');
-              const client = upstream.provider(providerId);
-              if (!client) return [];
-              return (await client.registrations(endUser)).registrations;
-            }),
-          ),
-        { batch: false },
-      ),
-      providerRequirements: new DataLoader(
-        (keys) =>
-          Promise.all(
-            keys.map(async (key) => {
-              const [providerId = '', country = '', numberType = ''] = key.split('|');
-              const client = upstream.provider(providerId);
-              if (!client) return null;
-              try {
-                return await client.requirements(country, numberType);
-              } catch (error) {
-                if (error instanceof ProviderError && error.httpStatus === 404) return null;
-                throw error;
-              }
-            }),
-          ),
-        { batch: false },
-      ),
-      agreements: new DataLoader(
-        async (keys) => {
-          const pairs = keys.map((key) => {
-            const at = key.indexOf('|');
-            return [key.slice(0, at), key.slice(at + 1)] as const;
-          });
-          const rows = await db
-            .selectFrom('documents')
-            .selectAll()
-            .where('kind', '=', 'wholesale_agreement')
-            .where((eb) => eb(eb.refTuple('provider_id', 'counterparty'), 'in', pairs.map(([p, c]) => eb.tuple(p, c))))
-            .execute();
-          const best = new Map<string, DocumentRow>();
-          for (const row of rows) {
-            const key = agreementKey(row.provider_id, row.counterparty!);
-            const seen = best.get(key);
-            best.set(key, seen ? better(seen, row) : row);
-          }
-          return keys.map((key) => best.get(key) ?? null);
-        },
-        { maxBatchSize: MAX_BATCH_SIZE },
-      ),
-      records: new DataLoader(
-        async (keys) => {
-          const wanted = keys.map((key) => {
-            const at = key.indexOf('|');
-            return sql`(${key.slice(0, at)}, ${key.slice(at + 1)}, ${key})`;
-          });
-          // the longest covering range of that carrier, per key, in one statement
-          const result = await sql<DocumentRow & { key: string }>`
-            select distinct on (v.key) v.key, d.*
-            from compliance.documents d
-            join (values ${sql.join(wanted)}) as v(carrier_id, digits, key)
-              on d.carrier_id = v.carrier_id and starts_with(v.digits, d.range_prefix)
-            where d.kind = 'allocation_record'
-            order by v.key, length(d.range_prefix) desc, d.status`.execute(db);
-          const byKey = new Map(result.rows.map((row) => [row.key, row]));
-          return keys.map((key) => byKey.get(key) ?? null);
-        },
-        { maxBatchSize: MAX_BATCH_SIZE },
-      ),
+      registrations: perKeyLoader(async (key) => {
+        const [providerId = '', endUser = ''] = key.split('|');
+        const client = upstream.provider(providerId);
+        if (!client) return [];
+        return (await client.registrations(endUser)).registrations;
+      }),
+      providerRequirements: perKeyLoader(async (key): Promise<unknown> => {
+        const [providerId = '', country = '', numberType = ''] = key.split('|');
+        const client = upstream.provider(providerId);
+        if (!client) return null;
+        try {
+          return await client.requirements(country, numberType);
+        } catch (error) {
+          if (error instanceof ProviderError && error.httpStatus === 404) return null;
+          throw error;
+        }
+      }),
+      // the best agreement on file per pair: the fetch keeps one row per key
+      agreements: keyedLoader(async (keys) => {
+        const pairs = keys.map((key) => {
+          const at = key.indexOf('|');
+          return [key.slice(0, at), key.slice(at + 1)] as const;
+        });
+        const rows = await db
+          .selectFrom('documents')
+          .selectAll()
+          .where('kind', '=', 'wholesale_agreement')
+          .where((eb) => eb(eb.refTuple('provider_id', 'counterparty'), 'in', pairs.map(([p, c]) => eb.tuple(p, c))))
+          .execute();
+        const best = new Map<string, DocumentRow>();
+        for (const row of rows) {
+          const key = agreementKey(row.provider_id, row.counterparty!);
+          const seen = best.get(key);
+          best.set(key, seen ? better(seen, row) : row);
+        }
+        return [...best.values()];
+      }, (row) => agreementKey(row.provider_id, row.counterparty!)),
+      records: keyedLoader(async (keys) => {
+        const wanted = keys.map((key) => {
+          const at = key.indexOf('|');
+          return sql`(${key.slice(0, at)}, ${key.slice(at + 1)}, ${key})`;
+        });
+        // the longest covering range of that carrier, per key, in one statement
+        const result = await sql<DocumentRow & { key: string }>`
+          select distinct on (v.key) v.key, d.*
+          from compliance.documents d
+          join (values ${sql.join(wanted)}) as v(carrier_id, digits, key)
+            on d.carrier_id = v.carrier_id and starts_with(v.digits, d.range_prefix)
+          where d.kind = 'allocation_record'
+          order by v.key, length(d.range_prefix) desc, d.status`.execute(db);
+        return result.rows;
+      }, (row) => row.key),
     },
   };
 }

@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { Registration, RegistrationRequest } from '../../providers/api.js';
 import { ProviderError } from '../../providers/client/index.js';
 import { badUserInput } from '../shared/errors.js';
+import { readCountry, readText } from '../shared/input.js';
 import { readPage, toConnection } from '../shared/pagination.js';
 import type { Context } from './context.js';
 import type { MutationResolvers, QueryResolvers, EndUserResolvers, ProviderRegistration } from './generated/resolvers.js';
@@ -17,17 +18,13 @@ function requireTenant(ctx: Context): string {
   return ctx.tenant;
 }
 
-const bounded = (value: string | null | undefined, field: string, max: number, min = 0): string | null => {
-  if (value === null || value === undefined) return null;
-  const text = value.trim();
-  if (text.length < min || text.length > max || /[\u0000-\u001f]/.test(text)) throw badUserInput(`${field} must be ${min} to ${max} characters, without control characters`, field);
-  return text;
-};
+/** An optional text field, trimmed, or null when absent. */
+const bounded = (value: string | null | undefined, field: string, max: number, min = 0): string | null =>
+  value === null || value === undefined ? null : readText(value.trim(), field, { min, max });
 
 function readAddress(address: { country: string; locality?: string | null; street?: string | null; postalCode?: string | null } | null | undefined, field: string): EndUserRow['address'] {
   if (!address) return null;
-  const country = address.country.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) throw badUserInput(`${field}.country must be an ISO 3166-1 alpha-2 country code`, `${field}.country`);
+  const country = readCountry(address.country, `${field}.country`);
   return { country, locality: bounded(address.locality, `${field}.locality`, 100, 1), street: bounded(address.street, `${field}.street`, 200, 1), postalCode: bounded(address.postalCode, `${field}.postalCode`, 20, 1) };
 }
 
@@ -65,7 +62,8 @@ const registration = (providerId: string, r: Registration): ProviderRegistration
   id: r.id,
   country: r.country,
   numberType: r.numberType as ProviderRegistration['numberType'],
-  status: r.status.toUpperCase() as ProviderRegistration['status'],
+  // the provider's word is RegistrationStatus's internal value (codegen.ts enumValues)
+  status: r.status,
   reason: r.reason,
   missing: r.missing,
   expiresAt: r.expiresAt,
@@ -126,8 +124,7 @@ export const endUserMutations: Pick<MutationResolvers, 'createEndUser' | 'update
   },
   submitEndUser: async (_parent, { input }, ctx) => {
     const user = await ownEndUser(ctx, input.endUserId, 'input.endUserId');
-    const country = input.country.trim().toUpperCase();
-    if (!/^[A-Z]{2}$/.test(country)) throw badUserInput('input.country must be an ISO 3166-1 alpha-2 country code', 'input.country');
+    const country = readCountry(input.country, 'input.country');
     const request = await registrationRequest(ctx, user, country, input.numberType);
     const registrations: ProviderRegistration[] = [];
     const providerErrors: string[] = [];

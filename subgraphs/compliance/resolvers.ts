@@ -1,18 +1,14 @@
-import { badUserInput } from '../shared/errors.js';
+import { readCountry } from '../shared/input.js';
 import type { Resolvers } from './generated/resolvers.js';
 import { requirementsOf } from './requirements.js';
 import { endUserFields, endUserMutations, endUserQueries, orderReadiness } from './end-users.js';
 import { complianceTrail, documentedShare, type ChainFields, type MarketProviderFields } from './trail.js';
 
-function readCountry(country: string): string {
-  const code = country.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(code)) throw badUserInput(`country must be an ISO 3166-1 alpha-2 country code such as US, got "${country.slice(0, 20)}"`, 'country');
-  return code;
-}
-
 export const resolvers: Resolvers = {
+  // internal values: the providers' words (codegen.ts enumValues); GraphQL answers PENDING, APPROVED, ...
+  RegistrationStatus: { DRAFT: 'draft', PENDING: 'pending', APPROVED: 'approved', REJECTED: 'rejected', EXPIRED: 'expired' },
   Query: {
-    requirements: (_parent, { country, numberType }) => requirementsOf(readCountry(country), numberType),
+    requirements: (_parent, { country, numberType }) => requirementsOf(readCountry(country, 'country'), numberType),
     ...endUserQueries,
   },
   Mutation: endUserMutations,

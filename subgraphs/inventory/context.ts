@@ -1,4 +1,3 @@
-import DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
 import type { StatusResult } from '../../providers/api.js';
 import { KEY_SEPARATOR } from '../shared/pagination.js';
@@ -10,6 +9,7 @@ import type { InventoryTables, NumberEventRow, NumberRow, OfferRow, OrderLineRow
 import { ProviderError } from '../../providers/client/index.js';
 import type { Upstream } from './upstream.js';
 import { pushTo } from '../shared/group.js';
+import { batchLoader, groupedLoader, keyedLoader } from '../shared/loaders.js';
 
 export interface Context {
   db: Kysely<InventoryTables>;
@@ -28,42 +28,8 @@ export interface OrderSettings extends Machine {
   waitMs: number;
 }
 
-/** Keys per batched statement: above the largest page (500), so a page's SQL never grows with its size. */
-export const MAX_BATCH = 1_000;
 /** Numbers asked of one provider per tick at most (then chunked at its batch limit). */
 const MAX_LIVE_BATCH = 5_000;
-
-/**
- * Keys that can name a row: Postgres text cannot hold NUL, so a key with one (from a client's
- * id or a crafted representation) names nothing, and must not reach a statement (which would fail).
- */
-const storable = (keys: readonly string[]) => keys.filter((key) => !key.includes('\u0000'));
-
-/** A per-request loader of rows by key: one statement per tick, results in key order. */
-function keyedLoader<Row>(fetch: (keys: readonly string[]) => Promise<Row[]>, keyOf: (row: Row) => string): DataLoader<string, Row | null> {
-  return new DataLoader<string, Row | null>(
-    async (keys) => {
-      const named = storable(keys);
-      const rows = named.length > 0 ? await fetch(named) : [];
-      const byKey = new Map(rows.map((row) => [keyOf(row), row]));
-      return keys.map((key) => byKey.get(key) ?? null);
-    },
-    { maxBatchSize: MAX_BATCH },
-  );
-}
-
-/** A per-request loader of all rows of each key: one statement per tick. */
-function groupedLoader<Row>(fetch: (keys: readonly string[]) => Promise<Row[]>, keyOf: (row: Row) => string): DataLoader<string, Row[]> {
-  return new DataLoader<string, Row[]>(
-    async (keys) => {
-      const groups = new Map<string, Row[]>(keys.map((key) => [key, []]));
-      const named = storable(keys);
-      for (const row of named.length > 0 ? await fetch(named) : []) groups.get(keyOf(row))?.push(row);
-      return keys.map((key) => groups.get(key) ?? []);
-    },
-    { maxBatchSize: MAX_BATCH },
-  );
-}
 
 const LIVE_KEY_SEPARATOR = '\u0001';
 export const liveKey = (providerId: string, e164: string) => `${providerId}${LIVE_KEY_SEPARATOR}${e164}`;
@@ -93,7 +59,7 @@ export function createLoaders(db: Kysely<InventoryTables>, upstream: Upstream, t
      * Status and price at a provider now: the numbers asked in one tick go to each provider in
      * as few calls as its batch limit allows (one call when they fit), all providers in parallel.
      */
-    live: new DataLoader<string, StatusResult>(
+    live: batchLoader<string, StatusResult>(
       async (keys) => {
         const byProvider = new Map<string, string[]>();
         for (const key of keys) {

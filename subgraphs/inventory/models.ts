@@ -1,4 +1,4 @@
-import type { Money, NumberStatus, StatusResult } from '../../providers/api.js';
+import type { Capability, Money, NumberStatus, StatusResult } from '../../providers/api.js';
 import type { Connection } from '../shared/pagination.js';
 import type { Chain } from './chain.js';
 import type { DepthRow } from './repository.js';
@@ -41,7 +41,7 @@ export interface SearchOfferModel {
 export interface SearchResultModel {
   e164: string;
   region: string | null;
-  capabilities: string[];
+  capabilities: Capability[];
   offers: SearchOfferModel[];
 }
 export interface ProviderErrorModel {

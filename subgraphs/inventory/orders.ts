@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { sql } from 'kysely';
 import { badUserInput } from '../shared/errors.js';
+import { readText } from '../shared/input.js';
 import { claim, field, readNumbers, requireTenant, type Db, type UserError } from './claims.js';
 import type { Context } from './context.js';
 import type { MutationResolvers } from './generated/resolvers.js';
@@ -24,9 +25,7 @@ export const orderMutations: Pick<MutationResolvers, 'orderNumbers'> = {
   orderNumbers: async (_parent, { input }, ctx) => {
     const tenant = requireTenant(ctx);
     const numbers = readNumbers(input.numbers);
-    const key = input.idempotencyKey;
-    // Postgres text cannot hold NUL: refused here rather than failing the insert.
-    if (key.length === 0 || key.length > 64 || key.includes('\u0000')) throw badUserInput('idempotencyKey must be 1 to 64 characters, without NUL', 'input');
+    const key = readText(input.idempotencyKey, 'input.idempotencyKey', { min: 1, max: 64 });
     const endUserRef = input.endUserId ?? null;
     if (endUserRef !== null && !/^[A-Za-z0-9._:@-]{1,100}$/.test(endUserRef)) throw badUserInput('endUserId must be 1 to 100 letters, digits or ._:@- (an end user id)', 'input.endUserId');
     const inputHash = createHash('sha256').update(JSON.stringify(endUserRef === null ? numbers : [numbers, endUserRef])).digest('hex');

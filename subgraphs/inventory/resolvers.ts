@@ -1,7 +1,8 @@
 import { GraphQLError } from 'graphql';
 import { isSupportedCountry, Metadata } from 'libphonenumber-js/max';
-import type { Money } from '../../providers/api.js';
+import { CAPABILITIES, type Capability, type Money } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
+import { readCountry, readText } from '../shared/input.js';
 import { readPage, toConnection, type Connection, type Page } from '../shared/pagination.js';
 import { byShortestThenCheapest, chainFrom, type Chain } from './chain.js';
 import type { Context } from './context.js';
@@ -15,23 +16,18 @@ import { runSearch, searchRequest, storeSearch } from './search.js';
 import type { NumberRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from './tables.js';
 import { ProviderError } from '../../providers/client/index.js';
 
+/** A word of the catalogue's capabilities column that is a capability (an unknown one is left out). */
+const isCapability = (word: string): word is Capability => (CAPABILITIES as readonly string[]).includes(word);
+
 /** The largest page of `numbers` (InventoryLineage pages of up to 500) and of search results. */
 export const MAX_NUMBERS_PAGE = 500;
 
-/** An ISO 3166-1 alpha-2 country from a client, upper-cased, or BAD_USER_INPUT. */
-export function readCountry(country: string, argument: string): string {
-  const code = country.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(code)) throw badUserInput(`${argument} must be an ISO 3166-1 alpha-2 country code such as GB, got "${country.slice(0, 20)}"`, argument);
-  return code;
-}
-
 function readFilter(filter: { country?: string | null; numberType?: string | null; holderId?: string | null; status?: string | null } | null | undefined): repo.NumberFilter {
   if (!filter) return {};
-  if (filter.holderId != null && (filter.holderId.length === 0 || filter.holderId.length > 100 || filter.holderId.includes('\u0000'))) throw badUserInput('filter.holderId must be 1 to 100 characters, without NUL', 'filter');
   return {
     country: filter.country != null ? readCountry(filter.country, 'filter.country') : null,
     numberType: filter.numberType ?? null,
-    holderId: filter.holderId ?? null,
+    holderId: filter.holderId != null ? readText(filter.holderId, 'filter.holderId', { min: 1, max: 100 }) : null,
     status: filter.status?.toLowerCase() ?? null,
   };
 }
@@ -127,6 +123,8 @@ function lifecycle(status: string): InventoryStatus {
 const isVisibleStatus = (status: string): status is VisibleStatus => Object.hasOwn(LIFECYCLE, status);
 
 export const resolvers: Resolvers = {
+  // internal values: the providers' words (codegen.ts enumValues); GraphQL answers VOICE, SMS, ...
+  Capability: { VOICE: 'voice', SMS: 'sms', MMS: 'mms', FAX: 'fax' },
   Query: {
     numbers: async (_parent, args, ctx) => {
       const page = readPage('Query.numbers', args, 50, MAX_NUMBERS_PAGE);
@@ -183,7 +181,7 @@ export const resolvers: Resolvers = {
     searchNumbers: async (_parent, args, ctx) => {
       const page = readPage('Query.searchNumbers', args, 50, MAX_NUMBERS_PAGE);
       let searchId = args.searchId ?? null;
-      if (searchId !== null && (searchId.length > 64 || searchId.includes('\u0000'))) throw badUserInput('searchId is not a search id', 'searchId');
+      if (searchId !== null) readText(searchId, 'searchId', { max: 64 });
       let search = searchId ? await ctx.searches.get(ctx.db, searchId) : undefined;
       if (searchId && (!search || search.tenant !== ctx.tenant)) throw badUserInput(`searchId "${searchId.slice(0, 40)}" is unknown or has expired: search again with input`, 'searchId');
       if (!search) {
@@ -225,7 +223,8 @@ export const resolvers: Resolvers = {
       const offers = await ctx.loaders.offers.load(number.e164);
       const holder = visibleHolderId(row, ctx);
       const offer = offers.find((o) => o.provider_id === holder) ?? offers[0];
-      return offer ? (offer.capabilities.split(',').filter(Boolean).map((c) => c.toUpperCase()) as ('VOICE' | 'SMS' | 'MMS' | 'FAX')[]) : [];
+      // the catalogue keeps the provider's words, the Capability enum's internal values
+      return offer ? offer.capabilities.split(',').filter(isCapability) : [];
     },
     offers: async (number, args, ctx) => {
       const page = readPage(`Number.offers:${number.e164}`, args, 20);
@@ -340,7 +339,6 @@ export const resolvers: Resolvers = {
   },
   SearchResult: {
     number: (result) => ({ e164: result.e164 }),
-    capabilities: (result) => result.capabilities as ('VOICE' | 'SMS' | 'MMS' | 'FAX')[],
   },
   SearchOffer: {
     provider: (offer, _args, ctx) => requiredProvider(ctx, offer.providerId),

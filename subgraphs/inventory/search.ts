@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import type { Capability, SearchHit, SearchRequest } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
+import { readCountry, readText } from '../shared/input.js';
 import type { Context } from './context.js';
 import type { ProviderErrorModel, SearchResultModel } from './models.js';
 import * as repo from './repository.js';
@@ -67,22 +68,21 @@ export interface SearchInput {
   endsWith?: string | null;
   region?: string | null;
   areaCode?: string | null;
-  capabilities?: readonly string[] | null;
+  capabilities?: readonly Capability[] | null;
 }
 
 const DIGITS = /^\d{1,15}$/;
 
 /** The input as a provider search request, or BAD_USER_INPUT saying what is wrong. */
 export function searchRequest(input: SearchInput): SearchRequest {
-  const country = input.country.trim().toUpperCase();
-  if (!/^[A-Z]{2}$/.test(country)) throw badUserInput(`country must be an ISO 3166-1 alpha-2 code such as GB, got "${input.country.slice(0, 20)}"`, 'input');
+  const country = readCountry(input.country, 'input.country');
   for (const field of ['startsWith', 'contains', 'endsWith', 'areaCode'] as const) {
     const value = input[field];
     if (value != null && !DIGITS.test(value)) throw badUserInput(`${field} must be 1 to 15 digits, got "${value.slice(0, 20)}"`, 'input');
   }
   if (input.capabilities != null && input.capabilities.length > 4) throw badUserInput('capabilities lists at most the 4 capabilities', 'input');
   // As provider APIs take it: a place name, no control characters (else every provider refuses the search).
-  if (input.region != null && !/^[^\u0000-\u001f]{1,64}$/.test(input.region)) throw badUserInput('region must be 1 to 64 characters, without control characters', 'input');
+  if (input.region != null) readText(input.region, 'input.region', { min: 1, max: 64 });
   return {
     country,
     ...(input.numberType ? { numberType: input.numberType } : {}),
@@ -91,7 +91,7 @@ export function searchRequest(input: SearchInput): SearchRequest {
     ...(input.endsWith ? { endsWith: input.endsWith } : {}),
     ...(input.region ? { region: input.region } : {}),
     ...(input.areaCode ? { areaCode: input.areaCode } : {}),
-    ...(input.capabilities?.length ? { capabilities: input.capabilities.map((c) => c.toLowerCase() as Capability) } : {}),
+    ...(input.capabilities?.length ? { capabilities: [...input.capabilities] } : {}),
   };
 }
 
@@ -144,7 +144,7 @@ export async function runSearch(ctx: Context, request: SearchRequest): Promise<S
       let result = merged.get(hit.e164);
       if (!result) {
         if (merged.size >= MAX_RESULTS_PER_SEARCH) continue;
-        result = { e164: hit.e164, region: hit.region, capabilities: hit.capabilities.map((c) => c.toUpperCase()), offers: [] };
+        result = { e164: hit.e164, region: hit.region, capabilities: [...hit.capabilities], offers: [] };
         merged.set(hit.e164, result);
       }
       if (!result.offers.some((o) => o.providerId === outcome.providerId)) {

@@ -1,5 +1,5 @@
 import metadata from 'libphonenumber-js/metadata.max.json';
-import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
+import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';
 import { DigitPattern } from './digit-pattern.js';
 import { countryOfPrefix, InvalidNumberError, parseE164, prefixesOf } from './e164.js';
@@ -61,11 +61,11 @@ describe('countryOfPrefix', () => {
 
 describe('countryOfPrefix on every calling code several countries share', () => {
   const codes = Object.entries(metadata.country_calling_codes as Record<string, string[]>).filter(([, countries]) => countries.length > 1);
-  const countries = metadata.countries as unknown as Record<string, unknown[]>;
+  const plan = (member: string): readonly unknown[] => (isSupportedCountry(member) ? metadata.countries[member] : undefined) ?? [];
   /** For each type pattern of each country: its smallest number, and the country libphonenumber gives that whole number. */
   const samples = codes.flatMap(([code, members]) =>
     members.flatMap((member) =>
-      ((countries[member]?.[11] as unknown[] | undefined) ?? [])
+      ((plan(member)[11] as unknown[] | undefined) ?? [])
         .filter((type): type is [string] => Array.isArray(type) && typeof type[0] === 'string')
         .map((type) => {
           const national = new DigitPattern(type[0]).firstMatch();

@@ -1,7 +1,7 @@
 import metadata from 'libphonenumber-js/metadata.max.json';
 import { quotedInput } from '../../shared/errors.js';
 import { DigitPattern } from './digit-pattern.js';
-import { parsePhoneNumberFromString, validatePhoneNumberLength, type NumberType as LpnNumberType } from 'libphonenumber-js/max';
+import { isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength, type NumberType as LpnNumberType } from 'libphonenumber-js/max';
 
 /** The libphonenumber type names the schema's `NumberType` enum carries. */
 export type NumberType = Exclude<LpnNumberType, undefined> | 'UNKNOWN';
@@ -109,8 +109,13 @@ interface CountryPatterns {
   types: DigitPattern[];
 }
 
-type CountryMetadata = [string, ...unknown[]];
-const COUNTRIES = metadata.countries as unknown as Record<string, CountryMetadata>;
+/**
+ * A country's compressed plan in libphonenumber's metadata (an array read by position), or
+ * none for a code libphonenumber does not know: the metadata is keyed by its CountryCode type.
+ */
+function countryPlan(country: string): readonly unknown[] {
+  return (isSupportedCountry(country) ? metadata.countries[country] : undefined) ?? [];
+}
 const patternMemo = new Map<string, CountryPatterns>();
 
 /** Positions in libphonenumber-js's compressed metadata (see its source/metadata.js). */
@@ -120,9 +125,10 @@ const TYPES = 11;
 function patternsOf(country: string): CountryPatterns {
   let patterns = patternMemo.get(country);
   if (!patterns) {
-    const data = COUNTRIES[country] ?? [''];
+    const data = countryPlan(country);
     const leading = data[LEADING_DIGITS];
-    const types = (data[TYPES] as unknown[] | undefined) ?? [];
+    const listed = data[TYPES];
+    const types: readonly unknown[] = Array.isArray(listed) ? listed : [];
     patterns = {
       leadingDigits: typeof leading === 'string' && leading !== '' ? new RegExp(`^(?:${leading})`) : null,
       types: types.filter((t): t is [string] => Array.isArray(t) && typeof t[0] === 'string').map((t) => new DigitPattern(t[0])),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ProviderError } from '../../../providers/client/index.js';
-import type { RoutingRequest } from '../../../providers/api.js';
+import type { RoutingRequest, RoutingTrunk } from '../../../providers/api.js';
 import type { Logger } from '../../shared/logger.js';
 import * as store from '../store/routes.js';
 import { enqueue } from '../store/webhooks.js';
@@ -9,10 +9,13 @@ import type { RouteRow, StoredTrunk } from '../tables.js';
 
 type Db = store.Db;
 
+/** A stored transport (the SipTransport enum's name) as a provider's API spells it. */
+const PROVIDER_TRANSPORT: Record<StoredTrunk['transport'], RoutingTrunk['transport']> = { UDP: 'udp', TCP: 'tcp', TLS: 'tls' };
+
 /** What a provider's API takes: transports in its lower case. */
 export function routingRequest(route: Pick<RouteRow, 'trunks' | 'messaging_uri'>): RoutingRequest {
   return {
-    voice: route.trunks ? { trunks: route.trunks.map((t: StoredTrunk) => ({ uri: t.uri, transport: t.transport.toLowerCase() as 'udp' | 'tcp' | 'tls', priority: t.priority, weight: t.weight })) } : null,
+    voice: route.trunks ? { trunks: route.trunks.map((t: StoredTrunk) => ({ uri: t.uri, transport: PROVIDER_TRANSPORT[t.transport], priority: t.priority, weight: t.weight })) } : null,
     messaging: route.messaging_uri ? { endpoint: route.messaging_uri } : null,
   };
 }

@@ -2,6 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import { isE164Shape } from '../../shared/e164.js';
 import { badUserInput, quotedInput } from '../../shared/errors.js';
+import { readText } from '../../shared/input.js';
 import { cursorFor, readPage } from '../../shared/pagination.js';
 import type { Context } from '../context.js';
 import { pushRoute, removeAtProvider, routeEvent } from '../domain/routes.js';
@@ -64,7 +65,7 @@ export const resolvers: Resolvers = {
     },
     webhookDeliveries: async (_parent, args, ctx) => {
       const page = readPage('Query.webhookDeliveries', args, 20);
-      if (args.endpointId != null && args.endpointId.length > MAX_ID) throw badUserInput(`endpointId must be at most ${MAX_ID} characters`, 'endpointId');
+      if (args.endpointId != null) readText(args.endpointId, 'endpointId', { max: MAX_ID });
       if (ctx.tenant === null) return EMPTY;
       if (page.afterKey !== null && !/^\d{1,19}$/.test(page.afterKey)) throw badUserInput('after is not a cursor of Query.webhookDeliveries', 'after');
       const rows = await webhooks.listAttempts(ctx.db, ctx.tenant, args.endpointId ?? null, page.afterKey, page.limit);
