@@ -9,7 +9,7 @@ import { IntrospectionAloneRule } from './introspection-alone.js';
 import { firstLimitExceeded, requestLimitRules } from './limit-rules.js';
 import { measureOperation, operationToRun, type OperationMeasures, type Pricing } from './limits.js';
 import { apiSchemaOf } from './operations/check.js';
-import { parseWithin } from './plugins/useRequestLimits.js';
+import { parseWithin, useRequestLimits } from './plugins/useRequestLimits.js';
 import { DEFAULT_LIMITS, type RequestLimits } from './settings.js';
 
 const supergraph = readFileSync(`${SCHEMA_DIR}supergraph.graphql`, 'utf8');
@@ -189,4 +189,33 @@ it('holds every operation of the document to the limits, naming the one not run'
   const document = `query Small { __typename } query Big { ${Array.from({ length: 40 }, (_, i) => `a${i}: __typename`).join(' ')} }`;
   expect(refusal(document, {}, { operationName: 'Big' })?.message).toBe('The operation has 40 aliases; the limit is 30');
   expect(refusal(document, {}, { operationName: 'Small' })?.message).toBe('Operation Big of this document, though not the one run: The operation has 40 aliases; the limit is 30');
+});
+
+it('judges a document once per value of the variables its measures read, not on every request', () => {
+  const plugin = useRequestLimits(DEFAULT_LIMITS, new Set(), { directives: pricing, spend: () => null });
+  const onValidate = plugin.onValidate!;
+  let reads = 0;
+  const parsed = parse('query($n: Int, $note: String) { carriers(first: $n) { edges { node { name blocks(first: 100) { edges { node { prefix } } } } } } }');
+  // counts every look at the document's definitions: measuring and validating both start there
+  const document = new Proxy(parsed, { get: (target, key) => (key === 'definitions' && reads++, Reflect.get(target, key)) });
+  const validate = (variables: Record<string, unknown>) => {
+    try {
+      onValidate({ params: { schema, documentAST: document }, context: { params: { variables } } } as Parameters<typeof onValidate>[0]);
+      return null;
+    } catch (error) {
+      return (error as { extensions?: { code?: string } }).extensions?.code;
+    }
+  };
+  expect(validate({ n: 1, note: 'a' })).toBeNull();
+  const judged = reads;
+  expect(judged).toBeGreaterThan(0);
+  // $note is not read by the measures: another value of it is the same verdict
+  expect(validate({ n: 1, note: 'b' })).toBeNull();
+  expect(reads).toBe(judged);
+  // another first is judged anew, and the refusal is not served to the first value again
+  expect(validate({ n: 100 })).toBe('COST_LIMIT_EXCEEDED');
+  expect(reads).toBeGreaterThan(judged);
+  const again = reads;
+  expect(validate({ n: 1 })).toBeNull();
+  expect(reads).toBe(again);
 });

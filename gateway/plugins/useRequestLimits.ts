@@ -73,11 +73,10 @@ export function useRequestLimits(limits: RequestLimits, contract: ReadonlySet<st
 
   function verdictOf(verdicts: DocumentVerdicts, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined): Verdict {
     const name = operationName ?? '';
-    const run = operationToRun(document, operationName);
     const operation = verdicts.operations.get(name);
     if (!operation) {
       const reads = new Set<string>();
-      const verdict = judge(document, verdicts, run, variables, reads);
+      const verdict = judge(document, verdicts, operationToRun(document, operationName), variables, reads);
       const found: OperationVerdicts = { reads: [...reads], byValues: new Map() };
       verdicts.operations.set(name, found);
       found.byValues.set(JSON.stringify(found.reads.map((r) => variables?.[r])), verdict);
@@ -86,7 +85,7 @@ export function useRequestLimits(limits: RequestLimits, contract: ReadonlySet<st
     const key = JSON.stringify(operation.reads.map((r) => variables?.[r]));
     let verdict = operation.byValues.get(key);
     if (!verdict) {
-      verdict = judge(document, verdicts, run, variables);
+      verdict = judge(document, verdicts, operationToRun(document, operationName), variables);
       if (operation.byValues.size >= MAX_VERDICTS_PER_OPERATION) operation.byValues.clear();
       operation.byValues.set(key, verdict);
     }
