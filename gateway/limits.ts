@@ -1,11 +1,11 @@
 /**
- * The request-shape limits as pure functions of a document (and the variables its measures
- * read): depth, aliases, root fields, estimated cost, provider calls, fields once spread, and
- * the planner workaround for introspection mixed with other root fields. The plugin that applies
- * them, once per cached document, is plugins/useRequestLimits.ts.
+ * The measures of an operation the request limits read: depth, aliases, root fields, fields once
+ * spread, estimated cost and provider calls, priced by the supergraph's `@cost` and `@listSize`
+ * (cost-directives.ts). Pure functions of a document and the variables its measures read; the
+ * rules that hold operations to the limits are limit-rules.ts, the plugin that applies them
+ * plugins/useRequestLimits.ts.
  */
 import {
-  GraphQLError,
   getNamedType,
   getNullableType,
   isListType,
@@ -24,10 +24,11 @@ import {
   type GraphQLInterfaceType,
   type GraphQLObjectType,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
   type ValueNode,
 } from 'graphql';
-import type { RequestLimits } from './settings.js';
+import type { CostDirectives, ListSize } from './cost-directives.js';
 
 /** Measures of one operation, as the limits count them. */
 export interface OperationMeasures {
@@ -41,11 +42,6 @@ export interface OperationMeasures {
   upstream: number;
 }
 
-/** A refused document: 400 to a GraphQL-over-HTTP client, 200 to an application/json one (as validation errors). */
-export function limitError(message: string, code: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status: 400, spec: true } } });
-}
-
 /** Measures of a selection set, relative to it: fields directly in it are at depth 1, cost at multiplier 1. */
 interface SetMeasures {
   depth: number;
@@ -56,63 +52,90 @@ interface SetMeasures {
   fields: number;
   cost: number;
   upstream: number;
+  /** Cost and provider calls of the fields the enclosing field's `@listSize(sizedFields:)` sizes, before that size multiplies them. */
+  sizedCost: number;
+  sizedUpstream: number;
+}
+
+/** What prices an operation: the supergraph's `@cost`/`@listSize` and the size of a list that declares none. */
+export interface Pricing extends CostDirectives {
+  /** The size of a list whose `@listSize` gives none (or that has no `@listSize`). */
+  assumedListSize: number;
+}
+
+/** Measures of no operation at all. */
+const NOTHING: OperationMeasures = { depth: 0, aliases: 0, rootFields: 0, cost: 0, fields: 0, upstream: 0 };
+
+/** The operation a request runs: the one named, or the only one. */
+export function operationToRun(document: DocumentNode, operationName: string | null | undefined): OperationDefinitionNode | undefined {
+  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
+  return operations.find((o) => (operationName ? o.name?.value === operationName : true)) ?? operations[0];
 }
 
 /**
  * Measures an operation: selection depth, aliases (`__typename` included), root fields, and
- * estimated cost: every field of object type costs 1, multiplied by the size of every list it
- * sits in, a list's size being its `first` (literal, variable, the variable's default, or the
- * argument's default) or `assumedListSize`. Fragments are followed, every spread counted; each
- * fragment is measured once, so that fragments spreading each other many times cannot make the
+ * estimated cost. Every field of object type costs its `@cost(weight:)`, 1 without one (a leaf
+ * only its weight); a list multiplies what is selected in it by its size. The sizes come from
+ * the supergraph's `@listSize`, not from names:
+ * - `slicingArguments`: the size is the argument's value (literal, variable, the variable's
+ *   default, or, when absent or null, the argument's default), the largest when several are given;
+ * - `sizedFields`: the size applies to those lists of the returned type (a connection's `edges`,
+ *   each edge counted), the rest of it (`pageInfo`, `totalCount`) counted once;
+ * - without slicing arguments, a list field that takes a list argument (`lookupNumbers(e164s:)`)
+ *   has one element per item given: a slicing argument must be an Int, so `@listSize` cannot say it;
+ * - otherwise `assumedSize`, and for a list without `@listSize`, `assumedListSize`.
+ * Fragments are followed, every spread counted; each fragment is measured once (per the sized
+ * fields it is spread under), so that fragments spreading each other many times cannot make the
  * measuring itself exponential (a cycle is cut: validation reports it).
  */
 export function measureOperation(
   schema: GraphQLSchema,
   document: DocumentNode,
-  operationName: string | null | undefined,
+  operation: OperationDefinitionNode | undefined,
   variables: Record<string, unknown> | null | undefined,
-  assumedListSize: number,
-  weights: ReadonlyMap<string, number> = new Map(),
+  pricing: Pricing,
   reads?: Set<string>,
 ): OperationMeasures {
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions) {
     if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
   }
-  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  const operation = operations.find((o) => (operationName ? o.name?.value === operationName : true)) ?? operations[0];
-  if (!operation) return { depth: 0, aliases: 0, rootFields: 0, cost: 0, fields: 0, upstream: 0 };
+  if (!operation) return NOTHING;
   const root = schema.getRootType(operation.operation);
-  if (!root) return { depth: 0, aliases: 0, rootFields: 0, cost: 0, fields: 0, upstream: 0 };
+  if (!root) return NOTHING;
   // a variable the request leaves out takes its default from the operation
   const values: Record<string, unknown> = {};
   for (const definition of operation.variableDefinitions ?? []) {
     if (definition.defaultValue) values[definition.variable.name.value] = valueOf(definition.defaultValue, () => undefined);
   }
   Object.assign(values, variables ?? {});
-  // which variables the measures depend on (`first`, list lengths): a cache keys on those alone
+  // which variables the measures depend on (slicing arguments, list lengths): a cache keys on those alone
   const read = (name: string): unknown => {
     reads?.add(name);
     return values[name];
   };
 
-  const listSize = (parent: GraphQLCompositeType, field: GraphQLField<unknown, unknown> | undefined, node: FieldNode): number => {
-    const first = node.arguments?.find((a) => a.name.value === 'first');
-    const declared = field?.args.find((a) => a.name === 'first');
-    const asked = first ? valueOf(first.value, read) : undefined;
-    // no first, or first: null: the list's default size
-    const value = typeof asked === 'number' ? asked : declared?.defaultValue;
-    if (typeof value === 'number' && Number.isFinite(value)) return Math.max(1, value);
-    // a list looked up by a list of keys (lookupNumbers(e164s)) is as long as its keys
-    const keys = declared ? undefined : node.arguments?.find((a) => field?.args.find((d) => d.name === a.name.value && isListType(getNullableType(d.type))));
-    const length = keys ? lengthOf(keys.value, read) : undefined;
-    if (length !== undefined && field && isListType(getNullableType(field.type))) return Math.max(1, length);
-    // a Relay connection's edges are as many as its first, already counted on the connection
-    if (parent.name.endsWith('Connection')) return 1;
-    return declared || (field && isListType(getNullableType(field.type))) ? assumedListSize : 1;
+  /** The size a field's `@listSize` gives it for this selection; undefined when it gives none. */
+  const declaredSize = (declared: ListSize, field: GraphQLField<unknown, unknown>, node: FieldNode): number | undefined => {
+    const sliced: number[] = [];
+    for (const name of declared.slicingArguments) {
+      const given = node.arguments?.find((a) => a.name.value === name);
+      const asked = given ? valueOf(given.value, read) : undefined;
+      // left out, or null: the argument's default size
+      const value = typeof asked === 'number' ? asked : field.args.find((a) => a.name === name)?.defaultValue;
+      if (typeof value === 'number' && Number.isFinite(value)) sliced.push(value);
+    }
+    if (sliced.length > 0) return Math.max(1, ...sliced);
+    if (declared.slicingArguments.length === 0 && isListType(getNullableType(field.type))) {
+      // looked up by a list of keys: as long as its keys
+      const keys = node.arguments?.find((a) => field.args.some((d) => d.name === a.name.value && isListType(getNullableType(d.type))));
+      const length = keys ? lengthOf(keys.value, read) : undefined;
+      if (length !== undefined) return Math.max(1, length);
+    }
+    return declared.assumedSize;
   };
 
-  const empty = (): SetMeasures => ({ depth: 0, aliases: 0, level: 0, fields: 0, cost: 0, upstream: 0 });
+  const empty = (): SetMeasures => ({ depth: 0, aliases: 0, level: 0, fields: 0, cost: 0, upstream: 0, sizedCost: 0, sizedUpstream: 0 });
   const add = (into: SetMeasures, part: SetMeasures) => {
     into.depth = Math.max(into.depth, part.depth);
     into.aliases += part.aliases;
@@ -120,22 +143,26 @@ export function measureOperation(
     into.fields += part.fields;
     into.cost += part.cost;
     into.upstream += part.upstream;
+    into.sizedCost += part.sizedCost;
+    into.sizedUpstream += part.sizedUpstream;
   };
   const measured = new Map<string, SetMeasures>();
   const measuring = new Set<string>();
-  const fragment = (name: string): SetMeasures => {
-    const known = measured.get(name);
+  const fragment = (name: string, sized: readonly string[]): SetMeasures => {
+    const key = `${name} ${sized.join(' ')}`;
+    const known = measured.get(key);
     if (known) return known;
     const definition = fragments.get(name);
-    if (!definition || measuring.has(name)) return empty();
-    measuring.add(name);
+    if (!definition || measuring.has(key)) return empty();
+    measuring.add(key);
     const type = schema.getType(definition.typeCondition.name.value);
-    const result = measure(definition.selectionSet, type && isCompositeType(type) ? type : undefined);
-    measuring.delete(name);
-    measured.set(name, result);
+    const result = measure(definition.selectionSet, type && isCompositeType(type) ? type : undefined, sized);
+    measuring.delete(key);
+    measured.set(key, result);
     return result;
   };
-  const measure = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType | undefined): SetMeasures => {
+  /** `sized`: the fields of this set that the enclosing field's `@listSize(sizedFields:)` sizes; they go to sizedCost/sizedUpstream. */
+  const measure = (selectionSet: SelectionSetNode, parent: GraphQLCompositeType | undefined, sized: readonly string[]): SetMeasures => {
     const result = empty();
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.FIELD) {
@@ -143,46 +170,65 @@ export function measureOperation(
         result.fields += 1;
         if (selection.alias) result.aliases += 1;
         result.depth = Math.max(result.depth, 1);
-        const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? fieldOf(parent, selection.name.value) : undefined;
+        const name = selection.name.value;
+        const field = parent && (isObjectType(parent) || isInterfaceType(parent)) ? fieldOf(parent, name) : undefined;
         const type = field ? getNamedType(field.type) : undefined;
+        const coordinate = parent ? `${parent.name}.${name}` : '';
         // a field that calls providers weighs its @cost weight, in the cost and as upstream calls
-        const weight = parent ? weights.get(`${parent.name}.${selection.name.value}`) : undefined;
-        result.upstream += weight ?? 0;
-        if (!selection.selectionSet) {
-          result.cost += weight ?? 0;
-          continue;
+        const weight = pricing.weights.get(coordinate);
+        // sized by the enclosing field: its size multiplies this field, each element counted
+        const isSized = sized.includes(name);
+        let cost = weight ?? 0;
+        let upstream = weight ?? 0;
+        if (selection.selectionSet) {
+          const declared = pricing.listSizes.get(coordinate);
+          const inner = measure(selection.selectionSet, type && isCompositeType(type) ? type : undefined, declared?.sizedFields ?? []);
+          // Introspection is answered from the gateway's own schema, never by a subgraph: its
+          // fields cost nothing, and `__Type.ofType` (a chain of wrappers, one object a level, no
+          // fan-out) adds no depth, so that the standard introspection query every tool sends
+          // (15 levels, most of them ofType) fits. Validation's MaxIntrospectionDepthRule bounds
+          // its fan-out (`fields` within `fields` within `fields` is refused).
+          const introspection = parent !== undefined && isIntrospectionType(parent);
+          const chained = introspection && parent.name === '__Type' && name === 'ofType';
+          result.depth = Math.max(result.depth, (chained ? 0 : 1) + inner.depth);
+          result.aliases += inner.aliases;
+          result.fields += inner.fields;
+          // introspection answers from the gateway's own schema: it costs nothing and calls no provider
+          if (introspection) continue;
+          if (type && isCompositeType(type) && field) {
+            const size = declared ? declaredSize(declared, field, selection) : undefined;
+            if (declared && declared.sizedFields.length > 0) {
+              const each = size ?? pricing.assumedListSize;
+              cost = (weight ?? 1) + inner.cost + each * inner.sizedCost;
+              upstream += inner.upstream + each * inner.sizedUpstream;
+            } else {
+              // a list's own size; 1 for a list sized by the enclosing field, which multiplies it
+              const own = isSized || !isListType(getNullableType(field.type)) ? 1 : (size ?? pricing.assumedListSize);
+              cost = (weight ?? 1) + own * inner.cost;
+              upstream += own * inner.upstream;
+            }
+          } else {
+            cost = inner.cost;
+            upstream += inner.upstream;
+          }
         }
-        const inner = measure(selection.selectionSet, type && isCompositeType(type) ? type : undefined);
-        // Introspection is answered from the gateway's own schema, never by a subgraph: its
-        // fields cost nothing, and `__Type.ofType` (a chain of wrappers, one object a level, no
-        // fan-out) adds no depth, so that the standard introspection query every tool sends
-        // (15 levels, most of them ofType) fits. Validation's MaxIntrospectionDepthRule bounds
-        // its fan-out (`fields` within `fields` within `fields` is refused).
-        const introspection = parent !== undefined && isIntrospectionType(parent);
-        const chained = introspection && parent.name === '__Type' && selection.name.value === 'ofType';
-        result.depth = Math.max(result.depth, (chained ? 0 : 1) + inner.depth);
-        result.aliases += inner.aliases;
-        result.fields += inner.fields;
-        // introspection answers from the gateway's own schema: it costs nothing and calls no provider
-        if (introspection) continue;
-        if (type && isCompositeType(type)) {
-          const size = listSize(parent!, field, selection);
-          result.cost += (weight ?? 1) + size * inner.cost;
-          result.upstream += size * inner.upstream;
+        if (isSized) {
+          result.sizedCost += cost;
+          result.sizedUpstream += upstream;
         } else {
-          result.cost += inner.cost;
-          result.upstream += inner.upstream;
+          result.cost += cost;
+          result.upstream += upstream;
         }
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         const type = selection.typeCondition ? schema.getType(selection.typeCondition.name.value) : parent;
-        add(result, measure(selection.selectionSet, type && isCompositeType(type) ? type : parent));
+        add(result, measure(selection.selectionSet, type && isCompositeType(type) ? type : parent, sized));
       } else {
-        add(result, fragment(selection.name.value));
+        add(result, fragment(selection.name.value, sized));
       }
     }
     return result;
   };
-  const whole = measure(operation.selectionSet, root);
+  const whole = measure(operation.selectionSet, root, []);
   return { depth: whole.depth, aliases: whole.aliases, rootFields: whole.level, cost: whole.cost, fields: whole.fields, upstream: whole.upstream };
 }
 
@@ -208,77 +254,4 @@ function valueOf(node: ValueNode, variable: (name: string) => unknown): unknown 
   if (node.kind === Kind.VARIABLE) return variable(node.name.value);
   if (node.kind === Kind.LIST) return node.values.map((value) => valueOf(value, variable));
   return undefined;
-}
-
-/** A measure as a message shows it: fragments spread many times can make it astronomic. */
-const shown = (measure: number): string => (measure < 1e15 ? String(measure) : 'more than 10^15');
-
-/** The first limit an operation exceeds, as the error the client gets; null when within them all. */
-export function checkLimits(measures: OperationMeasures, limits: RequestLimits): GraphQLError | null {
-  if (measures.depth > limits.depth) return limitError(`The operation is nested ${shown(measures.depth)} levels deep; the limit is ${limits.depth}`, 'DEPTH_LIMIT_EXCEEDED');
-  if (measures.aliases > limits.aliases) return limitError(`The operation has ${shown(measures.aliases)} aliases; the limit is ${limits.aliases}`, 'ALIAS_LIMIT_EXCEEDED');
-  if (measures.rootFields > limits.rootFields) return limitError(`The operation selects ${shown(measures.rootFields)} root fields; the limit is ${limits.rootFields}`, 'ROOT_FIELD_LIMIT_EXCEEDED');
-  if (measures.cost > limits.cost) return limitError(`The operation's estimated cost is ${shown(measures.cost)}; the limit is ${limits.cost} (lists count by their first)`, 'COST_LIMIT_EXCEEDED');
-  if (measures.upstream > limits.upstreamCalls) {
-    return limitError(`The operation can cause ${shown(measures.upstream)} calls to providers (searches, live status, orders); the limit is ${limits.upstreamCalls}`, 'COST_LIMIT_EXCEEDED');
-  }
-  // fragments spread many times make a document far larger than its text: past what could be
-  // written out within the token limit, planning it costs the gateway more than any client may ask
-  if (measures.fields > limits.tokens) return limitError(`The operation has ${shown(measures.fields)} fields once its fragments are spread; the limit is ${limits.tokens}`, 'TOKEN_LIMIT_EXCEEDED');
-  return null;
-}
-
-/** The first limit an operation of the document other than the one run exceeds, as the client's error. */
-export function otherOperationsExceeding(
-  schema: GraphQLSchema,
-  document: DocumentNode,
-  operationName: string | null | undefined,
-  limits: RequestLimits,
-  weights: ReadonlyMap<string, number>,
-): GraphQLError | null {
-  const operations = document.definitions.filter((d) => d.kind === Kind.OPERATION_DEFINITION);
-  if (operations.length < 2) return null;
-  const run = operations.find((o) => (operationName ? o.name?.value === operationName : true)) ?? operations[0];
-  const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
-  for (const operation of operations) {
-    if (operation === run) continue;
-    // measured alone with the fragments (anonymous ones too: validation would read them all)
-    const alone: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
-    const exceeded = checkLimits(measureOperation(schema, alone, null, null, limits.assumedListSize, weights), limits);
-    if (exceeded) return limitError(`Operation ${operation.name?.value ?? '(anonymous)'} of this document, though not the one run: ${exceeded.message}`, String(exceeded.extensions.code));
-  }
-  return null;
-}
-
-/**
- * The Rust planner (@graphql-hive/router-runtime 1.4) answers an operation that asks for
- * `__schema` or `__type` beside other root fields with those fields silently null. Until it
- * does not, such an operation is refused with a message saying what to do, not answered wrong.
- */
-export function mixesIntrospection(document: DocumentNode): GraphQLError | null {
-  const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) {
-    if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-  }
-  // the root fields with the fragments and inline fragments at the root written out
-  const rootNames = (selectionSet: SelectionSetNode, spread: Set<string>): string[] =>
-    selectionSet.selections.flatMap((s) => {
-      if (s.kind === Kind.FIELD) return [s.name.value];
-      if (s.kind === Kind.INLINE_FRAGMENT) return rootNames(s.selectionSet, spread);
-      const fragment = fragments.get(s.name.value);
-      if (!fragment || spread.has(s.name.value)) return [];
-      spread.add(s.name.value);
-      return rootNames(fragment.selectionSet, spread);
-    });
-  for (const definition of document.definitions) {
-    if (definition.kind !== Kind.OPERATION_DEFINITION) continue;
-    const roots = rootNames(definition.selectionSet, new Set());
-    const introspection = roots.some((name) => name === '__schema' || name === '__type');
-    if (introspection && roots.some((name) => name !== '__schema' && name !== '__type' && name !== '__typename')) {
-      return new GraphQLError('Ask for __schema or __type in an operation of their own, without other root fields', {
-        extensions: { code: 'BAD_USER_INPUT', http: { status: 400, spec: true } },
-      });
-    }
-  }
-  return null;
 }

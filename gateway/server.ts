@@ -12,6 +12,7 @@ import { maskError, usePublicErrors } from './errors.js';
 import { explorerPage, useExplorer } from './explorer.js';
 import { httpGateway, type HttpGateway } from './http.js';
 import { inProcessTransport, type InProcessSubgraph } from './in-process.js';
+import { useIntrospectionAlone } from './plugins/useIntrospectionAlone.js';
 import { useRequestLimits } from './plugins/useRequestLimits.js';
 import { readProjectManifest } from './operations/manifest.js';
 import { runtimeLogger } from './runtime-logger.js';
@@ -23,7 +24,8 @@ import { memoryRateLimiter, redisRateLimiter } from './rate-limit.js';
 import { connectSharedState, resilientQueryStore, resilientRateLimiter } from './shared-state.js';
 import { sandboxPage } from './sandbox.js';
 import { runsRegisteredOperation, scopeOf, scopeOfRequest } from './scope.js';
-import { upstreamBudget, upstreamWeights } from './upstream-cost.js';
+import { costDirectivesOf } from './cost-directives.js';
+import { upstreamBudget } from './upstream-cost.js';
 import type { GatewaySettings } from './settings.js';
 
 export interface GatewayOptions extends EdgeStores {
@@ -226,7 +228,7 @@ export function createGateway(options: GatewayOptions): Gateway {
         logger,
       }),
       useRequestLimits(settings.limits, contract, {
-        weights: upstreamWeights(options.supergraphSdl),
+        directives: costDirectivesOf(options.supergraphSdl),
         spend: (context, calls) => {
           const scope = scopeOfRequest((context as { request: Request }).request);
           const wait = budget.spend(scope?.identity.keyId ?? 'anonymous', calls);
@@ -234,6 +236,7 @@ export function createGateway(options: GatewayOptions): Gateway {
           return edgeError(`This key's budget of ${settings.limits.upstreamCallsPerMinute} provider calls a minute is spent: try again in ${wait} s`, 'RATE_LIMITED', 429, { 'retry-after': String(wait) });
         },
       }),
+      useIntrospectionAlone(),
       signPlugin,
       metrics.plugin(context.log),
       usePublicErrors(errorOptions),

@@ -15,9 +15,9 @@ export interface RequestLimits {
   tokens: number;
   /** Fields selected at the operation's root, aliases counted. */
   rootFields: number;
-  /** Estimated cost: every object-typed field 1, times the `first` of every list around it. */
+  /** Estimated cost: every object-typed field 1 (or its `@cost` weight), times the size of every list around it (its `@listSize`). */
   cost: number;
-  /** Assumed size of a list field that takes no `first`. */
+  /** Assumed size of a list whose `@listSize` gives none, or that has no `@listSize`. */
   assumedListSize: number;
   /** Request body bytes. */
   bodyBytes: number;

@@ -1,84 +1,100 @@
 /**
- * Plugin: the request-shape limits (gateway/limits.ts), enforced before validation (so a hostile
- * document cannot make validation itself expensive) and so before planning or any subgraph
- * fetch: the parser stops past `tokens`; depth, aliases, root fields, cost and provider calls
- * are measured on the parsed document, once per document the runtime keeps in its parse cache
- * (and per value of the variables the measures read, e.g. `first`), not on every request. The
- * contract's operations (`contract`: the project manifest's ids), however sent, are not held to
- * the cost limit: they are the public promise, answered for every `first` their fields accept
- * (InventoryLineage's 500 numbers cost 15,001), and were measured when they were written. Only
- * the spending of the caller's provider-call budget happens on every request.
+ * Plugin: the request-shape limits. The parser stops past `tokens`; the limit rules
+ * (limit-rules.ts: depth, aliases, root fields, cost, provider calls, fields once spread) run
+ * before the runtime's validation (so a hostile document cannot make validation itself
+ * expensive) and so before planning or any subgraph fetch, once per document the runtime keeps
+ * in its parse cache (and per value of the variables the measures read, e.g. `first`), not on
+ * every request. The contract's operations (`contract`: the project manifest's ids), however
+ * sent, are not held to the cost and provider-call limits: they are the public promise,
+ * answered for every `first` their fields accept (InventoryLineage's 500 numbers cost 14,502),
+ * and were measured when they were written. Only the spending of the caller's provider-call
+ * budget happens on every request.
  */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { GraphQLError, parse, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { checkLimits, limitError, measureOperation, mixesIntrospection, otherOperationsExceeding, type OperationMeasures } from '../limits.js';
+import { GraphQLError, Lexer, Source, TokenKind, parse, type DocumentNode, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
+import { NO_COST_DIRECTIVES, type CostDirectives } from '../cost-directives.js';
+import { firstLimitExceeded, limitError, requestLimitRules, type RuleMeasures } from '../limit-rules.js';
+import { measureOperation, operationToRun, type OperationMeasures, type Pricing } from '../limits.js';
 import { normalizedBody, operationId } from '../operations/manifest.js';
 import type { RequestLimits } from '../settings.js';
 
 export interface UpstreamPricing {
-  /** `@cost` weights by "Type.field" (upstream-cost.ts). */
-  weights: ReadonlyMap<string, number>;
+  /** `@cost` and `@listSize` of the supergraph (cost-directives.ts). */
+  directives: CostDirectives;
   /** Spends a request's upstream calls from its caller's budget: a refusal, or null. */
   spend(context: unknown, calls: number): GraphQLError | null;
 }
 
 /** Distinct variable values (of the variables the measures read) remembered per document and operation. */
-const MAX_MEASURES_PER_OPERATION = 64;
+const MAX_VERDICTS_PER_OPERATION = 64;
 
-/** What the limits found for one operation of a document: the variables its measures read, its measures by their values, and whether another operation of the document exceeds a limit. */
-interface OperationVerdict {
+/** What the limits found for the operation run: its measures and the first limit the document exceeds (null: none). */
+interface Verdict {
+  measures: OperationMeasures;
+  exceeded: GraphQLError | null;
+}
+
+/** What the limits found for one operation run of a document: the variables its measures read, and the verdicts by their values. */
+interface OperationVerdicts {
   reads: string[];
-  measures: Map<string, OperationMeasures>;
-  others: GraphQLError | null | undefined;
+  byValues: Map<string, Verdict>;
 }
 
 /** What the limits found in one document; the runtime's parse cache keeps the document, so this is found once. */
-interface DocumentVerdict {
+interface DocumentVerdicts {
   schema: GraphQLSchema;
-  /** Introspection mixed with other root fields (the planner workaround). */
-  refusedWhole: GraphQLError | null | undefined;
   contract: boolean | undefined;
-  /** Per operation name: the variables its measures read, and the measures by their values. */
-  operations: Map<string, OperationVerdict>;
+  /** The operations not run, measured by their variables' defaults: the same whichever is run. */
+  others: Map<OperationDefinitionNode, OperationMeasures>;
+  /** Per operation name run. */
+  operations: Map<string, OperationVerdicts>;
 }
 
 export function useRequestLimits(limits: RequestLimits, contract: ReadonlySet<string> = new Set(), pricing?: UpstreamPricing): GatewayPlugin {
-  const weights = pricing?.weights ?? new Map<string, number>();
-  const verdicts = new WeakMap<DocumentNode, DocumentVerdict>();
+  const prices: Pricing = { ...(pricing?.directives ?? NO_COST_DIRECTIVES), assumedListSize: limits.assumedListSize };
+  const documents = new WeakMap<DocumentNode, DocumentVerdicts>();
 
-  function measuresOf(verdict: DocumentVerdict, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined): [OperationMeasures, OperationVerdict] {
+  /** Runs the limit rules over the document for one operation and its variables. */
+  function judge(document: DocumentNode, verdicts: DocumentVerdicts, run: OperationDefinitionNode | undefined, variables: Record<string, unknown> | undefined, reads?: Set<string>): Verdict {
+    let measuresOfRun: OperationMeasures | undefined;
+    const measures: RuleMeasures = {
+      run,
+      of(operation) {
+        if (operation === run) return (measuresOfRun ??= measureOperation(verdicts.schema, document, run, variables, prices, reads));
+        let other = verdicts.others.get(operation);
+        if (!other) verdicts.others.set(operation, (other = measureOperation(verdicts.schema, document, operation, null, prices)));
+        return other;
+      },
+    };
+    const exempt = () => (verdicts.contract ??= contract.has(operationId(normalizedBody(document))));
+    const exceeded = firstLimitExceeded(verdicts.schema, document, requestLimitRules(limits, measures, exempt));
+    return { measures: run ? measures.of(run) : measureOperation(verdicts.schema, document, undefined, variables, prices), exceeded };
+  }
+
+  function verdictOf(verdicts: DocumentVerdicts, document: DocumentNode, operationName: string | undefined, variables: Record<string, unknown> | undefined): Verdict {
     const name = operationName ?? '';
-    let operation = verdict.operations.get(name);
+    const operation = verdicts.operations.get(name);
     if (!operation) {
       const reads = new Set<string>();
-      const measures = measureOperation(verdict.schema, document, operationName, variables, limits.assumedListSize, weights, reads);
-      operation = { reads: [...reads], measures: new Map(), others: undefined };
-      verdict.operations.set(name, operation);
-      operation.measures.set(JSON.stringify(operation.reads.map((r) => variables?.[r])), measures);
-      return [measures, operation];
+      const verdict = judge(document, verdicts, operationToRun(document, operationName), variables, reads);
+      const found: OperationVerdicts = { reads: [...reads], byValues: new Map() };
+      verdicts.operations.set(name, found);
+      found.byValues.set(JSON.stringify(found.reads.map((r) => variables?.[r])), verdict);
+      return verdict;
     }
     const key = JSON.stringify(operation.reads.map((r) => variables?.[r]));
-    let measures = operation.measures.get(key);
-    if (!measures) {
-      measures = measureOperation(verdict.schema, document, operationName, variables, limits.assumedListSize, weights);
-      if (operation.measures.size >= MAX_MEASURES_PER_OPERATION) operation.measures.clear();
-      operation.measures.set(key, measures);
+    let verdict = operation.byValues.get(key);
+    if (!verdict) {
+      verdict = judge(document, verdicts, operationToRun(document, operationName), variables);
+      if (operation.byValues.size >= MAX_VERDICTS_PER_OPERATION) operation.byValues.clear();
+      operation.byValues.set(key, verdict);
     }
-    return [measures, operation];
+    return verdict;
   }
 
   return {
     onParse({ setParseFn }) {
-      setParseFn((source, options) => {
-        try {
-          return parse(source, { ...options, maxTokens: limits.tokens });
-        } catch (error) {
-          if (error instanceof GraphQLError && /contains more th[a-z]+ \d+ tokens/.test(error.message)) {
-            throw limitError(`The document has more than ${limits.tokens} tokens`, 'TOKEN_LIMIT_EXCEEDED');
-          }
-          throw error;
-        }
-      });
+      setParseFn(parseWithin(limits.tokens));
     },
     // Thrown, not set as the validation result: the runtime caches validation results by document
     // alone and its cache answers after this hook, so a result set here would be overridden by
@@ -86,26 +102,53 @@ export function useRequestLimits(limits: RequestLimits, contract: ReadonlySet<st
     // them later.
     onValidate({ params, context }) {
       const document = params.documentAST;
-      let verdict = verdicts.get(document);
-      if (!verdict || verdict.schema !== params.schema) {
-        verdict = { schema: params.schema, refusedWhole: undefined, contract: undefined, operations: new Map() };
-        verdicts.set(document, verdict);
+      let verdicts = documents.get(document);
+      if (!verdicts || verdicts.schema !== params.schema) {
+        verdicts = { schema: params.schema, contract: undefined, others: new Map(), operations: new Map() };
+        documents.set(document, verdicts);
       }
       const request = (context as { params?: { operationName?: string; variables?: Record<string, unknown> } }).params;
-      const operationName = request?.operationName;
-      const mixed = (verdict.refusedWhole ??= mixesIntrospection(document));
-      if (mixed) throw mixed;
-      const [measures, operation] = measuresOf(verdict, document, operationName, request?.variables);
-      let exceeded = checkLimits(measures, limits);
-      if (exceeded?.extensions.code === 'COST_LIMIT_EXCEEDED' && (verdict.contract ??= contract.has(operationId(normalizedBody(document))))) {
-        exceeded = checkLimits({ ...measures, cost: 0, upstream: 0 }, limits);
-      }
-      // validation covers every operation of the document, not only the one run: each is held to
-      // the limits (by its variables' defaults), so a tiny operation cannot carry a huge one past them
-      exceeded ??= operation.others ??= otherOperationsExceeding(params.schema, document, operationName, limits, weights);
+      const verdict = verdictOf(verdicts, document, request?.operationName, request?.variables);
       // last: only a request that will run spends its caller's budget of provider calls
-      exceeded ??= pricing?.spend(context, measures.upstream) ?? null;
+      const exceeded = verdict.exceeded ?? pricing?.spend(context, verdict.measures.upstream) ?? null;
       if (exceeded) throw exceeded;
     },
   };
+}
+
+/** graphql-js's parse, refusing a document of more than `tokens` tokens with TOKEN_LIMIT_EXCEEDED. */
+export function parseWithin(tokens: number): typeof parse {
+  return (source, options) => {
+    try {
+      return parse(source, { ...options, maxTokens: tokens });
+    } catch (error) {
+      if (error instanceof GraphQLError && stoppedAtToken(source, tokens + 1, error)) {
+        throw limitError(`The document has more than ${tokens} tokens`, 'TOKEN_LIMIT_EXCEEDED');
+      }
+      throw error;
+    }
+  };
+}
+
+/**
+ * Whether the parser stopped at the `nth` token of `source`: its error sits where that token
+ * starts. graphql-js refuses the token past `maxTokens` before looking at it, so an error there
+ * is the token limit, told apart from a syntax error by its position, not its wording. Only
+ * lexed on a failed parse.
+ */
+function stoppedAtToken(source: string | Source, nth: number, error: GraphQLError): boolean {
+  const position = error.positions?.[0];
+  if (position === undefined) return false;
+  const lexer = new Lexer(typeof source === 'string' ? new Source(source) : source);
+  try {
+    for (let count = 1; count <= nth; count++) {
+      const token = lexer.advance();
+      if (token.kind === TokenKind.EOF) return false;
+      if (count === nth) return token.start === position;
+    }
+  } catch (lexing) {
+    // a lexing error before the nth token: a syntax error, not the limit
+    if (!(lexing instanceof GraphQLError)) throw lexing;
+  }
+  return false;
 }
