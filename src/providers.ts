@@ -102,7 +102,7 @@ interface InventorySettings {
 
 function runtime(simulator: StartedSimulator | null, directory: ProviderDirectory | null, logger: Logger, settings: InventorySettings): ProvidersRuntime {
   const upstream = directory ? upstreamFromDirectory(directory) : NO_UPSTREAM;
-  const inventory = createInventory(upstream, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs } });
+  const inventory = createInventory(upstream, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs }, logger });
   const routing = createRouting(upstream, settings.routing);
   const compliance = createCompliance(upstream, { intervalSeconds: settings.intervalSeconds, registrationPollSeconds: settings.registrationPollSeconds });
   const served: Partial<Record<string, ServedDefinition>> = { inventory, compliance, routing };
