@@ -70,6 +70,8 @@ const share = () => {
   return z.number({ error: required(message) }).min(0, { error: message }).max(1, { error: message });
 };
 const flag = () => z.boolean({ error: required('must be true or false') });
+/** An optional field: absent or null (as JSON writers often send it) is the same. */
+const optional = <T extends z.ZodType>(schema: T) => schema.nullish().transform((value) => value ?? undefined).optional();
 
 /** A non-empty list of distinct E.164 numbers, at most `max`. */
 const numberList = (max: number) =>
@@ -177,14 +179,14 @@ export const ApiErrorBodySchema = z.object({ error: z.object({ code: z.string(),
 const digits = text(/^\d{1,15}$/, '1 to 15 digits of the national number');
 export const SearchRequestSchema = z.strictObject({
   country: text(COUNTRY, 'an ISO 3166 alpha-2 code like GB'),
-  numberType: text(NUMBER_TYPE, 'a libphonenumber type like MOBILE').optional(),
-  startsWith: digits.optional(),
-  contains: digits.optional(),
-  endsWith: digits.optional(),
-  region: text(/^[^\u0000-\u001f]{1,64}$/, 'a place name').optional(),
-  areaCode: text(/^\d{1,6}$/, '1 to 6 digits').optional(),
-  capabilities: z.array(CapabilitySchema, { error: `must be a list of ${CAPABILITIES.join(', ')}` }).max(CAPABILITIES.length, { error: `must be a list of ${CAPABILITIES.join(', ')}` }).optional(),
-  limit: wholeNumber(1, MAX_PAGE_CAP).optional(),
+  numberType: optional(text(NUMBER_TYPE, 'a libphonenumber type like MOBILE')),
+  startsWith: optional(digits),
+  contains: optional(digits),
+  endsWith: optional(digits),
+  region: optional(text(/^[^\u0000-\u001f]{1,64}$/, 'a place name')),
+  areaCode: optional(text(/^\d{1,6}$/, '1 to 6 digits')),
+  capabilities: optional(z.array(CapabilitySchema, { error: `must be a list of ${CAPABILITIES.join(', ')}` }).max(CAPABILITIES.length, { error: `must be a list of ${CAPABILITIES.join(', ')}` })),
+  limit: optional(wholeNumber(1, MAX_PAGE_CAP)),
 });
 
 /** Bounded by the largest batch limit; the provider's own (smaller) limit is checked by the handler. */
@@ -199,9 +201,19 @@ export const ReserveRequestSchema = z.strictObject({
 export const OrderRequestSchema = z.strictObject({
   numbers: numberList(API_LIMITS.maxNumbersPerMutation),
   reference,
-  endUserRef: text(END_USER_REF, 'letters, digits and ._:@-', 100).optional(),
+  endUserRef: optional(text(END_USER_REF, 'letters, digits and ._:@-', 100)),
 });
 export const ReleaseRequestSchema = z.strictObject({ numbers: numberList(API_LIMITS.maxNumbersPerMutation) });
+
+/** `PUT /admin/clock` (the simulator's own admin API). */
+export const ClockAdvanceSchema = z.strictObject({ advanceMs: wholeNumber(0, 366 * 86_400_000) });
+/** `POST /admin/providers/<id>/withdraw`. */
+export const WithdrawRequestSchema = z.strictObject({ numbers: numberList(API_LIMITS.maxNumbersPerMutation) });
+/** `PUT /admin/providers/<id>/reviews/<registration>`. */
+export const ReviewRequestSchema = z.strictObject({
+  decision: z.enum(['approve', 'reject'], { error: 'must be approve or reject' }),
+  reason: optional(text(/^[a-z_]{1,40}$/, 'a reason code like documents_insufficient')),
+});
 
 const MAX_TRUNKS = 16;
 export const RoutingTrunkSchema = z.strictObject({
@@ -317,10 +329,10 @@ const agreement: Checked<{
   registrationList: [z.infer<typeof RegistrationListSchema>, RegistrationList];
   evaluation: [z.infer<typeof EvaluationResultSchema>, EvaluationResult];
   errorBody: [z.infer<typeof ApiErrorBodySchema>, ApiErrorBody];
-  searchRequest: [z.infer<typeof SearchRequestSchema>, SearchRequest];
+  searchRequest: [z.output<typeof SearchRequestSchema>, SearchRequest];
   statusRequest: [z.infer<typeof StatusRequestSchema>, StatusRequest];
   reserveRequest: [z.infer<typeof ReserveRequestSchema>, ReserveRequest];
-  orderRequest: [z.infer<typeof OrderRequestSchema>, OrderRequest];
+  orderRequest: [z.output<typeof OrderRequestSchema>, OrderRequest];
   releaseRequest: [z.infer<typeof ReleaseRequestSchema>, ReleaseRequest];
   routingRequest: [z.output<typeof RoutingRequestSchema>, RoutingRequest];
   routingState: [z.infer<typeof RoutingStateSchema>, RoutingState];

@@ -1,5 +1,6 @@
 import { ProviderDirectory, type ClientPolicyOverrides } from '../providers/client/index.js';
-import { startSimulator, simulatorConfigFromEnv, type SimulatorOptions, type StartedSimulator } from '../providers/simulator/server.js';
+import { startSimulator, type SimulatorOptions, type StartedSimulator } from '../providers/simulator/server.js';
+import { simulatorConfigFromEnv } from './simulator-config.js';
 import { createInventory } from '../subgraphs/inventory/index.js';
 import { createRouting, type RoutingOptions } from '../subgraphs/routing/index.js';
 import { createCompliance } from '../subgraphs/compliance/index.js';

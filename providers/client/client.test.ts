@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../subgraphs/shared/logger.js';
 import { startSimulator, type StartedSimulator } from '../simulator/server.js';
 import { ProviderDirectory } from './directory.js';
 import { ProviderError } from './errors.js';
@@ -9,7 +8,7 @@ import { HttpProviderClient, type ClientPolicyOverrides } from './http.js';
 let sim: StartedSimulator;
 const clients: HttpProviderClient[] = [];
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 5, logger: createLogger({ LOG_LEVEL: 'silent' }) });
+  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 5 });
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));

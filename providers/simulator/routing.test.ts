@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiHealthRecorder, HttpProviderClient, ProviderError } from '../client/index.js';
-import { createLogger } from '../../subgraphs/shared/logger.js';
 import { startSimulator, type StartedSimulator } from './server.js';
 
 let sim: StartedSimulator;
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 1, logger: createLogger({ LOG_LEVEL: 'silent' }) });
+  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 1 });
 });
 afterAll(() => sim?.close());
 

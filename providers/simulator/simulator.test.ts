@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedItem, InventoryPage, OrderState, ProviderProfile, ReserveResponse, SearchResponse, StatusResponse } from '../api.js';
-import { createLogger } from '../../subgraphs/shared/logger.js';
 import type { WorldOffer } from '../generator/world.js';
 import { startSimulator, type StartedSimulator } from './server.js';
 
 let now = Date.parse('2026-01-01T00:00:00Z');
 let sim: StartedSimulator;
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 5, agingSeconds: 600, clock: () => now, logger: createLogger({ LOG_LEVEL: 'silent' }) });
+  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 5, agingSeconds: 600, clock: () => now });
 });
 afterAll(() => sim?.close());
 
