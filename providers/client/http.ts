@@ -337,7 +337,7 @@ export class HttpProviderClient implements ProviderClient {
   }
 }
 
-/** Answers whose shape the caller checks itself (a provider's requirements, in one of several published shapes). */
-const ANY_SHAPE = z.unknown();
+/** A provider's requirements: an object in one of the three shapes providers publish, which compliance maps leniently field by field (subgraphs/compliance/shapes.ts). */
+const ANY_SHAPE = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
 /** Answers without a body (204). */
 const NO_BODY = z.unknown();
