@@ -20,6 +20,8 @@ const HTTP_CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBI
 
 /** Extensions a client may see beside `code`. */
 const PUBLIC_EXTENSIONS = ['argumentName'];
+/** And those of one code, where it is the client's: which provider failed and how (subgraphs/shared/provider-failure.ts). */
+const CODE_EXTENSIONS: Record<string, readonly string[]> = { PROVIDER_UNAVAILABLE: ['provider', 'reason'] };
 
 const SUGGESTION = /\s*Did you mean .*\?$/;
 
@@ -56,6 +58,7 @@ export function publicError(error: GraphQLError, options: PublicErrorOptions): G
     delete kept.http;
   } else if (isClientCode(rawCode)) {
     code = rawCode!;
+    for (const name of CODE_EXTENSIONS[code] ?? []) if (typeof extensions[name] === 'string') kept[name] = extensions[name];
     message = options.development ? error.message : error.message.replace(SUGGESTION, '');
   } else {
     options.logger.error({ err: error.originalError ?? error, path: error.path, code: rawCode }, 'internal error masked');

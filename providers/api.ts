@@ -23,7 +23,7 @@ export const NUMBER_STATUSES: readonly NumberStatus[] = ['available', 'reserved'
 
 /**
  * Where a provider got a number, as the provider itself declares it. `carrierId` alone (a
- * numbering-plan carrier id, see subgraphs/shared/carrier-id.ts): it buys directly from the
+ * numbering-plan carrier id, see providers/carrier-id.ts): it buys directly from the
  * carrier, or the carrier is the provider itself (tier 0). `providerId` alone: it resells
  * another provider's offer of the number. Both: it bought the number outright from `providerId`
  * (which no longer offers it), which held it from `carrierId`; the provider now holds it itself.

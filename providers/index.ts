@@ -6,4 +6,4 @@ export * from './api.js';
 export * from './client/index.js';
 export { generateWorld, type World, type WorldNumber, type WorldOffer, type WorldProvider } from './generator/world.js';
 export { summarizeWorld, type WorldSummary } from './generator/summary.js';
-export { simulatorConfigFromEnv, startSimulator, type SimulatorOptions, type StartedSimulator } from './simulator/server.js';
+export { startSimulator, type SimulatorOptions, type StartedSimulator } from './simulator/server.js';

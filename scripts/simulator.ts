@@ -4,7 +4,8 @@
  * SIMULATOR_SEED (1); make a provider slow, failing or down while it runs with
  *   curl -X PUT localhost:4010/admin/providers/<id>/behaviour -d '{"errorRate":0.5}'
  */
-import { startSimulator, simulatorConfigFromEnv } from '../providers/simulator/server.js';
+import { startSimulator } from '../providers/simulator/server.js';
+import { simulatorConfigFromEnv } from '../src/simulator-config.js';
 import { ConfigError } from '../subgraphs/shared/config.js';
 import { processLogger } from '../subgraphs/shared/logger.js';
 import { processOutput, serverCommandLine } from '../src/command-line.js';

@@ -1,5 +1,6 @@
 import { ProviderDirectory, type ClientPolicyOverrides } from '../providers/client/index.js';
-import { startSimulator, simulatorConfigFromEnv, type SimulatorOptions, type StartedSimulator } from '../providers/simulator/server.js';
+import { startSimulator, type SimulatorOptions, type StartedSimulator } from '../providers/simulator/server.js';
+import { simulatorConfigFromEnv } from './simulator-config.js';
 import { createInventory } from '../subgraphs/inventory/index.js';
 import { createRouting, type RoutingOptions } from '../subgraphs/routing/index.js';
 import { createCompliance } from '../subgraphs/compliance/index.js';
@@ -102,7 +103,7 @@ interface InventorySettings {
 
 function runtime(simulator: StartedSimulator | null, directory: ProviderDirectory | null, logger: Logger, settings: InventorySettings): ProvidersRuntime {
   const upstream = directory ? upstreamFromDirectory(directory) : NO_UPSTREAM;
-  const inventory = createInventory(upstream, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs } });
+  const inventory = createInventory(upstream, { orderWaitMs: settings.orderWaitMs, retry: { ...DEFAULT_RETRY, maxMs: settings.retryMaxMs }, logger });
   const routing = createRouting(upstream, settings.routing);
   const compliance = createCompliance(upstream, { intervalSeconds: settings.intervalSeconds, registrationPollSeconds: settings.registrationPollSeconds });
   const served: Partial<Record<string, ServedDefinition>> = { inventory, compliance, routing };

@@ -254,3 +254,28 @@ describe('isolation', () => {
     expect(stillMine.data.endUser.name).toBe('Private Person');
   });
 });
+
+describe('a provider that is down', () => {
+  it('leaves readiness null with a PROVIDER_UNAVAILABLE error naming it (not an internal error), and is one entry of submitEndUser\'s providerErrors in the same words', async () => {
+    const { e164, providers } = frenchNumber(new Set());
+    const [down] = providers as [string];
+    const created = await as('acme-down', CREATE, { input: { type: 'BUSINESS', name: 'Down SARL', address: { country: 'FR', locality: 'Paris' } } });
+    const endUser = created.data.createEndUser.endUser.id as string;
+    const simulator = gateway.embedded.providers.simulator!;
+    simulator.setBehaviour(down, { down: true });
+    const sameWords = new RegExp(`^${down} (is unavailable \\(HTTP 503\\)|is failing: calls to it are paused for a moment)`);
+    try {
+      const readiness = await as('acme-down', READINESS, { e: e164, u: endUser });
+      expect(readiness.data.number.orderReadiness).toBeNull();
+      expect(readiness.errors).toHaveLength(1);
+      expect(readiness.errors![0]).toMatchObject({ path: ['number', 'orderReadiness'], extensions: { code: 'PROVIDER_UNAVAILABLE', provider: down } });
+      expect(readiness.errors![0]!.message).toMatch(sameWords);
+      const submitted = await as('acme-down', SUBMIT, { input: { endUserId: endUser, country: 'FR', numberType: 'MOBILE' } });
+      expect(submitted.errors).toBeUndefined();
+      expect(submitted.data.submitEndUser.providerErrors).toEqual([expect.stringMatching(sameWords)]);
+      expect(submitted.data.submitEndUser.registrations.map((r: { provider: { id: string } }) => r.provider.id)).not.toContain(down);
+    } finally {
+      simulator.setBehaviour(down, { down: false });
+    }
+  });
+});

@@ -659,6 +659,11 @@ describe('what partners and attackers send', () => {
       expect(edges.map((e) => e.node.e164)).toEqual(before.data!.numbers.edges.map((e: { node: { e164: string } }) => e.node.e164));
       const affected = holders.flatMap((id: string, i: number) => (id === down ? [i] : []));
       expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual(affected.map((i: number) => [['numbers', 'edges', i, 'node', 'live'], 'PROVIDER_UNAVAILABLE']));
+      // the one provider-failure shape: the provider and why, in the one wording (subgraphs/shared/provider-failure.ts)
+      for (const error of result.errors ?? []) {
+        expect(error.extensions).toMatchObject({ provider: down, reason: expect.stringMatching(/^(unavailable|circuit_open)$/) });
+        expect(error.message).toMatch(new RegExp(`^${down} (is unavailable \\(HTTP 503\\)|is failing: calls to it are paused for a moment): live status unavailable$`));
+      }
       edges.forEach((edge, i) => {
         expect(edge.node.tier).toBe(before.data!.numbers.edges[i].node.tier);
         if (edge.node.holder.id === down) expect(edge.node.live).toBeNull();
@@ -684,7 +689,7 @@ describe('what partners and attackers send', () => {
         i: { country: number.country, numberType: number.numberType },
       });
       // (its read retries may meet its breaker open after the order's failure)
-      expect(searched.data!.searchNumbers.providerErrors).toEqual([{ provider: { id: offer.providerId }, message: expect.stringMatching(/could not answer: (is unavailable \(HTTP 503\)|is failing: calls to it are paused for a moment)$/) }]);
+      expect(searched.data!.searchNumbers.providerErrors).toEqual([{ provider: { id: offer.providerId }, message: expect.stringMatching(new RegExp(`^${offer.providerId} (is unavailable \\(HTTP 503\\)|is failing: calls to it are paused for a moment)$`)) }]);
       expect(JSON.stringify(searched.data)).not.toMatch(/provider_down|is down/);
     } finally {
       simulator.setBehaviour(offer.providerId, { down: false });

@@ -1,5 +1,7 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../subgraphs/shared/logger.js';
 import { startSimulator, type StartedSimulator } from '../simulator/server.js';
 import { ProviderDirectory } from './directory.js';
 import { ProviderError } from './errors.js';
@@ -9,7 +11,7 @@ import { HttpProviderClient, type ClientPolicyOverrides } from './http.js';
 let sim: StartedSimulator;
 const clients: HttpProviderClient[] = [];
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 5, logger: createLogger({ LOG_LEVEL: 'silent' }) });
+  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 5 });
 });
 afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
@@ -91,6 +93,36 @@ describe('HttpProviderClient', () => {
     const accepted = await client.order({ numbers: [free], reference: 'buyer' }, 'order-1');
     expect(await client.waitForOrder(accepted.orderId, { intervalMs: 5 })).toEqual({ orderId: accepted.orderId, status: 'completed', results: [{ e164: free, status: 'completed' }] });
     expect(await client.release({ numbers: [free] })).toEqual({ results: [{ e164: free, ok: true }] });
+  });
+});
+
+describe('HttpProviderClient against a provider that breaks the API', () => {
+  it('refuses an answer of the wrong shape with a malformed failure naming the field, counted as a failure that trips the breaker', async () => {
+    // a provider whose status answer has a status no provider may report, and whose profile is not JSON
+    const server = createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      if (req.url?.endsWith('/numbers/status')) res.end(JSON.stringify({ results: [{ e164: '+447700900123', found: true, status: 'lost', available: true, setupPrice: { amount: '1.00', currency: 'GBP' }, monthlyPrice: { amount: '1.00', currency: 'GBP' } }] }));
+      else res.end('<html>');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const recorder = new ApiHealthRecorder();
+    const client = new HttpProviderClient('p-broken', `http://127.0.0.1:${(server.address() as AddressInfo).port}/providers/p-broken/`, recorder, { readRetries: 0, breaker: { consecutiveFailures: 2 } });
+    try {
+      const bad = await failure(client.statusBatch(['+447700900123']));
+      expect(bad).toBeInstanceOf(ProviderError);
+      expect(bad).toMatchObject({ providerId: 'p-broken', operation: 'status', kind: 'malformed', httpStatus: 200 });
+      expect(bad.message).toMatch(/^p-broken status: answered 200 with a malformed body: results\[0\]\.status /);
+      const notJson = await failure(client.profile());
+      expect(notJson.message).toBe('p-broken profile: answered 200 with a malformed body: the body is not JSON');
+      expect(recorder.health('p-broken', '5m')).toMatchObject({ calls: 2, failures: 2 });
+      // two malformed answers in a row: the breaker opens, as after two 5xx
+      expect(client.circuit).toBe('open');
+      expect((await failure(client.profile())).kind).toBe('circuit_open');
+    } finally {
+      await client.close();
+      server.close();
+    }
   });
 });
 

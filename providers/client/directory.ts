@@ -1,11 +1,12 @@
 import { Pool } from 'undici';
-import type { DirectoryEntry, DirectoryResponse } from '../api.js';
+import { describeIssues, DirectoryResponseSchema, MAX_DIRECTORY_PROVIDERS } from '../api-schema.js';
+import type { DirectoryEntry } from '../api.js';
 import type { ProviderClient } from './client.js';
 import { ApiHealthRecorder } from './health.js';
 import { HttpProviderClient, type ClientPolicyOverrides } from './http.js';
 
 /** Most providers a directory may list: a bound on what a remote answer can make us build. */
-export const MAX_PROVIDERS = 1000;
+export const MAX_PROVIDERS = MAX_DIRECTORY_PROVIDERS;
 const MAX_DIRECTORY_BYTES = 1024 * 1024;
 
 /**
@@ -33,7 +34,7 @@ export class ProviderDirectory {
       await pool.close();
     }
     if (statusCode !== 200) throw new Error(`provider directory ${url} answered ${statusCode}: ${text.slice(0, 200)}`);
-    const entries = parseDirectory(JSON.parse(text) as unknown, url.toString());
+    const entries = parseDirectory(text, url.toString());
     const recorder = options.recorder ?? new ApiHealthRecorder();
     const clients = new Map<string, ProviderClient>(entries.map((e) => [e.id, new HttpProviderClient(e.id, e.baseUrl, recorder, options.policy)]));
     return new ProviderDirectory(entries, clients, recorder);
@@ -52,13 +53,14 @@ export class ProviderDirectory {
   }
 }
 
-function parseDirectory(body: unknown, where: string): DirectoryEntry[] {
-  const providers = (body as Partial<DirectoryResponse> | null)?.providers;
-  if (!Array.isArray(providers) || providers.length > MAX_PROVIDERS) throw new Error(`${where}: expected { providers: [...] } with at most ${MAX_PROVIDERS} entries`);
-  return providers.map((p: Partial<DirectoryEntry>) => {
-    if (typeof p.id !== 'string' || typeof p.name !== 'string' || typeof p.baseUrl !== 'string' || !/^https?:\/\//.test(p.baseUrl)) {
-      throw new Error(`${where}: malformed provider entry ${JSON.stringify(p).slice(0, 200)}`);
-    }
-    return { id: p.id, name: p.name, baseUrl: p.baseUrl };
-  });
+function parseDirectory(text: string, where: string): DirectoryEntry[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    throw new Error(`${where}: the answer is not JSON`);
+  }
+  const parsed = DirectoryResponseSchema.safeParse(body);
+  if (!parsed.success) throw new Error(`${where}: malformed directory: ${describeIssues(parsed.error)}`);
+  return parsed.data.providers;
 }

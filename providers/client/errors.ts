@@ -4,8 +4,10 @@ export type ProviderErrorKind =
   | 'unavailable'
   /** No answer within the per-call timeout. */
   | 'timeout'
-  /** Connection refused or reset, bad response body. */
+  /** Connection refused or reset. */
   | 'network'
+  /** A 2xx answer whose body is not what the API says (not JSON, or a field of the wrong shape): the provider is broken. */
+  | 'malformed'
   /** The provider refused the request (4xx): our input, not its health. */
   | 'rejected'
   /** The circuit breaker is open after repeated failures: no call was made. */
@@ -29,6 +31,6 @@ export class ProviderError extends Error {
 
   /** Failures that say the provider is unwell: they trip the breaker and reads retry them. */
   get transient(): boolean {
-    return this.kind === 'unavailable' || this.kind === 'timeout' || this.kind === 'network';
+    return this.kind === 'unavailable' || this.kind === 'timeout' || this.kind === 'network' || this.kind === 'malformed';
   }
 }

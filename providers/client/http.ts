@@ -18,8 +18,25 @@ import {
   type TimeoutPolicy,
 } from 'cockatiel';
 import { Pool } from 'undici';
+import { z } from 'zod';
+import {
+  ApiErrorBodySchema,
+  describeIssues,
+  DocumentsPageSchema,
+  EvaluationResultSchema,
+  InventoryPageSchema,
+  OrderAcceptedSchema,
+  OrderStateSchema,
+  ProviderProfileSchema,
+  RegistrationListSchema,
+  RegistrationSchema,
+  ReleaseResponseSchema,
+  ReserveResponseSchema,
+  RoutingStateSchema,
+  SearchResponseSchema,
+  StatusResponseSchema,
+} from '../api-schema.js';
 import type {
-  ApiErrorBody,
   DocumentsPage,
   EvaluationResult,
   Registration,
@@ -39,7 +56,6 @@ import type {
   RoutingState,
   SearchRequest,
   SearchResponse,
-  StatusResponse,
   StatusResult,
 } from '../api.js';
 import type { ProviderClient } from './client.js';
@@ -139,7 +155,7 @@ export class HttpProviderClient implements ProviderClient {
   }
 
   profile(): Promise<ProviderProfile> {
-    return this.read('profile', 'GET', 'profile');
+    return this.read(ProviderProfileSchema, 'profile', 'GET', 'profile');
   }
 
   inventoryPage(query: InventoryQuery = {}): Promise<InventoryPage> {
@@ -147,41 +163,41 @@ export class HttpProviderClient implements ProviderClient {
     if (query.cursor !== undefined) params.set('cursor', query.cursor);
     if (query.limit !== undefined) params.set('limit', String(query.limit));
     const qs = params.toString();
-    return this.read('inventory', 'GET', qs ? `inventory?${qs}` : 'inventory');
+    return this.read(InventoryPageSchema, 'inventory', 'GET', qs ? `inventory?${qs}` : 'inventory');
   }
 
   documentsPage(cursor?: string): Promise<DocumentsPage> {
-    return this.read('documents', 'GET', cursor === undefined ? 'documents' : `documents?cursor=${encodeURIComponent(cursor)}`);
+    return this.read(DocumentsPageSchema, 'documents', 'GET', cursor === undefined ? 'documents' : `documents?cursor=${encodeURIComponent(cursor)}`);
   }
 
   requirements(country: string, numberType: string): Promise<unknown> {
-    return this.read('compliance', 'GET', `requirements?country=${encodeURIComponent(country)}&numberType=${encodeURIComponent(numberType)}`);
+    return this.read(ANY_SHAPE, 'compliance', 'GET', `requirements?country=${encodeURIComponent(country)}&numberType=${encodeURIComponent(numberType)}`);
   }
 
   register(request: RegistrationRequest): Promise<Registration> {
-    return this.write('compliance', 'POST', 'registrations', request);
+    return this.write(RegistrationSchema, 'compliance', 'POST', 'registrations', request);
   }
 
   evaluate(request: RegistrationRequest): Promise<EvaluationResult> {
-    return this.read('compliance', 'POST', 'registrations/evaluate', request);
+    return this.read(EvaluationResultSchema, 'compliance', 'POST', 'registrations/evaluate', request);
   }
 
   registrations(endUserRef: string): Promise<RegistrationList> {
-    return this.read('compliance', 'GET', `registrations?endUserRef=${encodeURIComponent(endUserRef)}`);
+    return this.read(RegistrationListSchema, 'compliance', 'GET', `registrations?endUserRef=${encodeURIComponent(endUserRef)}`);
   }
 
   search(request: SearchRequest): Promise<SearchResponse> {
-    return this.read('search', 'POST', 'search', request);
+    return this.read(SearchResponseSchema, 'search', 'POST', 'search', request);
   }
 
   async statusBatch(numbers: string[]): Promise<StatusResult[]> {
     if (numbers.length === 0) return [];
-    const response = await this.read<StatusResponse>('status', 'POST', 'numbers/status', { numbers });
+    const response = await this.read(StatusResponseSchema, 'status', 'POST', 'numbers/status', { numbers });
     return response.results;
   }
 
   getOrder(orderId: string): Promise<OrderState> {
-    return this.read('getOrder', 'GET', `orders/${encodeURIComponent(orderId)}`);
+    return this.read(OrderStateSchema, 'getOrder', 'GET', `orders/${encodeURIComponent(orderId)}`);
   }
 
   async waitForOrder(orderId: string, options: { intervalMs?: number; maxPolls?: number } = {}): Promise<OrderState> {
@@ -195,24 +211,24 @@ export class HttpProviderClient implements ProviderClient {
   }
 
   reserve(request: ReserveRequest): Promise<ReserveResponse> {
-    return this.write('reserve', 'POST', 'reservations', request);
+    return this.write(ReserveResponseSchema, 'reserve', 'POST', 'reservations', request);
   }
 
   order(request: OrderRequest, idempotencyKey: string): Promise<OrderAccepted> {
-    return this.write('order', 'POST', 'orders', request, { 'idempotency-key': idempotencyKey });
+    return this.write(OrderAcceptedSchema, 'order', 'POST', 'orders', request, { 'idempotency-key': idempotencyKey });
   }
 
   release(request: ReleaseRequest): Promise<ReleaseResponse> {
-    return this.write('release', 'POST', 'releases', request);
+    return this.write(ReleaseResponseSchema, 'release', 'POST', 'releases', request);
   }
 
   putRouting(e164: string, reference: string, routing: RoutingRequest): Promise<RoutingState> {
-    return this.write('routing', 'PUT', routingPath(e164, reference), routing);
+    return this.write(RoutingStateSchema, 'routing', 'PUT', routingPath(e164, reference), routing);
   }
 
   async getRouting(e164: string, reference: string): Promise<RoutingState | null> {
     try {
-      return await this.read<RoutingState>('routing', 'GET', routingPath(e164, reference));
+      return await this.read(RoutingStateSchema, 'routing', 'GET', routingPath(e164, reference));
     } catch (error) {
       if (error instanceof ProviderError && error.httpStatus === 404) return null;
       throw error;
@@ -221,7 +237,7 @@ export class HttpProviderClient implements ProviderClient {
 
   async deleteRouting(e164: string, reference: string): Promise<void> {
     try {
-      await this.write('routing', 'DELETE', routingPath(e164, reference), undefined);
+      await this.write(NO_BODY, 'routing', 'DELETE', routingPath(e164, reference), undefined);
     } catch (error) {
       if (error instanceof ProviderError && error.httpStatus === 404) return;
       throw error;
@@ -232,20 +248,20 @@ export class HttpProviderClient implements ProviderClient {
     await this.pool.close();
   }
 
-  private read<T>(operation: ProviderOperation, method: string, path: string, body?: unknown): Promise<T> {
-    return this.retryReads.execute(() => this.guarded<T>(operation, method, path, body));
+  private read<T>(schema: z.ZodType<T>, operation: ProviderOperation, method: string, path: string, body?: unknown): Promise<T> {
+    return this.retryReads.execute(() => this.guarded(schema, operation, method, path, body));
   }
 
-  private write<T>(operation: ProviderOperation, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
-    return this.guarded<T>(operation, method, path, body, headers);
+  private write<T>(schema: z.ZodType<T>, operation: ProviderOperation, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<T> {
+    return this.guarded(schema, operation, method, path, body, headers);
   }
 
   /** Breaker → bulkhead → timeout → one HTTP attempt; cockatiel's own errors become ProviderErrors. */
-  private async guarded<T>(operation: ProviderOperation, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
+  private async guarded<T>(schema: z.ZodType<T>, operation: ProviderOperation, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     try {
       return await this.breaker.execute(() =>
         this.bulkhead.execute(() =>
-          this.timeout.execute((_context, signal) => this.send<T>(operation, method, path, body, headers, signal)).catch((error: unknown) => {
+          this.timeout.execute((_context, signal) => this.send(schema, operation, method, path, body, headers, signal)).catch((error: unknown) => {
             if (!(error instanceof TaskCancelledError)) throw error;
             // recorded here, when the timeout fires, not when the aborted request settles later
             this.recorder.record({ providerId: this.providerId, operation, outcome: 'timeout', latencyMs: this.timeoutMs });
@@ -265,12 +281,17 @@ export class HttpProviderClient implements ProviderClient {
     }
   }
 
-  private async send<T>(operation: ProviderOperation, method: string, path: string, body: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<T> {
+  /**
+   * One HTTP attempt. A 2xx body is parsed with the operation's schema: an answer that is not
+   * JSON or not the API's shape is a `malformed` failure naming the bad field, counted like a 5xx
+   * (recorded as failed, trips the breaker), so no caller ever gets a value of the wrong shape.
+   */
+  private async send<T>(schema: z.ZodType<T>, operation: ProviderOperation, method: string, path: string, body: unknown, headers: Record<string, string>, signal: AbortSignal): Promise<T> {
     const started = performance.now();
     const record = (outcome: 'ok' | 'rejected' | 'failed') =>
       this.recorder.record({ providerId: this.providerId, operation, outcome, latencyMs: performance.now() - started });
     let status: number;
-    let payload: unknown;
+    let text: string;
     try {
       const response = await this.pool.request({
         path: this.basePath + path,
@@ -280,19 +301,32 @@ export class HttpProviderClient implements ProviderClient {
         signal,
       });
       status = response.statusCode;
-      const text = await response.body.text();
-      payload = text ? JSON.parse(text) : null;
+      text = await response.body.text();
     } catch (error) {
       // aborted by the timeout policy, which has recorded the call and answered the caller
       if (signal.aborted) throw new ProviderError(this.providerId, operation, 'timeout', 'no answer within the call timeout');
       record('failed');
       throw new ProviderError(this.providerId, operation, 'network', (error as Error).message);
     }
-    if (status >= 200 && status < 300) {
-      record('ok');
-      return payload as T;
+    let payload: unknown = null;
+    let notJson = false;
+    try {
+      payload = text ? JSON.parse(text) : null;
+    } catch {
+      notJson = true; // only a failure for a 2xx answer; an error status says enough without a body
     }
-    const apiError = (payload as Partial<ApiErrorBody> | null)?.error;
+    if (status >= 200 && status < 300) {
+      const parsed = notJson ? null : schema.safeParse(payload);
+      if (!parsed?.success) {
+        record('failed');
+        const what = parsed ? describeIssues(parsed.error) : 'the body is not JSON';
+        throw new ProviderError(this.providerId, operation, 'malformed', `answered ${status} with a malformed body: ${what}`, status);
+      }
+      record('ok');
+      return parsed.data;
+    }
+    const errorBody = ApiErrorBodySchema.safeParse(payload);
+    const apiError = errorBody.success ? errorBody.data.error : null;
     const message = `${status} ${apiError?.code ?? 'error'}: ${apiError?.message ?? 'no error body'}`;
     if (status >= 500) {
       record('failed');
@@ -302,3 +336,8 @@ export class HttpProviderClient implements ProviderClient {
     throw new ProviderError(this.providerId, operation, 'rejected', message, status, apiError?.code ?? null);
   }
 }
+
+/** A provider's requirements: an object in one of the three shapes providers publish, which compliance maps leniently field by field (subgraphs/compliance/shapes.ts). */
+const ANY_SHAPE = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
+/** Answers without a body (204). */
+const NO_BODY = z.unknown();

@@ -3,7 +3,7 @@ import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
-import { carrierId, holderNameKey } from '../../subgraphs/shared/carrier-id.js';
+import { carrierId, holderNameKey } from '../carrier-id.js';
 
 /**
  * The real allocated ranges the generated stock sits in, read straight from the project's

@@ -5,7 +5,8 @@ import { enforcedRules, type MarketRule } from '../generator/requirements.js';
 import type { World } from '../generator/world.js';
 import { ApiError, badRequest, notFound } from './errors.js';
 import { asAddressIdentity, asBundles, asRequirementGroups, DOCUMENT_OF_KIND } from './shapes.js';
-import { asObject, onlyFields, requiredString } from './validate.js';
+import { parseBody } from './validate.js';
+import { RegistrationRequestSchema, ReviewRequestSchema } from '../api-schema.js';
 
 /** How long an approved registration stays in force, on the simulator's clock. */
 export const REGISTRATION_VALID_MS = 365 * 86_400_000;
@@ -67,13 +68,13 @@ export class ProviderCompliance {
   }
 
   evaluate(raw: unknown): EvaluationResult {
-    const request = registrationRequest(raw);
+    const request = parseBody(RegistrationRequestSchema, raw);
     return { missing: missingFor(request, enforcedRules(request.country, request.numberType)) };
   }
 
   /** A registration: pending review when nothing is missing, else a draft saying what is. */
   register(providerId: string, raw: unknown): Registration {
-    const request = registrationRequest(raw);
+    const request = parseBody(RegistrationRequestSchema, raw);
     const missing = missingFor(request, enforcedRules(request.country, request.numberType));
     const stored: StoredRegistration = { request, id: randomUUID(), status: missing.length > 0 ? 'draft' : 'pending', reason: missing.length > 0 ? 'incomplete' : null, missing, approvedAt: null };
     this.registrations.set(providerId, [...(this.registrations.get(providerId) ?? []), stored]);
@@ -88,16 +89,14 @@ export class ProviderCompliance {
   review(providerId: string, registrationId: string, raw: unknown): Registration {
     const stored = (this.registrations.get(providerId) ?? []).find((r) => r.id === registrationId);
     if (!stored) throw notFound(`no registration ${registrationId} at ${providerId}`);
-    const body = asObject(raw);
-    onlyFields(body, ['decision', 'reason']);
-    const decision = requiredString(body, 'decision', /^(approve|reject)$/, 'approve or reject');
+    const { decision, reason } = parseBody(ReviewRequestSchema, raw);
     if (stored.status !== 'pending') throw new ApiError(409, 'not_pending', `registration ${registrationId} is ${this.view(stored).status}, not pending review`);
     if (decision === 'approve') {
       stored.status = 'approved';
       stored.approvedAt = this.clock();
     } else {
       stored.status = 'rejected';
-      stored.reason = body.reason === undefined ? 'documents_insufficient' : requiredString(body, 'reason', /^[a-z_]{1,40}$/, 'a reason code like documents_insufficient');
+      stored.reason = reason ?? 'documents_insufficient';
     }
     return this.view(stored);
   }
@@ -151,30 +150,4 @@ export function missingFor(request: RegistrationRequest, rules: MarketRule[]): s
     })
     .map((rule) => rule.kind);
   return [...new Set(missing)];
-}
-
-const SHA256 = /^[0-9a-f]{64}$/;
-const DOCUMENT_TYPES = ['identity', 'proof_of_address', 'entity_registration', 'declaration_of_use', 'numbering_use_plan'];
-
-function registrationRequest(raw: unknown): RegistrationRequest {
-  const body = asObject(raw);
-  onlyFields(body, ['endUserRef', 'country', 'numberType', 'endUser', 'address', 'documents']);
-  const endUser = asObject(body.endUser);
-  const address = body.address === null || body.address === undefined ? null : asObject(body.address);
-  if (!Array.isArray(body.documents) || body.documents.length > 20) throw badRequest('documents must be a list of at most 20');
-  return {
-    endUserRef: requiredString(body, 'endUserRef', /^[A-Za-z0-9._:@-]{1,100}$/, 'letters, digits and ._:@-'),
-    country: requiredString(body, 'country', /^[A-Z]{2}$/, 'an ISO alpha-2 code'),
-    numberType: requiredString(body, 'numberType', /^[A-Z_]{1,32}$/, 'a libphonenumber type'),
-    endUser: { type: requiredString(endUser, 'type', /^(individual|business)$/, 'individual or business') as 'individual' | 'business', name: requiredString(endUser, 'name', /^[^\u0000-\u001f]{1,200}$/, 'a name') },
-    address: address ? { country: requiredString(address, 'country', /^[A-Z]{2}$/, 'an ISO alpha-2 code'), locality: address.locality == null ? null : requiredString(address, 'locality', /^[^\u0000-\u001f]{1,100}$/, 'a place name') } : null,
-    documents: body.documents.map((d: unknown) => {
-      const doc = asObject(d);
-      const type = requiredString(doc, 'type', /^[a-z_]{1,40}$/, 'a document type');
-      if (!DOCUMENT_TYPES.includes(type)) throw badRequest(`document type must be one of ${DOCUMENT_TYPES.join(', ')}`);
-      const size = doc.size;
-      if (typeof size !== 'number' || !Number.isInteger(size) || size < 1) throw badRequest('document size must be a positive whole number of bytes');
-      return { type: type as RegistrationRequest['documents'][number]['type'], sha256: requiredString(doc, 'sha256', SHA256, 'a hex sha256'), size };
-    }),
-  };
 }

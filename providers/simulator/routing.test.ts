@@ -1,12 +1,11 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiHealthRecorder, HttpProviderClient, ProviderError } from '../client/index.js';
-import { createLogger } from '../../subgraphs/shared/logger.js';
 import { startSimulator, type StartedSimulator } from './server.js';
 
 let sim: StartedSimulator;
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 1, logger: createLogger({ LOG_LEVEL: 'silent' }) });
+  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 1 });
 });
 afterAll(() => sim?.close());
 
@@ -32,6 +31,9 @@ describe('a number\'s routing at its provider', () => {
       await expect(client.putRouting('+447000000001', 'tenant:a', routing)).rejects.toSatisfy(notYours);
       // a bad body is a 400
       await expect(client.putRouting(offer.e164, 'tenant:a', { voice: { trunks: [] }, messaging: null })).rejects.toMatchObject({ httpStatus: 400 });
+      // named by its path in the body
+      const badTransport = { voice: { trunks: [{ ...routing.voice.trunks[0]!, transport: 'ftp' as 'udp' }] }, messaging: null };
+      await expect(client.putRouting(offer.e164, 'tenant:a', badTransport)).rejects.toMatchObject({ httpStatus: 400, message: expect.stringContaining('voice.trunks[0].transport must be one of udp, tcp, tls') });
       await client.deleteRouting(offer.e164, 'tenant:a');
       expect(await client.getRouting(offer.e164, 'tenant:a')).toBeNull();
       await client.putRouting(offer.e164, 'tenant:a', routing);

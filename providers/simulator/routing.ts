@@ -1,8 +1,9 @@
 import type { IncomingMessage } from 'node:http';
-import { API_LIMITS, type RoutingRequest, type RoutingState, type RoutingTrunk } from '../api.js';
+import { RoutingRequestSchema } from '../api-schema.js';
+import type { RoutingState } from '../api.js';
 import { ApiError, badRequest } from './errors.js';
 import type { ProviderState, SimulatorState } from './state.js';
-import { asObject, onlyFields, REFERENCE } from './validate.js';
+import { parseBody, REFERENCE } from './validate.js';
 
 /**
  * A number's routing at its provider: `PUT|GET|DELETE numbers/<e164>/routing?reference=…`.
@@ -33,7 +34,7 @@ export class SimulatorRouting {
       return { status: 204, body: null };
     }
     if (method !== 'PUT') throw new ApiError(405, 'method_not_allowed', `use GET, PUT or DELETE here, not ${method}`);
-    const request = routingRequest(await readJson());
+    const request = parseBody(RoutingRequestSchema, await readJson());
     const state: RoutingState = { e164, ...request, updatedAt: new Date().toISOString() };
     this.routes.set(routeKey(p, e164), { reference, state });
     return { status: 200, body: state };
@@ -59,38 +60,3 @@ export class SimulatorRouting {
 }
 
 const routeKey = (p: ProviderState, e164: string) => `${p.provider.id}\u0001${e164}`;
-
-const TRANSPORTS = ['udp', 'tcp', 'tls'] as const;
-const MAX_TRUNKS = 16;
-
-function routingRequest(raw: unknown): RoutingRequest {
-  const body = asObject(raw);
-  onlyFields(body, ['voice', 'messaging']);
-  let voice: RoutingRequest['voice'] = null;
-  if (body.voice != null) {
-    const v = asObject(body.voice, 'voice');
-    onlyFields(v, ['trunks']);
-    if (!Array.isArray(v.trunks) || v.trunks.length < 1 || v.trunks.length > MAX_TRUNKS) throw badRequest(`voice.trunks must list 1 to ${MAX_TRUNKS} trunks`);
-    voice = { trunks: v.trunks.map((t, i) => trunk(t, i)) };
-  }
-  let messaging: RoutingRequest['messaging'] = null;
-  if (body.messaging != null) {
-    const m = asObject(body.messaging, 'messaging');
-    onlyFields(m, ['endpoint']);
-    if (typeof m.endpoint !== 'string' || m.endpoint.length > API_LIMITS.maxStringLength * 8 || !m.endpoint.startsWith('https://')) throw badRequest('messaging.endpoint must be an https URL');
-    messaging = { endpoint: m.endpoint };
-  }
-  return { voice, messaging };
-}
-
-function trunk(raw: unknown, index: number): RoutingTrunk {
-  const t = asObject(raw, `voice.trunks[${index}]`);
-  onlyFields(t, ['uri', 'transport', 'priority', 'weight']);
-  if (typeof t.uri !== 'string' || t.uri.length > 2048 || !/^sips?:/.test(t.uri)) throw badRequest(`voice.trunks[${index}].uri must be a SIP or SIPS URI`);
-  if (!TRANSPORTS.includes(t.transport as RoutingTrunk['transport'])) throw badRequest(`voice.trunks[${index}].transport must be one of ${TRANSPORTS.join(', ')}`);
-  for (const field of ['priority', 'weight'] as const) {
-    const value = t[field];
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 65_535) throw badRequest(`voice.trunks[${index}].${field} must be a whole number from 0 to 65535`);
-  }
-  return { uri: t.uri, transport: t.transport as RoutingTrunk['transport'], priority: t.priority as number, weight: t.weight as number };
-}

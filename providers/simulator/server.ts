@@ -2,18 +2,18 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { API_LIMITS, type RoutingState, type BehaviourPatch, type DirectoryResponse, type ProviderBehaviour, type ProviderProfile, type SearchRequest } from '../api.js';
+import { API_LIMITS, type RoutingState, type BehaviourPatch, type DirectoryResponse, type ProviderBehaviour, type ProviderProfile } from '../api.js';
 import { Random } from '../generator/random.js';
 import { summarizeWorld } from '../generator/summary.js';
 import { generateWorld, type World } from '../generator/world.js';
-import { readSettings, type Env } from '../../subgraphs/shared/settings-schema.js';
-import { createLogger, type Logger } from '../../subgraphs/shared/logger.js';
+import { pino, type Logger } from 'pino';
 import { applyBehaviour, sampleLatency } from './behaviour.js';
 import { ApiError, badRequest, notFound } from './errors.js';
 import { SimulatorRouting } from './routing.js';
 import { SimulatorState, type ProviderState } from './state.js';
 import { ProviderCompliance } from './compliance.js';
-import { asObject, capabilityList, numberList, onlyFields, optionalString, REFERENCE, requiredInt, requiredString } from './validate.js';
+import { parseBody, REFERENCE } from './validate.js';
+import { ClockAdvanceSchema, OrderRequestSchema, ReleaseRequestSchema, ReserveRequestSchema, SearchRequestSchema, StatusRequestSchema, WithdrawRequestSchema } from '../api-schema.js';
 
 export interface SimulatorOptions {
   scale?: number;
@@ -32,6 +32,7 @@ export interface SimulatorOptions {
   orderDelayMs?: number;
   /** Time source for reservations and aging; tests move it instead of waiting. */
   clock?: () => number;
+  /** Where the simulator logs (a pino logger, e.g. the process's); default: nowhere. */
   logger?: Logger;
 }
 
@@ -50,18 +51,9 @@ export interface StartedSimulator {
   close(): Promise<void>;
 }
 
-/**
- * SIMULATOR_PORT (default 4010, 0 for any; `defaultPort`: the caller's own), SIMULATOR_SCALE (1),
- * SIMULATOR_SEED (1) and SIMULATOR_HOST (127.0.0.1).
- */
-export function simulatorConfigFromEnv(env: Env, defaultPort?: number): { port: number; scale: number; seed: number; host: string } {
-  const s = readSettings(env, ['SIMULATOR_PORT', 'SIMULATOR_SCALE', 'SIMULATOR_SEED', 'SIMULATOR_HOST'], defaultPort === undefined ? {} : { SIMULATOR_PORT: defaultPort });
-  return { port: s.SIMULATOR_PORT, scale: s.SIMULATOR_SCALE, seed: s.SIMULATOR_SEED, host: s.SIMULATOR_HOST };
-}
-
 /** Starts the provider simulator: a real HTTP server serving every provider of the world. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<StartedSimulator> {
-  const logger = (options.logger ?? createLogger()).child({ component: 'provider-simulator' });
+  const logger = (options.logger ?? pino({ enabled: false })).child({ component: 'provider-simulator' });
   const world = options.world ?? generateWorld({ scale: options.scale ?? 1, seed: options.seed ?? 1 });
   // The simulator's clock: the given one (or the wall clock) moved by PUT /admin/clock.
   const baseClock = options.clock ?? Date.now;
@@ -102,9 +94,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     }
     if (parts.length === 2 && parts[0] === 'admin' && parts[1] === 'clock') {
       if (method === 'PUT') {
-        const body = asObject(await readJson(req));
-        onlyFields(body, ['advanceMs']);
-        clockOffsetMs += requiredInt(body, 'advanceMs', 0, 366 * 86_400_000);
+        clockOffsetMs += parseBody(ClockAdvanceSchema, await readJson(req)).advanceMs;
         state.sweep();
       } else allow(method, 'GET');
       return send(res, 200, { now: new Date(clock()).toISOString() });
@@ -122,8 +112,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
       }
       if (parts[3] === 'withdraw') {
         allow(method, 'POST');
-        const body = asObject(await readJson(req));
-        return send(res, 200, { withdrawn: state.withdraw(p, numberList(body, API_LIMITS.maxNumbersPerMutation)) });
+        return send(res, 200, { withdrawn: state.withdraw(p, parseBody(WithdrawRequestSchema, await readJson(req)).numbers) });
       }
     }
     if (parts[0] !== 'providers' || parts.length < 3) throw notFound(`no route ${method} ${parsed.pathname}`);
@@ -167,36 +156,31 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     }
     if (route === 'search') {
       allow(method, 'POST');
-      return send(res, 200, state.search(p, searchRequest(await readJson(req))));
+      return send(res, 200, state.search(p, parseBody(SearchRequestSchema, await readJson(req))));
     }
     if (route === 'numbers/status') {
       allow(method, 'POST');
-      const body = asObject(await readJson(req));
-      onlyFields(body, ['numbers']);
-      return send(res, 200, { results: state.status(p, numberList(body, p.behaviour.batchLimit, 'batch_too_large')) });
+      const { numbers } = parseBody(StatusRequestSchema, await readJson(req));
+      // the provider's own limit, which a behaviour may change between calls
+      if (numbers.length > p.behaviour.batchLimit) throw badRequest(`numbers has ${numbers.length} entries; at most ${p.behaviour.batchLimit} per call`, 'batch_too_large');
+      return send(res, 200, { results: state.status(p, numbers) });
     }
     if (route === 'reservations') {
       allow(method, 'POST');
-      const body = asObject(await readJson(req));
-      onlyFields(body, ['numbers', 'ttlSeconds', 'reference']);
-      const numbers = numberList(body, API_LIMITS.maxNumbersPerMutation);
-      const ttl = requiredInt(body, 'ttlSeconds', 1, API_LIMITS.maxTtlSeconds);
-      return send(res, 200, state.reserve(p, numbers, ttl, requiredString(body, 'reference', REFERENCE, 'letters, digits and ._:@-')));
+      const { numbers, ttlSeconds, reference } = parseBody(ReserveRequestSchema, await readJson(req));
+      return send(res, 200, state.reserve(p, numbers, ttlSeconds, reference));
     }
     if (route === 'orders') {
       allow(method, 'POST');
       const key = req.headers['idempotency-key'];
       if (typeof key !== 'string' || !REFERENCE.test(key)) throw badRequest('the Idempotency-Key header is required: 1 to 64 letters, digits or ._:@-', 'idempotency_key_required');
-      const body = asObject(await readJson(req));
-      onlyFields(body, ['numbers', 'reference', 'endUserRef']);
-      const numbers = numberList(body, API_LIMITS.maxNumbersPerMutation);
-      const endUserRef = optionalString(body, 'endUserRef', /^[A-Za-z0-9._:@-]{1,100}$/, 'letters, digits and ._:@-');
+      const { numbers, reference, endUserRef } = parseBody(OrderRequestSchema, await readJson(req));
       const gate = endUserRef === undefined ? undefined : {
         endUserRef,
         check: (country: string, numberType: string) => compliance.gate(p.provider.id, country, numberType, endUserRef),
         decided: (registration: string) => compliance.decided(p.provider.id, registration),
       };
-      const { orderId, replay } = state.order(p, key, numbers, requiredString(body, 'reference', REFERENCE, 'letters, digits and ._:@-'), gate);
+      const { orderId, replay } = state.order(p, key, numbers, reference, gate);
       // the lost reply: the order is placed, and the connection closes before any answer (a
       // resend with the same key places nothing, and is answered)
       if (!replay && p.behaviour.lostReplyRate > 0 && rng.next() < p.behaviour.lostReplyRate) return void res.destroy();
@@ -210,9 +194,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     if (routed) return routed.status === 204 ? void res.writeHead(204).end() : send(res, routed.status, routed.body);
     if (route === 'releases') {
       allow(method, 'POST');
-      const body = asObject(await readJson(req));
-      onlyFields(body, ['numbers']);
-      return send(res, 200, state.release(p, numberList(body, API_LIMITS.maxNumbersPerMutation)));
+      return send(res, 200, state.release(p, parseBody(ReleaseRequestSchema, await readJson(req)).numbers));
     }
     throw notFound(`no route ${method} ${parsed.pathname}`);
   }
@@ -252,32 +234,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
       server.close();
       await once(server, 'close').catch(() => undefined);
     },
-  };
-}
-
-function searchRequest(raw: unknown): SearchRequest {
-  const body = asObject(raw);
-  onlyFields(body, ['country', 'numberType', 'startsWith', 'contains', 'endsWith', 'region', 'areaCode', 'capabilities', 'limit']);
-  const digits = /^\d{1,15}$/;
-  const request: SearchRequest = { country: requiredString(body, 'country', /^[A-Z]{2}$/, 'an ISO 3166 alpha-2 code like GB') };
-  const numberType = optionalString(body, 'numberType', /^[A-Z_]{1,32}$/, 'a libphonenumber type like MOBILE');
-  const startsWith = optionalString(body, 'startsWith', digits, '1 to 15 digits of the national number');
-  const contains = optionalString(body, 'contains', digits, '1 to 15 digits of the national number');
-  const endsWith = optionalString(body, 'endsWith', digits, '1 to 15 digits of the national number');
-  const region = optionalString(body, 'region', /^[^\u0000-\u001f]{1,64}$/, 'a place name');
-  const areaCode = optionalString(body, 'areaCode', /^\d{1,6}$/, '1 to 6 digits');
-  const capabilities = capabilityList(body);
-  const limit = body.limit === undefined ? undefined : requiredInt(body, 'limit', 1, 5000);
-  return {
-    ...request,
-    ...(numberType && { numberType }),
-    ...(startsWith && { startsWith }),
-    ...(contains && { contains }),
-    ...(endsWith && { endsWith }),
-    ...(region && { region }),
-    ...(areaCode && { areaCode }),
-    ...(capabilities && { capabilities }),
-    ...(limit !== undefined && { limit }),
   };
 }
 

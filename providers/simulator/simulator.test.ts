@@ -1,13 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedItem, InventoryPage, OrderState, ProviderProfile, ReserveResponse, SearchResponse, StatusResponse } from '../api.js';
-import { createLogger } from '../../subgraphs/shared/logger.js';
 import type { WorldOffer } from '../generator/world.js';
 import { startSimulator, type StartedSimulator } from './server.js';
 
 let now = Date.parse('2026-01-01T00:00:00Z');
 let sim: StartedSimulator;
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 5, agingSeconds: 600, clock: () => now, logger: createLogger({ LOG_LEVEL: 'silent' }) });
+  sim = await startSimulator({ port: 0, instant: true, orderDelayMs: 5, agingSeconds: 600, clock: () => now });
 });
 afterAll(() => sim?.close());
 
@@ -149,6 +148,13 @@ describe('provider simulator', () => {
     expect([many.status, many.body.error.message]).toEqual([400, 'numbers has 101 entries; at most 100 per call']);
     const ttl = await post<{ error: { message: string } }>(provider, 'reservations', { numbers: ['+447700900123'], ttlSeconds: 0, reference: 'x' });
     expect(ttl.body.error.message).toBe('ttlSeconds must be a whole number from 1 to 3600');
+    // each bad field named by its path in the body, from the API's zod schemas
+    const badNumber = await post<{ error: { code: string; message: string } }>(provider, 'releases', { numbers: ['+447700900123', '0044'] });
+    expect([badNumber.status, badNumber.body.error]).toEqual([400, { code: 'bad_request', message: 'numbers[1] "0044" is not an E.164 number like +447700900123' }]);
+    const extra = await post<{ error: { message: string } }>(provider, 'search', { country: 'GB', colour: 'blue' });
+    expect([extra.status, extra.body.error.message]).toEqual([400, 'request body has unknown field(s) colour']);
+    const registration = await post<{ error: { message: string } }>(provider, 'registrations', { endUserRef: 'eu-1', country: 'GB', numberType: 'MOBILE', endUser: { type: 'robot', name: 'R' }, address: null, documents: [] });
+    expect([registration.status, registration.body.error.message]).toEqual([400, 'endUser.type must be individual or business']);
   });
 
   it('changes behaviour while running: validated, and a provider that is down answers 503', async () => {

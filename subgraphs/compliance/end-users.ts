@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Registration, RegistrationRequest } from '../../providers/api.js';
-import { ProviderError } from '../../providers/client/index.js';
+import { fromProvider, isProviderFailure, providerFailureMessage } from '../shared/provider-failure.js';
 import { badUserInput } from '../shared/errors.js';
 import { readCountry, readText } from '../shared/input.js';
 import { readPage, toConnection } from '../shared/pagination.js';
@@ -138,7 +138,9 @@ export const endUserMutations: Pick<MutationResolvers, 'createEndUser' | 'update
         await ctx.db.insertInto('submissions').values({ end_user_id: user.id, provider_id: entry.id, registration_id: made.id, country, number_type: input.numberType }).execute();
         registrations.push(registration(entry.id, made));
       } catch (error) {
-        providerErrors.push(`${entry.id}: ${error instanceof ProviderError ? error.kind : 'could not be asked'}`);
+        // a provider's failure leaves the others' registrations standing; anything else is a bug
+        if (!isProviderFailure(error)) throw error;
+        providerErrors.push(providerFailureMessage(error));
       }
     }
     return { registrations, providerErrors };
@@ -163,7 +165,7 @@ export const endUserFields: EndUserResolvers = {
   registrations: async (user, args, ctx) => {
     const page = readPage(`EndUser.registrations:${user.id}`, args, 20);
     const providers = (await ctx.db.selectFrom('submissions').select('provider_id').distinct().where('end_user_id', '=', user.id).orderBy('provider_id').execute()).map((r) => r.provider_id);
-    const all = (await Promise.all(providers.map(async (p) => (await ctx.loaders.registrations.load(`${p}|${user.id}`)).map((r) => registration(p, r))))).flat();
+    const all = (await fromProvider(() => Promise.all(providers.map(async (p) => (await ctx.loaders.registrations.load(`${p}|${user.id}`)).map((r) => registration(p, r)))), 'registrations')).flat();
     const keyOf = (r: ProviderRegistration) => `${r.provider.id}:${r.id}`;
     const start = page.afterKey === null ? 0 : all.findIndex((r) => keyOf(r) === page.afterKey) + 1;
     return toConnection(all.slice(start, start + page.limit), page, keyOf, async () => all.length);
@@ -182,7 +184,8 @@ export async function orderReadiness(number: { e164: string; country?: string | 
   if (!user || !number.country || !number.numberType) return null;
   const country = number.country;
   const numberType = number.numberType;
-  const providers = await Promise.all(
+  // a seller that cannot be asked leaves readiness unknown: the field's PROVIDER_UNAVAILABLE error
+  const providers = await fromProvider(() => Promise.all(
     (number.sellers ?? []).map(async ({ id }) => {
       const published = await ctx.loaders.providerRequirements.load(`${id}|${country}|${numberType}`);
       const requirements = published === null ? [] : fromProviderShape(published, { title: `${id}: GET requirements?country=${country}&numberType=${numberType}`, url: `provider:${id}/requirements`, retrievedOn: new Date().toISOString().slice(0, 10) });
@@ -204,6 +207,6 @@ export async function orderReadiness(number: { e164: string; country?: string | 
       }
       return { provider: { id }, status, requirements: applicable.map((requirement) => ({ requirement, state: state(requirement.kind), acceptedDocuments: requirement.acceptedDocuments })) };
     }),
-  );
+  ), 'order readiness');
   return { ready: providers.some((p) => p.status === 'READY'), providers };
 }

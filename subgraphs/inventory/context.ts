@@ -10,6 +10,7 @@ import { ProviderError } from '../../providers/client/index.js';
 import type { Upstream } from './upstream.js';
 import { pushTo } from '../shared/group.js';
 import { batchLoader, groupedLoader, keyedLoader } from '../shared/loaders.js';
+import type { Logger } from '../shared/logger.js';
 
 export interface Context {
   db: Kysely<InventoryTables>;
@@ -18,6 +19,8 @@ export interface Context {
   tenant: string | null;
   upstream: Upstream;
   searches: SearchStore;
+  /** This request's logger (its request id bound): where a provider failure a resolver answers around is logged. */
+  logger: Logger;
   /** The order lines' state machine (its database is this request's) and how long a mutation waits for it. */
   orders: OrderSettings;
   loaders: Loaders;
@@ -84,7 +87,9 @@ export function createLoaders(db: Kysely<InventoryTables>, upstream: Upstream, t
                   const results = await api.statusBatch(chunk);
                   for (const result of results) answers.set(liveKey(providerId, result.e164), result);
                 } catch (error) {
-                  for (const e164 of chunk) answers.set(liveKey(providerId, e164), error as Error);
+                  // a provider's failure is each of its numbers' answer; anything else is a bug and fails the batch
+                  if (!(error instanceof ProviderError)) throw error;
+                  for (const e164 of chunk) answers.set(liveKey(providerId, e164), error);
                 }
               }),
             );
@@ -100,10 +105,13 @@ export function createLoaders(db: Kysely<InventoryTables>, upstream: Upstream, t
 export interface InventoryServices {
   upstream: Upstream;
   searches: SearchStore;
+  /** The subgraph's logger; each request's context gets a child with its request id. */
+  logger: Logger;
   orders: Omit<OrderSettings, 'db' | 'upstream'>;
 }
 
 export function createContext(db: Kysely<InventoryTables>, scope: RequestScope, services: InventoryServices): Context {
   const tenant = visibleTenant(scope.identity);
-  return { db, scope, tenant, upstream: services.upstream, searches: services.searches, orders: { ...services.orders, db, upstream: services.upstream }, loaders: createLoaders(db, services.upstream, tenant) };
+  const logger = services.logger.child({ requestId: scope.requestId });
+  return { db, scope, tenant, upstream: services.upstream, searches: services.searches, logger, orders: { ...services.orders, db, upstream: services.upstream }, loaders: createLoaders(db, services.upstream, tenant) };
 }

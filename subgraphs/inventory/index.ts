@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { createLogger, type Logger } from '../shared/logger.js';
 import type { SubgraphDefinition } from '../shared/subgraph.js';
 import { createContext, type Context, type InventoryServices } from './context.js';
 import { migrations } from './migrations/index.js';
@@ -13,6 +14,8 @@ export interface InventoryOptions {
   retry?: RetryPolicy;
   /** How long orderNumbers waits for providers before answering PENDING (ORDER_WAIT_MS). */
   orderWaitMs?: number;
+  /** Where requests log (default: LOG_LEVEL and LOG_FORMAT from the environment). */
+  logger?: Logger;
 }
 
 /** Well under the gateway's subgraph timeout (10 s by default): the mutation answers PENDING rather than time out. */
@@ -24,7 +27,8 @@ export const DEFAULT_ORDER_WAIT_MS = 5_000;
  * subgraph serves the catalogue it has and cannot reach providers.
  */
 export function createInventory(upstream: Upstream = NO_UPSTREAM, options: InventoryOptions = {}): SubgraphDefinition<InventoryTables, Context> & { services: InventoryServices } {
-  const services: InventoryServices = { upstream, searches: createSearchStore(), orders: { retry: options.retry ?? DEFAULT_RETRY, waitMs: options.orderWaitMs ?? DEFAULT_ORDER_WAIT_MS } };
+  const logger = (options.logger ?? createLogger()).child({ subgraph: 'inventory' });
+  const services: InventoryServices = { upstream, searches: createSearchStore(), logger, orders: { retry: options.retry ?? DEFAULT_RETRY, waitMs: options.orderWaitMs ?? DEFAULT_ORDER_WAIT_MS } };
   return {
     name: 'inventory',
     migrations,

@@ -4,7 +4,8 @@ import { candidates, reference, unclaim, upstreamToken, type Db } from './claims
 import { numberEvent, writeEvents, type NewEvent } from './outbox.js';
 import * as repo from './repository.js';
 import type { InventoryTables, LineState, OrderLineRow, OrderRow } from './tables.js';
-import { providerFailure, type Upstream } from './upstream.js';
+import { providerFailure } from '../shared/provider-failure.js';
+import type { Upstream } from './upstream.js';
 import { groupBy, pushTo } from '../shared/group.js';
 
 /**

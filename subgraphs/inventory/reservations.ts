@@ -5,6 +5,9 @@ import { candidates, claim, field, readNumbers, reference, requireTenant, unclai
 import { numberEvent, writeEvents } from './outbox.js';
 import * as repo from './repository.js';
 import { pushTo } from '../shared/group.js';
+import { isProviderFailure, providerFailureMessage } from '../shared/provider-failure.js';
+import type { ProviderClient } from '../../providers/client/index.js';
+import type { Context } from './context.js';
 
 const DEFAULT_TTL_SECONDS = 900;
 
@@ -41,14 +44,13 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
       const [best] = await candidates(ctx.db, e164);
       if (best) pushTo(byProvider, best, e164);
     }
+    // why a number was not held upstream (absent: the provider answered, and refused it)
+    const failed = new Map<string, string>();
     await Promise.all(
       [...byProvider].map(async ([providerId, group]) => {
-        try {
-          const response = await ctx.upstream.provider(providerId)!.reserve({ numbers: group, ttlSeconds: ttl, reference: reference(tenant) });
-          for (const outcome of response.results) if (outcome.ok) ok.add(outcome.e164);
-        } catch {
-          // every number of the group is given back below
-        }
+        const response = await askProvider(ctx, providerId, 'reserve', (api) => api.reserve({ numbers: group, ttlSeconds: ttl, reference: reference(tenant) }));
+        if (typeof response === 'string') for (const e164 of group) failed.set(e164, response);
+        else for (const outcome of response.results) if (outcome.ok) ok.add(outcome.e164);
       }),
     );
     let expiresAt: string | null = null;
@@ -63,11 +65,11 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
           const until = held.get(e164)!;
           const row = await tx.updateTable('numbers').set({ reserved_until: until, updated_at: sql`now()`, version: sql`version + 1` }).where('e164', '=', e164).where('tenant', '=', tenant).where('status', '=', 'reserved').returning(['e164', 'version']).executeTakeFirst();
           if (row) await writeEvents(tx, [numberEvent(row, 'number.reserved', tenant, null, { until: new Date(until).toISOString(), extended: false })]);
-          userErrors.push({ code: 'PROVIDER_FAILED', message: `the provider could not extend the reservation of ${e164}: it stays reserved until ${new Date(until).toISOString()}`, field: field(numbers.indexOf(e164)) });
+          userErrors.push({ code: 'PROVIDER_FAILED', message: `the provider could not extend the reservation of ${e164}${because(failed.get(e164))}: it stays reserved until ${new Date(until).toISOString()}`, field: field(numbers.indexOf(e164)) });
         } else {
           const row = await unclaim(tx, e164, tenant, null);
           if (row) await writeEvents(tx, [numberEvent(row, 'number.returned', tenant, null, { reason: 'the provider could not reserve it' })]);
-          userErrors.push({ code: 'PROVIDER_FAILED', message: `the provider could not reserve ${e164}`, field: field(numbers.indexOf(e164)) });
+          userErrors.push({ code: 'PROVIDER_FAILED', message: `the provider could not reserve ${e164}${because(failed.get(e164))}`, field: field(numbers.indexOf(e164)) });
         }
       });
     }
@@ -91,14 +93,12 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
       pushTo(byHolder, holder, e164);
     }
     const released = new Set<string>();
+    const failed = new Map<string, string>();
     await Promise.all(
       [...byHolder].map(async ([providerId, group]) => {
-        try {
-          const response = await ctx.upstream.provider(providerId)!.release({ numbers: group });
-          for (const outcome of response.results) if (outcome.ok) released.add(outcome.e164);
-        } catch {
-          // reported per number below
-        }
+        const response = await askProvider(ctx, providerId, 'release', (api) => api.release({ numbers: group }));
+        if (typeof response === 'string') for (const e164 of group) failed.set(e164, response);
+        else for (const outcome of response.results) if (outcome.ok) released.add(outcome.e164);
       }),
     );
     for (const [i, e164] of numbers.entries()) {
@@ -117,9 +117,31 @@ export const reservationMutations: Pick<MutationResolvers, 'reserveNumbers' | 'r
           await writeEvents(tx, [numberEvent(row, 'number.released', tenant, rows.get(e164)!.assigned_via_provider_id, {})]);
         });
       } else if (!userErrors.some((e) => e.field?.[2] === String(i))) {
-        userErrors.push({ code: 'PROVIDER_FAILED', message: `the holder could not release ${e164}; try again`, field: field(i) });
+        userErrors.push({ code: 'PROVIDER_FAILED', message: `the holder could not release ${e164}${because(failed.get(e164))}; try again`, field: field(i) });
       }
     }
     return { numbers: numbers.map((e164) => ({ e164, ok: released.has(e164) })), userErrors };
   },
 };
+
+/**
+ * One call to a provider for a mutation: its answer, or (when the provider failed, or is no
+ * longer in the directory) the failure in the one wording, logged. Any other error is a bug and
+ * goes on to the resolver.
+ */
+async function askProvider<T>(ctx: Context, providerId: string, operation: string, call: (api: ProviderClient) => Promise<T>): Promise<T | string> {
+  const api = ctx.upstream.provider(providerId);
+  if (!api) {
+    ctx.logger.warn({ providerId, operation }, 'inventory: the provider is no longer in the directory');
+    return `${providerId} is not in the directory`;
+  }
+  try {
+    return await call(api);
+  } catch (error) {
+    if (!isProviderFailure(error)) throw error;
+    ctx.logger.warn({ err: error, providerId, operation }, 'inventory: a provider call failed');
+    return providerFailureMessage(error);
+  }
+}
+
+const because = (why: string | undefined) => (why ? ` (${why})` : '');

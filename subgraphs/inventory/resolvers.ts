@@ -1,4 +1,3 @@
-import { GraphQLError } from 'graphql';
 import { isSupportedCountry, Metadata } from 'libphonenumber-js/max';
 import { CAPABILITIES, type Capability, type Money } from '../../providers/api.js';
 import { badUserInput } from '../shared/errors.js';
@@ -14,7 +13,7 @@ import { reservationMutations } from './reservations.js';
 import * as repo from './repository.js';
 import { runSearch, searchRequest, storeSearch } from './search.js';
 import type { NumberRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from './tables.js';
-import { ProviderError } from '../../providers/client/index.js';
+import { fromProvider } from '../shared/provider-failure.js';
 
 /** A word of the catalogue's capabilities column that is a capability (an unknown one is left out). */
 const isCapability = (word: string): word is Capability => (CAPABILITIES as readonly string[]).includes(word);
@@ -242,18 +241,10 @@ export const resolvers: Resolvers = {
       // In step with holder and tierChain, so the holder's row (its batch limit) comes from their statement.
       await ctx.loaders.offers.load(number.e164);
       await ctx.loaders.providers.load(holder);
-      try {
-        const live = await ctx.loaders.live.load(liveKey(holder, number.e164));
-        // Another tenant's reservation or assignment is, to this caller, not available: nothing more (not which of the two).
-        if (live.found && visibleStatus(row, ctx) === 'UNAVAILABLE') return { ...live, available: false, status: 'unavailable' };
-        return live;
-      } catch (error) {
-        const timeout = error instanceof ProviderError && error.kind === 'timeout';
-        throw new GraphQLError(`the holder ${holder} ${timeout ? 'did not answer in time' : 'could not answer'}: live status unavailable`, {
-          extensions: { code: 'PROVIDER_UNAVAILABLE', provider: holder },
-          originalError: error as Error,
-        });
-      }
+      const live = await fromProvider(() => ctx.loaders.live.load(liveKey(holder, number.e164)), 'live status');
+      // Another tenant's reservation or assignment is, to this caller, not available: nothing more (not which of the two).
+      if (live.found && visibleStatus(row, ctx) === 'UNAVAILABLE') return { ...live, available: false, status: 'unavailable' };
+      return live;
     },
     chainMatchesAllocation: async (number, _args, ctx) => {
       const carrierId = (number as { originatingCarrier?: { id: string } | null }).originatingCarrier?.id;

@@ -7,7 +7,7 @@ import type { Context } from './context.js';
 import type { ProviderErrorModel, SearchResultModel } from './models.js';
 import * as repo from './repository.js';
 import type { InventoryTables } from './tables.js';
-import { providerFailure } from './upstream.js';
+import { isProviderFailure, providerFailureMessage } from '../shared/provider-failure.js';
 import { ProviderError, type ProviderClient } from '../../providers/client/index.js';
 
 /** One search's merged result, kept for paging. */
@@ -126,18 +126,16 @@ export async function runSearch(ctx: Context, request: SearchRequest): Promise<S
       try {
         return { providerId, hits: await searchProvider(api, request, row.page_cap) };
       } catch (error) {
-        return { providerId, error: error as Error };
+        // a provider's failure leaves the others' results standing; anything else is a bug and fails the search
+        if (!isProviderFailure(error)) throw error;
+        ctx.logger.warn({ err: error, providerId }, 'search: a provider could not answer');
+        return { providerId, error };
       }
     }),
   );
   for (const outcome of outcomes) {
     if ('error' in outcome && outcome.error) {
-      const timeout = outcome.error instanceof ProviderError && outcome.error.kind === 'timeout';
-      providerErrors.push({
-        providerId: outcome.providerId,
-        code: timeout ? 'TIMEOUT' : 'UNAVAILABLE',
-        message: timeout ? `${outcome.providerId} did not answer in time` : `${outcome.providerId} could not answer: ${providerFailure(outcome.error)}`,
-      });
+      providerErrors.push({ providerId: outcome.providerId, code: outcome.error.kind === 'timeout' ? 'TIMEOUT' : 'UNAVAILABLE', message: providerFailureMessage(outcome.error) });
       continue;
     }
     for (const hit of outcome.hits ?? []) {

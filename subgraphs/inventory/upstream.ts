@@ -1,5 +1,5 @@
 import type { DirectoryEntry } from '../../providers/api.js';
-import { ProviderError, type ApiHealth, type ProviderClient, type ProviderDirectory } from '../../providers/client/index.js';
+import type { ApiHealth, ProviderClient, ProviderDirectory } from '../../providers/client/index.js';
 
 /** One sliding window of a provider's API health, measured from the aggregator's calls. */
 export interface HealthWindow {
@@ -60,26 +60,4 @@ export function upstreamFromDirectory(directory: ProviderDirectory): Upstream {
       lastHour: window(directory.recorder.health(id, '1h')),
     }),
   };
-}
-
-/**
- * A provider's failure in words a client may read: what kind of failure, never the provider's
- * own error text, addresses or bodies (they are upstream internals, and a provider controls them).
- */
-export function providerFailure(error: unknown): string {
-  if (!(error instanceof ProviderError)) return 'could not be asked';
-  switch (error.kind) {
-    case 'timeout':
-      return 'did not answer in time';
-    case 'unavailable':
-      return `is unavailable (HTTP ${error.httpStatus ?? 503})`;
-    case 'network':
-      return 'could not be reached';
-    case 'rejected':
-      return error.httpStatus === null ? 'is not in the directory' : `refused the call (HTTP ${error.httpStatus}${error.code !== null && /^[a-z_]{1,40}$/.test(error.code) ? ` ${error.code}` : ''})`;
-    case 'circuit_open':
-      return 'is failing: calls to it are paused for a moment';
-    case 'overloaded':
-      return 'has too many calls waiting';
-  }
 }

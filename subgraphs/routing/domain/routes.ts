@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { ProviderError } from '../../../providers/client/index.js';
 import type { RoutingRequest, RoutingTrunk } from '../../../providers/api.js';
 import type { Logger } from '../../shared/logger.js';
+import { isProviderFailure, providerFailureMessage } from '../../shared/provider-failure.js';
 import * as store from '../store/routes.js';
 import { enqueue } from '../store/webhooks.js';
 import type { RoutingServices } from '../services.js';
@@ -38,9 +38,9 @@ export async function pushRoute(db: Db, services: RoutingServices, route: RouteR
       await api.putRouting(route.e164, route.reference, routingRequest(route));
       outcome = { state: 'ACTIVE', reason: null };
     } catch (error) {
-      if (!(error instanceof ProviderError)) throw error;
+      if (!isProviderFailure(error)) throw error;
       logger.warn({ err: error, e164: route.e164 }, 'routing: the provider did not take the route');
-      outcome = { state: 'FAILED', reason: error.code === 'not_yours' ? 'the provider does not list the number as yours' : `the provider did not confirm it: ${error.kind}` };
+      outcome = { state: 'FAILED', reason: error.code === 'not_yours' ? 'the provider does not list the number as yours' : `the provider did not confirm it: ${providerFailureMessage(error)}` };
     }
   }
   return db.transaction().execute(async (tx) => {
@@ -61,7 +61,8 @@ export async function removeAtProvider(services: RoutingServices, route: Pick<Ro
     return true;
   } catch (error) {
     // no longer the number's orderer there (released first): the provider dropped the route with the assignment
-    if (error instanceof ProviderError && error.code === 'not_yours') return true;
+    if (!isProviderFailure(error)) throw error;
+    if (error.code === 'not_yours') return true;
     logger.warn({ err: error, e164: route.e164 }, 'routing: could not remove the route at the provider');
     return false;
   }
