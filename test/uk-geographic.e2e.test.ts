@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { holderNameKey } from '../subgraphs/shared/carrier-id.js';
+import { holderNameKey } from '../providers/carrier-id.js';
 import { operation, startTestGateway, type TestGateway } from './support/gateway.js';
 
 const LINEAGE = operation('Lineage');

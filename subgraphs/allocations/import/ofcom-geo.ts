@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { holderNameKey } from '../../shared/carrier-id.js';
+import { holderNameKey } from '../../../providers/carrier-id.js';
 import { authorityIdForCountry } from '../numbering/authorities.js';
 import { countryOfPrefix } from '../numbering/e164.js';
 import { CorruptFileError, readCsv } from './csv.js';

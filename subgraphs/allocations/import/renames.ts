@@ -1,4 +1,4 @@
-import { holderNameKey } from '../../shared/carrier-id.js';
+import { holderNameKey } from '../../../providers/carrier-id.js';
 
 /** What a snapshot says of one block, for telling a renamed holder from a new one. */
 export interface BlockFacts {

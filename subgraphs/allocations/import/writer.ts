@@ -1,5 +1,5 @@
 import { sql, type Transaction } from 'kysely';
-import { carrierId } from '../../shared/carrier-id.js';
+import { carrierId } from '../../../providers/carrier-id.js';
 import type { AllocationsTables, NewBlock, NewCarrier } from '../tables.js';
 import type { Source, SourceBlock } from './source.js';
 
