@@ -1,3 +1,4 @@
+/** Vitest projects: unit tests beside the code and e2e tests under test/, on PGlite templates or Postgres with DATABASE_URL. */
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -19,7 +20,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['subgraphs/**/*.test.ts', 'providers/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['platform/**/*.test.ts', 'contracts/**/*.test.ts', 'subgraphs/**/*.test.ts', 'providers/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
           globalSetup: ['test/support/unit-setup.ts'],
           testTimeout: 120_000,

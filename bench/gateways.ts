@@ -15,9 +15,9 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import { graphql } from 'graphql';
 import { inProcessTransport } from '../gateway/in-process.js';
 import { SCOPE_KEY } from '../gateway/scope.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
-import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
-import { SCHEMA_DIR, type Subgraph } from '../subgraphs/shared/subgraph.js';
+import { createLogger } from '../platform/logger.js';
+import { DEVELOPMENT_ANALYST } from '../contracts/identity.js';
+import { SCHEMA_DIR, type Subgraph } from '../platform/subgraph.js';
 import { postGraphQL } from '../test/support/http.js';
 
 class InProcessDataSource implements GraphQLDataSource {

@@ -5,7 +5,7 @@
  * DATABASE_URL) over the provider simulator at SIMULATOR_SCALE (default 10 here).
  */
 import { readFileSync } from 'node:fs';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
 import { postGraphQL } from '../test/support/http.js';
 

@@ -9,8 +9,8 @@ import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { startSimulator } from '../providers/simulator/server.js';
 import { readBenchSettings } from './settings.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
-import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
+import { createLogger } from '../platform/logger.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../contracts/signed-scope.js';
 import { freePort, startService, waitUntil, type Service } from '../test/support/processes.js';
 
 export async function benchOrders(env: Record<string, string | undefined> = process.env): Promise<void> {

@@ -20,9 +20,9 @@ import { startStandaloneServer } from '@apollo/server/standalone';
 import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
-import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
-import { SIGNED_SCOPE_HEADER, signScope, type SignedRequest } from '../subgraphs/shared/signed-scope.js';
-import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
+import { DEVELOPMENT_ANALYST } from '../contracts/identity.js';
+import { SIGNED_SCOPE_HEADER, signScope, type SignedRequest } from '../contracts/signed-scope.js';
+import { SCHEMA_DIR } from '../platform/subgraph.js';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
 
 const which = process.env.BENCH_GATEWAY;

@@ -23,15 +23,15 @@ if (shapeAt !== -1 && process.argv[shapeAt + 1] === 'distributed') {
   process.exit();
 }
 import { graphql } from 'graphql';
-import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
+import { DEVELOPMENT_ANALYST } from '../contracts/identity.js';
 import { readBenchSettings } from './settings.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { pgliteDirFromEnv, startEmbedded } from '../src/embedded.js';
 import { postGraphQL } from '../test/support/http.js';
 import { benchOrders } from './orders.js';
 import { countFetches, requestsPerSecond, startApolloGateway, startBareRuntime } from './gateways.js';
 import { readFileSync } from 'node:fs';
-import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
+import { SCHEMA_DIR } from '../platform/subgraph.js';
 
 const logger = createLogger(process.env, 'warn');
 const NUMBERS = ['+447400123456', '+14162015555', '+4920112345678', '+4915112345678', '+447700900123', '+12015550123', '+33612345678', '+819012345678'];

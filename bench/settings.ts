@@ -1,5 +1,5 @@
 /** The benchmarks' own variables, declared with the product's configuration kinds (`npm run bench`, `bench:orders`). */
-import { parseVariables, setting, wholeNumber, type Env } from '../subgraphs/shared/settings-schema.js';
+import { parseVariables, setting, wholeNumber, type Env } from '../platform/settings-schema.js';
 
 const BENCH_SETTINGS = {
   BENCH_ROUNDS: setting(wholeNumber(1, 100_000), 300, { description: 'requests per measurement of `npm run bench`', readBy: [] }),

@@ -1,3 +1,4 @@
+/** POST /admin: one audit line per change naming who made it and never a key, and every role but admin refused before running. */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -7,7 +8,7 @@ import { createKeyStore } from './keys/store.js';
 import { readProjectManifest } from './operations/manifest.js';
 import { createPersistedOperations } from './operations/store.js';
 import { readFileSync } from 'node:fs';
-import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
+import { SCHEMA_DIR } from '../platform/subgraph.js';
 
 let database: Awaited<ReturnType<typeof openTestEdgeDatabase>>;
 const lines: Record<string, any>[] = [];

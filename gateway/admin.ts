@@ -1,7 +1,8 @@
+/** The edge's admin API at POST /admin (keys, tenants' manifests), admins only, each change one audit line; never in the supergraph. */
 import { buildSchema, graphql, GraphQLError, type ExecutionResult } from 'graphql';
-import type { Identity } from '../subgraphs/shared/identity.js';
-import type { Logger } from '../subgraphs/shared/logger.js';
-import { readPage, toConnection } from '../subgraphs/shared/pagination.js';
+import type { Identity } from '../contracts/identity.js';
+import type { Logger } from '../platform/logger.js';
+import { readPage, toConnection } from '../platform/pagination.js';
 import type { createKeyStore } from './keys/store.js';
 import { InvalidInput } from './keys/validate.js';
 import { parseManifest } from './operations/manifest.js';

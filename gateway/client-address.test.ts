@@ -1,5 +1,6 @@
+/** Client address from x-forwarded-for only via trusted proxies, and the per-address failed-authentication limit. */
 import { expect, it } from 'vitest';
-import { ConfigError } from '../subgraphs/shared/config.js';
+import { ConfigError } from '../platform/config.js';
 import { authFailureLimit, clientAddress, readTrustedProxies } from './client-address.js';
 
 it('believes x-forwarded-for only from a trusted proxy, and only its right-most untrusted hop', () => {

@@ -1,6 +1,7 @@
+/** The client's address (TRUSTED_PROXIES and x-forwarded-for) and the per-address budget of failed authentications. */
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
-import { ConfigError } from '../subgraphs/shared/config.js';
+import { ConfigError } from '../platform/config.js';
 import { fixedWindowCounts, secondsLeftInWindow } from './rate-limit.js';
 
 /**

@@ -1,3 +1,4 @@
+/** The gateway plugin for one whole-request deadline (REQUEST_TIMEOUT_MS), answering REQUEST_TIMEOUT past it. */
 import { GraphQLError } from 'graphql';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 

@@ -1,7 +1,8 @@
+/** The gateway's own database (schema `edge`: API keys, persisted operations): where it lives, its migrations and tables. */
 import type { Kysely } from 'kysely';
-import { databaseTargetFromEnv, type DatabaseTarget } from '../subgraphs/shared/db.js';
-import type { Logger } from '../subgraphs/shared/logger.js';
-import { migrateSchema } from '../subgraphs/shared/migrate.js';
+import { databaseTargetFromEnv, type DatabaseTarget } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import { migrateSchema } from '../platform/migrate.js';
 import { migrations } from './migrations/index.js';
 
 /**

@@ -1,7 +1,8 @@
+/** Edge checks: analysts kept to queries (by the named operation), and the API key read from Bearer or x-api-key. */
 import { parse } from 'graphql';
 import { expect, it } from 'vitest';
-import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
-import { presentedKey, refuseWrites } from './edge.js';
+import { DEVELOPMENT_ANALYST } from '../contracts/identity.js';
+import { presentedKey, refuseWrites } from './edge-checks.js';
 
 it('keeps analysts, the development default included, to queries', () => {
   const mutation = parse('mutation Reserve { reserve(e164: "+447400123456") { id } }');

@@ -1,8 +1,7 @@
-/** The edge: what every GraphQL request meets first, as plugins with one job each (plugins/), and the helpers they share. */
+/** The edge: what every GraphQL request meets first, as plugins with one job each (plugins/), in the order they run. */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { GraphQLError, Kind, getOperationAST, type DocumentNode } from 'graphql';
-import type { Identity } from '../subgraphs/shared/identity.js';
-import type { Logger } from '../subgraphs/shared/logger.js';
+import type { Identity } from '../contracts/identity.js';
+import type { Logger } from '../platform/logger.js';
 import type { BlockList } from 'node:net';
 import type { AuthFailureLimit } from './client-address.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -31,43 +30,6 @@ export interface EdgeOptions extends EdgeStores {
   /** Failed authentications per client address (before any key is looked up), and whose x-forwarded-for to believe. */
   addresses: { limit: AuthFailureLimit; trustedProxies: BlockList };
   logger: Logger;
-}
-
-export function edgeError(message: string, code: string, status: number, headers?: Record<string, string>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status, ...(headers ? { headers } : {}) } } });
-}
-
-/**
- * Analysts are read-only (the development default without a key included): a mutation or a
- * subscription from one is FORBIDDEN, whatever the schema offers.
- */
-export function refuseWrites(identity: Identity, document: DocumentNode, operationName?: string | null): GraphQLError | null {
-  if (identity.role !== 'analyst') return null;
-  const operation = getOperationAST(document, operationName ?? undefined);
-  const kind = operation?.operation ?? document.definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION)?.operation;
-  if (!kind || kind === 'query') return null;
-  return new GraphQLError(`An analyst's key is read-only: it may not run a ${kind}`, { extensions: { code: 'FORBIDDEN', http: { status: 403 } } });
-}
-
-/** The key a client presented: `authorization: Bearer <key>` or `x-api-key: <key>`. */
-export function presentedKey(headers: Headers): string | null {
-  const authorization = headers.get('authorization');
-  if (authorization) {
-    const match = /^Bearer\s+(\S+)$/i.exec(authorization.trim());
-    if (!match) throw edgeError('The authorization header must be "Bearer <API key>"', 'UNAUTHENTICATED', 401);
-    return match[1]!;
-  }
-  return headers.get('x-api-key')?.trim() || null;
-}
-
-/**
- * An automatic persisted query is kept per tenant (per key for callers without one): a hash that
- * runs for one tenant would tell another that someone sent that exact text. Apollo clients send
- * the text again on PERSISTED_QUERY_NOT_FOUND, so the cost is one round trip per tenant.
- */
-export function apqKey(identity: Identity, hash: string): string {
-  const owner = identity.tenant !== null ? `tenant:${identity.tenant}` : identity.keyId !== null ? `key:${identity.keyId}` : 'anonymous';
-  return `${encodeURIComponent(owner)}:${hash.replace(/^sha256:/, '')}`;
 }
 
 /**

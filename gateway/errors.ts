@@ -1,7 +1,8 @@
+/** What clients see of errors: known codes and messages, never stacks, SQL or subgraph names; the plugin and mask applying it. */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { GraphQLError } from 'graphql';
-import { isClientCode } from '../subgraphs/shared/errors.js';
-import type { Logger } from '../subgraphs/shared/logger.js';
+import { isClientCode } from '../contracts/errors.js';
+import type { Logger } from '../platform/logger.js';
 import { scopeOfRequest } from './scope.js';
 
 /** Codes the runtime gives upstream failures, as the client sees them: no subgraph named. */
@@ -20,7 +21,7 @@ const HTTP_CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBI
 
 /** Extensions a client may see beside `code`. */
 const PUBLIC_EXTENSIONS = ['argumentName'];
-/** And those of one code, where it is the client's: which provider failed and how (subgraphs/shared/provider-failure.ts). */
+/** And those of one code, where it is the client's: which provider failed and how (contracts/provider-failure.ts). */
 const CODE_EXTENSIONS: Record<string, readonly string[]> = { PROVIDER_UNAVAILABLE: ['provider', 'reason'] };
 
 const SUGGESTION = /\s*Did you mean .*\?$/;

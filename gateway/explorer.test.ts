@@ -1,3 +1,4 @@
+/** The explorer plugin serves only its own scripts under /explorer/, and the page loads every asset by relative path. */
 import { expect, it } from 'vitest';
 import { explorerPage, useExplorer } from './explorer.js';
 

@@ -1,3 +1,4 @@
+/** The landing page: GraphiQL with the explorer plugin on assets from node_modules (works offline), its CSP, and Apollo Sandbox at /sandbox. */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';

@@ -1,6 +1,7 @@
+/** The gateway's HTTP server: header and body timeouts fire within a second; keep-alive requests while draining get connection: close. */
 import { connect, type Socket } from 'node:net';
 import { afterEach, expect, it } from 'vitest';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { httpGateway, type HttpGateway } from './http.js';
 import { readGatewaySettings } from './settings.js';
 

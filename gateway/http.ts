@@ -1,7 +1,8 @@
+/** The gateway behind node:http: header and request timeouts, the body size limit, and draining on stop. */
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import { Server as NetServer, type AddressInfo } from 'node:net';
-import type { Logger } from '../subgraphs/shared/logger.js';
-import { portUnavailable } from '../subgraphs/shared/port.js';
+import type { Logger } from '../platform/logger.js';
+import { portUnavailable } from '../platform/port.js';
 import type { GatewaySettings } from './settings.js';
 
 export interface HttpGateway {

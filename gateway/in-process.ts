@@ -1,9 +1,10 @@
+/** The in-process transport: each subgraph fetch executed on the subgraph's schema in this process, with a fresh context, no HTTP. */
 import type { Transport } from '@graphql-mesh/transport-common';
 import type { ExecutionRequest, ExecutionResult } from '@graphql-tools/utils';
 import { execute, type GraphQLSchema } from 'graphql';
-import { maskSubgraphError } from '../subgraphs/shared/errors.js';
-import type { RequestScope } from '../subgraphs/shared/identity.js';
-import type { Logger } from '../subgraphs/shared/logger.js';
+import { maskSubgraphError } from '../contracts/errors.js';
+import type { RequestScope } from '../contracts/identity.js';
+import type { Logger } from '../platform/logger.js';
 import { scopeOf } from './scope.js';
 
 /** What the gateway needs of a subgraph served in the same process. */

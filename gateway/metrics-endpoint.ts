@@ -1,11 +1,12 @@
+/** Serving /metrics: to an admin key only on the API port, or keyless on its own METRICS_PORT for Prometheus. */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import type { Identity } from '../subgraphs/shared/identity.js';
-import { PortUnavailableError, portUnavailable } from '../subgraphs/shared/port.js';
+import type { Identity } from '../contracts/identity.js';
+import { PortUnavailableError, portUnavailable } from '../platform/port.js';
 import type { BlockList } from 'node:net';
 import { clientAddress, peerOf, type AuthFailureLimit } from './client-address.js';
-import { presentedKey } from './edge.js';
+import { presentedKey } from './edge-checks.js';
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 

@@ -1,5 +1,6 @@
+/** Metrics labels: databases by name and server without URL secrets, operation names only when registered, else "other". */
 import { expect, it } from 'vitest';
-import { redact } from '../subgraphs/shared/config.js';
+import { redact } from '../platform/config.js';
 import { databaseLabel, operationLabels } from './metrics.js';
 
 it('labels a database by name and server, never by its URL or secrets', () => {

@@ -1,3 +1,4 @@
+/** The gateway's Prometheus metrics: requests and latency per operation, subgraph fetches, errors by code, pool use, Redis health. */
 import usePrometheus, { createCounter, createHistogram } from '@graphql-mesh/plugin-prometheus';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { Logger as HiveLogger } from '@graphql-hive/logger';

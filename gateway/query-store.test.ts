@@ -1,3 +1,4 @@
+/** The in-memory APQ store stays within its count and total size, dropping the least recently used. */
 import { expect, it } from 'vitest';
 import { memoryQueryStore } from './query-store.js';
 

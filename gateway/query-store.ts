@@ -1,3 +1,4 @@
+/** The automatic persisted query store: in Redis with a one-day expiry, or in bounded LRU memory. */
 import type { Redis } from 'ioredis';
 
 /**

@@ -1,3 +1,4 @@
+/** Per-key request rate limiting in fixed windows: shared through Redis (INCR+EXPIRE), or in this process's bounded memory. */
 import type { Redis } from 'ioredis';
 
 /** Counts requests per key in fixed windows; `hit` says when a key is over its budget. */

@@ -8,8 +8,8 @@
  */
 import { format } from 'node:util';
 import type { Attributes, Logger as HiveLogger, LogLevel, MaybeLazy } from '@graphql-hive/logger';
-import { isClientCode } from '../subgraphs/shared/errors.js';
-import type { Logger } from '../subgraphs/shared/logger.js';
+import { isClientCode } from '../contracts/errors.js';
+import type { Logger } from '../platform/logger.js';
 
 const ORDER: readonly LogLevel[] = ['trace', 'debug', 'info', 'warn', 'error'];
 

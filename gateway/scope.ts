@@ -1,4 +1,5 @@
-import type { RequestScope } from '../subgraphs/shared/identity.js';
+/** Where the edge keeps each request's scope (identity) and whether it runs a registered persisted operation. */
+import type { RequestScope } from '../contracts/identity.js';
 
 /** Where the edge keeps the request's scope on the gateway's per-request context. */
 export const SCOPE_KEY = 'numbergraphScope';

@@ -1,13 +1,15 @@
+/** The edge: Hive Gateway runtime with the Rust query planner over the supergraph, its plugins, /ready, /admin, /metrics and draining. */
 import { useRequestDeadline } from './deadline.js';
 import { useSubgraphPool } from './plugins/useSubgraphPool.js';
 import { useSubgraphTimeout } from './plugins/useSubgraphTimeout.js';
 import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@graphql-hive/gateway-runtime';
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
-import type { Logger } from '../subgraphs/shared/logger.js';
-import { SIGNED_SCOPE_HEADER, signScope, type SignedRequest } from '../subgraphs/shared/signed-scope.js';
+import type { Logger } from '../platform/logger.js';
+import { SIGNED_SCOPE_HEADER, signScope, type SignedRequest } from '../contracts/signed-scope.js';
 import { executeAdmin, type AdminStores } from './admin.js';
-import { edgeError, presentedKey, useEdge, type EdgeStores } from './edge.js';
+import { edgeError, presentedKey } from './edge-checks.js';
+import { useEdge, type EdgeStores } from './edge.js';
 import { maskError, usePublicErrors } from './errors.js';
 import { explorerPage, useExplorer } from './explorer.js';
 import { httpGateway, type HttpGateway } from './http.js';

@@ -1,5 +1,6 @@
+/** Gateway settings: development by default with documented limits, production from NODE_ENV or NUMBERGRAPH_MODE, bad values named. */
 import { expect, it } from 'vitest';
-import { ConfigError } from '../subgraphs/shared/config.js';
+import { ConfigError } from '../platform/config.js';
 import { DEFAULT_LIMITS, readGatewaySettings } from './settings.js';
 
 it('defaults to development with the documented limits, and production from NODE_ENV or NUMBERGRAPH_MODE', () => {

@@ -1,8 +1,8 @@
 /** The gateway's settings, read once at start through the configuration schema. */
 import type { BlockList } from 'node:net';
-import { ConfigError } from '../subgraphs/shared/config.js';
-import { readSettings, SETTINGS, type Env } from '../subgraphs/shared/settings-schema.js';
-import { readSigningSecret } from '../subgraphs/shared/signed-scope.js';
+import { ConfigError } from '../platform/config.js';
+import { readSettings, SETTINGS, type Env } from '../platform/settings-schema.js';
+import { readSigningSecret } from '../contracts/signed-scope.js';
 import { readTrustedProxies } from './client-address.js';
 
 /** What a request may ask for; checked before any subgraph is called. */

@@ -1,3 +1,4 @@
+/** With Redis down, rate limiting falls back to per-process counts at once and the outage is logged once. */
 import { pino } from 'pino';
 import { expect, it } from 'vitest';
 import { memoryRateLimiter, redisRateLimiter } from './rate-limit.js';

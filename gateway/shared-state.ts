@@ -1,7 +1,8 @@
+/** Redis as a fallible dependency (timeouts, circuit breaker), with rate limiter and APQ store falling back to process memory. */
 import { CircuitState, ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
 import { Redis } from 'ioredis';
-import { redact } from '../subgraphs/shared/config.js';
-import type { Logger } from '../subgraphs/shared/logger.js';
+import { redact } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
 import type { QueryStore } from './query-store.js';
 import type { RateLimiter } from './rate-limit.js';
 

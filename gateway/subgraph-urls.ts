@@ -1,5 +1,6 @@
-import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
-import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
+/** Subgraph URLs from the supergraph's @join__graph, and the readiness check that each subgraph answers a signed { __typename }. */
+import { DEVELOPMENT_ANALYST } from '../contracts/identity.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../contracts/signed-scope.js';
 
 /** Each subgraph's URL as the supergraph names it (`@join__graph(name:, url:)`), by name. */
 export function supergraphUrls(supergraphSdl: string): Record<string, string> {

@@ -1,8 +1,9 @@
+/** A subgraph that resets or sits behind a proxy's HTML error page reaches the client as SUBGRAPH_UNAVAILABLE, naming nothing internal. */
 import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { createLogger } from '../subgraphs/shared/logger.js';
-import { SCHEMA_DIR } from '../subgraphs/shared/subgraph.js';
+import { createLogger } from '../platform/logger.js';
+import { SCHEMA_DIR } from '../platform/subgraph.js';
 import { postGraphQLRaw } from '../test/support/http.js';
 import { createGateway, type Gateway } from './server.js';
 import { readGatewaySettings } from './settings.js';

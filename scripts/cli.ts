@@ -3,8 +3,8 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { InvalidInput } from '../gateway/keys/validate.js';
-import { ConfigError } from '../subgraphs/shared/config.js';
-import { readSettings } from '../subgraphs/shared/settings-schema.js';
+import { ConfigError } from '../platform/config.js';
+import { readSettings } from '../platform/settings-schema.js';
 
 /** A mistake in the command line: its message is printed with a pointer to --help, exit code 1. */
 export class UsageError extends Error {

@@ -1,3 +1,4 @@
+/** npm run generate, import and sync: --help explains each with exit 0; a bad command line is refused with exit 1 before anything runs. */
 import { describe, expect, it } from 'vitest';
 import { runCommandInProcess } from '../test/support/command.js';
 import { run as generate } from './generate.js';

@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import { edgeDatabaseTarget, migrateEdge } from '../gateway/edge-db.js';
-import { openDatabase, type Database, type DatabaseTarget } from '../subgraphs/shared/db.js';
-import { createLogger, type Logger } from '../subgraphs/shared/logger.js';
-import { redact } from '../subgraphs/shared/config.js';
+import { openDatabase, type Database, type DatabaseTarget } from '../platform/db.js';
+import { createLogger, type Logger } from '../platform/logger.js';
+import { redact } from '../platform/config.js';
 import { pgliteDirFromEnv } from '../src/pglite-dir.js';
 
 type Env = Record<string, string | undefined>;

@@ -8,9 +8,9 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { OutboxRow } from '../subgraphs/inventory/tables.js';
 import pg from 'pg';
-import { toEvent } from '../subgraphs/inventory/relay.js';
-import { jetStreamBus } from '../subgraphs/shared/events.js';
-import { readSettings } from '../subgraphs/shared/settings-schema.js';
+import { toEvent } from '../subgraphs/inventory/workers/relay.js';
+import { jetStreamBus } from '../platform/events.js';
+import { readSettings } from '../platform/settings-schema.js';
 import { defineCommand, parseCommandLine, runAsMain, UsageError } from './cli.js';
 
 const USAGE = `usage: npm run events -- tail [--from-start]

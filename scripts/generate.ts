@@ -10,7 +10,7 @@ import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { summarizeWorld } from '../providers/generator/summary.js';
 import { generateWorld, MAX_SCALE } from '../providers/generator/world.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { defineCommand, parseCommandLine, runAsMain, UsageError } from './cli.js';
 
 const HELP = `Usage: npm run generate -- [--scale 1..${MAX_SCALE}] [--seed n] [--out file.jsonl]

@@ -8,9 +8,9 @@
 import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js';
 import { SOURCES } from '../subgraphs/allocations/import/sources.js';
 import { allocations } from '../subgraphs/allocations/index.js';
-import { databaseTargetFromEnv, openDatabase } from '../subgraphs/shared/db.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
-import { createSubgraph } from '../subgraphs/shared/subgraph.js';
+import { databaseTargetFromEnv, openDatabase } from '../platform/db.js';
+import { createLogger } from '../platform/logger.js';
+import { createSubgraph } from '../platform/subgraph.js';
 import { pgliteDirFromEnv } from '../src/pglite-dir.js';
 import { defineCommand, parseCommandLine, runAsMain, UsageError } from './cli.js';
 

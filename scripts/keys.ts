@@ -3,7 +3,7 @@
  * itself is shown once, at creation; only its sha-256 is stored.
  */
 import { createKeyStore } from '../gateway/keys/store.js';
-import { ROLES } from '../subgraphs/shared/identity.js';
+import { ROLES } from '../contracts/identity.js';
 import { defineCommand, parseCommandLine, runAsMain, table, UsageError } from './cli.js';
 import { commandLogger, openEdgeDatabase } from './edge-database.js';
 

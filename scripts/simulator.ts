@@ -6,8 +6,8 @@
  */
 import { startSimulator } from '../providers/simulator/server.js';
 import { simulatorConfigFromEnv } from '../src/simulator-config.js';
-import { ConfigError } from '../subgraphs/shared/config.js';
-import { processLogger } from '../subgraphs/shared/logger.js';
+import { ConfigError } from '../platform/config.js';
+import { processLogger } from '../platform/logger.js';
 import { processOutput, serverCommandLine } from '../src/command-line.js';
 import { runProcess } from '../src/process.js';
 

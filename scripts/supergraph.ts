@@ -1,7 +1,8 @@
+/** Composes the subgraph SDLs in schema/ into the supergraph, with each subgraph's URL in the distributed shape. */
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { SUBGRAPH_NAMES, SUBGRAPH_PORTS } from '../subgraphs/names.js';
-import { subgraphSdl } from '../subgraphs/shared/subgraph.js';
+import { subgraphSdl } from '../platform/subgraph.js';
 
 /** Where each subgraph listens when it runs as its own process (the distributed shape). */
 export const SUBGRAPH_URLS = SUBGRAPH_NAMES.map((name) => ({ name, url: `http://localhost:${SUBGRAPH_PORTS[name]}/graphql` }));

@@ -6,13 +6,13 @@
  */
 import { ProviderDirectory } from '../providers/client/index.js';
 import { inventory } from '../subgraphs/inventory/index.js';
-import { syncCatalogue } from '../subgraphs/inventory/sync.js';
-import { upstreamFromDirectory } from '../subgraphs/inventory/upstream.js';
-import { redact } from '../subgraphs/shared/config.js';
-import { readSettings } from '../subgraphs/shared/settings-schema.js';
-import { databaseTargetFromEnv, openDatabase } from '../subgraphs/shared/db.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
-import { createSubgraph } from '../subgraphs/shared/subgraph.js';
+import { syncCatalogue } from '../subgraphs/inventory/workers/sync.js';
+import { upstreamFromDirectory } from '../subgraphs/inventory/upstream/upstream.js';
+import { redact } from '../platform/config.js';
+import { readSettings } from '../platform/settings-schema.js';
+import { databaseTargetFromEnv, openDatabase } from '../platform/db.js';
+import { createLogger } from '../platform/logger.js';
+import { createSubgraph } from '../platform/subgraph.js';
 import { pgliteDirFromEnv } from '../src/pglite-dir.js';
 import { defineCommand, parseCommandLine, runAsMain, UsageError } from './cli.js';
 

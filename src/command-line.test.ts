@@ -1,6 +1,6 @@
 /** The servers' command line: --help lists every variable with its default and starts nothing; anything else is refused by name. */
 import { expect, it } from 'vitest';
-import { SETTINGS } from '../subgraphs/shared/settings-schema.js';
+import { SETTINGS } from '../platform/settings-schema.js';
 import { serverCommandLine, type ServerProgram } from './command-line.js';
 
 function run(argv: string[], program: ServerProgram = 'start') {

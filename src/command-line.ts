@@ -1,5 +1,5 @@
 /** The servers' command line (`npm start`, `start:gateway`, `start:subgraph`, `simulator`): only --help; configuration comes from the environment. */
-import { settingsHelp, type ProcessName } from '../subgraphs/shared/settings-schema.js';
+import { settingsHelp, type ProcessName } from '../platform/settings-schema.js';
 
 /** Where the command line's answer goes: the process's streams, or a test's buffers. */
 export interface Output {

@@ -1,8 +1,9 @@
+/** The embedded default: a port in use is refused without crashing and its databases closed; PGlite kept under a file path, not a URL. */
 import { createServer, type AddressInfo } from 'node:net';
 import { isAbsolute } from 'node:path';
 import { sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { pgliteCopy } from '../test/support/database.js';
 import { pgliteDirFromEnv, startEmbedded } from './embedded.js';
 

@@ -1,3 +1,4 @@
+/** The embedded default's composition root: four subgraphs on their migrated databases, plan import, providers and gateway in one process. */
 import { readFileSync } from 'node:fs';
 import { sql } from 'kysely';
 import { edgeDatabaseTarget, migrateEdge } from '../gateway/edge-db.js';
@@ -8,9 +9,9 @@ import { createGateway, type Gateway } from '../gateway/server.js';
 import { readGatewaySettings } from '../gateway/settings.js';
 import { importNumberingPlan, type ImportReport } from '../subgraphs/allocations/import/importer.js';
 import { loadedSources } from '../subgraphs/allocations/repository.js';
-import { databaseTargetFromEnv, openDatabase, type Database, type DatabaseTarget } from '../subgraphs/shared/db.js';
-import type { Logger } from '../subgraphs/shared/logger.js';
-import { createSubgraph, SCHEMA_DIR, type SubgraphDefinition, type SubgraphOn } from '../subgraphs/shared/subgraph.js';
+import { databaseTargetFromEnv, openDatabase, type Database, type DatabaseTarget } from '../platform/db.js';
+import type { Logger } from '../platform/logger.js';
+import { createSubgraph, SCHEMA_DIR, type SubgraphDefinition, type SubgraphOn } from '../platform/subgraph.js';
 import { SUBGRAPH_REGISTRY, type Subgraphs } from '../subgraphs/index.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.js';
 import { pgliteDirFromEnv } from './pglite-dir.js';

@@ -3,10 +3,10 @@
  * PGlite on disk under .data/ (or DATABASE_URL) on a thread of its own, the numbering plan
  * imported on first start.
  */
-import { processLogger } from '../subgraphs/shared/logger.js';
-import { readSettings } from '../subgraphs/shared/settings-schema.js';
-import { closeUnusedPrestarts, prestartPglite } from '../subgraphs/shared/pglite.js';
-import { assertPortAvailable } from '../subgraphs/shared/port.js';
+import { processLogger } from '../platform/logger.js';
+import { readSettings } from '../platform/settings-schema.js';
+import { closeUnusedPrestarts, prestartPglite } from '../platform/pglite.js';
+import { assertPortAvailable } from '../platform/port.js';
 import { processOutput, serverCommandLine } from './command-line.js';
 import { pgliteDirFromEnv } from './pglite-dir.js';
 import { runProcess } from './process.js';

@@ -1,5 +1,6 @@
+/** Where the embedded default keeps PGlite: PGLITE_DIR, else .data/pglite in the project. */
 import { fileURLToPath } from 'node:url';
-import { readSettings, type Env } from '../subgraphs/shared/settings-schema.js';
+import { readSettings, type Env } from '../platform/settings-schema.js';
 
 /**
  * Where the embedded default keeps PGlite: PGLITE_DIR, else .data/pglite in the project. A module

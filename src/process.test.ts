@@ -1,3 +1,4 @@
+/** Process signals: a doubled SIGTERM (relayed by npm and tsx) drains and stops once; a later second signal stops at once. */
 import { expect, it } from 'vitest';
 import { spawnProcess, waitForOutput } from '../test/support/processes.js';
 

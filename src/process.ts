@@ -1,6 +1,7 @@
-import { ConfigError } from '../subgraphs/shared/config.js';
-import type { Logger } from '../subgraphs/shared/logger.js';
-import { PortUnavailableError } from '../subgraphs/shared/port.js';
+/** Runs a server process: drains and stops once on SIGTERM/SIGINT, logs start-up failures, and stops when its parent goes away. */
+import { ConfigError } from '../platform/config.js';
+import type { Logger } from '../platform/logger.js';
+import { PortUnavailableError } from '../platform/port.js';
 
 /** A signal repeated within this long is a relayed copy of the first, not the operator asking again. */
 const SAME_SIGNAL_MS = 1_000;

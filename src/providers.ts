@@ -1,19 +1,20 @@
+/** The providers as the embedded default wires them: simulator or PROVIDERS_URL, clients, subgraph definitions, sync, worker and outbox relay. */
 import { ProviderDirectory, type ClientPolicyOverrides } from '../providers/client/index.js';
 import { startSimulator, type SimulatorOptions, type StartedSimulator } from '../providers/simulator/server.js';
 import { simulatorConfigFromEnv } from './simulator-config.js';
 import { createInventory } from '../subgraphs/inventory/index.js';
 import { createRouting, type RoutingOptions } from '../subgraphs/routing/index.js';
 import { createCompliance } from '../subgraphs/compliance/index.js';
-import { startSyncSchedule, type SyncReport } from '../subgraphs/inventory/sync.js';
-import { startOrderWorker } from '../subgraphs/inventory/order-worker.js';
-import { DEFAULT_RETRY } from '../subgraphs/inventory/order-line.js';
-import { startRelay, type EventRelay } from '../subgraphs/inventory/relay.js';
+import { startSyncSchedule, type SyncReport } from '../subgraphs/inventory/workers/sync.js';
+import { startOrderWorker } from '../subgraphs/inventory/workers/order-worker.js';
+import { DEFAULT_RETRY } from '../subgraphs/inventory/domain/order-line.js';
+import { startRelay, type EventRelay } from '../subgraphs/inventory/workers/relay.js';
 import type { InventoryTables } from '../subgraphs/inventory/tables.js';
-import { NO_UPSTREAM, upstreamFromDirectory } from '../subgraphs/inventory/upstream.js';
-import { readSettings, type Env } from '../subgraphs/shared/settings-schema.js';
-import type { Logger } from '../subgraphs/shared/logger.js';
-import { acquireEventBus } from '../subgraphs/shared/events.js';
-import type { Subgraph, SubgraphOn } from '../subgraphs/shared/subgraph.js';
+import { NO_UPSTREAM, upstreamFromDirectory } from '../subgraphs/inventory/upstream/upstream.js';
+import { readSettings, type Env } from '../platform/settings-schema.js';
+import type { Logger } from '../platform/logger.js';
+import { acquireEventBus } from '../platform/events.js';
+import type { Subgraph, SubgraphOn } from '../platform/subgraph.js';
 import type { Context as InventoryContext } from '../subgraphs/inventory/context.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 

@@ -1,5 +1,5 @@
 /** The provider simulator's settings from the environment (the simulator itself takes plain options and reads no environment). */
-import { readSettings, type Env } from '../subgraphs/shared/settings-schema.js';
+import { readSettings, type Env } from '../platform/settings-schema.js';
 
 /**
  * SIMULATOR_PORT (default 4010, 0 for any; `defaultPort`: the caller's own), SIMULATOR_SCALE (1),

@@ -1,3 +1,4 @@
+/** npm start on a port in use exits 1 at once with one line naming the port, before opening or importing anything. */
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';

@@ -9,21 +9,21 @@
  * simulator or directory), else a simulator it starts on loopback; it syncs the catalogue after
  * migrating (then every SYNC_INTERVAL_SECONDS) and closes the provider clients on stop.
  */
-import { ConfigError } from '../subgraphs/shared/config.js';
-import { readSettings } from '../subgraphs/shared/settings-schema.js';
+import { ConfigError } from '../platform/config.js';
+import { readSettings } from '../platform/settings-schema.js';
 import { importNumberingPlan } from '../subgraphs/allocations/import/importer.js';
-import { databaseTargetFromEnv, openDatabase, type Database } from '../subgraphs/shared/db.js';
-import { processLogger, type Logger } from '../subgraphs/shared/logger.js';
-import { assertPortAvailable } from '../subgraphs/shared/port.js';
-import { serveSubgraph } from '../subgraphs/shared/server.js';
-import { createSubgraph, type Subgraph, type SubgraphDefinition, type SubgraphOn } from '../subgraphs/shared/subgraph.js';
+import { databaseTargetFromEnv, openDatabase, type Database } from '../platform/db.js';
+import { processLogger, type Logger } from '../platform/logger.js';
+import { assertPortAvailable } from '../platform/port.js';
+import { serveSubgraph } from '../platform/http-server.js';
+import { createSubgraph, type Subgraph, type SubgraphDefinition, type SubgraphOn } from '../platform/subgraph.js';
 import { SUBGRAPH_REGISTRY, SUBGRAPHS } from '../subgraphs/index.js';
 import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, type SubgraphName } from '../subgraphs/names.js';
 import { servicePgliteDir } from './embedded.js';
 import { processOutput, serverCommandLine } from './command-line.js';
 import { runProcess } from './process.js';
 import { startProviders, type ProvidersRuntime } from './providers.js';
-import { readSigningSecret } from '../subgraphs/shared/signed-scope.js';
+import { readSigningSecret } from '../contracts/signed-scope.js';
 
 // `--help` prints a subgraph service's variables and exits; an unknown argument exits 1 naming it
 const exit = serverCommandLine(process.argv.slice(2), 'start:subgraph', processOutput);

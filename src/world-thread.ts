@@ -1,3 +1,4 @@
+/** Builds the provider simulator's world on a worker thread from the plan's files, overlapping npm start's loading of the gateway. */
 import { Worker } from 'node:worker_threads';
 import type { World } from '../providers/generator/world.js';
 

@@ -1,9 +1,10 @@
+/** Gathers the four subgraphs (allocations, inventory, compliance, routing) in a registry, in migration order. */
 import { allocations } from './allocations/index.js';
 import { compliance } from './compliance/index.js';
 import { inventory } from './inventory/index.js';
 import type { SubgraphName } from './names.js';
 import { routing } from './routing/index.js';
-import type { SubgraphDefinition, SubgraphOn } from './shared/subgraph.js';
+import type { SubgraphDefinition, SubgraphOn } from '../platform/subgraph.js';
 
 /** All four subgraphs by name, each with its own tables and context types; no subgraph imports another. */
 export const SUBGRAPH_REGISTRY = { allocations, inventory, compliance, routing } satisfies Record<SubgraphName, { name: SubgraphName }>;

@@ -1,3 +1,4 @@
+/** POST /admin on a running gateway: admins create, list, revoke keys and register tenants' operations; bad input changes nothing; others refused. */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';

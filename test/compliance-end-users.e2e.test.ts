@@ -1,8 +1,9 @@
+/** End users, documents and provider registrations, order readiness and orders carrying the end user, expiry notices, and tenant isolation. */
 import { execute, parse } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World } from '../providers/generator/world.js';
-import { acquireEventBus, type DomainEvent, type EventBus } from '../subgraphs/shared/events.js';
-import { announceExpiries } from '../subgraphs/compliance/watch.js';
+import { acquireEventBus, type DomainEvent, type EventBus } from '../platform/events.js';
+import { announceExpiries } from '../subgraphs/compliance/workers/watch.js';
 import type { ComplianceTables } from '../subgraphs/compliance/tables.js';
 import type { Kysely } from 'kysely';
 import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';

@@ -1,3 +1,4 @@
+/** Compliance over the simulator: sourced requirements, documentedShare, each number's trail with its gaps, and statement counts that stay flat. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateDocuments, type WorldDocument } from '../providers/generator/compliance.js';
 import type { World } from '../providers/generator/world.js';

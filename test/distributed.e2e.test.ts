@@ -1,9 +1,10 @@
+/** The distributed shape as separate processes answers every contract operation as the embedded default does, without crossing tenants. */
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';
-import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../contracts/signed-scope.js';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
 import { CROSSABLE, crossedAnswers } from './support/crossed-answers.js';
 import { operation, startInventoryGateway } from './support/gateway.js';

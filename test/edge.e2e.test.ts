@@ -1,10 +1,11 @@
+/** The edge in production mode over HTTP: keys, persisted operations, APQ, limits before subgraphs, errors, CORS, CSRF, health, metrics. */
 import { createHash, randomBytes } from 'node:crypto';
 import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
-import { serveSubgraph } from '../subgraphs/shared/server.js';
-import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
+import { createLogger } from '../platform/logger.js';
+import { serveSubgraph } from '../platform/http-server.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../contracts/signed-scope.js';
 import { observeSubgraphFetches, operation, startTestGateway, type TestGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
 

@@ -1,3 +1,4 @@
+/** Internal failures (the database gone under a running gateway) reach the client masked: a code and a generic message, no detail. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { postGraphQLRaw } from './support/http.js';

@@ -1,3 +1,4 @@
+/** French numbers against ARCEP MAJNUM read independently: holders, dates, overseas territories, M2M ranges, and a random sample agreeing. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.js';

@@ -1,9 +1,10 @@
+/** Two inventory instances on one Postgres syncing, ordering and paging searches at once, surviving one SIGKILLed mid-order. */
 import { randomBytes } from 'node:crypto';
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type StartedSimulator } from '../providers/simulator/server.js';
-import { SIGNED_SCOPE_HEADER, signScope } from '../subgraphs/shared/signed-scope.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../contracts/signed-scope.js';
 import { freshDatabase } from './support/database.js';
 import { freePort, startService, waitUntil, type Service } from './support/processes.js';
 

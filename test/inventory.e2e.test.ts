@@ -1,8 +1,9 @@
+/** The inventory over the simulator: lineage batching, chains and tiers, MarketDepth, search, sync, reserving, ordering, releasing under faults. */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World, WorldOffer } from '../providers/generator/world.js';
 import { graphql, type ExecutionResult } from 'graphql';
-import type { Identity } from '../subgraphs/shared/identity.js';
+import type { Identity } from '../contracts/identity.js';
 import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
 import type { GraphQLResult } from './support/http.js';
 
@@ -307,8 +308,8 @@ const uncatalogued = new Set<string>();
 
 describe('the catalogue sync and the plan', () => {
   it('reads only what changed since the last sync, and drops withdrawn offers and numbers', async () => {
-    const { syncCatalogue } = await import('../subgraphs/inventory/sync.js');
-    const { createLogger } = await import('../subgraphs/shared/logger.js');
+    const { syncCatalogue } = await import('../subgraphs/inventory/workers/sync.js');
+    const { createLogger } = await import('../platform/logger.js');
     const sync = () => syncCatalogue(gateway.embedded.subgraphs.inventory.db, gateway.embedded.providers.inventory.services.upstream, createLogger({ LOG_LEVEL: 'silent' }));
     const resold = world.offers.find((o) => o.source.providerId !== null && o.source.carrierId === null && world.offers.filter((x) => x.e164 === o.e164).length === 2)!;
     const single = world.numbers.find((n) => world.offers.filter((o) => o.e164 === n.e164).length === 1 && n.country === 'GB')!;
@@ -536,7 +537,7 @@ describe('reserving, ordering and releasing for tenants', () => {
     await upstream.provider(providerId)!.order({ numbers: [sent], reference: 'tenant:tenant-crash' }, key);
 
     recorder().resetCounts();
-    const { runOrderWorkerOnce } = await import('../subgraphs/inventory/order-worker.js');
+    const { runOrderWorkerOnce } = await import('../subgraphs/inventory/workers/order-worker.js');
     const machine = { db, upstream, retry: { baseMs: 5, maxMs: 50 } };
     for (let i = 0; i < 50 && (await db.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirstOrThrow()).status === 'pending'; i++) {
       await runOrderWorkerOnce(machine, 'test-worker');
@@ -566,7 +567,7 @@ describe('reserving, ordering and releasing for tenants', () => {
     const db = gateway.embedded.subgraphs.inventory.db;
     await db.updateTable('numbers').set({ reserved_until: new Date(Date.now() - 1000) }).where('e164', '=', e164).execute();
     expect((await view('tenant-other', e164)).status).toBe('AVAILABLE');
-    const { expireReservations } = await import('../subgraphs/inventory/sync.js');
+    const { expireReservations } = await import('../subgraphs/inventory/workers/sync.js');
     expect(await expireReservations(db)).toBe(1);
     const history = (await view('tenant-r', e164)).history.edges.map((e: { node: unknown }) => e.node);
     expect(history[0]).toEqual({ from: 'RESERVED', to: 'AVAILABLE', actor: 'expiry', reason: 'reservation expired' });
@@ -659,7 +660,7 @@ describe('what partners and attackers send', () => {
       expect(edges.map((e) => e.node.e164)).toEqual(before.data!.numbers.edges.map((e: { node: { e164: string } }) => e.node.e164));
       const affected = holders.flatMap((id: string, i: number) => (id === down ? [i] : []));
       expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual(affected.map((i: number) => [['numbers', 'edges', i, 'node', 'live'], 'PROVIDER_UNAVAILABLE']));
-      // the one provider-failure shape: the provider and why, in the one wording (subgraphs/shared/provider-failure.ts)
+      // the one provider-failure shape: the provider and why, in the one wording (contracts/provider-failure.ts)
       for (const error of result.errors ?? []) {
         expect(error.extensions).toMatchObject({ provider: down, reason: expect.stringMatching(/^(unavailable|circuit_open)$/) });
         expect(error.message).toMatch(new RegExp(`^${down} (is unavailable \\(HTTP 503\\)|is failing: calls to it are paused for a moment): live status unavailable$`));
@@ -754,7 +755,7 @@ describe('a holder that goes down after accepting an order', () => {
     }
     // past the breaker's cooldown, the worker asks the holder for that order (never orders it again)
     await new Promise((resolve) => setTimeout(resolve, 300));
-    const { runOrderWorkerOnce } = await import('../subgraphs/inventory/order-worker.js');
+    const { runOrderWorkerOnce } = await import('../subgraphs/inventory/workers/order-worker.js');
     const db = gateway.embedded.subgraphs.inventory.db;
     await db.updateTable('order_lines').set({ next_attempt_at: new Date(0) }).where('e164', '=', e164).execute();
     recorder().resetCounts();

@@ -1,3 +1,4 @@
+/** The Lineage contract operation through the gateway: block, date, carrier and authority from Ofcom, CNA and libphonenumber, batched. */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation, startTestGateway, type TestGateway } from './support/gateway.js';

@@ -1,3 +1,4 @@
+/** lookupNumbers for up to 500 numbers in input order, with flat SQL and subgraph fetches, as number(e164) answers each, within cost limits. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World } from '../providers/generator/world.js';
 import { observeSubgraphFetches, operation, startInventoryGateway, type TestGateway } from './support/gateway.js';

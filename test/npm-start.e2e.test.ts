@@ -1,3 +1,4 @@
+/** npm start as a user runs it: npm run keys works beside it, and SIGTERM to npm stops everything and releases the database. */
 import { existsSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { freePort, runToEnd, spawnProcess, waitForOutput, type Spawned } from './support/processes.js';

@@ -1,6 +1,7 @@
+/** Browsing the numbering plan through the gateway: carriers and blocks paged, _entities, country coverage, and bounded statements and errors. */
 import { readFileSync } from 'node:fs';
 import { graphql } from 'graphql';
-import { DEVELOPMENT_ANALYST } from '../subgraphs/shared/identity.js';
+import { DEVELOPMENT_ANALYST } from '../contracts/identity.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 import { postGraphQLRaw, type GraphQLResult } from './support/http.js';

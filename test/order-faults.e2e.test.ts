@@ -1,10 +1,11 @@
+/** Orders surviving provider faults (lost replies, a holder down after accepting, forgotten orders) and a relay dying before recording. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
-import { runOrderWorkerOnce } from '../subgraphs/inventory/order-worker.js';
-import { startRelay } from '../subgraphs/inventory/relay.js';
-import { dedupe, inProcessBus, jetStreamBus, type DomainEvent } from '../subgraphs/shared/events.js';
+import { runOrderWorkerOnce } from '../subgraphs/inventory/workers/order-worker.js';
+import { startRelay } from '../subgraphs/inventory/workers/relay.js';
+import { dedupe, inProcessBus, jetStreamBus, type DomainEvent } from '../platform/events.js';
 import type { InventoryTables } from '../subgraphs/inventory/tables.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { createLogger } from '../platform/logger.js';
 import { startInventoryGateway, type TestGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
 

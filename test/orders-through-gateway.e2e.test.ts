@@ -1,3 +1,4 @@
+/** Ordering with API keys through the production gateway: persisted OrderNumbers for partners, refused free text, one winner of 10 tenants. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { readProjectManifest } from '../gateway/operations/manifest.js';
 import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';

@@ -1,3 +1,4 @@
+/** A request for 7,000 numbers with raised limits is answered in a few bounded statements, past PGlite's bind parameter limit. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { NUMBERS_PER_LOOKUP } from '../subgraphs/allocations/context.js';
 import { prefixesOf } from '../subgraphs/allocations/numbering/e164.js';

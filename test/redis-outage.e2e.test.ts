@@ -1,3 +1,4 @@
+/** With Redis down from the start, the gateway serves without waiting, APQ from memory, rate limit per process, /ready degraded. */
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.js';

@@ -1,3 +1,4 @@
+/** REQUEST_TIMEOUT_MS: REQUEST_TIMEOUT at the request deadline while a subgraph hangs, and a bad value refused by name. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 

@@ -1,7 +1,8 @@
+/** The gateway in development mode: keyless analyst, field suggestions, explorer, request ids, hung subgraphs as SUBGRAPH_TIMEOUT, draining. */
 import type { SubgraphName } from '../subgraphs/names.js';
 import type { GraphQLFieldResolver } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RequestScope } from '../subgraphs/shared/identity.js';
+import type { RequestScope } from '../contracts/identity.js';
 import { observeSubgraphFetches, operation, startTestGateway, type TestGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
 

@@ -1,9 +1,10 @@
+/** Routing stopped while an order completes catches up through its durable JetStream consumer, and the number becomes routable. */
 import { randomBytes } from 'node:crypto';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireEventBus, streamName } from '../subgraphs/shared/events.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import { acquireEventBus, streamName } from '../platform/events.js';
+import { createLogger } from '../platform/logger.js';
 import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
 import { CONFIGURE_ROUTE, orderNumber, tenantKey } from './support/routing.js';
 import { eventually } from './support/eventually.js';

@@ -1,3 +1,4 @@
+/** Routes through the gateway: address rules, set and cleared on the tenant's own numbers only, pushed to the holding provider, gone on release. */
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';

@@ -1,3 +1,4 @@
+/** Users' own tools at the default limits: full introspection, graphql-codegen's client preset, and the explorer in offline headless Chromium. */
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { getIntrospectionQuery } from 'graphql';

@@ -1,10 +1,11 @@
+/** Tenant isolation through every query and _entities, for every tenant-owned table, and no answer crossing callers through shared work. */
 import type { SubgraphName } from '../subgraphs/names.js';
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execute, parse } from 'graphql';
-import type { Identity, RequestScope } from '../subgraphs/shared/identity.js';
-import { syncCatalogue } from '../subgraphs/inventory/sync.js';
-import { createLogger } from '../subgraphs/shared/logger.js';
+import type { Identity, RequestScope } from '../contracts/identity.js';
+import { syncCatalogue } from '../subgraphs/inventory/workers/sync.js';
+import { createLogger } from '../platform/logger.js';
 import { observeSubgraphFetches, startInventoryGateway, type TestGateway } from './support/gateway.js';
 import { CROSSABLE, crossedAnswers, type Caller } from './support/crossed-answers.js';
 import { postGraphQL, postJson } from './support/http.js';

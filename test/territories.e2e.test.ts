@@ -1,3 +1,4 @@
+/** Places numbered inside another country's plan (French overseas, Crown Dependencies, KZ, AS, ...) answered as their own country and authority. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestGateway, type TestGateway } from './support/gateway.js';
 

@@ -1,3 +1,4 @@
+/** UK geographic numbers from Ofcom S1: holders of random allocated numbers, drama numbers, carriers matched across tables, +590 territories. */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

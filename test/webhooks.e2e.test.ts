@@ -1,3 +1,4 @@
+/** Signed webhooks to a loopback receiver: address rules, delivered once and verified, retries, no redirects, secret rotation. */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';

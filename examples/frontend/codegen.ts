@@ -1,3 +1,4 @@
+/** The example frontend's codegen config: client-preset types for its documents from the running gateway's schema. */
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
 // A frontend's types from the running gateway: `npm start` in numbergraph, then

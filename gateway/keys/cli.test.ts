@@ -1,3 +1,4 @@
+/** npm run keys: usage and bad-argument errors, and creating, listing and revoking keys beside a running server. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../scripts/keys.js';
 import { runCommandInProcess } from '../../test/support/command.js';

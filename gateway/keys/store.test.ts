@@ -1,3 +1,4 @@
+/** API keys: 256-bit keys stored as sha-256, unknown and malformed ones refused, revocation immediate and across processes, input checks. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import { openTestEdgeDatabase, uniqueTenant } from '../../test/support/database.js';

@@ -1,7 +1,8 @@
+/** The API key store: ng_ keys stored only as sha-256, authenticated to a role and tenant through a short cache, created and revoked. */
 import { createHash, randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
-import type { Identity, Role } from '../../subgraphs/shared/identity.js';
+import type { Identity, Role } from '../../contracts/identity.js';
 import { edgeTables } from '../edge-db.js';
 import { InvalidInput, parseKeyName, parseRole, parseTenant, quote } from './validate.js';
 

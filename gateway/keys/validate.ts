@@ -1,4 +1,5 @@
-import { ROLES, type Role } from '../../subgraphs/shared/identity.js';
+/** Validation of key and operation store input (tenant ids, roles, key names), with InvalidInput errors that say what was wrong. */
+import { ROLES, type Role } from '../../contracts/identity.js';
 
 /** Input to the key or operation stores that its author can correct; the message says what was wrong. */
 export class InvalidInput extends Error {

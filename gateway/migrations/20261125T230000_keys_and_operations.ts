@@ -1,3 +1,4 @@
+/** Migration 20261125T230000: creates edge.api_keys (sha-256 of each key) and tenants' registered persisted operations. */
 import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: a migration never imports the application's table types.

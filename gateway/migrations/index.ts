@@ -1,3 +1,4 @@
+/** Gathers the gateway's own (schema `edge`) migrations, in order of their names. */
 import type { Migration } from 'kysely';
 import * as keysAndOperations from './20261125T230000_keys_and_operations.js';
 

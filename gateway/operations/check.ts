@@ -1,3 +1,4 @@
+/** Checks persisted operations against the API schema: which the supergraph cannot serve, the project's or a tenant's, and why. */
 import { Supergraph } from '@apollo/federation-internals';
 import { GraphQLError, Kind, parse, validate, type GraphQLSchema, type OperationDefinitionNode } from 'graphql';
 import { operationId, type Manifest, type ManifestOperation } from './manifest.js';

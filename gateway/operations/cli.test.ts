@@ -1,3 +1,4 @@
+/** npm run operations: refuses invalid manifests and bad arguments, registers good ones; compose refuses a supergraph breaking one. */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';

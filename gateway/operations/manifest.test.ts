@@ -1,3 +1,4 @@
+/** Apollo persisted query manifests: compiled bodies and ids as Apollo's generator makes them, the committed manifest, tenant manifests read. */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

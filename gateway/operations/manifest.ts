@@ -1,3 +1,4 @@
+/** Apollo persisted query manifests: compiling .graphql operations, normalized bodies and sha256 ids, and parsing tenants' manifests. */
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

@@ -1,3 +1,4 @@
+/** Persisted operations: project manifest for all, a tenant's for that tenant only, invalid manifests refused, re-registration replaces. */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestEdgeDatabase, uniqueTenant } from '../../test/support/database.js';

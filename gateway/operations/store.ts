@@ -1,3 +1,4 @@
+/** The persisted operation store: bodies by id from the project manifest or a tenant's registered one, and registration of a manifest. */
 import { sql, type Kysely } from 'kysely';
 import { LRUCache } from 'lru-cache';
 import type { GraphQLSchema } from 'graphql';

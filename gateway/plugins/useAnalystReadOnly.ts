@@ -1,6 +1,6 @@
 /** Plugin: analysts (the development default without a key included) run queries only: a mutation or subscription is FORBIDDEN. */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { refuseWrites } from '../edge.js';
+import { refuseWrites } from '../edge-checks.js';
 import { scopeOfRequest } from '../scope.js';
 
 export function useAnalystReadOnly(): GatewayPlugin {

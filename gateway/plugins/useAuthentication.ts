@@ -5,9 +5,9 @@
  */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { BlockList } from 'node:net';
-import { DEVELOPMENT_ANALYST, type Identity } from '../../subgraphs/shared/identity.js';
+import { DEVELOPMENT_ANALYST, type Identity } from '../../contracts/identity.js';
 import { clientAddress, peerOf, type AuthFailureLimit } from '../client-address.js';
-import { edgeError, presentedKey } from '../edge.js';
+import { edgeError, presentedKey } from '../edge-checks.js';
 import { rememberScope } from '../scope.js';
 import { requestIdOf } from './useRequestId.js';
 

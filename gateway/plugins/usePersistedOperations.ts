@@ -9,7 +9,7 @@
  * callers, where a hash must not run across tenants.
  */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { apqKey, edgeError } from '../edge.js';
+import { apqKey, edgeError } from '../edge-checks.js';
 import { operationId } from '../operations/manifest.js';
 import type { QueryStore } from '../query-store.js';
 import { rememberRegisteredOperation, scopeOfRequest } from '../scope.js';

@@ -1,6 +1,6 @@
 /** Plugin: the rate limit per API key (the anonymous development analyst shares one), 429 with retry-after past it. */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { edgeError } from '../edge.js';
+import { edgeError } from '../edge-checks.js';
 import type { RateLimiter } from '../rate-limit.js';
 import { scopeOfRequest } from '../scope.js';
 

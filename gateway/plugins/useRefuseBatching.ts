@@ -1,6 +1,6 @@
 /** Plugin: one operation per request — a JSON array of operations (batching) is refused with BATCHING_NOT_SUPPORTED. */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import { edgeError } from '../edge.js';
+import { edgeError } from '../edge-checks.js';
 
 export function useRefuseBatching(): GatewayPlugin {
   return {

@@ -1,3 +1,4 @@
+/** The subgraph timeout plugin ends a late call with GATEWAY_TIMEOUT and aborts its fetch, and passes timely calls through. */
 import type { ExecutionRequest, ExecutionResult, Executor } from '@graphql-tools/utils';
 import { parse } from 'graphql';
 import { expect, it } from 'vitest';

@@ -1,3 +1,4 @@
+/** The provider HTTP client (timeouts, read retries, circuit breaker, bulkhead, orders), the directory, and API health quantiles. */
 import { once } from 'node:events';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';

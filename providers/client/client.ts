@@ -1,3 +1,4 @@
+/** ProviderClient: the adapter every upstream provider integration implements for inventory, compliance, orders and routing. */
 import type {
   DocumentsPage,
   EvaluationResult,

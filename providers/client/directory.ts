@@ -1,3 +1,4 @@
+/** The directory of providers the aggregator contracts with, discovered from the simulator, one client each sharing a health recorder. */
 import { Pool } from 'undici';
 import { describeIssues, DirectoryResponseSchema, MAX_DIRECTORY_PROVIDERS } from '../api-schema.js';
 import type { DirectoryEntry } from '../api.js';

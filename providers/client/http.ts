@@ -1,3 +1,4 @@
+/** HttpProviderClient: a provider over HTTP with retry for reads, circuit breaker, bulkhead and timeout, every call recorded for health. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BrokenCircuitError,
@@ -337,7 +338,7 @@ export class HttpProviderClient implements ProviderClient {
   }
 }
 
-/** A provider's requirements: an object in one of the three shapes providers publish, which compliance maps leniently field by field (subgraphs/compliance/shapes.ts). */
+/** A provider's requirements: an object in one of the three shapes providers publish, which compliance maps leniently field by field (subgraphs/compliance/domain/shapes.ts). */
 const ANY_SHAPE = z.record(z.string(), z.unknown(), { error: 'must be a JSON object' });
 /** Answers without a body (204). */
 const NO_BODY = z.unknown();

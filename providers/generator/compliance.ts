@@ -1,3 +1,4 @@
+/** The generated world's compliance documents per provider (agreements, allocation records) with deliberate gaps, and each one's shape. */
 import type { ComplianceDocument } from '../api.js';
 import { Random } from './random.js';
 import type { World } from './world.js';

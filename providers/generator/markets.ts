@@ -1,3 +1,4 @@
+/** The markets the generated world serves: country, number type, currency, prices, depth, and the real range source behind each. */
 import type { Capability } from '../api.js';
 
 /**

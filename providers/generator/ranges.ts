@@ -1,3 +1,4 @@
+/** Readers of the real allocated ranges in data/ (Ofcom, CNA, ARCEP, libphonenumber) that generated stock sits in, by longest prefix. */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { join } from 'node:path';

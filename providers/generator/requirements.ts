@@ -1,3 +1,4 @@
+/** The compliance rules providers of the generated world enforce on end users per market, from data/compliance/requirements.json. */
 import { readFileSync } from 'node:fs';
 
 /** One rule of data/compliance/requirements.json, as providers of the world enforce it. */

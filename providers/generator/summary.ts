@@ -1,3 +1,4 @@
+/** A generated world summed up in a few figures: providers by tier, numbers and offers per market. */
 import { marketKey } from './markets.js';
 import type { World } from './world.js';
 

@@ -1,3 +1,4 @@
+/** generateWorld: deterministic by seed, markets and statuses, tiers 0-3 with resold and held stock, valid numbers, carriers as the plan names. */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { marketKey } from './markets.js';

@@ -1,3 +1,4 @@
+/** The generated world of providers, numbers and offers, built deterministically from (scale, seed) on real allocated ranges. */
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { Capability, LatencySpec, Money, NumberSource, NumberStatus } from '../api.js';
 import { MARKETS, marketKey, type MarketSpec } from './markets.js';

@@ -1,3 +1,4 @@
+/** Simulated provider behaviour: latency sampling (uniform or log-normal) and validated behaviour changes. */
 import type { BehaviourPatch, LatencySpec, ProviderBehaviour } from '../api.js';
 import type { Random } from '../generator/random.js';
 import { BehaviourPatchSchema } from '../api-schema.js';

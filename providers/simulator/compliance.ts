@@ -1,3 +1,4 @@
+/** The simulated providers' compliance side: documents feed, requirements, end-user registrations under review, and the order gate. */
 import { randomUUID } from 'node:crypto';
 import type { DocumentsPage, EvaluationResult, Registration, RegistrationRequest } from '../api.js';
 import { complianceShape, documentAt, generateDocuments, type WorldDocument } from '../generator/compliance.js';

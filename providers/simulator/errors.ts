@@ -1,3 +1,4 @@
+/** The simulator's API errors: an HTTP status with a JSON { error: { code, message } } body. */
 import type { ApiErrorBody } from '../api.js';
 
 /** An error the simulator answers with its HTTP status and a JSON body `{ error: { code, message } }`. */

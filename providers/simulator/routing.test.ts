@@ -1,3 +1,4 @@
+/** A number's routing at its simulated provider: set, read and removed only by the reference that ordered it, gone with a release. */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiHealthRecorder, HttpProviderClient, ProviderError } from '../client/index.js';

@@ -1,3 +1,4 @@
+/** A number's routing at its simulated provider (PUT/GET/DELETE numbers/<e164>/routing), for the ordering reference only. */
 import type { IncomingMessage } from 'node:http';
 import { RoutingRequestSchema } from '../api-schema.js';
 import type { RoutingState } from '../api.js';

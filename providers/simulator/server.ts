@@ -1,3 +1,4 @@
+/** The provider simulator: one HTTP server serving every provider of the world, with its clock, behaviours and order faults. */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

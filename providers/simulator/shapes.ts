@@ -1,10 +1,11 @@
+/** A market's rules in the three shapes providers publish: Twilio-like bundles, Telnyx-like requirement groups, DIDWW-like requirements. */
 import type { RegistrationDocumentType } from '../api.js';
 import type { MarketRule } from '../generator/requirements.js';
 
 /**
  * A market's rules in each of the three shapes providers publish (`GET requirements`):
  * Twilio-like regulations of bundle items, Telnyx-like requirement groups of requirement types,
- * DIDWW-like address and identity requirements. compliance/shapes.ts maps each back.
+ * DIDWW-like address and identity requirements. compliance/domain/shapes.ts maps each back.
  */
 
 export const DOCUMENT_OF_KIND: Record<string, RegistrationDocumentType | null> = {

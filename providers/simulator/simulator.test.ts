@@ -1,3 +1,4 @@
+/** The provider simulator: directory, feeds, search caps, status batches, idempotent orders, reservations, aging, validation, faults. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FeedItem, InventoryPage, OrderState, ProviderProfile, ReserveResponse, SearchResponse, StatusResponse } from '../api.js';
 import type { WorldOffer } from '../generator/world.js';

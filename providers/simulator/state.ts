@@ -1,3 +1,4 @@
+/** The simulated providers' in-memory state: number lifecycles, listings and feeds, reservations, orders and aging on a movable clock. */
 import { randomUUID, createHash } from 'node:crypto';
 import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
 import type {

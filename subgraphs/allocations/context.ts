@@ -1,6 +1,7 @@
+/** The allocations request context: per-request DataLoaders for batched longest-prefix lookups, carriers' blocks and country sources. */
 import type { Kysely } from 'kysely';
-import { batchLoader, keyedLoader } from '../shared/loaders.js';
-import { badUserInput } from '../shared/errors.js';
+import { batchLoader, keyedLoader } from '../../platform/loaders.js';
+import { badUserInput } from '../../contracts/errors.js';
 import { bestPrecision, comparePrecision, precisionOfSourceKind, type PlanPrecision } from './numbering/coverage.js';
 import { InvalidNumberError, parseE164, prefixesOf, type ParsedNumber } from './numbering/e164.js';
 import { describeNumber, regionCovering, type NumberPlanEntry } from './numbering/lineage.js';

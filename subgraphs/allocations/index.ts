@@ -1,4 +1,5 @@
-import type { SubgraphDefinition } from '../shared/subgraph.js';
+/** The allocations subgraph's definition: the numbering plan of authorities, carriers, blocks and any number's place in them. */
+import type { SubgraphDefinition } from '../../platform/subgraph.js';
 import { createContext, type Context } from './context.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers.js';

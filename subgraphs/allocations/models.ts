@@ -1,4 +1,5 @@
-import type { Connection } from '../shared/pagination.js';
+/** The allocations resolvers' parent types: the rows the repository reads, number and country keys, and their connections. */
+import type { Connection } from '../../platform/pagination.js';
 import type { CountrySource } from './context.js';
 import type { AuthorityRow, BlockHistoryRow, BlockRow, CarrierRow } from './tables.js';
 

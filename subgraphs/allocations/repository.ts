@@ -1,5 +1,6 @@
+/** The allocations queries: blocks by prefix, rows by id, paged authorities and carriers, carriers' blocks and blocks' history in one statement. */
 import { sql, type Kysely } from 'kysely';
-import { KEY_SEPARATOR, type Page } from '../shared/pagination.js';
+import { KEY_SEPARATOR, type Page } from '../../platform/pagination.js';
 import type { AllocationsTables, AuthorityRow, BlockHistoryRow, BlockRow, CarrierRow, SourceRow } from './tables.js';
 
 type Db = Kysely<AllocationsTables>;

@@ -1,12 +1,13 @@
+/** The allocations subgraph alone: dangling authority ids are errors, bad Number representations fail alone, unknown entities null or masked. */
 import { ApolloServer } from '@apollo/server';
 import { graphql } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../test/support/database.js';
-import type { Database } from '../shared/db.js';
-import { maskErrors } from '../shared/errors.js';
-import { DEVELOPMENT_ANALYST } from '../shared/identity.js';
-import { createLogger } from '../shared/logger.js';
-import { createSubgraph } from '../shared/subgraph.js';
+import type { Database } from '../../platform/db.js';
+import { maskErrors } from '../../contracts/errors.js';
+import { DEVELOPMENT_ANALYST } from '../../contracts/identity.js';
+import { createLogger } from '../../platform/logger.js';
+import { createSubgraph } from '../../platform/subgraph.js';
 import type { Context } from './context.js';
 import { allocations } from './index.js';
 import type { AllocationsTables } from './tables.js';

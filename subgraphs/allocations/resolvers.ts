@@ -1,9 +1,10 @@
+/** The allocations subgraph's resolvers: numbers, blocks, carriers, authorities, block history and country plans, through per-request loaders. */
 import { GraphQLError } from 'graphql';
-import { readPage, toConnection, type PageRequest } from '../shared/pagination.js';
-import { badUserInput } from '../shared/errors.js';
+import { readPage, toConnection, type PageRequest } from '../../platform/pagination.js';
+import { badUserInput } from '../../contracts/errors.js';
 import { NUMBERS_PER_LOOKUP, parseNumberInput, precisionOfSources, type Context } from './context.js';
 import type { BlockChangeKind, Resolvers } from './generated/resolvers.js';
-import { readCountry, readText } from '../shared/input.js';
+import { readCountry, readText } from '../../platform/input.js';
 import { authorityIdForCountry } from './numbering/authorities.js';
 import { PLAN_COUNTRIES } from './numbering/coverage.js';
 import type { NumberModel } from './models.js';

@@ -1,3 +1,4 @@
+/** The `allocations` schema's tables: authorities, carriers, blocks, sources, block history and source coverage per country. */
 import type { Generated, Insertable, Selectable } from 'kysely';
 
 /** The `allocations` schema: the numbering plan, as the authorities and libphonenumber publish it. */

@@ -1,11 +1,12 @@
+/** The compliance request context: the caller's tenant, per-request loaders of agreements, allocation records, end users, registrations. */
 import type DataLoader from 'dataloader';
 import { sql, type Kysely } from 'kysely';
 import type { Registration } from '../../providers/api.js';
-import { visibleTenant, type RequestScope } from '../shared/identity.js';
-import { keyedLoader, perKeyLoader } from '../shared/loaders.js';
+import { visibleTenant, type RequestScope } from '../../contracts/identity.js';
+import { keyedLoader, perKeyLoader } from '../../platform/loaders.js';
 import { ProviderError } from '../../providers/client/index.js';
 import type { AssignmentRow, ComplianceTables, DocumentRow, EndUserRow } from './tables.js';
-import type { ComplianceUpstream } from './upstream.js';
+import type { ComplianceUpstream } from './upstream/upstream.js';
 
 export interface Context {
   db: Kysely<ComplianceTables>;

@@ -1,13 +1,14 @@
+/** The compliance subgraph's definition: market requirements and each hop's documentation trail; background document sync and review watch. */
 import type { Kysely } from 'kysely';
-import type { SubgraphDefinition } from '../shared/subgraph.js';
+import type { SubgraphDefinition } from '../../platform/subgraph.js';
 import { createContext, type Context } from './context.js';
 import { migrations } from './migrations/index.js';
-import { resolvers } from './resolvers.js';
-import { syncDocuments, type DocumentsSyncReport } from './sync.js';
-import { followAssignments } from './assignments.js';
-import { announceExpiries, watchRegistrations } from './watch.js';
+import { resolvers } from './graphql/resolvers.js';
+import { syncDocuments, type DocumentsSyncReport } from './workers/sync.js';
+import { followAssignments } from './workers/assignments.js';
+import { announceExpiries, watchRegistrations } from './workers/watch.js';
 import type { ComplianceTables } from './tables.js';
-import { NO_UPSTREAM, type ComplianceUpstream } from './upstream.js';
+import { NO_UPSTREAM, type ComplianceUpstream } from './upstream/upstream.js';
 
 export interface ComplianceOptions {
   /** Seconds between syncs of the providers' documents feeds after the first (0: only the first). */

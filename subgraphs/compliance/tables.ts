@@ -1,3 +1,4 @@
+/** The `compliance` schema's tables: provider documents, end users and their documents, submissions, expiry announcements, assignments. */
 import type { Generated, Selectable } from 'kysely';
 
 export interface DocumentTable {

@@ -1,16 +1,17 @@
+/** The inventory subgraph's request context: caller's tenant, per-request loaders (rows, market depth, live provider status), order machine. */
 import type { Kysely } from 'kysely';
 import type { StatusResult } from '../../providers/api.js';
-import { KEY_SEPARATOR } from '../shared/pagination.js';
-import { visibleTenant, type RequestScope } from '../shared/identity.js';
-import * as repo from './repository.js';
-import type { Machine } from './order-line.js';
-import type { SearchStore } from './search.js';
+import { KEY_SEPARATOR } from '../../platform/pagination.js';
+import { visibleTenant, type RequestScope } from '../../contracts/identity.js';
+import * as repo from './store/repository.js';
+import type { Machine } from './domain/order-line.js';
+import type { SearchStore } from './store/searches.js';
 import type { InventoryTables, NumberEventRow, NumberRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from './tables.js';
 import { ProviderError } from '../../providers/client/index.js';
-import type { Upstream } from './upstream.js';
-import { pushTo } from '../shared/group.js';
-import { batchLoader, groupedLoader, keyedLoader } from '../shared/loaders.js';
-import type { Logger } from '../shared/logger.js';
+import type { Upstream } from './upstream/upstream.js';
+import { pushTo } from '../../platform/group.js';
+import { batchLoader, groupedLoader, keyedLoader } from '../../platform/loaders.js';
+import type { Logger } from '../../platform/logger.js';
 
 export interface Context {
   db: Kysely<InventoryTables>;

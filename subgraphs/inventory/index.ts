@@ -1,13 +1,14 @@
+/** The inventory subgraph's definition over a set of providers' APIs, with order retry and wait settings. */
 import type { Kysely } from 'kysely';
-import { createLogger, type Logger } from '../shared/logger.js';
-import type { SubgraphDefinition } from '../shared/subgraph.js';
+import { createLogger, type Logger } from '../../platform/logger.js';
+import type { SubgraphDefinition } from '../../platform/subgraph.js';
 import { createContext, type Context, type InventoryServices } from './context.js';
 import { migrations } from './migrations/index.js';
-import { resolvers } from './resolvers.js';
-import { DEFAULT_RETRY, type RetryPolicy } from './order-line.js';
-import { createSearchStore } from './search.js';
+import { resolvers } from './graphql/resolvers.js';
+import { DEFAULT_RETRY, type RetryPolicy } from './domain/order-line.js';
+import { createSearchStore } from './store/searches.js';
 import type { InventoryTables } from './tables.js';
-import { NO_UPSTREAM, type Upstream } from './upstream.js';
+import { NO_UPSTREAM, type Upstream } from './upstream/upstream.js';
 
 export interface InventoryOptions {
   /** Backoff of order lines' retries (ORDER_RETRY_MAX_SECONDS caps it). */

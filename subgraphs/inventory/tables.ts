@@ -1,3 +1,4 @@
+/** The `inventory` schema's tables: providers, offers, numbers and their events, orders, order lines, outbox and stored searches. */
 import type { Generated, Selectable } from 'kysely';
 import type { NumberStatus } from '../../providers/api.js';
 

@@ -1,7 +1,8 @@
+/** The routing subgraph's request context: the caller's tenant, routing services, and a per-request loader of that tenant's routes. */
 import type DataLoader from 'dataloader';
 import type { Kysely } from 'kysely';
-import { visibleTenant, type RequestScope } from '../shared/identity.js';
-import { keyedLoader } from '../shared/loaders.js';
+import { visibleTenant, type RequestScope } from '../../contracts/identity.js';
+import { keyedLoader } from '../../platform/loaders.js';
 import type { RoutingServices } from './services.js';
 import * as store from './store/routes.js';
 import type { RouteRow, RoutingTables } from './tables.js';

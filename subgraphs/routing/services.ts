@@ -1,6 +1,7 @@
+/** What routing needs at runtime: the holding providers' clients, webhook retry and signing settings, the event consumer, the delivery wake-up. */
 import type { ProviderClient } from '../../providers/client/index.js';
-import { readSettings, type Env } from '../shared/settings-schema.js';
-import type { Logger } from '../shared/logger.js';
+import { readSettings, type Env } from '../../platform/settings-schema.js';
+import type { Logger } from '../../platform/logger.js';
 import type { AddressPolicy } from './domain/ssrf.js';
 
 /** The providers' clients, as routing needs them: the holding provider's, to push routes. */

@@ -1,3 +1,4 @@
+/** The `routing` schema's tables: holdings, routes with trunks, consumed events, webhook endpoints, messages and attempts. */
 import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;

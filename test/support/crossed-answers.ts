@@ -1,3 +1,4 @@
+/** Test helper counting answers that crossed from one caller to another under concurrent load (the CROSSABLE query). */
 import { postJson } from './http.js';
 
 /**

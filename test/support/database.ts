@@ -3,8 +3,8 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { migrateEdge } from '../../gateway/edge-db.js';
-import { openDatabase, StatementCounter, type Database } from '../../subgraphs/shared/db.js';
-import { createLogger } from '../../subgraphs/shared/logger.js';
+import { openDatabase, StatementCounter, type Database } from '../../platform/db.js';
+import { createLogger } from '../../platform/logger.js';
 import { copyTemplate, type PgliteCopy } from './pglite-template.js';
 
 /** A copy of the empty PGlite template (initdb done), or of the imported plan's (e2e only). */

@@ -1,12 +1,13 @@
+/** Test helpers starting the embedded gateway on the imported plan, optionally over the simulator, and observing subgraph fetches. */
 import { readFileSync } from 'node:fs';
 import { postGraphQL, type GraphQLResult } from './http.js';
-import { createLogger } from '../../subgraphs/shared/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { startEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ProvidersOptions } from '../../src/providers.js';
 import { freshDatabase, pgliteCopy } from './database.js';
-import type { RequestScope } from '../../subgraphs/shared/identity.js';
+import type { RequestScope } from '../../contracts/identity.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/names.js';
-import type { Subgraph } from '../../subgraphs/shared/subgraph.js';
+import type { Subgraph } from '../../platform/subgraph.js';
 
 export interface TestGateway {
   url: string;

@@ -1,7 +1,7 @@
 /** The e2e project's global setup: the plan imported once, as a PGlite template folder each test file copies. */
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { createLogger } from '../../subgraphs/shared/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { startEmbedded } from '../../src/embedded.js';
 import { buildEmptyTemplate, temporaryFolder } from './pglite-template.js';
 

@@ -1,3 +1,4 @@
+/** Routing test helpers: a controllable DNS resolver, route, order and release mutations, tenant keys, and ordering a number. */
 import { systemResolver, type ResolvedAddress, type Resolver } from '../../subgraphs/routing/domain/ssrf.js';
 import type { TestGateway } from './gateway.js';
 

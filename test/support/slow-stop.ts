@@ -1,5 +1,5 @@
 /** A process run by runProcess whose stop takes a while (src/process.test.ts signals its process group). */
-import { createLogger } from '../../subgraphs/shared/logger.js';
+import { createLogger } from '../../platform/logger.js';
 import { runProcess } from '../../src/process.js';
 
 const logger = createLogger({ LOG_LEVEL: 'info', LOG_FORMAT: 'json' });

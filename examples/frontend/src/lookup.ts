@@ -1,3 +1,4 @@
+/** The example frontend's typed LookupNumbers query, and each number's holder name from its result. */
 import { graphql } from './gql';
 import type { LookupNumbersQuery } from './gql/graphql';
 

@@ -1,3 +1,4 @@
+/** ARCEP MAJNUM rows: metropolitan ranges with holder and operator code, overseas ranges under their own calling code, short numbers left out. */
 import { describe, expect, it } from 'vitest';
 import { parseMajnumRow } from './arcep.js';
 

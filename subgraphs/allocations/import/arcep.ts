@@ -1,3 +1,4 @@
+/** The ARCEP MAJNUM source: every allocated range of the French plan with its holder, operator code, territory and allocation date. */
 import { join } from 'node:path';
 import { authorityIdForCountry } from '../numbering/authorities.js';
 import { countryOfPrefix } from '../numbering/e164.js';

@@ -1,3 +1,4 @@
+/** Importing a newer ARCEP snapshot: each change of holder or status recorded with both dates, renames kept, history served by the subgraph. */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,10 +6,10 @@ import { graphql } from 'graphql';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/support/database.js';
-import type { Database } from '../../shared/db.js';
-import { DEVELOPMENT_ANALYST } from '../../shared/identity.js';
-import { createLogger } from '../../shared/logger.js';
-import { createSubgraph, type SubgraphOn } from '../../shared/subgraph.js';
+import type { Database } from '../../../platform/db.js';
+import { DEVELOPMENT_ANALYST } from '../../../contracts/identity.js';
+import { createLogger } from '../../../platform/logger.js';
+import { createSubgraph, type SubgraphOn } from '../../../platform/subgraph.js';
 import { allocations } from '../index.js';
 import type { AllocationsTables } from '../tables.js';
 import { holdingChanged } from './history.js';

@@ -1,3 +1,4 @@
+/** Block history across snapshots of a source: what appeared, was withdrawn, or changed holder or status; a rename is no change. */
 import type { Transaction } from 'kysely';
 import type { AllocationsTables, NewBlockHistory } from '../tables.js';
 import type { BlockFacts } from './renames.js';

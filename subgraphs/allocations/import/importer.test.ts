@@ -1,3 +1,4 @@
+/** Importing the real plan files (Ofcom, CNA, libphonenumber, MAJNUM) row for row, idempotent reruns, and damaged files reported or rolled back. */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -5,9 +6,9 @@ import { gunzipSync } from 'node:zlib';
 import { sql, type Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/support/database.js';
-import type { Database } from '../../shared/db.js';
-import { createLogger } from '../../shared/logger.js';
-import { createSubgraph } from '../../shared/subgraph.js';
+import type { Database } from '../../../platform/db.js';
+import { createLogger } from '../../../platform/logger.js';
+import { createSubgraph } from '../../../platform/subgraph.js';
 import { allocations } from '../index.js';
 import { prefixesOf } from '../numbering/e164.js';
 import { anyOf } from '../repository.js';

@@ -1,10 +1,11 @@
+/** The numbering plan importer: each source in one transaction, unchanged files skipped, malformed lines reported, history recorded. */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql, type Kysely } from 'kysely';
-import type { Logger } from '../../shared/logger.js';
+import type { Logger } from '../../../platform/logger.js';
 import { allAuthorities, NUMBERED_IN } from '../numbering/authorities.js';
 import type { AllocationsTables } from '../tables.js';
 import { readHoldings, recordHistory, type HistoryCounts, type Holding } from './history.js';

@@ -1,3 +1,4 @@
+/** Ofcom S1 rows: holders named as the other Ofcom tables name them, bad rows explained, Not allocated siblings merged within the area code. */
 import { describe, expect, it } from 'vitest';
 import { areaDigitsOf, mergeUnallocated, parseS1Row } from './ofcom-geo.js';
 

@@ -1,3 +1,4 @@
+/** The Ofcom S1 geographic source (01/02 blocks): holders matched to the other Ofcom tables, Not allocated runs merged into parents. */
 import { join } from 'node:path';
 import { holderNameKey } from '../../../providers/carrier-id.js';
 import { authorityIdForCountry } from '../numbering/authorities.js';

@@ -1,3 +1,4 @@
+/** Telling a holder renamed between two snapshots of a source without operator codes from a change of holder. */
 import { holderNameKey } from '../../../providers/carrier-id.js';
 
 /** What a snapshot says of one block, for telling a renamed holder from a new one. */

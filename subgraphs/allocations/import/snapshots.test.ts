@@ -1,12 +1,13 @@
+/** Snapshots of a source without operator codes: a rename keeps the carrier id, a sale is a change of holder, older snapshots refused. */
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Kysely } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/support/database.js';
-import type { Database } from '../../shared/db.js';
-import { createLogger } from '../../shared/logger.js';
-import { createSubgraph } from '../../shared/subgraph.js';
+import type { Database } from '../../../platform/db.js';
+import { createLogger } from '../../../platform/logger.js';
+import { createSubgraph } from '../../../platform/subgraph.js';
 import { allocations } from '../index.js';
 import type { AllocationsTables } from '../tables.js';
 import { DATA_DIR, importNumberingPlan } from './importer.js';

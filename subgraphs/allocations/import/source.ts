@@ -1,3 +1,4 @@
+/** What a numbering plan source is: its blocks and records, kind and precedence, files, and the snapshot date it publishes. */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CorruptFileError } from './csv.js';

@@ -1,3 +1,4 @@
+/** Every numbering plan source in import order (Ofcom, CNA, ARCEP, libphonenumber), with the Ofcom, CNA and prefix-file row parsers. */
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { authorityIdForCountry } from '../numbering/authorities.js';

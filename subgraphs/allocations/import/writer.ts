@@ -1,3 +1,4 @@
+/** Writing a source's blocks and their carriers in batches (unnested column arrays), with carrier ids that survive renames. */
 import { sql, type Transaction } from 'kysely';
 import { carrierId } from '../../../providers/carrier-id.js';
 import type { AllocationsTables, NewBlock, NewCarrier } from '../tables.js';

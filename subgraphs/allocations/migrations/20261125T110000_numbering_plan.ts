@@ -1,3 +1,4 @@
+/** Migration 20261125T110000: creates the numbering plan's authorities, carriers, sources and blocks, with the prefix index for lookups. */
 import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: a migration never imports the application's table types.

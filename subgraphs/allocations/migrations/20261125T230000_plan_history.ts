@@ -1,3 +1,4 @@
+/** Migration 20261125T230000: adds source snapshot dates and kinds, carrier operator codes, block_history and per-country source coverage. */
 import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: a migration never imports the application's table types.

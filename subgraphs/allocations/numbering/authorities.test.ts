@@ -1,3 +1,4 @@
+/** The authorities table: a distinct id for every authority, large markets' regulators named, unconfirmed ones left unknown. */
 import { describe, expect, it } from 'vitest';
 import { allAuthorities, authorityIdForCountry } from './authorities.js';
 

@@ -1,3 +1,4 @@
+/** The real bodies that administer each national numbering plan, the ITU, places numbered in another's plan; unknown where unconfirmed. */
 import { getCountries } from 'libphonenumber-js/max';
 import type { NewAuthority } from '../tables.js';
 

@@ -1,3 +1,4 @@
+/** How precisely the plan can describe a country's numbers (authority file, carrier prefixes, geography, none), and every plan country. */
 import { getCountries, getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
 
 /** How much the plan can say of a number in a country, best first (the SDL's PlanPrecision). */

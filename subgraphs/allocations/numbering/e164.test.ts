@@ -1,3 +1,4 @@
+/** E.164 parsing and types, ARCEP's longer M2M lengths, prefixes, countries within shared calling codes, and libphonenumber digit patterns. */
 import metadata from 'libphonenumber-js/metadata.max.json';
 import { isSupportedCountry, parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import { describe, expect, it } from 'vitest';

@@ -1,5 +1,6 @@
+/** E.164 parsing and validation with libphonenumber, candidate prefixes, and the country or territories of a range within a calling code. */
 import metadata from 'libphonenumber-js/metadata.max.json';
-import { quotedInput } from '../../shared/errors.js';
+import { quotedInput } from '../../../contracts/errors.js';
 import { DigitPattern } from './digit-pattern.js';
 import { isSupportedCountry, parsePhoneNumberFromString, validatePhoneNumberLength, type NumberType as LpnNumberType } from 'libphonenumber-js/max';
 

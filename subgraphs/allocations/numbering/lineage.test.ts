@@ -1,3 +1,4 @@
+/** chooseBlock (authority before longer libphonenumber ranges, then longest prefix), describeNumber and regionCovering. */
 import { describe, expect, it } from 'vitest';
 import { chooseBlock, describeNumber, regionCovering } from './lineage.js';
 import { parseE164 } from './e164.js';

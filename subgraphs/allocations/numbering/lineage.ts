@@ -1,3 +1,4 @@
+/** A number's place in the plan: its block (source precedence, then longest prefix), country and authority, and a range's covering region. */
 import { authorityIdForCountry } from './authorities.js';
 import { mainCountryOf, type ParsedNumber } from './e164.js';
 

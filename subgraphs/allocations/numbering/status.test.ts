@@ -1,3 +1,4 @@
+/** Each source's status words (Ofcom, CNA, MAJNUM, libphonenumber) mapped to the block status a client can switch on. */
 import { describe, expect, it } from 'vitest';
 import { blockStatusOf } from './status.js';
 

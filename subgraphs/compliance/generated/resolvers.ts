@@ -2,7 +2,7 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { RegistrationStatus as ProviderRegistrationStatus } from '../../../providers/api.js';
 import type { EndUserRow } from '../tables.js';
-import type { EndUserConnectionModel, EndUserDocumentConnectionModel, ProviderRegistrationConnectionModel } from '../models.js';
+import type { EndUserConnectionModel, EndUserDocumentConnectionModel, ProviderRegistrationConnectionModel } from '../graphql/models.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;

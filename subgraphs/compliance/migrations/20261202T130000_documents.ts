@@ -1,3 +1,4 @@
+/** Migration 20261202T130000: creates compliance.documents, each provider's agreements and allocation records with status and expiry. */
 import { sql, type Kysely } from 'kysely';
 
 /** Providers' supply-chain documents as their feeds publish them (frozen: Kysely<any>). */

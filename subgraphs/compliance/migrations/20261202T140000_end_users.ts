@@ -1,3 +1,4 @@
+/** Migration 20261202T140000: creates tenants' end users, their uploaded documents, and submissions of registrations to providers. */
 import { sql, type Kysely } from 'kysely';
 
 /** A tenant's end users, their documents (content kept, never served to another tenant), and what was submitted to which provider. Frozen: Kysely<any>. */

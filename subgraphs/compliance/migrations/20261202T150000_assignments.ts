@@ -1,3 +1,4 @@
+/** Migration 20261202T150000: creates assignments, the end user and provider each tenant's number is assigned for. */
 import { sql, type Kysely } from 'kysely';
 
 /** Which tenant's end user holds a number, as inventory's events say (frozen: Kysely<any>). */

@@ -1,3 +1,4 @@
+/** Migration 20261202T160000: adds submission status and version, and expiry_announcements of documents about to expire. */
 import { sql, type Kysely } from 'kysely';
 
 /** The review state last seen of each submission, and the documents whose coming expiry was announced (frozen: Kysely<any>). */

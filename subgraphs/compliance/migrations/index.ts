@@ -1,3 +1,4 @@
+/** Gathers the compliance subgraph's migrations, in order of their names. */
 import type { Migration } from 'kysely';
 import * as documents from './20261202T130000_documents.js';
 import * as endUsers from './20261202T140000_end_users.js';

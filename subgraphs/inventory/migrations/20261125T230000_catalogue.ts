@@ -1,3 +1,4 @@
+/** Migration 20261125T230000: creates the catalogue (providers, offers), numbers and their events, orders and order lines. */
 import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: a migration never imports the application's table types.

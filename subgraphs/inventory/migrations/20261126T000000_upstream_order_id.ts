@@ -1,3 +1,4 @@
+/** Migration 20261126T000000: adds upstream_order_id to order lines, the provider's id of the order in flight. */
 import type { Kysely } from 'kysely';
 
 /**

@@ -1,3 +1,4 @@
+/** Migration 20261202T080000: order line state machine columns (leases, attempts, attention), versions, the outbox and stored search results. */
 import { sql, type Kysely } from 'kysely';
 
 /**

@@ -1,3 +1,4 @@
+/** Migration 20261202T140000: adds end_user_ref to orders, the end user an order is for, sent upstream. */
 import type { Kysely } from 'kysely';
 
 // Frozen in time: the end user an order is for, sent upstream as endUserRef.

@@ -1,3 +1,4 @@
+/** Gathers the inventory subgraph's migrations, in order of their names. */
 import type { Migration } from 'kysely';
 import * as catalogue from './20261125T230000_catalogue.js';
 import * as upstreamOrderId from './20261126T000000_upstream_order_id.js';

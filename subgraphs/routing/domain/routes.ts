@@ -1,7 +1,8 @@
+/** Pushing a route to the number's holding provider and recording ACTIVE or FAILED, removing it there, and route events for webhooks. */
 import { randomUUID } from 'node:crypto';
 import type { RoutingRequest, RoutingTrunk } from '../../../providers/api.js';
-import type { Logger } from '../../shared/logger.js';
-import { isProviderFailure, providerFailureMessage } from '../../shared/provider-failure.js';
+import type { Logger } from '../../../platform/logger.js';
+import { isProviderFailure, providerFailureMessage } from '../../../contracts/provider-failure.js';
 import * as store from '../store/routes.js';
 import { enqueue } from '../store/webhooks.js';
 import type { RoutingServices } from '../services.js';

@@ -1,3 +1,4 @@
+/** SSRF rules: non-public address classes refused, every resolved address checked and the first pinned, ROUTING_ALLOW_HOSTS entries and ports. */
 import { describe, expect, it } from 'vitest';
 import { AddressPolicy, forbiddenRange, type Resolver } from './ssrf.js';
 

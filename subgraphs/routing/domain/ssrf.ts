@@ -1,7 +1,8 @@
+/** Where tenants' traffic and webhooks may go: public unicast addresses only, checked after DNS and pinned, with ROUTING_ALLOW_HOSTS exceptions. */
 import { lookup } from 'node:dns/promises';
 import ipaddr from 'ipaddr.js';
-import { ConfigError } from '../../shared/config.js';
-import { readSettings, type Env } from '../../shared/settings-schema.js';
+import { ConfigError } from '../../../platform/config.js';
+import { readSettings, type Env } from '../../../platform/settings-schema.js';
 
 /**
  * Where the aggregator may send a tenant's traffic and webhooks: public unicast addresses only.

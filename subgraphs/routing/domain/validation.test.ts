@@ -1,3 +1,4 @@
+/** Routing input validation: SIP URIs (RFC 3261) read or refused, trunks' defaults, counts and field errors, https URLs and allowlisted http. */
 import { describe, expect, it } from 'vitest';
 import { parseSipUri, validateHttpsUrl, validateTrunks } from './validation.js';
 

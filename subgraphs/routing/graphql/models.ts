@@ -1,4 +1,5 @@
-import type { Connection } from '../../shared/pagination.js';
+/** The routing resolvers' parent types: numbers with @requires fields, routes, trunks, webhook endpoints, deliveries and their connections. */
+import type { Connection } from '../../../platform/pagination.js';
 import type { AttemptRow, EndpointRow, RouteRow, StoredTrunk } from '../tables.js';
 
 /** A number as routing resolves it: its key, and the originating carrier and holder when the gateway sends them (@requires). */

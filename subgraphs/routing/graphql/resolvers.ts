@@ -1,9 +1,10 @@
+/** The routing subgraph's resolvers: configure and clear routes, webhook endpoints and deliveries, with URL and SIP address checks. */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
-import { isE164Shape } from '../../shared/e164.js';
-import { badUserInput, quotedInput } from '../../shared/errors.js';
-import { readText } from '../../shared/input.js';
-import { cursorFor, readPage } from '../../shared/pagination.js';
+import { isE164Shape } from '../../../platform/e164.js';
+import { badUserInput, quotedInput } from '../../../contracts/errors.js';
+import { readText } from '../../../platform/input.js';
+import { cursorFor, readPage } from '../../../platform/pagination.js';
 import type { Context } from '../context.js';
 import { pushRoute, removeAtProvider, routeEvent } from '../domain/routes.js';
 import { hostOf, portOf, validateHttpsUrl, validateTrunks, type FieldError, type TrunkInput } from '../domain/validation.js';

@@ -1,3 +1,4 @@
+/** Migration 20261202T130000: creates holdings (from inventory's events), routes, consumed events, webhook endpoints, messages, attempts. */
 import { sql, type Kysely } from 'kysely';
 
 // Frozen in time: a migration never imports the application's table types.

@@ -1,3 +1,4 @@
+/** Gathers the routing subgraph's migrations, in order of their names. */
 import type { Migration } from 'kysely';
 import * as routesWebhooks from './20261202T130000_routes_webhooks.js';
 

@@ -1,3 +1,4 @@
+/** The routing queries for holdings and routes: versioned holder changes, saving and settling routes, stale pushes, events consumed once. */
 import { sql, type Kysely } from 'kysely';
 import type { HoldingRow, RouteRow, RoutingTables, StoredTrunk } from '../tables.js';
 

@@ -1,3 +1,4 @@
+/** The webhook store: tenants' endpoints (bounded, secrets rotated), delivery attempts, and queueing an event for each subscribed endpoint. */
 import { sql, type Kysely } from 'kysely';
 import type { AttemptRow, EndpointRow, RoutingTables } from '../tables.js';
 

@@ -1,3 +1,4 @@
+/** Webhook retries (doubling with jitter, capped, lasting 24 h) and Standard Webhooks signatures with both secrets during rotation. */
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it } from 'vitest';
 import { retryDelayMs, signature } from './delivery.js';

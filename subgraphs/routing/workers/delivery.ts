@@ -1,6 +1,7 @@
+/** The webhook delivery worker: due messages in order per number, leased across instances, signed, retried with backoff, every attempt recorded. */
 import { sql } from 'kysely';
 import { Webhook } from 'standardwebhooks';
-import type { Logger } from '../../shared/logger.js';
+import type { Logger } from '../../../platform/logger.js';
 import { hostOf, portOf } from '../domain/validation.js';
 import { pushRoute } from '../domain/routes.js';
 import * as routes from '../store/routes.js';

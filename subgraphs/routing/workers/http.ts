@@ -1,3 +1,4 @@
+/** A webhook POST to the address that was checked (no DNS rebinding), no redirects, the answer bounded in size and time. */
 import { Agent, request } from 'undici';
 import type { ResolvedAddress } from '../domain/ssrf.js';
 

@@ -1,5 +1,6 @@
-import type { DomainEvent, EventBus } from '../../shared/events.js';
-import type { Logger } from '../../shared/logger.js';
+/** Follows inventory's events as a durable consumer: who holds which number, routes removed on release, tenants' webhooks queued. */
+import type { DomainEvent, EventBus } from '../../../platform/events.js';
+import type { Logger } from '../../../platform/logger.js';
 import { removeAtProvider, routeEvent } from '../domain/routes.js';
 import * as store from '../store/routes.js';
 import { enqueue, type Topic } from '../store/webhooks.js';

@@ -1,8 +1,0 @@
-import type { Connection } from '../shared/pagination.js';
-import type { EndUserDocument, ProviderRegistration } from './generated/resolvers.js';
-import type { EndUserRow } from './tables.js';
-
-/** Pages as resolvers build them: totalCount counted only when asked. */
-export type EndUserConnectionModel = Connection<EndUserRow>;
-export type EndUserDocumentConnectionModel = Connection<EndUserDocument>;
-export type ProviderRegistrationConnectionModel = Connection<ProviderRegistration>;
