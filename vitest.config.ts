@@ -6,6 +6,9 @@ import { defineConfig } from 'vitest/config';
  * Every database test runs on PGlite by default and on real Postgres when DATABASE_URL is set:
  * on PGlite, each test file copies a template folder its project's global setup built once
  * (test/support/pglite-template.ts), instead of running initdb, migrations or the import again.
+ *
+ * The unit files run first (sequence.groupOrder): meanwhile the e2e global setup imports the
+ * plan in a process of its own, and each e2e file waits for it (test/support/e2e-ready.ts).
  */
 export default defineConfig({
   // Node resolves graphql to its CommonJS build (as @apollo/* do); Vite would pick the ESM
@@ -22,6 +25,9 @@ export default defineConfig({
           include: ['subgraphs/**/*.test.ts', 'providers/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
           globalSetup: ['test/support/unit-setup.ts'],
+          // before the e2e files (whose template is still being imported meanwhile); not 0, which
+          // vitest would run last when it runs one file at a time (--maxWorkers 1)
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },
@@ -32,6 +38,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/**/*.e2e.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/e2e-ready.ts'],
+          sequence: { groupOrder: 2 },
           testTimeout: 60_000,
           hookTimeout: 300_000,
         },
