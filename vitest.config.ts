@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -15,6 +16,9 @@ export default defineConfig({
   // build and two copies of graphql cannot share a schema.
   resolve: { alias: { graphql: 'graphql/index.js' } },
   test: {
+    // Two files at once even on two cores (vitest's default there is one): a file spends much of
+    // its time waiting (PGlite's thread, a spawned process, a provider's delay, a timer).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // the tests' own logging: silent JSON unless LOG_LEVEL says otherwise (the logger knows nothing of tests)
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', LOG_FORMAT: process.env.LOG_FORMAT ?? 'json' },
     projects: [
