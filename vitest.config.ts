@@ -1,4 +1,5 @@
 /** Vitest projects: unit tests beside the code and e2e tests under test/, on PGlite templates or Postgres with DATABASE_URL. */
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 /**
@@ -7,12 +8,18 @@ import { defineConfig } from 'vitest/config';
  * Every database test runs on PGlite by default and on real Postgres when DATABASE_URL is set:
  * on PGlite, each test file copies a template folder its project's global setup built once
  * (test/support/pglite-template.ts), instead of running initdb, migrations or the import again.
+ *
+ * The unit files run first (sequence.groupOrder): meanwhile the e2e global setup imports the
+ * plan in a process of its own, and each e2e file waits for it (test/support/e2e-ready.ts).
  */
 export default defineConfig({
   // Node resolves graphql to its CommonJS build (as @apollo/* do); Vite would pick the ESM
   // build and two copies of graphql cannot share a schema.
   resolve: { alias: { graphql: 'graphql/index.js' } },
   test: {
+    // Two files at once even on two cores (vitest's default there is one): a file spends much of
+    // its time waiting (PGlite's thread, a spawned process, a provider's delay, a timer).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     // the tests' own logging: silent JSON unless LOG_LEVEL says otherwise (the logger knows nothing of tests)
     env: { LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent', LOG_FORMAT: process.env.LOG_FORMAT ?? 'json' },
     projects: [
@@ -23,6 +30,9 @@ export default defineConfig({
           include: ['platform/**/*.test.ts', 'contracts/**/*.test.ts', 'subgraphs/**/*.test.ts', 'providers/**/*.test.ts', 'gateway/**/*.test.ts', 'src/**/*.test.ts', 'scripts/**/*.test.ts'],
           exclude: ['**/*.e2e.test.ts', '**/node_modules/**'],
           globalSetup: ['test/support/unit-setup.ts'],
+          // before the e2e files (whose template is still being imported meanwhile); not 0, which
+          // vitest would run last when it runs one file at a time (--maxWorkers 1)
+          sequence: { groupOrder: 1 },
           testTimeout: 120_000,
           hookTimeout: 300_000,
         },
@@ -33,6 +43,8 @@ export default defineConfig({
           name: 'e2e',
           include: ['test/**/*.e2e.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
+          setupFiles: ['test/support/e2e-ready.ts'],
+          sequence: { groupOrder: 2 },
           testTimeout: 60_000,
           hookTimeout: 300_000,
         },

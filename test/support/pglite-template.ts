@@ -11,6 +11,11 @@ declare module 'vitest' {
     pgliteEmpty: string;
     /** (e2e) A PGlite data folder holding every migrated schema and the imported plan; empty with DATABASE_URL. */
     pglitePlan: string;
+    /**
+     * (e2e) Where the global setup says the plan is ready (test/support/e2e-ready.ts waits for it):
+     * the plan is imported in the background while the unit project's files run.
+     */
+    e2eReady: string;
   }
 }
 
@@ -55,4 +60,46 @@ export function copyTemplate(template: string): PgliteCopy {
 export async function buildEmptyTemplate(dataDir: string): Promise<void> {
   const db = await PGlite.create({ dataDir });
   await db.close();
+}
+
+/** The empty template both projects' global setups share (they run in one process), and how many hold it. */
+interface SharedEmpty {
+  built: Promise<string>;
+  holders: number;
+  remove(): void;
+}
+const SHARED = Symbol.for('numbergraph.test.pgliteEmpty');
+const registry = globalThis as typeof globalThis & { [SHARED]?: SharedEmpty };
+
+/**
+ * The empty template, built (initdb) once per run however many projects ask for it: the unit
+ * and the e2e global setups run in the same process, and initdb takes seconds. Returns the folder
+ * and a release; the last release deletes it.
+ */
+export async function sharedEmptyTemplate(): Promise<{ dataDir: string; release(): void }> {
+  let shared = registry[SHARED];
+  if (!shared) {
+    const folder = temporaryFolder('numbergraph-empty-');
+    const dataDir = join(folder.path, 'empty');
+    shared = { built: buildEmptyTemplate(dataDir).then(() => dataDir), holders: 0, remove: folder.remove };
+    registry[SHARED] = shared;
+  }
+  const held = shared;
+  held.holders += 1;
+  let released = false;
+  const release = () => {
+    if (released) return;
+    released = true;
+    held.holders -= 1;
+    if (held.holders === 0) {
+      held.remove();
+      if (registry[SHARED] === held) delete registry[SHARED];
+    }
+  };
+  try {
+    return { dataDir: await held.built, release };
+  } catch (error) {
+    release();
+    throw error;
+  }
 }

@@ -1,17 +1,10 @@
 /** The unit project's global setup: the empty PGlite template every PGlite test file copies (built on Postgres runs too: some tests are of PGlite itself). */
-import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { buildEmptyTemplate, temporaryFolder } from './pglite-template.js';
+import { sharedEmptyTemplate } from './pglite-template.js';
 
 export default async function setup(project: TestProject): Promise<() => void> {
-  const folder = temporaryFolder('numbergraph-unit-');
-  const empty = join(folder.path, 'empty');
-  try {
-    await buildEmptyTemplate(empty);
-  } catch (error) {
-    folder.remove();
-    throw error;
-  }
-  project.provide('pgliteEmpty', empty);
-  return folder.remove;
+  // shared with the e2e project's setup when both run: one initdb per run
+  const empty = await sharedEmptyTemplate();
+  project.provide('pgliteEmpty', empty.dataDir);
+  return empty.release;
 }
