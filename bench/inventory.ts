@@ -29,7 +29,8 @@ try {
     if (body.errors) throw new Error(`InventoryLineage answered errors: ${JSON.stringify(body.errors).slice(0, 500)}`);
     const perSubgraph = Object.entries(embedded.subgraphs).map(([name, s]) => `${name} ${s.statements.count - before[name]!}`);
     const perHolder = new Map<string, number>();
-    for (const edge of (body.data as any).numbers.edges) perHolder.set(edge.node.holder.id, (perHolder.get(edge.node.holder.id) ?? 0) + 1);
+    const page = body.data as { numbers: { edges: { node: { holder: { id: string } } }[] } };
+    for (const edge of page.numbers.edges) perHolder.set(edge.node.holder.id, (perHolder.get(edge.node.holder.id) ?? 0) + 1);
     const bound = [...perHolder].reduce((n, [id, count]) => n + Math.ceil(count / (batchLimits.get(id) ?? 1)), 0);
     const sql = Object.values(embedded.subgraphs).reduce((n, s) => n + s.statements.count, 0) - Object.values(before).reduce((n, c) => n + c, 0);
     rows.push({ first, sql, calls: recorder.callCount(undefined, 'status'), bound });

@@ -26,7 +26,7 @@ it('writes one audit line per change, naming who made it and never a key itself'
   const admin = { role: 'admin' as const, tenant: null, keyId: 'key_0123456789ab' };
   const tenant = uniqueTenant('audit');
   const created = await executeAdmin(stores, admin, { query: `mutation { createApiKey(role: "partner", tenant: "${tenant}") { key apiKey { id } } }` }, logger, 'r1');
-  const { key, apiKey } = (created.result.data as any).createApiKey;
+  const { key, apiKey } = (created.result.data as { createApiKey: { key: string; apiKey: { id: string } } }).createApiKey;
   await executeAdmin(stores, admin, { query: `mutation { revokeApiKey(idOrKey: "${key}") }` }, logger, 'r2');
   await executeAdmin(stores, admin, { query: `mutation { registerOperations(tenant: "${tenant}", manifest: "{\\"format\\":\\"apollo-persisted-query-manifest\\",\\"version\\":1,\\"operations\\":[]}") { registered } }` }, logger, 'r3');
   await executeAdmin(stores, admin, { query: '{ apiKeys { edges { node { id } } } }' }, logger, 'r4');

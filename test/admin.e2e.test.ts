@@ -39,7 +39,7 @@ it('creates a key that the gateway accepts at once, lists it, and revokes it so 
   expect(await asFrontend.json()).toEqual({ data: { number: { country: 'GB' } } });
 
   const listed = await admin('{ apiKeys(tenant: "acme-admin") { edges { node { id role } } pageInfo { hasNextPage } } }');
-  expect(listed.body.data.apiKeys.edges.map((e: any) => e.node)).toEqual([{ id: apiKey.id, role: 'frontend' }]);
+  expect(listed.body.data.apiKeys.edges.map((e: { node: unknown }) => e.node)).toEqual([{ id: apiKey.id, role: 'frontend' }]);
 
   const revoked = await admin('mutation ($id: String!) { revokeApiKey(idOrKey: $id) }', { id: apiKey.id });
   expect(revoked.body.data.revokeApiKey).toBe(true);
@@ -57,11 +57,11 @@ it('registers a manifest for a tenant, whose partner may then run it by id', asy
   });
   expect(registered.body.data.registerOperations).toEqual({ registered: true, operations: 1, refusals: [] });
   const listed = await admin('{ registeredOperations(tenant: "acme-ops") { edges { node { name id } } } }');
-  expect(listed.body.data.registeredOperations.edges.map((e: any) => e.node)).toEqual([{ name: 'TenantLineage', id: parsed.id }]);
+  expect(listed.body.data.registeredOperations.edges.map((e: { node: unknown }) => e.node)).toEqual([{ name: 'TenantLineage', id: parsed.id }]);
 
   const partner = (await gateway.embedded.keys.create({ role: 'partner', tenant: 'acme-ops', name: 'e2e partner' })).key;
   const ran = await postJson(gateway.url, { documentId: parsed.id, variables: { e164: '+447400123456' } }, { authorization: `Bearer ${partner}` });
-  const answer = (await ran.json()) as any;
+  const answer = (await ran.json()) as { errors?: unknown[]; data: { number: { country: string } } };
   expect(answer.errors).toBeUndefined();
   expect(answer.data.number.country).toBe('GB');
 });
