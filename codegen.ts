@@ -14,8 +14,8 @@ const mappers: Record<string, Record<string, string>> = {
     RegistrationStatus: '../../../providers/api.js#RegistrationStatus as ProviderRegistrationStatus',
     EndUser: '../tables.js#EndUserRow',
     EndUserConnection: '../graphql/models.js#EndUserConnectionModel',
-    EndUserDocumentConnection: '../graphql/models.js#EndUserDocumentConnectionModel',
-    ProviderRegistrationConnection: '../graphql/models.js#ProviderRegistrationConnectionModel',
+    EndUserDocumentConnection: '../../../platform/pagination.js#Connection<EndUserDocument>',
+    ProviderRegistrationConnection: '../../../platform/pagination.js#Connection<ProviderRegistration>',
   },
   allocations: {
     Number: '../models.js#NumberModel',

@@ -2,7 +2,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { RegistrationStatus as ProviderRegistrationStatus } from '../../../providers/api.js';
 import type { EndUserRow } from '../tables.js';
-import type { EndUserConnectionModel, EndUserDocumentConnectionModel, ProviderRegistrationConnectionModel } from '../graphql/models.js';
+import type { EndUserConnectionModel } from '../graphql/models.js';
+import type { Connection } from '../../../platform/pagination.js';
 import type { Context } from '../context.js';
 export type Maybe<T> = T | null;
 export type InputMaybe<T> = Maybe<T>;
@@ -809,7 +810,7 @@ export type ResolversTypes = ResolversObject<{
   Int: ResolverTypeWrapper<Scalars['Int']['output']>;
   EndUserConnection: ResolverTypeWrapper<EndUserConnectionModel>;
   EndUserDocument: ResolverTypeWrapper<EndUserDocument>;
-  EndUserDocumentConnection: ResolverTypeWrapper<EndUserDocumentConnectionModel>;
+  EndUserDocumentConnection: ResolverTypeWrapper<Connection<EndUserDocument>>;
   EndUserDocumentEdge: ResolverTypeWrapper<EndUserDocumentEdge>;
   EndUserDocumentPayload: ResolverTypeWrapper<EndUserDocumentPayload>;
   EndUserDocumentType: EndUserDocumentType;
@@ -828,7 +829,7 @@ export type ResolversTypes = ResolversObject<{
   Provider: ResolverTypeWrapper<Provider>;
   ProviderReadiness: ResolverTypeWrapper<ProviderReadiness>;
   ProviderRegistration: ResolverTypeWrapper<Omit<ProviderRegistration, 'status'> & { status: ResolversTypes['RegistrationStatus'] }>;
-  ProviderRegistrationConnection: ResolverTypeWrapper<ProviderRegistrationConnectionModel>;
+  ProviderRegistrationConnection: ResolverTypeWrapper<Connection<ProviderRegistration>>;
   ProviderRegistrationEdge: ResolverTypeWrapper<Omit<ProviderRegistrationEdge, 'node'> & { node: ResolversTypes['ProviderRegistration'] }>;
   Query: ResolverTypeWrapper<Record<PropertyKey, never>>;
   ReadinessStatus: ReadinessStatus;
@@ -865,7 +866,7 @@ export type ResolversParentTypes = ResolversObject<{
   Int: Scalars['Int']['output'];
   EndUserConnection: EndUserConnectionModel;
   EndUserDocument: EndUserDocument;
-  EndUserDocumentConnection: EndUserDocumentConnectionModel;
+  EndUserDocumentConnection: Connection<EndUserDocument>;
   EndUserDocumentEdge: EndUserDocumentEdge;
   EndUserDocumentPayload: EndUserDocumentPayload;
   EndUserEdge: Omit<EndUserEdge, 'node'> & { node: ResolversParentTypes['EndUser'] };
@@ -881,7 +882,7 @@ export type ResolversParentTypes = ResolversObject<{
   Provider: Provider;
   ProviderReadiness: ProviderReadiness;
   ProviderRegistration: ProviderRegistration;
-  ProviderRegistrationConnection: ProviderRegistrationConnectionModel;
+  ProviderRegistrationConnection: Connection<ProviderRegistration>;
   ProviderRegistrationEdge: Omit<ProviderRegistrationEdge, 'node'> & { node: ResolversParentTypes['ProviderRegistration'] };
   Query: Record<PropertyKey, never>;
   Requirement: Requirement;
