@@ -17,7 +17,7 @@ import { inProcessTransport } from '../gateway/in-process.js';
 import { SCOPE_KEY } from '../gateway/scope.js';
 import { createLogger } from '../platform/logger.js';
 import { DEVELOPMENT_ANALYST } from '../contracts/identity.js';
-import { SCHEMA_DIR, type Subgraph } from '../platform/subgraph.js';
+import { SCHEMA_DIR, type Subgraph } from '../subgraphs/subgraph.js';
 import { postGraphQL } from '../test/support/http.js';
 
 class InProcessDataSource implements GraphQLDataSource {

@@ -22,7 +22,7 @@ import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import { DEVELOPMENT_ANALYST } from '../contracts/identity.js';
 import { SIGNED_SCOPE_HEADER, signScope, type SignedRequest } from '../contracts/signed-scope.js';
-import { SCHEMA_DIR } from '../platform/subgraph.js';
+import { SCHEMA_DIR } from '../subgraphs/subgraph.js';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
 
 const which = process.env.BENCH_GATEWAY;

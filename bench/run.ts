@@ -31,7 +31,7 @@ import { postGraphQL } from '../test/support/http.js';
 import { benchOrders } from './orders.js';
 import { countFetches, requestsPerSecond, startApolloGateway, startBareRuntime } from './gateways.js';
 import { readFileSync } from 'node:fs';
-import { SCHEMA_DIR } from '../platform/subgraph.js';
+import { SCHEMA_DIR } from '../subgraphs/subgraph.js';
 
 const logger = createLogger(process.env, 'warn');
 const NUMBERS = ['+447400123456', '+14162015555', '+4920112345678', '+4915112345678', '+447700900123', '+12015550123', '+33612345678', '+819012345678'];

@@ -8,7 +8,7 @@ import { createKeyStore } from './keys/store.js';
 import { readProjectManifest } from './operations/manifest.js';
 import { createPersistedOperations } from './operations/store.js';
 import { readFileSync } from 'node:fs';
-import { SCHEMA_DIR } from '../platform/subgraph.js';
+import { SCHEMA_DIR } from '../subgraphs/subgraph.js';
 
 let database: Awaited<ReturnType<typeof openTestEdgeDatabase>>;
 const lines: Record<string, any>[] = [];

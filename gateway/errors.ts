@@ -21,7 +21,7 @@ const HTTP_CODES: Record<number, string> = { 401: 'UNAUTHENTICATED', 403: 'FORBI
 
 /** Extensions a client may see beside `code`. */
 const PUBLIC_EXTENSIONS = ['argumentName'];
-/** And those of one code, where it is the client's: which provider failed and how (contracts/provider-failure.ts). */
+/** And those of one code, where it is the client's: which provider failed and how (subgraphs/provider-failure.ts). */
 const CODE_EXTENSIONS: Record<string, readonly string[]> = { PROVIDER_UNAVAILABLE: ['provider', 'reason'] };
 
 const SUGGESTION = /\s*Did you mean .*\?$/;

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { composeServices } from '@apollo/composition';
 import { buildSchema, getIntrospectionQuery, parse, validate } from 'graphql';
 import { expect, it } from 'vitest';
-import { SCHEMA_DIR } from '../platform/subgraph.js';
+import { SCHEMA_DIR } from '../subgraphs/subgraph.js';
 import { costDirectivesOf } from './cost-directives.js';
 import { IntrospectionAloneRule } from './introspection-alone.js';
 import { firstLimitExceeded, requestLimitRules } from './limit-rules.js';

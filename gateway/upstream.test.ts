@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../platform/logger.js';
-import { SCHEMA_DIR } from '../platform/subgraph.js';
+import { SCHEMA_DIR } from '../subgraphs/subgraph.js';
 import { postGraphQLRaw } from '../test/support/http.js';
 import { createGateway, type Gateway } from './server.js';
 import { readGatewaySettings } from './settings.js';

@@ -3,21 +3,27 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { unwrapResolverError } from '@apollo/server/errors';
 import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { startStandaloneServer } from '@apollo/server/standalone';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLSchema } from 'graphql';
 import { isClientCode, maskErrors } from '../contracts/errors.js';
 import type { RequestScope } from '../contracts/identity.js';
 import type { Logger } from './logger.js';
 import { assertPortAvailable } from './port.js';
 import { replayGuard, SIGNED_SCOPE_HEADER, verifyScope, type SignedRequest } from '../contracts/signed-scope.js';
-import type { Subgraph } from './subgraph.js';
 
 /**
  * A subgraph served over HTTP on its own: the distributed shape, behind the gateway. It serves
  * only requests carrying the gateway's signed scope (see signed-scope.ts): anything else is 401,
  * so a caller that reaches the service around the gateway gets nothing.
  */
+/** What serving needs of a subgraph (subgraphs/subgraph.ts builds it): its name, schema and per-request context. */
+export interface ServedSubgraph {
+  name: string;
+  schema: GraphQLSchema;
+  createContext(scope: RequestScope): object;
+}
+
 export async function serveSubgraph(
-  subgraph: Subgraph,
+  subgraph: ServedSubgraph,
   logger: Logger,
   port: number,
   host: string,

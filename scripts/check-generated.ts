@@ -9,7 +9,7 @@ import config from '../codegen.js';
 import { brokenOperations } from '../gateway/operations/check.js';
 import { buildManifest, PROJECT_MANIFEST_FILE, serializeManifest } from '../gateway/operations/manifest.js';
 import { composeSupergraph } from './supergraph.js';
-import { SCHEMA_DIR } from '../platform/subgraph.js';
+import { SCHEMA_DIR } from '../subgraphs/subgraph.js';
 
 const stale: string[] = [];
 const read = (file: string) => {

@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import { brokenOperations } from '../gateway/operations/check.js';
 import { buildManifest, PROJECT_MANIFEST_FILE, serializeManifest } from '../gateway/operations/manifest.js';
 import { readRegisteredOperations } from '../gateway/operations/store.js';
-import { SCHEMA_DIR } from '../platform/subgraph.js';
+import { SCHEMA_DIR } from '../subgraphs/subgraph.js';
 import { defineCommand, parseCommandLine, runAsMain, UsageError } from './cli.js';
 import { commandLogger, openExistingEdgeDatabase } from './edge-database.js';
 import { composeSupergraph, SUBGRAPH_URLS } from './supergraph.js';

@@ -10,7 +10,7 @@ import { SOURCES } from '../subgraphs/allocations/import/sources.js';
 import { allocations } from '../subgraphs/allocations/index.js';
 import { databaseTargetFromEnv, openDatabase } from '../platform/db.js';
 import { createLogger } from '../platform/logger.js';
-import { createSubgraph } from '../platform/subgraph.js';
+import { createSubgraph } from '../subgraphs/subgraph.js';
 import { pgliteDirFromEnv } from '../src/pglite-dir.js';
 import { defineCommand, parseCommandLine, runAsMain, UsageError } from './cli.js';
 

@@ -7,7 +7,7 @@ import { createKeyStore } from '../gateway/keys/store.js';
 import { InvalidInput } from '../gateway/keys/validate.js';
 import { buildManifest, parseManifest, PROJECT_MANIFEST_FILE, readProjectManifest, serializeManifest } from '../gateway/operations/manifest.js';
 import { createPersistedOperations } from '../gateway/operations/store.js';
-import { SCHEMA_DIR } from '../platform/subgraph.js';
+import { SCHEMA_DIR } from '../subgraphs/subgraph.js';
 import { defineCommand, parseCommandLine, runAsMain, table, UsageError } from './cli.js';
 import { commandLogger, openEdgeDatabase } from './edge-database.js';
 

@@ -2,7 +2,7 @@
 import { composeServices } from '@apollo/composition';
 import { parse } from 'graphql';
 import { SUBGRAPH_NAMES, SUBGRAPH_PORTS } from '../subgraphs/names.js';
-import { subgraphSdl } from '../platform/subgraph.js';
+import { subgraphSdl } from '../subgraphs/subgraph.js';
 
 /** Where each subgraph listens when it runs as its own process (the distributed shape). */
 export const SUBGRAPH_URLS = SUBGRAPH_NAMES.map((name) => ({ name, url: `http://localhost:${SUBGRAPH_PORTS[name]}/graphql` }));

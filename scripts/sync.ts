@@ -12,7 +12,7 @@ import { redact } from '../platform/config.js';
 import { readSettings } from '../platform/settings-schema.js';
 import { databaseTargetFromEnv, openDatabase } from '../platform/db.js';
 import { createLogger } from '../platform/logger.js';
-import { createSubgraph } from '../platform/subgraph.js';
+import { createSubgraph } from '../subgraphs/subgraph.js';
 import { pgliteDirFromEnv } from '../src/pglite-dir.js';
 import { defineCommand, parseCommandLine, runAsMain, UsageError } from './cli.js';
 

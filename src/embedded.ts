@@ -11,7 +11,7 @@ import { importNumberingPlan, type ImportReport } from '../subgraphs/allocations
 import { loadedSources } from '../subgraphs/allocations/repository.js';
 import { databaseTargetFromEnv, openDatabase, type Database, type DatabaseTarget } from '../platform/db.js';
 import type { Logger } from '../platform/logger.js';
-import { createSubgraph, SCHEMA_DIR, type SubgraphDefinition, type SubgraphOn } from '../platform/subgraph.js';
+import { createSubgraph, SCHEMA_DIR, type SubgraphDefinition, type SubgraphOn } from '../subgraphs/subgraph.js';
 import { SUBGRAPH_REGISTRY, type Subgraphs } from '../subgraphs/index.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../subgraphs/names.js';
 import { pgliteDirFromEnv } from './pglite-dir.js';

@@ -19,7 +19,7 @@ import { readSettings, subgraphUrlName, type Env } from '../platform/settings-sc
 import { openDatabase } from '../platform/db.js';
 import { processLogger, type Logger } from '../platform/logger.js';
 import { assertPortAvailable } from '../platform/port.js';
-import { SCHEMA_DIR } from '../platform/subgraph.js';
+import { SCHEMA_DIR } from '../subgraphs/subgraph.js';
 import { servicePgliteDir } from './embedded.js';
 import { processOutput, serverCommandLine } from './command-line.js';
 import { runProcess } from './process.js';

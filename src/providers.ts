@@ -14,7 +14,7 @@ import { NO_UPSTREAM, upstreamFromDirectory } from '../subgraphs/inventory/upstr
 import { readSettings, type Env } from '../platform/settings-schema.js';
 import type { Logger } from '../platform/logger.js';
 import { acquireEventBus } from '../platform/events.js';
-import type { Subgraph, SubgraphOn } from '../platform/subgraph.js';
+import type { Subgraph, SubgraphOn } from '../subgraphs/subgraph.js';
 import type { Context as InventoryContext } from '../subgraphs/inventory/context.js';
 import { SUBGRAPHS } from '../subgraphs/index.js';
 

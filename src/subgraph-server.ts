@@ -16,7 +16,7 @@ import { databaseTargetFromEnv, openDatabase, type Database } from '../platform/
 import { processLogger, type Logger } from '../platform/logger.js';
 import { assertPortAvailable } from '../platform/port.js';
 import { serveSubgraph } from '../platform/http-server.js';
-import { createSubgraph, type Subgraph, type SubgraphDefinition, type SubgraphOn } from '../platform/subgraph.js';
+import { createSubgraph, type Subgraph, type SubgraphDefinition, type SubgraphOn } from '../subgraphs/subgraph.js';
 import { SUBGRAPH_REGISTRY, SUBGRAPHS } from '../subgraphs/index.js';
 import { SUBGRAPH_NAMES, SUBGRAPH_PORTS, type SubgraphName } from '../subgraphs/names.js';
 import { servicePgliteDir } from './embedded.js';

@@ -4,7 +4,7 @@ import { compliance } from './compliance/index.js';
 import { inventory } from './inventory/index.js';
 import type { SubgraphName } from './names.js';
 import { routing } from './routing/index.js';
-import type { SubgraphDefinition, SubgraphOn } from '../platform/subgraph.js';
+import type { SubgraphDefinition, SubgraphOn } from './subgraph.js';
 
 /** All four subgraphs by name, each with its own tables and context types; no subgraph imports another. */
 export const SUBGRAPH_REGISTRY = { allocations, inventory, compliance, routing } satisfies Record<SubgraphName, { name: SubgraphName }>;

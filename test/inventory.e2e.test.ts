@@ -660,7 +660,7 @@ describe('what partners and attackers send', () => {
       expect(edges.map((e) => e.node.e164)).toEqual(before.data!.numbers.edges.map((e: { node: { e164: string } }) => e.node.e164));
       const affected = holders.flatMap((id: string, i: number) => (id === down ? [i] : []));
       expect(result.errors?.map((e) => [e.path, e.extensions?.code])).toEqual(affected.map((i: number) => [['numbers', 'edges', i, 'node', 'live'], 'PROVIDER_UNAVAILABLE']));
-      // the one provider-failure shape: the provider and why, in the one wording (contracts/provider-failure.ts)
+      // the one provider-failure shape: the provider and why, in the one wording (subgraphs/provider-failure.ts)
       for (const error of result.errors ?? []) {
         expect(error.extensions).toMatchObject({ provider: down, reason: expect.stringMatching(/^(unavailable|circuit_open)$/) });
         expect(error.message).toMatch(new RegExp(`^${down} (is unavailable \\(HTTP 503\\)|is failing: calls to it are paused for a moment): live status unavailable$`));

@@ -1,5 +1,5 @@
 /** The allocations subgraph's definition: the numbering plan of authorities, carriers, blocks and any number's place in them. */
-import type { SubgraphDefinition } from '../../platform/subgraph.js';
+import type { SubgraphDefinition } from '../subgraph.js';
 import { createContext, type Context } from './context.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './resolvers.js';

@@ -7,7 +7,7 @@ import type { Database } from '../../platform/db.js';
 import { maskErrors } from '../../contracts/errors.js';
 import { DEVELOPMENT_ANALYST } from '../../contracts/identity.js';
 import { createLogger } from '../../platform/logger.js';
-import { createSubgraph } from '../../platform/subgraph.js';
+import { createSubgraph } from '../subgraph.js';
 import type { Context } from './context.js';
 import { allocations } from './index.js';
 import type { AllocationsTables } from './tables.js';

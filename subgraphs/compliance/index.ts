@@ -1,6 +1,6 @@
 /** The compliance subgraph's definition: market requirements and each hop's documentation trail; background document sync and review watch. */
 import type { Kysely } from 'kysely';
-import type { SubgraphDefinition } from '../../platform/subgraph.js';
+import type { SubgraphDefinition } from '../subgraph.js';
 import { createContext, type Context } from './context.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './graphql/resolvers.js';

@@ -1,7 +1,7 @@
 /** The inventory subgraph's definition over a set of providers' APIs, with order retry and wait settings. */
 import type { Kysely } from 'kysely';
 import { createLogger, type Logger } from '../../platform/logger.js';
-import type { SubgraphDefinition } from '../../platform/subgraph.js';
+import type { SubgraphDefinition } from '../subgraph.js';
 import { createContext, type Context, type InventoryServices } from './context.js';
 import { migrations } from './migrations/index.js';
 import { resolvers } from './graphql/resolvers.js';

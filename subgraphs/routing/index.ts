@@ -1,7 +1,7 @@
 /** The routing subgraph's definition over the providers' clients, with the holdings projection and webhook delivery in the background. */
 import type { Kysely } from 'kysely';
 import { createLogger } from '../../platform/logger.js';
-import type { SubgraphDefinition } from '../../platform/subgraph.js';
+import type { SubgraphDefinition } from '../subgraph.js';
 import { createContext, type Context } from './context.js';
 import { AddressPolicy, type Resolver } from './domain/ssrf.js';
 import { resolvers } from './graphql/resolvers.js';

@@ -7,7 +7,7 @@ import type { ProvidersOptions } from '../../src/providers.js';
 import { freshDatabase, pgliteCopy } from './database.js';
 import type { RequestScope } from '../../contracts/identity.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/names.js';
-import type { Subgraph } from '../../platform/subgraph.js';
+import type { Subgraph } from '../../subgraphs/subgraph.js';
 
 export interface TestGateway {
   url: string;

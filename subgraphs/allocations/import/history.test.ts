@@ -9,7 +9,7 @@ import { freshDatabase } from '../../../test/support/database.js';
 import type { Database } from '../../../platform/db.js';
 import { DEVELOPMENT_ANALYST } from '../../../contracts/identity.js';
 import { createLogger } from '../../../platform/logger.js';
-import { createSubgraph, type SubgraphOn } from '../../../platform/subgraph.js';
+import { createSubgraph, type SubgraphOn } from '../../subgraph.js';
 import { allocations } from '../index.js';
 import type { AllocationsTables } from '../tables.js';
 import { holdingChanged } from './history.js';

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/support/database.js';
 import type { Database } from '../../../platform/db.js';
 import { createLogger } from '../../../platform/logger.js';
-import { createSubgraph } from '../../../platform/subgraph.js';
+import { createSubgraph } from '../../subgraph.js';
 import { allocations } from '../index.js';
 import { prefixesOf } from '../numbering/e164.js';
 import { anyOf } from '../repository.js';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freshDatabase } from '../../../test/support/database.js';
 import type { Database } from '../../../platform/db.js';
 import { createLogger } from '../../../platform/logger.js';
-import { createSubgraph } from '../../../platform/subgraph.js';
+import { createSubgraph } from '../../subgraph.js';
 import { allocations } from '../index.js';
 import type { AllocationsTables } from '../tables.js';
 import { DATA_DIR, importNumberingPlan } from './importer.js';

@@ -2,7 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { GraphQLError } from 'graphql';
 import type { Registration, RegistrationRequest } from '../../../providers/api.js';
-import { fromProvider, isProviderFailure, providerFailureMessage } from '../../../contracts/provider-failure.js';
+import { fromProvider, isProviderFailure, providerFailureMessage } from '../../provider-failure.js';
 import { badUserInput } from '../../../contracts/errors.js';
 import { readCountry, readText } from '../../../platform/input.js';
 import { readPage, toConnection } from '../../../platform/pagination.js';

@@ -5,7 +5,7 @@ import { candidates, reference, unclaim, upstreamToken, type Db } from './claims
 import { numberEvent, writeEvents, type NewEvent } from '../store/outbox.js';
 import * as repo from '../store/repository.js';
 import type { InventoryTables, LineState, OrderLineRow, OrderRow } from '../tables.js';
-import { providerFailure } from '../../../contracts/provider-failure.js';
+import { providerFailure } from '../../provider-failure.js';
 import type { Upstream } from '../upstream/upstream.js';
 import { groupBy, pushTo } from '../../../platform/group.js';
 

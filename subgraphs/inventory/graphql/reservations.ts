@@ -6,7 +6,7 @@ import { candidates, claim, field, readNumbers, reference, requireTenant, unclai
 import { numberEvent, writeEvents } from '../store/outbox.js';
 import * as repo from '../store/repository.js';
 import { pushTo } from '../../../platform/group.js';
-import { isProviderFailure, providerFailureMessage } from '../../../contracts/provider-failure.js';
+import { isProviderFailure, providerFailureMessage } from '../../provider-failure.js';
 import type { ProviderClient } from '../../../providers/client/index.js';
 import type { Context } from '../context.js';
 

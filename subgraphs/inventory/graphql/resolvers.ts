@@ -14,7 +14,7 @@ import { reservationMutations } from './reservations.js';
 import * as repo from '../store/repository.js';
 import { runSearch, searchRequest, storeSearch } from './search.js';
 import type { NumberRow, OfferRow, OrderLineRow, OrderRow, ProviderRow } from '../tables.js';
-import { fromProvider } from '../../../contracts/provider-failure.js';
+import { fromProvider } from '../../provider-failure.js';
 
 /** A word of the catalogue's capabilities column that is a capability (an unknown one is left out). */
 const isCapability = (word: string): word is Capability => (CAPABILITIES as readonly string[]).includes(word);

@@ -6,7 +6,7 @@ import type { Context } from '../context.js';
 import type { ProviderErrorModel, SearchResultModel } from './models.js';
 import type { StoredSearch } from '../store/searches.js';
 import * as repo from '../store/repository.js';
-import { isProviderFailure, providerFailureMessage } from '../../../contracts/provider-failure.js';
+import { isProviderFailure, providerFailureMessage } from '../../provider-failure.js';
 import { ProviderError, type ProviderClient } from '../../../providers/client/index.js';
 
 /** Numbers kept per search at most. */

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { RoutingRequest, RoutingTrunk } from '../../../providers/api.js';
 import type { Logger } from '../../../platform/logger.js';
-import { isProviderFailure, providerFailureMessage } from '../../../contracts/provider-failure.js';
+import { isProviderFailure, providerFailureMessage } from '../../provider-failure.js';
 import * as store from '../store/routes.js';
 import { enqueue } from '../store/webhooks.js';
 import type { RoutingServices } from '../services.js';

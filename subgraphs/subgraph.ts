@@ -4,12 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { parse, type GraphQLSchema } from 'graphql';
 import type { Kysely, Migration } from 'kysely';
-import type { SubgraphName } from '../subgraphs/names.js';
+import type { SubgraphName } from './names.js';
 import type { RequestScope } from '../contracts/identity.js';
-import { scopedDatabase, StatementCounter, type Database } from './db.js';
-import type { EventBus } from './events.js';
-import type { Logger } from './logger.js';
-import { migrateSchema } from './migrate.js';
+import { scopedDatabase, StatementCounter, type Database } from '../platform/db.js';
+import type { EventBus } from '../platform/events.js';
+import type { Logger } from '../platform/logger.js';
+import { migrateSchema } from '../platform/migrate.js';
 
 /** The same shape for every subgraph: what the gateway, the HTTP server and the benchmarks need. */
 export interface Subgraph<Context extends object = object> {
