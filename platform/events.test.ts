@@ -2,6 +2,8 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../test/support/eventually.js';
+import { removeEventsNamespace } from '../test/support/events.js';
+import { readSettings } from './settings-schema.js';
 import { acquireEventBus, dedupe, jetStreamBus, type DomainEvent, type EventSource } from './events.js';
 
 const event = (source: EventSource, type: string, aggregateId = '+447400123456'): DomainEvent => ({
@@ -82,5 +84,33 @@ describe('event bus', () => {
     expect(failures).toBe(2);
     await again();
     await bus.close();
+  });
+
+  it.skipIf(!process.env.NATS_URL)('keeps namespaces apart on one NATS server: a durable consumer of one never gets the other\'s events', async () => {
+    const namespaces = [`test_a${randomUUID().slice(0, 8)}`, `test_b${randomUUID().slice(0, 8)}`];
+    const [a, b] = await Promise.all(namespaces.map((namespace) => jetStreamBus(process.env.NATS_URL!, namespace)));
+    const heard: Record<string, string[]> = { a: [], b: [] };
+    // the same durable name in both, as two deployments' routing would have
+    const stops = [
+      await a!.subscribe((e) => void heard.a!.push(e.id), { durable: 'routing' }),
+      await b!.subscribe((e) => void heard.b!.push(e.id), { durable: 'routing' }),
+    ];
+    const toA = event('inventory', 'number.assigned');
+    const toB = event('inventory', 'number.assigned');
+    await a!.publish(toA);
+    await b!.publish(toB);
+    await until(() => heard.a!.length > 0 && heard.b!.length > 0, 10_000);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(heard).toEqual({ a: [toA.id], b: [toB.id] });
+    for (const stop of stops) await stop();
+    await Promise.all([a!.close(), b!.close()]);
+    await removeEventsNamespace(process.env.NATS_URL!, namespaces[0]!);
+    await removeEventsNamespace(process.env.NATS_URL!, namespaces[1]!);
+  });
+
+  it('refuses a namespace that would not make a stream name or a subject token', async () => {
+    await expect(jetStreamBus('nats://127.0.0.1:1', 'bad.name')).rejects.toThrow(/events namespace "bad.name" must be lower-case letters/);
+    expect(() => readSettings({ EVENTS_NAMESPACE: 'Prod East' }, ['EVENTS_NAMESPACE'])).toThrow(/EVENTS_NAMESPACE/);
+    expect(readSettings({}, ['EVENTS_NAMESPACE']).EVENTS_NAMESPACE).toBe('numbergraph');
   });
 });

@@ -1,6 +1,7 @@
 /** The event bus between subgraphs: NATS JetStream or in-process, durable consumers, one shared bus per process, and dedupe by event id. */
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JetStreamClient, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import { DEFAULT_EVENTS_NAMESPACE, EVENTS_NAMESPACE_PATTERN } from './settings-schema.js';
 
 /**
  * The event bus between subgraphs: a subgraph writes its events to its own outbox, its relay
@@ -9,7 +10,10 @@ import { connect, type NatsConnection } from '@nats-io/transport-node';
  * default) the subscribers of this process.
  */
 
-/** Who publishes: each source has its own stream, NUMBERGRAPH_<SOURCE>, subjects numbergraph.<source>.<type>. */
+/**
+ * Who publishes: each source has its own stream, <NAMESPACE>_<SOURCE>, subjects
+ * <namespace>.<source>.<type> (namespace 'numbergraph' unless EVENTS_NAMESPACE says otherwise).
+ */
 export type EventSource = 'inventory' | 'compliance' | 'routing';
 
 export interface DomainEvent {
@@ -55,8 +59,8 @@ export interface EventBus {
   close(): Promise<void>;
 }
 
-export const streamName = (source: EventSource) => `NUMBERGRAPH_${source.toUpperCase()}`;
-export const subjectPrefix = (source: EventSource) => `numbergraph.${source}`;
+export const streamName = (source: EventSource, namespace = DEFAULT_EVENTS_NAMESPACE) => `${namespace.toUpperCase()}_${source.toUpperCase()}`;
+export const subjectPrefix = (source: EventSource, namespace = DEFAULT_EVENTS_NAMESPACE) => `${namespace}.${source}`;
 const sourceOf = (event: DomainEvent): EventSource => event.source ?? 'inventory';
 
 /** Delivers to this process's subscribers, after the publisher's transaction has moved on (a subscriber may query the database). */
@@ -80,7 +84,10 @@ export function inProcessBus(): EventBus {
 const REDELIVER_AFTER_MS = 1000;
 
 /** NATS JetStream at `url`: each source's stream is created when missing; each event's id is its message id (the stream drops repeats within its window). */
-export async function jetStreamBus(url: string, clientName = 'numbergraph'): Promise<EventBus> {
+export async function jetStreamBus(url: string, namespace = DEFAULT_EVENTS_NAMESPACE, clientName = 'numbergraph'): Promise<EventBus> {
+  if (!EVENTS_NAMESPACE_PATTERN.test(namespace)) throw new Error(`events namespace "${namespace}" must be lower-case letters, digits, '-' or '_', starting with a letter, at most 48`);
+  const streamOf = (source: EventSource) => streamName(source, namespace);
+  const subjectsOf = (source: EventSource) => subjectPrefix(source, namespace);
   const nc: NatsConnection = await connect({ servers: url, name: clientName, timeout: 5000 });
   const jsm: JetStreamManager = await jetstreamManager(nc);
   const js: JetStreamClient = jetstream(nc);
@@ -88,9 +95,9 @@ export async function jetStreamBus(url: string, clientName = 'numbergraph'): Pro
   const ensureStream = (source: EventSource) => {
     let ready = ensured.get(source);
     if (!ready) {
-      ready = jsm.streams.info(streamName(source)).then(
+      ready = jsm.streams.info(streamOf(source)).then(
         () => undefined,
-        async () => void (await jsm.streams.add({ name: streamName(source), subjects: [`${subjectPrefix(source)}.>`], max_age: 7 * 24 * 3600 * 1e9 })),
+        async () => void (await jsm.streams.add({ name: streamOf(source), subjects: [`${subjectsOf(source)}.>`], max_age: 7 * 24 * 3600 * 1e9 })),
       );
       ready.catch(() => ensured.delete(source));
       ensured.set(source, ready);
@@ -101,13 +108,13 @@ export async function jetStreamBus(url: string, clientName = 'numbergraph'): Pro
     publish: async (event) => {
       const source = sourceOf(event);
       await ensureStream(source);
-      await js.publish(`${subjectPrefix(source)}.${event.type}`, JSON.stringify(event), { msgID: event.id });
+      await js.publish(`${subjectsOf(source)}.${event.type}`, JSON.stringify(event), { msgID: event.id });
     },
     subscribe: async (handler, options = {}) => {
       const source = options.source ?? 'inventory';
       await ensureStream(source);
       if (options.durable) {
-        const stream = streamName(source);
+        const stream = streamOf(source);
         await jsm.consumers.info(stream, options.durable).catch(() =>
           jsm.consumers.add(stream, { durable_name: options.durable, ack_policy: AckPolicy.Explicit, deliver_policy: options.durableFrom === 'new' ? DeliverPolicy.New : DeliverPolicy.All }),
         );
@@ -124,7 +131,7 @@ export async function jetStreamBus(url: string, clientName = 'numbergraph'): Pro
         })().catch(() => undefined);
         return async () => void (await messages.close());
       }
-      const consumer = await js.consumers.get(streamName(source), options.fromStart ? {} : { deliver_policy: DeliverPolicy.New });
+      const consumer = await js.consumers.get(streamOf(source), options.fromStart ? {} : { deliver_policy: DeliverPolicy.New });
       const messages = await consumer.consume();
       void (async () => {
         for await (const message of messages) await handler(message.json<DomainEvent>());
@@ -144,11 +151,11 @@ export async function jetStreamBus(url: string, clientName = 'numbergraph'): Pro
  */
 const shared = new Map<string, { bus: Promise<EventBus>; users: number }>();
 
-export async function acquireEventBus(natsUrl: string | null): Promise<EventBus> {
-  const key = natsUrl ?? 'in-process';
+export async function acquireEventBus(natsUrl: string | null, namespace = DEFAULT_EVENTS_NAMESPACE): Promise<EventBus> {
+  const key = natsUrl ? `${natsUrl} ${namespace}` : 'in-process';
   let entry = shared.get(key);
   if (!entry) {
-    entry = { bus: natsUrl ? jetStreamBus(natsUrl) : Promise.resolve(inProcessBus()), users: 0 };
+    entry = { bus: natsUrl ? jetStreamBus(natsUrl, namespace) : Promise.resolve(inProcessBus()), users: 0 };
     entry.bus.catch(() => shared.delete(key));
     shared.set(key, entry);
   }

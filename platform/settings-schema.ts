@@ -7,6 +7,14 @@
 import { z } from 'zod';
 import { ConfigError, redact } from './config.js';
 
+/**
+ * Deployments (or test runs) that share one NATS server keep apart by namespace: their own
+ * streams, subjects and durable consumers, so one's routing never takes another's events.
+ */
+export const DEFAULT_EVENTS_NAMESPACE = 'numbergraph';
+/** Lower-case letters, digits, '-' and '_': valid in a subject token and a stream name alike. */
+export const EVENTS_NAMESPACE_PATTERN = /^[a-z][a-z0-9_-]{0,47}$/;
+
 /** The environment as the processes get it (process.env, or a test's object). */
 export type Env = Record<string, string | undefined>;
 
@@ -94,6 +102,11 @@ export function url(protocols: readonly string[]): Kind<string> {
 /** Any text (a path, a host name, a secret checked by its reader). */
 export function text(allowed = 'text'): Kind<string> {
   return { allowed, schema: z.string() };
+}
+
+/** Text that matches `shape`; `allowed` says what in the help and in a refusal. */
+export function pattern(shape: RegExp, allowed: string): Kind<string> {
+  return { allowed, schema: z.string().regex(shape, allowed) };
 }
 
 /** A comma-separated list, items trimmed, empty items dropped; `item` checks each one. */
@@ -320,6 +333,10 @@ export const SETTINGS = {
     description: "NATS with JetStream where the inventory's outbox relay publishes and routing and compliance follow it",
     shownDefault: 'none: events go to subscribers in the process',
     defaultIn: { subgraph: 'none (required by the routing and compliance services)' },
+    readBy: [...PROVIDER_USERS, 'scripts'],
+  }),
+  EVENTS_NAMESPACE: setting(pattern(EVENTS_NAMESPACE_PATTERN, "lower-case letters, digits, '-' or '_', starting with a letter, at most 48"), DEFAULT_EVENTS_NAMESPACE, {
+    description: "keeps this deployment's events apart on a shared NATS server: its streams, subjects and durable consumers are named after it",
     readBy: [...PROVIDER_USERS, 'scripts'],
   }),
   SIMULATOR_PORT: setting(wholeNumber(0, 65_535), 4010, {

@@ -34,9 +34,9 @@ export const run = defineCommand('events', async (argv, env, io) => {
   const stopped = new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   const print = (event: unknown) => io.stdout(`${JSON.stringify(event)}\n`);
 
-  const { NATS_URL: natsUrl, INVENTORY_DATABASE_URL, DATABASE_URL } = readSettings(env, ['NATS_URL', 'INVENTORY_DATABASE_URL', 'DATABASE_URL']);
+  const { NATS_URL: natsUrl, EVENTS_NAMESPACE: namespace, INVENTORY_DATABASE_URL, DATABASE_URL } = readSettings(env, ['NATS_URL', 'EVENTS_NAMESPACE', 'INVENTORY_DATABASE_URL', 'DATABASE_URL']);
   if (natsUrl) {
-    const bus = await jetStreamBus(natsUrl);
+    const bus = await jetStreamBus(natsUrl, namespace);
     const unsubscribe = await bus.subscribe(print, { fromStart });
     io.stderr(`events: following NATS JetStream at ${new URL(natsUrl).host} (Ctrl-C to stop)\n`);
     await stopped;

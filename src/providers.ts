@@ -64,12 +64,13 @@ export interface ProvidersRuntime {
  * on loopback (SIMULATOR_SCALE, SIMULATOR_SEED; SIMULATOR_PORT, default any free port).
  */
 export async function startProviders(env: Env, logger: Logger, options: ProvidersOptions = {}): Promise<ProvidersRuntime> {
-  const s = readSettings(env, ['SYNC_INTERVAL_SECONDS', 'ORDER_WAIT_MS', 'ORDER_RETRY_MAX_SECONDS', 'NATS_URL', 'REGISTRATION_POLL_SECONDS', 'PROVIDERS_URL']);
+  const s = readSettings(env, ['SYNC_INTERVAL_SECONDS', 'ORDER_WAIT_MS', 'ORDER_RETRY_MAX_SECONDS', 'NATS_URL', 'EVENTS_NAMESPACE', 'REGISTRATION_POLL_SECONDS', 'PROVIDERS_URL']);
   const settings: InventorySettings = {
     intervalSeconds: s.SYNC_INTERVAL_SECONDS,
     orderWaitMs: s.ORDER_WAIT_MS,
     retryMaxMs: s.ORDER_RETRY_MAX_SECONDS * 1000,
     natsUrl: s.NATS_URL ?? null,
+    eventsNamespace: s.EVENTS_NAMESPACE,
     routing: { env, ...options.routing },
     registrationPollSeconds: s.REGISTRATION_POLL_SECONDS,
   };
@@ -97,6 +98,8 @@ interface InventorySettings {
   orderWaitMs: number;
   retryMaxMs: number;
   natsUrl: string | null;
+  /** Whose streams and consumers on that NATS server (EVENTS_NAMESPACE). */
+  eventsNamespace: string;
   routing: RoutingOptions;
   /** Seconds between compliance's looks at submitted registrations (REGISTRATION_POLL_SECONDS). */
   registrationPollSeconds: number;
@@ -122,7 +125,7 @@ function runtime(simulator: StartedSimulator | null, directory: ProviderDirector
     // counter: the counts tests and benchmarks assert are the requests' own.
     const db = subgraph.db.withoutPlugins().withSchema('inventory');
     // the relay first: what the sync and the orders write to the outbox is published as it commits
-    result.relay = await startRelay(db, { natsUrl: settings.natsUrl, shared, logger: logger.child({ task: 'relay' }) });
+    result.relay = await startRelay(db, { natsUrl: settings.natsUrl, namespace: settings.eventsNamespace, shared, logger: logger.child({ task: 'relay' }) });
     stops.push(() => result.relay!.stop());
     const worker = startOrderWorker({ db, upstream: inventory.services.upstream, retry: inventory.services.orders.retry }, logger.child({ task: 'orders' }));
     stops.unshift(worker.stop);
@@ -155,7 +158,7 @@ function runtime(simulator: StartedSimulator | null, directory: ProviderDirector
     startSync,
     startBackground: async (subgraph, options) => {
       if (!subgraph.background) return;
-      const events = await acquireEventBus(settings.natsUrl);
+      const events = await acquireEventBus(settings.natsUrl, settings.eventsNamespace);
       stops.push(() => events.close());
       const stop = await subgraph.background({
         logger: logger.child({ subgraph: subgraph.name, task: 'background' }),

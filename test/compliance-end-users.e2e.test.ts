@@ -27,7 +27,7 @@ beforeAll(async () => {
   // the inventory's database is new for this file, its numbers' versions start again: so does what compliance learnt of them
   await (gateway.embedded.subgraphs.compliance!.db as Kysely<ComplianceTables>).deleteFrom('assignments').execute();
   // where the gateway's compliance publishes: NATS JetStream with NATS_URL (CI), else this process
-  bus = await acquireEventBus(process.env.NATS_URL ?? null);
+  bus = await acquireEventBus(process.env.NATS_URL ?? null, gateway.eventsNamespace);
   unsubscribe = await bus.subscribe((event) => void published.push(event), { source: 'compliance' });
 });
 afterAll(async () => {

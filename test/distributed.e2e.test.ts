@@ -9,6 +9,7 @@ import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
 import { CROSSABLE, crossedAnswers } from './support/crossed-answers.js';
 import { operation, startInventoryGateway } from './support/gateway.js';
 import { postJson } from './support/http.js';
+import { removeEventsNamespace, testEventsNamespace } from './support/events.js';
 import { freePort, startService, waitUntil, type Service } from './support/processes.js';
 
 /**
@@ -62,6 +63,8 @@ const samples = ({ tenantHeaders, orderInput }: SampleContext): Record<string, S
 
 describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (needs DATABASE_URL)', () => {
   const secret = randomBytes(32).toString('hex');
+  const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  const eventsNamespace = testEventsNamespace();
   const services: Service[] = [];
   const subgraphUrls: Record<string, string> = {};
   let gateways: Service[] = [];
@@ -78,13 +81,14 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
   let tenant: string;
 
   beforeAll(async () => {
-    embedded = await startInventoryGateway();
+    // every process here, the embedded one too, publishes and follows in one namespace of this file's
+    embedded = await startInventoryGateway({ env: { NATS_URL, EVENTS_NAMESPACE: eventsNamespace } });
     const INVENTORY_DATABASE_URL = embedded.inventoryDatabaseUrl!;
     const simulator = embedded.embedded.providers.simulator!;
-    const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: secret };
+    const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: secret, EVENTS_NAMESPACE: eventsNamespace };
     const inventoryEnv = { INVENTORY_DATABASE_URL, PROVIDERS_URL: simulator.url, SYNC_INTERVAL_SECONDS: '0' };
     // routing follows the inventory's events over NATS JetStream and pushes routes to the same providers
-    const routingEnv = { NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222', PROVIDERS_URL: simulator.url };
+    const routingEnv = { NATS_URL, PROVIDERS_URL: simulator.url };
     for (const name of SUBGRAPH_NAMES) {
       const service = startService(name, 'start:subgraph', await freePort(), { ...env, SUBGRAPH: name, ...(name === 'inventory' ? inventoryEnv : name === 'routing' || name === 'compliance' ? routingEnv : {}) });
       services.push(service);
@@ -119,6 +123,7 @@ describe.skipIf(!DATABASE_URL)('the distributed shape, as separate processes (ne
     slowRouting?.closeAllConnections();
     await new Promise((resolve) => slowRouting?.close(resolve));
     await embedded?.close();
+    await removeEventsNamespace(NATS_URL, eventsNamespace);
   });
 
   it('answers every contract operation as the embedded default does', async () => {

@@ -158,7 +158,7 @@ describe('orders that survive every fault', () => {
     expect(pending.length).toBeGreaterThan(0);
 
     // one relay publishes every event, then dies before it records them as published
-    const bus = natsUrl ? await jetStreamBus(natsUrl) : inProcessBus();
+    const bus = natsUrl ? await jetStreamBus(natsUrl, gateway.eventsNamespace) : inProcessBus();
     const delivered: DomainEvent[] = [];
     const once: DomainEvent[] = [];
     const unsubscribe = await bus.subscribe((event) => void delivered.push(event));

@@ -28,7 +28,7 @@ describe.skipIf(!NATS_URL)('routing stopped while an order completes (needs NATS
     for (const stop of stops) await stop();
     await gateway?.close();
     const nc = await connect({ servers: NATS_URL! });
-    await (await jetstreamManager(nc)).consumers.delete(streamName('inventory'), durable).catch(() => undefined);
+    await (await jetstreamManager(nc)).consumers.delete(streamName('inventory', gateway.eventsNamespace), durable).catch(() => undefined);
     await nc.close();
   });
 
@@ -46,7 +46,7 @@ describe.skipIf(!NATS_URL)('routing stopped while an order completes (needs NATS
     expect(before.data!.configureRoute.userErrors.map((e: { code: string }) => e.code)).toEqual(['NOT_YOURS']);
 
     // started again, as a restarted routing process would be: the durable consumer resumes
-    const events = await acquireEventBus(NATS_URL!);
+    const events = await acquireEventBus(NATS_URL!, gateway.eventsNamespace);
     stops.push(() => events.close());
     stops.unshift(await gateway.embedded.subgraphs.routing!.background!({ logger: createLogger({ LOG_LEVEL: 'silent' }), events, shared: true }));
     const configured = await eventually(async () => {

@@ -5,6 +5,7 @@ import { createLogger } from '../../platform/logger.js';
 import { startEmbedded, type Embedded } from '../../src/embedded.js';
 import type { ProvidersOptions } from '../../src/providers.js';
 import { freshDatabase, pgliteCopy } from './database.js';
+import { removeEventsNamespace, testEventsNamespace } from './events.js';
 import type { RequestScope } from '../../contracts/identity.js';
 import { SUBGRAPH_NAMES, type SubgraphName } from '../../subgraphs/names.js';
 import type { Subgraph } from '../../subgraphs/subgraph.js';
@@ -12,6 +13,8 @@ import type { Subgraph } from '../../subgraphs/subgraph.js';
 export interface TestGateway {
   url: string;
   embedded: Embedded;
+  /** Where its events go on NATS (EVENTS_NAMESPACE): a bus of the test's must use the same. */
+  eventsNamespace: string;
   /** POSTs an operation to the gateway over HTTP, as a client would. */
   request<Data = Record<string, any>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResult<Data>>;
   close(): Promise<void>;
@@ -25,11 +28,18 @@ export interface TestGateway {
 export async function startTestGateway(options: { providers?: ProvidersOptions; env?: Record<string, string | undefined> } = {}): Promise<TestGateway> {
   // PGlite: a copy of the template the global setup imported the plan into, deleted at close
   const copy = process.env.DATABASE_URL ? null : pgliteCopy('plan');
+  const env = { ...process.env, ...options.env };
+  // on NATS, a namespace of this gateway's own unless the test names one (and removes it)
+  const ownNamespace = env.NATS_URL && !options.env?.EVENTS_NAMESPACE ? testEventsNamespace() : null;
+  const eventsNamespace = ownNamespace ?? env.EVENTS_NAMESPACE ?? 'numbergraph';
+  const removeNamespace = async () => {
+    if (ownNamespace) await removeEventsNamespace(env.NATS_URL!, ownNamespace);
+  };
   let embedded: Embedded;
   try {
     embedded = await startEmbedded({
       // tests share one key budget in development (no key): only a test of the rate limit sets one
-      env: { ...process.env, RATE_LIMIT_REQUESTS: '1000000', ...options.env },
+      env: { ...process.env, RATE_LIMIT_REQUESTS: '1000000', ...options.env, EVENTS_NAMESPACE: eventsNamespace },
       logger: createLogger({ LOG_LEVEL: process.env.LOG_LEVEL ?? 'silent' }),
       providers: options.providers ?? { disabled: true },
       pgliteDir: copy?.dataDir ?? null,
@@ -37,15 +47,17 @@ export async function startTestGateway(options: { providers?: ProvidersOptions; 
     });
   } catch (error) {
     copy?.remove();
+    await removeNamespace();
     throw error;
   }
   const close = async () => {
     await embedded.close();
     copy?.remove();
+    await removeNamespace();
   };
   try {
     const url = await embedded.gateway.listen(0, '127.0.0.1');
-    return { url, embedded, request: (query, variables, headers) => postGraphQL(url, query, variables, headers), close };
+    return { url, embedded, eventsNamespace, request: (query, variables, headers) => postGraphQL(url, query, variables, headers), close };
   } catch (error) {
     await close();
     throw error;

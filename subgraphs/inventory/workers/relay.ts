@@ -26,6 +26,8 @@ const KEEP_PUBLISHED_DAYS = 7;
 
 export interface RelayOptions {
   natsUrl: string | null;
+  /** The deployment's events namespace (EVENTS_NAMESPACE); 'numbergraph' when not given. */
+  namespace?: string;
   /** Postgres shared by instances: one relay at a time publishes (advisory lock), so events go out in order. */
   shared: boolean;
   logger: Logger;
@@ -50,7 +52,7 @@ export interface EventRelay {
  * number were written under its row lock, so outbox order is their order.
  */
 export async function startRelay(db: Kysely<InventoryTables>, options: RelayOptions): Promise<EventRelay> {
-  const bus = options.bus ?? (await acquireEventBus(options.natsUrl));
+  const bus = options.bus ?? (await acquireEventBus(options.natsUrl, options.namespace));
   let passes = 0;
   const publishBatch = () =>
     db.transaction().execute(async (tx) => {
