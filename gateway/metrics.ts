@@ -1,8 +1,7 @@
 /** The gateway's Prometheus metrics: requests and latency per operation, subgraph fetches, errors by code, pool use, Redis health. */
-import usePrometheus, { createCounter, createHistogram } from '@graphql-mesh/plugin-prometheus';
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
-import type { Logger as HiveLogger } from '@graphql-hive/logger';
 import { Counter, Gauge, Registry } from 'prom-client';
+import { useRequestMetrics } from './request-metrics.js';
 
 /** A database connection pool's use, for the pool gauge (Postgres pools; PGlite has none). */
 export interface PoolUse {
@@ -18,7 +17,7 @@ export interface Metrics {
   text(): Promise<string>;
   /** Counts an error the client got, by its code. */
   countError(code: string): void;
-  plugin(log: HiveLogger): GatewayPlugin;
+  plugin(): GatewayPlugin;
 }
 
 /** Distinct operation names a registry labels; later ones count as "other". */
@@ -93,65 +92,12 @@ export function createMetrics(
   gauge('numbergraph_db_pool_idle', 'Idle connections of each database pool', (p) => p.idle);
   gauge('numbergraph_db_pool_waiting', 'Queries waiting for a connection, per database pool', (p) => p.waiting);
   const label = operationLabels(registered);
-  const operation = ['operationName', 'operationType'] as const;
-  const subgraph = ['subgraphName', 'operationName', 'operationType'] as const;
-  type SubgraphParams = { subgraphName: string; executionRequest: { operationType?: string; context?: unknown } };
   // the planner names a subgraph operation after the client's: label it by the client's operation
   const clientOperation = (context: unknown) => label((context as { params?: { operationName?: string } } | undefined)?.params?.operationName, context);
   return {
     registry,
     text: () => registry.metrics(),
     countError: (code) => errors.inc({ code }),
-    plugin: (log) =>
-      usePrometheus({
-        log,
-        registry,
-        // served by metrics-endpoint.ts: on METRICS_PORT, or to an admin key on the API port
-        endpoint: false,
-        metrics: {
-          // requests per operation name: the duration histogram's _count
-          graphql_envelop_request: false,
-          graphql_envelop_request_duration: createHistogram({
-            registry,
-            histogram: { name: 'graphql_envelop_request_duration', help: 'Time spent on running the GraphQL "execute" function', labelNames: operation },
-            fillLabelsFn: (params, context) => ({ operationName: label(params.operationName, context), operationType: params.operationType ?? 'query' }),
-          }),
-          graphql_envelop_request_time_summary: false,
-          graphql_envelop_phase_parse: false,
-          graphql_envelop_phase_validate: false,
-          graphql_envelop_phase_context: false,
-          graphql_envelop_phase_execute: false,
-          graphql_envelop_phase_subscribe: false,
-          // no path label: a path is made of the client's aliases
-          graphql_envelop_error_result: createCounter({
-            registry,
-            counter: { name: 'graphql_envelop_error_result', help: 'Counts the amount of errors reported from all phases', labelNames: [...operation, 'phase'] },
-            fillLabelsFn: (params, context) => ({ operationName: label(params.operationName, context), operationType: params.operationType ?? 'query', phase: String((params as { errorPhase?: string }).errorPhase ?? '') }),
-          }),
-          graphql_envelop_deprecated_field: false,
-          graphql_envelop_schema_change: false,
-          graphql_yoga_http_duration: false,
-          // labelled by URL: off
-          graphql_gateway_fetch_duration: false,
-          graphql_gateway_subgraph_execute_duration: createHistogram({
-            registry,
-            histogram: { name: 'graphql_gateway_subgraph_execute_duration', help: 'Time spent on subgraph execution', labelNames: subgraph },
-            fillLabelsFn: ({ subgraphName, executionRequest }: SubgraphParams, context: unknown) => ({
-              subgraphName,
-              operationName: clientOperation(executionRequest.context ?? context),
-              operationType: executionRequest.operationType ?? 'query',
-            }),
-          }),
-          graphql_gateway_subgraph_execute_errors: createCounter({
-            registry,
-            counter: { name: 'graphql_gateway_subgraph_execute_errors', help: 'Number of errors on subgraph execution', labelNames: subgraph },
-            fillLabelsFn: ({ subgraphName, executionRequest }: SubgraphParams, context: unknown) => ({
-              subgraphName,
-              operationName: clientOperation(executionRequest.context ?? context),
-              operationType: executionRequest.operationType ?? 'query',
-            }),
-          }),
-        },
-      }),
+    plugin: () => useRequestMetrics(registry, label, clientOperation),
   };
 }

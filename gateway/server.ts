@@ -240,7 +240,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       }),
       useIntrospectionAlone(),
       signPlugin,
-      metrics.plugin(context.log),
+      metrics.plugin(),
       usePublicErrors(errorOptions),
     ],
   }));

@@ -332,11 +332,15 @@ describe('browsers and operators', () => {
     const partner = await keyFor('partner');
     for (let i = 0; i < 3; i++) await post({ documentId: LINEAGE_ID, variables: { e164: '+447400123456' } }, bearer(partner));
     await post({ query: aliased200() }, bearer(partner));
+    const analyst = await keyFor('analyst');
+    await post({ query: 'query Lineage { number(e164: "+447400123456") { noSuchField } }' }, bearer(analyst));
     const metrics = await adminMetrics();
     const served = /graphql_envelop_request_duration_count\{[^}]*operationName="Lineage"[^}]*\} (\d+)/.exec(metrics);
     expect(Number(served?.[1])).toBeGreaterThanOrEqual(3);
     expect(metrics).toMatch(/numbergraph_errors_total\{code="PERSISTED_QUERY_NOT_IN_LIST"\} [1-9]/);
     expect(metrics).toMatch(/graphql_gateway_subgraph_execute_duration_count\{[^}]*subgraphName="allocations"/);
+    // a document that fails validation counts as an error of that phase, under its operation's name
+    expect(metrics).toMatch(/graphql_envelop_error_result\{operationName="Lineage",operationType="query",phase="validate"\} [1-9]/);
   });
 
   it('keeps tenants\' operation names and aliased error paths out of /metrics', async () => {
