@@ -5,7 +5,10 @@
  * - product: `src/gateway.ts` (Hive runtime + Rust planner + the edge's plugins), asked with an
  *   analyst API key, so key lookup, rate limit, limits, metrics and signing all run;
  * - bare: the Hive runtime + Rust planner at its defaults, signing the scope header (bench/peer-gateway.ts);
- * - stock: @apollo/gateway + Apollo Server, signing the scope header (bench/peer-gateway.ts).
+ * - stock: @apollo/gateway + Apollo Server, signing the scope header (bench/peer-gateway.ts);
+ * - embedded: the embedded default (`src/main.ts`, gateway and four subgraphs in one process) on the
+ *   same database and providers: its CPU includes the subgraphs' work, so its row compares
+ *   requests per second and latency with the distributed product's, not CPU.
  *
  * Lineage on distinct numbers (one number per request: in-flight deduplication cannot help) and
  * on repeated ones (eight numbers in turn), and InventoryLineage (first 100), at 1, 10 and 50
@@ -16,7 +19,7 @@
  *
  * Needs Postgres: BENCH_DATABASE_URL, else DATABASE_URL (the plan is imported on first use).
  * BENCH_SECONDS (default 5) per measurement, BENCH_ROUNDS (default 2), BENCH_CONNECTIONS
- * (default 1,10,50), BENCH_GATEWAYS (default stock,bare,product), BENCH_WORKLOADS (names' starts;
+ * (default 1,10,50), BENCH_GATEWAYS (default stock,bare,product,embedded), BENCH_WORKLOADS (names' starts;
  * the scale rows `markets`, `MarketDepth`, `searchNumbers` run only when named), PROVIDERS_URL (a
  * simulator of another scale), BENCH_LABEL. Writes bench/results/distributed-<host>[-label].json.
  */
@@ -28,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
+import { removeEventsNamespace, testEventsNamespace } from '../test/support/events.js';
 import { freePort } from '../test/support/processes.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -36,12 +40,13 @@ if (!DATABASE_URL) throw new Error('the distributed bench needs Postgres: set BE
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,10,50').split(',').map(Number);
-const GATEWAYS = (process.env.BENCH_GATEWAYS ?? 'stock,bare,product').split(',') as GatewayName[];
+const GATEWAYS = (process.env.BENCH_GATEWAYS ?? 'stock,bare,product,embedded').split(',') as GatewayName[];
+for (const name of GATEWAYS) if (!['stock', 'bare', 'product', 'embedded'].includes(name)) throw new Error(`BENCH_GATEWAYS: unknown gateway "${name}" (stock, bare, product, embedded)`);
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR; // --cpu-prof of each gateway process (a folder each), for the flame graph
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || '100');
 const SECRET = randomBytes(32).toString('hex');
 
-type GatewayName = 'stock' | 'bare' | 'product';
+type GatewayName = 'stock' | 'bare' | 'product' | 'embedded';
 
 interface Proc {
   name: string;
@@ -204,6 +209,25 @@ async function measure(gateway: GatewayName, proc: Proc, pool: Pool, workload: W
   };
 }
 
+/** The product's CPU per request over each peer's, per round (both measured in that round), and their median. */
+function pairedRatios(results: Measurement[], cells: { workload: string; connections: number }[]) {
+  const out: { workload: string; connections: number; peer: GatewayName; ratios: number[]; median: number }[] = [];
+  for (const { workload, connections } of cells) {
+    const of = (gateway: GatewayName) => results.filter((r) => r.workload === workload && r.connections === connections && r.gateway === gateway);
+    const product = of('product');
+    for (const peer of ['stock', 'bare'] as const) {
+      const theirs = of(peer);
+      if (product.length === 0 || theirs.length !== product.length) continue;
+      const ratios = product.map((m, round) => m.cpuMsPerRequest / theirs[round]!.cpuMsPerRequest);
+      const sorted = [...ratios].sort((a, b) => a - b);
+      const middle = Math.floor(sorted.length / 2);
+      const median = sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+      out.push({ workload, connections, peer, ratios, median });
+    }
+  }
+  return out;
+}
+
 async function retryOnce<T>(call: () => Promise<T>): Promise<T> {
   try {
     return await call();
@@ -224,14 +248,26 @@ export async function benchDistributed(): Promise<void> {
   const procs: Proc[] = [];
   const pools: Pool[] = [];
   // routing and compliance follow the inventory's events over NATS JetStream between processes
-  const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: SECRET, NATS_URL: process.env.NATS_URL ?? 'nats://127.0.0.1:4222' };
+  const NATS_URL = process.env.NATS_URL ?? 'nats://127.0.0.1:4222';
+  // streams of this run's own on NATS: routing's durable consumer starts from nothing, not from other runs' events
+  const eventsNamespace = testEventsNamespace().replace('test_', 'bench_');
+  const env = { DATABASE_URL: DATABASE_URL!, GATEWAY_SIGNING_SECRET: SECRET, NATS_URL, EVENTS_NAMESPACE: eventsNamespace };
   try {
     console.log(`bench (distributed): importing the numbering plan into ${DATABASE_URL!.replace(/\/\/[^@]*@/, '//…@')} if it changed...`);
     execFileSync(process.execPath, ['--import', 'tsx', 'scripts/import.ts'], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
-    console.log('bench (distributed): starting four subgraph processes (the inventory syncs its simulator first)...');
+    // one provider simulator (or PROVIDERS_URL) for every service and the embedded shape alike
+    let providersUrl = process.env.PROVIDERS_URL;
+    if (!providersUrl) {
+      const port = await freePort();
+      const simulator = start('simulator', ['scripts/simulator.ts'], port, { SIMULATOR_PORT: String(port) });
+      procs.push(simulator);
+      providersUrl = `http://127.0.0.1:${port}`;
+      await waitFor(simulator, async () => (await fetch(`${providersUrl}/directory`)).ok);
+    }
+    console.log('bench (distributed): starting four subgraph processes (the inventory syncs the providers first)...');
     const urls: Record<string, string> = {};
     for (const name of SUBGRAPH_NAMES) {
-      const proc = start(name, ['src/subgraph-server.ts'], await freePort(), { ...env, SUBGRAPH: name, SYNC_INTERVAL_SECONDS: '0' });
+      const proc = start(name, ['src/subgraph-server.ts'], await freePort(), { ...env, SUBGRAPH: name, SYNC_INTERVAL_SECONDS: '0', PROVIDERS_URL: providersUrl });
       procs.push(proc);
       urls[`${name.toUpperCase()}_URL`] = proc.url;
     }
@@ -241,13 +277,16 @@ export async function benchDistributed(): Promise<void> {
     const gateways: Partial<Record<GatewayName, Proc>> = {};
     for (const name of GATEWAYS) {
       const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}/${name}`] : [];
-      const args = [...profile, name === 'product' ? 'src/gateway.ts' : 'bench/peer-gateway.ts'];
-      const proc = start(name, args, await freePort(), { ...gatewayEnv, BENCH_GATEWAY: name });
+      const args = [...profile, name === 'product' ? 'src/gateway.ts' : name === 'embedded' ? 'src/main.ts' : 'bench/peer-gateway.ts'];
+      // the embedded shape: the same database, providers and limits, its subgraphs in its own process
+      const proc = start(name, args, await freePort(), name === 'embedded' ? { ...gatewayEnv, PROVIDERS_URL: providersUrl, SYNC_INTERVAL_SECONDS: '0' } : { ...gatewayEnv, BENCH_GATEWAY: name });
       procs.push(proc);
       gateways[name] = proc;
     }
-    const product = gateways.product;
-    if (product) await waitFor(product, async () => (await fetch(new URL('/ready', product.url))).status === 200);
+    for (const name of ['product', 'embedded'] as const) {
+      const gateway = gateways[name];
+      if (gateway) await waitFor(gateway, async () => (await fetch(new URL('/ready', gateway.url))).status === 200);
+    }
     for (const name of GATEWAYS) await waitFor(gateways[name]!, async () => (await fetch(gateways[name]!.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":"{ __typename }"}' })).ok);
 
     const keyOutput = execFileSync(process.execPath, ['--import', 'tsx', 'scripts/keys.ts', 'create', '--role', 'analyst', '--name', 'bench'], { cwd: ROOT, env: { ...process.env, ...env, LOG_LEVEL: 'warn' } }).toString();
@@ -356,16 +395,38 @@ export async function benchDistributed(): Promise<void> {
         }),
       ),
     );
-    const label: Record<GatewayName, string> = { stock: 'stock @apollo/gateway + Apollo Server', bare: 'bare Hive runtime + Rust planner', product: "the product's gateway" };
+    const label: Record<GatewayName, string> = {
+      stock: 'stock @apollo/gateway + Apollo Server',
+      bare: 'bare Hive runtime + Rust planner',
+      product: "the product's gateway",
+      embedded: 'the embedded default (gateway and subgraphs in one process)',
+    };
     console.log(`\nDistributed shape: four subgraph processes on Postgres, one gateway process each; ${ROUNDS} rounds of ${SECONDS} s, gateway order rotating`);
     console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
-    console.log('| workload | c | gateway | req/s | p50 ms | p99 ms | gateway CPU ms/req | x stock CPU | RSS MB | checked | mismatches | errors |');
-    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+    console.log('| workload | c | gateway | req/s | x stock req/s | p50 ms | p99 ms | gateway CPU ms/req | x stock CPU | x bare CPU | RSS MB | checked | mismatches | errors |');
+    console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const row of rows) {
-      const stock = rows.find((r) => r.workload === row.workload && r.connections === row.connections && r.gateway === 'stock');
+      const peer = (gateway: GatewayName) => rows.find((r) => r.workload === row.workload && r.connections === row.connections && r.gateway === gateway);
+      const ratio = (gateway: GatewayName, of: 'cpuMsPerRequest' | 'rps') => {
+        const other = peer(gateway);
+        // the embedded process's CPU includes its subgraphs': no CPU ratio for it
+        return other && !(of === 'cpuMsPerRequest' && row.gateway === 'embedded') ? (row[of] / other[of]).toFixed(2) : '-';
+      };
+      const cpu = row.gateway === 'embedded' ? `(${row.cpuMsPerRequest.toFixed(2)}, with subgraphs)` : row.cpuMsPerRequest.toFixed(2);
       console.log(
-        `| ${row.workload} | ${row.connections} | ${label[row.gateway]} | ${row.rps.toFixed(0)} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${row.cpuMsPerRequest.toFixed(2)} | ${stock ? (row.cpuMsPerRequest / stock.cpuMsPerRequest).toFixed(2) : '-'} | ${row.rssMb.toFixed(0)} | ${row.requests} | ${row.mismatches} | ${row.errors} |`,
+        `| ${row.workload} | ${row.connections} | ${label[row.gateway]} | ${row.rps.toFixed(0)} | ${ratio('stock', 'rps')} | ${row.p50Ms.toFixed(1)} | ${row.p99Ms.toFixed(1)} | ${cpu} | ${ratio('stock', 'cpuMsPerRequest')} | ${ratio('bare', 'cpuMsPerRequest')} | ${row.rssMb.toFixed(0)} | ${row.requests} | ${row.mismatches} | ${row.errors} |`,
       );
+    }
+    // the steadiest comparison on a shared machine: the product against each peer within one round, measured back to back
+    const paired = pairedRatios(results, workloads.flatMap((w) => w.connections.map((c) => ({ workload: w.name, connections: c }))));
+    if (paired.length > 0) {
+      console.log('\nProduct gateway CPU per request against each peer, round by round (each pair measured back to back):');
+      for (const p of paired) console.log(`  ${p.workload} c=${p.connections} vs ${p.peer}: ${p.ratios.map((r) => r.toFixed(2)).join(', ')} (median ${p.median.toFixed(2)})`);
+      const embedded = rows.filter((r) => r.gateway === 'embedded');
+      for (const row of embedded) {
+        const product = rows.find((r) => r.workload === row.workload && r.connections === row.connections && r.gateway === 'product');
+        if (product) console.log(`  embedded against distributed (product), ${row.workload} c=${row.connections}: ${(row.rps / product.rps).toFixed(2)}x the requests per second`);
+      }
     }
     if (mismatchExamples.length > 0) console.log('mismatches, first few:', JSON.stringify(mismatchExamples.slice(0, 2), null, 2));
     if (errorExamples.length > 0) console.log('errors, first few:', JSON.stringify(errorExamples.slice(0, 3), null, 2));
@@ -387,6 +448,7 @@ export async function benchDistributed(): Promise<void> {
       },
       settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, label: process.env.BENCH_LABEL ?? null, providersUrl: process.env.PROVIDERS_URL ?? 'a scale-1 simulator the inventory service starts' },
       rows,
+      pairedCpuRatios: paired,
       measurements: results,
       mismatchExamples,
       errorExamples,
@@ -401,6 +463,7 @@ export async function benchDistributed(): Promise<void> {
   } finally {
     await Promise.all(pools.map((pool) => pool.close()));
     await Promise.all(procs.reverse().map((proc) => proc.stop()));
+    await removeEventsNamespace(NATS_URL, eventsNamespace).catch(() => undefined);
   }
 }
 
