@@ -5,7 +5,7 @@
  *   BENCH_GATEWAY=stock|bare PORT=… GATEWAY_SIGNING_SECRET=… ALLOCATIONS_URL=… (one per subgraph)
  *
  * - stock: @apollo/gateway 2.14 + Apollo Server, stock (no in-flight deduplication: the stock
- *   gateway has none), signing the scope header in `willSendRequest`;
+ *   gateway has none), signing the scope header in its data sources' fetcher;
  * - bare: the Hive Gateway runtime with the Rust planner at its defaults, nothing of the edge,
  *   signing the scope header in `onFetch` as the product does.
  * Both sign as the development analyst: the subgraph services serve signed requests only.
@@ -21,7 +21,7 @@ import { createGatewayRuntime, type GatewayPlugin } from '@graphql-hive/gateway-
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import { DEVELOPMENT_ANALYST } from '../contracts/identity.js';
-import { SIGNED_SCOPE_HEADER, signScope, type SignedRequest } from '../contracts/signed-scope.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../contracts/signed-scope.js';
 import { SCHEMA_DIR } from '../subgraphs/subgraph.js';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
 
@@ -42,10 +42,15 @@ process.on('SIGTERM', () => process.exit(0));
 const scope = () => ({ identity: DEVELOPMENT_ANALYST, requestId: randomUUID() });
 
 if (which === 'stock') {
+  // signed where the body is a string about to be sent, as the product's gateway signs it
   class Signed extends RemoteGraphQLDataSource {
-    override willSendRequest({ request }: Parameters<NonNullable<RemoteGraphQLDataSource['willSendRequest']>>[0]): void {
-      const body: SignedRequest = { query: request.query, operationName: request.operationName, variables: request.variables };
-      request.http?.headers.set(SIGNED_SCOPE_HEADER, signScope(scope(), secret!, body));
+    constructor(config: { url: string }) {
+      super(config);
+      const send = this.fetcher;
+      this.fetcher = (url, init) => {
+        const headers = { ...(init?.headers as Record<string, string>), [SIGNED_SCOPE_HEADER]: signScope(scope(), secret!, typeof init?.body === 'string' ? init.body : '') };
+        return send(url, { ...init, headers });
+      };
     }
   }
   const server = new ApolloServer({
@@ -57,9 +62,8 @@ if (which === 'stock') {
 } else {
   const sign: GatewayPlugin = {
     onFetch({ options: init, setOptions }) {
-      const body = typeof init.body === 'string' ? (JSON.parse(init.body) as SignedRequest) : null;
-      if (!body) return;
-      setOptions({ ...init, headers: { ...(init.headers as Record<string, string>), [SIGNED_SCOPE_HEADER]: signScope(scope(), secret!, body) } });
+      if (typeof init.body !== 'string') return;
+      setOptions({ ...init, headers: { ...(init.headers as Record<string, string>), [SIGNED_SCOPE_HEADER]: signScope(scope(), secret!, init.body) } });
     },
   };
   const runtime = createGatewayRuntime({

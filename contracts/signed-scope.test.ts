@@ -1,4 +1,4 @@
-/** Signed scopes: identity carried for the exact request, forged, tampered, expired or reused headers refused, secrets of 32+ characters. */
+/** Signed scopes: identity carried for the exact body sent, forged, tampered, expired or reused headers refused, secrets of 32+ characters. */
 import { expect, it } from 'vitest';
 import { ConfigError } from '../platform/config.js';
 import { readSigningSecret, replayGuard, signScope, SIGNED_SCOPE_TTL_SECONDS, verifyScope } from './signed-scope.js';
@@ -9,9 +9,12 @@ const request = { query: 'mutation R($n: [String!]!) { reserveNumbers(numbers: $
 
 it('carries the identity and request id to a subgraph holding the same secret, for the request it was made for', () => {
   expect(verifyScope(signScope(scope, SECRET, request), SECRET, request)).toMatchObject(scope);
-  // key order of the variables does not matter; their values do
-  const two = { query: 'q', variables: { a: 1, b: [1, 2] } };
-  expect(verifyScope(signScope(scope, SECRET, two), SECRET, { query: 'q', variables: { b: [1, 2], a: 1 } })).not.toBeNull();
+  // bound to the bytes sent: the body as a string, or the object whose JSON is sent
+  const body = JSON.stringify(request);
+  expect(verifyScope(signScope(scope, SECRET, body), SECRET, body)).toMatchObject(scope);
+  expect(verifyScope(signScope(scope, SECRET, request), SECRET, body)).toMatchObject(scope);
+  // the same request in other bytes is another body: the service checks what it received
+  expect(verifyScope(signScope(scope, SECRET, body), SECRET, JSON.stringify(request, null, 1))).toBeNull();
 });
 
 it('refuses a token signed with another secret, tampered with, expired, missing, or sent with another body', () => {

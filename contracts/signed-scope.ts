@@ -1,17 +1,21 @@
-/** The gateway's signed scope header to subgraphs: HMAC of identity and request digest, short-lived, single-use, and the signing secret. */
-import { createHash, createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+/** The gateway's signed scope header to subgraphs: HMAC of identity and the request's body, short-lived, single-use, and the signing secret. */
+import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
 import { ConfigError } from '../platform/config.js';
 import { readSettings, type Env } from '../platform/settings-schema.js';
 import { ROLES, type Identity, type RequestScope } from './identity.js';
 
 /**
  * The identity a gateway passes to a subgraph service over HTTP: `<payload>.<signature>`, the
- * payload base64url JSON of { identity, requestId, exp, digest, nonce } and the signature
- * HMAC-SHA256 of it under GATEWAY_SIGNING_SECRET. The header is bound to the one request it was
- * made for (`digest`: the sha256 of its operation, operation name and variables), lives only as
- * long as a fetch needs to arrive, and is single-use (`nonce`, remembered by the service until
- * it expires): a captured header runs nothing else, and not twice. A subgraph trusts no raw
- * header, only this.
+ * payload base64url JSON of { identity, requestId, exp, nonce } and the signature HMAC-SHA256,
+ * under GATEWAY_SIGNING_SECRET, of the payload and the exact body of the request it travels
+ * with. The header is bound to that one request (another body, or the same operation with other
+ * variables, fails the signature), lives only as long as a fetch needs to arrive, and is
+ * single-use (`nonce`, remembered by the service until it expires): a captured header runs
+ * nothing else, and not twice. A subgraph trusts no raw header, only this.
+ *
+ * Signed over the body's bytes, not over its parsed meaning: the gateway signs the string it is
+ * about to send and the service checks the bytes it received, so neither parses nor re-serialises
+ * the request to sign it (that was about 0.25 ms of the gateway's CPU per Lineage request).
  */
 export const SIGNED_SCOPE_HEADER = 'x-numbergraph-scope';
 
@@ -23,49 +27,25 @@ export const SIGNED_SCOPE_TTL_SECONDS = 15;
 
 const MAX_TOKEN_LENGTH = 2_048;
 
-/** What a signed scope is bound to: the GraphQL request a subgraph receives (its JSON body). */
-export interface SignedRequest {
-  query?: unknown;
-  operationName?: unknown;
-  variables?: unknown;
+/** What a signed scope is bound to: the exact body sent, or an object sent as its `JSON.stringify`. */
+export type SignedBody = string | object;
+
+const bytesOf = (body: SignedBody | null | undefined): string => (typeof body === 'string' ? body : body == null ? '' : JSON.stringify(body));
+
+function signature(secret: string, payload: string, body: string): Buffer {
+  return createHmac('sha256', secret).update(payload).update('.').update(body).digest();
 }
 
-/** JSON with object keys sorted, so the gateway and the service hash the same request alike. */
-function canonical(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
-  if (value && typeof value === 'object') {
-    return `{${Object.keys(value)
-      .sort()
-      .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
-      .map((k) => `${JSON.stringify(k)}:${canonical((value as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  }
-  return JSON.stringify(value ?? null);
-}
-
-/** The sha256 of a request's operation, operation name and variables (nothing else of its body). */
-export function requestDigest(request: SignedRequest | null | undefined): string {
-  const { query, operationName, variables } = request ?? {};
-  return createHash('sha256')
-    .update(canonical({ query: query ?? null, operationName: operationName ?? null, variables: variables ?? {} }))
-    .digest('base64url');
-}
-
-function signature(secret: string, payload: string): Buffer {
-  return createHmac('sha256', secret).update(payload).digest();
-}
-
-export function signScope(scope: RequestScope, secret: string, request: SignedRequest, now = Date.now()): string {
+export function signScope(scope: RequestScope, secret: string, body: SignedBody, now = Date.now()): string {
   const payload = Buffer.from(
     JSON.stringify({
       identity: scope.identity,
       requestId: scope.requestId,
       exp: Math.floor(now / 1000) + SIGNED_SCOPE_TTL_SECONDS,
-      digest: requestDigest(request),
       nonce: randomUUID(),
     }),
   ).toString('base64url');
-  return `${payload}.${signature(secret, payload).toString('base64url')}`;
+  return `${payload}.${signature(secret, payload, bytesOf(body)).toString('base64url')}`;
 }
 
 /** A verified scope, with what the service needs to refuse a second use of the same header. */
@@ -77,13 +57,13 @@ export interface VerifiedScope extends RequestScope {
 
 /**
  * The scope a valid, unexpired token made for `request` carries; null for anything else
- * (missing, forged, expired, malformed, or made for another request).
+ * (missing, forged, expired, malformed, or made for another body).
  */
-export function verifyScope(token: string | null | undefined, secret: string, request: SignedRequest | null | undefined, now = Date.now()): VerifiedScope | null {
+export function verifyScope(token: string | null | undefined, secret: string, body: SignedBody | null | undefined, now = Date.now()): VerifiedScope | null {
   if (!token || token.length > MAX_TOKEN_LENGTH) return null;
   const [payload, signed, extra] = token.split('.');
   if (!payload || !signed || extra !== undefined) return null;
-  const expected = signature(secret, payload);
+  const expected = signature(secret, payload, bytesOf(body));
   const presented = Buffer.from(signed, 'base64url');
   if (presented.length !== expected.length || !timingSafeEqual(presented, expected)) return null;
   let claims: unknown;
@@ -93,9 +73,8 @@ export function verifyScope(token: string | null | undefined, secret: string, re
     return null;
   }
   if (typeof claims !== 'object' || claims === null) return null;
-  const { identity, requestId, exp, digest, nonce } = claims as Record<string, unknown>;
+  const { identity, requestId, exp, nonce } = claims as Record<string, unknown>;
   if (typeof exp !== 'number' || exp * 1000 < now) return null;
-  if (typeof digest !== 'string' || digest !== requestDigest(request)) return null;
   if (typeof nonce !== 'string' || nonce.length === 0 || nonce.length > 64) return null;
   if (typeof requestId !== 'string' || !isIdentity(identity)) return null;
   return { identity: { role: identity.role, tenant: identity.tenant, keyId: identity.keyId }, requestId, nonce, expiresAt: exp * 1000 };

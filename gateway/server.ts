@@ -6,7 +6,7 @@ import { createGatewayRuntime, type GatewayPlugin, type GatewayRuntime } from '@
 import { unifiedGraphHandler } from '@graphql-hive/router-runtime';
 import httpTransport from '@graphql-mesh/transport-http';
 import type { Logger } from '../platform/logger.js';
-import { SIGNED_SCOPE_HEADER, signScope, type SignedRequest } from '../contracts/signed-scope.js';
+import { SIGNED_SCOPE_HEADER, signScope } from '../contracts/signed-scope.js';
 import { executeAdmin, type AdminStores } from './admin.js';
 import { edgeError, presentedKey } from './edge-checks.js';
 import { useEdge, type EdgeStores } from './edge.js';
@@ -165,15 +165,9 @@ export function createGateway(options: GatewayOptions): Gateway {
     // every HTTP fetch to a subgraph carries the request's scope, signed and short-lived
     onFetch({ context, options: init, setOptions }) {
       if (!signingSecret || !('request' in context)) return;
-      // bound to this fetch's operation and variables: a captured header runs nothing else
-      let body: SignedRequest | null = null;
-      try {
-        body = typeof init.body === 'string' ? (JSON.parse(init.body) as SignedRequest) : null;
-      } catch {
-        body = null;
-      }
-      if (!body) return; // unsigned: the service refuses it
-      setOptions({ ...init, headers: { ...(init.headers as Record<string, string>), [SIGNED_SCOPE_HEADER]: signScope(scopeOf(context), signingSecret, body) } });
+      // bound to this fetch's exact body: a captured header runs nothing else
+      if (typeof init.body !== 'string') return; // unsigned: the service refuses it
+      setOptions({ ...init, headers: { ...(init.headers as Record<string, string>), [SIGNED_SCOPE_HEADER]: signScope(scopeOf(context), signingSecret, init.body) } });
     },
   };
 

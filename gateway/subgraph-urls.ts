@@ -16,14 +16,14 @@ export function supergraphUrls(supergraphSdl: string): Record<string, string> {
 export async function checkSubgraphs(urls: Record<string, string>, signingSecret: string, timeoutMs: number): Promise<void> {
   await Promise.all(
     Object.entries(urls).map(async ([name, url]) => {
-      const request = { query: '{ __typename }' };
+      const body = JSON.stringify({ query: '{ __typename }' });
       const response = await fetch(url, {
         method: 'POST',
         headers: {
           'content-type': 'application/json',
-          [SIGNED_SCOPE_HEADER]: signScope({ identity: DEVELOPMENT_ANALYST, requestId: 'readiness' }, signingSecret, request),
+          [SIGNED_SCOPE_HEADER]: signScope({ identity: DEVELOPMENT_ANALYST, requestId: 'readiness' }, signingSecret, body),
         },
-        body: JSON.stringify(request),
+        body,
         signal: AbortSignal.timeout(timeoutMs),
       }).catch((error: unknown) => {
         throw new Error(`subgraph ${name} is unreachable`, { cause: error });

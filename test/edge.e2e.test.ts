@@ -300,6 +300,11 @@ describe('a subgraph service', () => {
       const forVariables = signScope(scope, secret, otherVariables);
       expect((await postJson(served.url, { ...otherVariables, variables: { e: '+33612345678' } }, { [SIGNED_SCOPE_HEADER]: forVariables })).status).toBe(401);
       expect(await (await postJson(served.url, otherVariables, { [SIGNED_SCOPE_HEADER]: forVariables })).json()).toEqual({ data: { number: { country: 'GB' } } });
+      // signed, but not JSON: refused as a bad request, naming what was wrong
+      const notJson = '{"query": "{ number';
+      const bad = await fetch(served.url, { method: 'POST', headers: { 'content-type': 'application/json', [SIGNED_SCOPE_HEADER]: signScope(scope, secret, notJson) }, body: notJson });
+      expect(bad.status).toBe(400);
+      expect(await bad.json()).toEqual({ errors: [{ message: 'The request body is not JSON', extensions: { code: 'BAD_REQUEST' } }] });
     } finally {
       await served.stop();
     }
