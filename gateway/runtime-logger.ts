@@ -30,10 +30,15 @@ function asObject(attrs: Attributes | null | undefined): Record<string, unknown>
 
 export class RuntimeLogger implements RuntimeLoggerShape {
   #level: MaybeLazy<LogLevel | false> | null = null;
+  #attrs: Attributes | undefined | null = null;
 
+  /**
+   * `own` are this child's attributes alone: the runtime makes a child for every subgraph call
+   * (`{ subgraph }`), nearly always to log nothing, so its parent's are merged in only when read.
+   */
   constructor(
     private readonly pino: Logger,
-    private readonly options: { prefix?: string; attrs?: Attributes; parent?: RuntimeLogger } = {},
+    private readonly options: { prefix?: string; own?: Attributes; parent?: RuntimeLogger } = {},
   ) {}
 
   get prefix(): string | undefined {
@@ -41,7 +46,12 @@ export class RuntimeLogger implements RuntimeLoggerShape {
   }
 
   get attrs(): Attributes | undefined {
-    return this.options.attrs;
+    if (this.#attrs === null) {
+      const inherited = this.options.parent?.attrs;
+      const own = this.options.own;
+      this.#attrs = own ? { ...asObject(inherited), ...asObject(own) } : inherited;
+    }
+    return this.#attrs;
   }
 
   /** Its own level once set, else its parent's, else the pino logger's. */
@@ -71,9 +81,9 @@ export class RuntimeLogger implements RuntimeLoggerShape {
   }
 
   child(prefixOrAttrs: string | Attributes, prefix?: string): RuntimeLogger {
-    const own = typeof prefixOrAttrs === 'string' ? { prefix: prefixOrAttrs } : { attrs: prefixOrAttrs, prefix: prefix ?? '' };
-    const attrs = own.attrs ? { ...asObject(this.attrs), ...asObject(own.attrs) } : this.attrs;
-    return new RuntimeLogger(this.pino, { prefix: `${this.prefix ?? ''}${own.prefix}` || undefined, ...(attrs ? { attrs } : {}), parent: this });
+    const own = typeof prefixOrAttrs === 'string' ? { prefix: prefixOrAttrs } : { own: prefixOrAttrs, prefix: prefix ?? '' };
+    const joined = this.prefix ? `${this.prefix}${own.prefix}` : own.prefix;
+    return new RuntimeLogger(this.pino, { prefix: joined || undefined, ...(own.own ? { own: own.own } : {}), parent: this });
   }
 
   log(level: LogLevel, first?: MaybeLazy<Attributes> | string, ...rest: unknown[]): void {
