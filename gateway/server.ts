@@ -211,7 +211,7 @@ export function createGateway(options: GatewayOptions): Gateway {
       // in place of the runtime's upstreamTimeout (see the plugin: a millisecond cheaper per request)
       useSubgraphTimeout(settings.subgraphTimeoutMs),
       // subgraph services over HTTP: one keep-alive pool each (the in-process transport fetches nothing)
-      ...(inProcess ? [] : [useSubgraphPool()]),
+      ...(inProcess ? [] : [useSubgraphPool(settings.subgraphTimeoutMs)]),
       adminPlugin,
       useMetricsEndpoint({ text: metrics.text, authenticate: options.authenticate, addresses: { limit: authFailures, trustedProxies: settings.addressLimit.trustedProxies } }),
       ...useEdge({

@@ -61,7 +61,14 @@ describe('pooledFetch', () => {
     await pooled.close();
   });
 
-  it("ends a fetch when the caller's signal aborts (the subgraph timeout)", async () => {
+  it('ends a fetch the service does not answer within the timeout (the subgraph timeout), and serves the next', async () => {
+    const pooled = pooledFetch(2, 100);
+    await expect(pooled.fetch(`${origin}/slow`, { method: 'POST', body: '{}' })).rejects.toThrow();
+    expect((await pooled.fetch(`${origin}/graphql`, { method: 'POST', body: '{}' })).status).toBe(200);
+    await pooled.close();
+  });
+
+  it("ends a fetch when the caller's signal aborts (a client gone)", async () => {
     const pooled = pooledFetch(2);
     const controller = new AbortController();
     const fetching = pooled.fetch(`${origin}/slow`, { method: 'POST', body: '{}', signal: controller.signal });

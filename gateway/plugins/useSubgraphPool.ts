@@ -16,13 +16,18 @@ export const SUBGRAPH_POOL_CONNECTIONS = 64;
 
 type PooledFetch = (url: string, init?: { method?: string; headers?: Record<string, string>; body?: unknown; signal?: AbortSignal | null }) => Promise<Response>;
 
-/** A fetch over one keep-alive pool per origin; `close` ends every pool (on gateway dispose). */
-export function pooledFetch(connections = SUBGRAPH_POOL_CONNECTIONS): { fetch: PooledFetch; close(): Promise<void> } {
+/**
+ * A fetch over one keep-alive pool per origin; `close` ends every pool (on gateway dispose). A
+ * fetch whose answer has not begun, or stalls, for `timeoutMs` is ended by the pool (undici's
+ * headers and body timeouts): the subgraph timeout's end of a late HTTP call, without an
+ * AbortController per fetch (about 0.1 ms of CPU each, profiled).
+ */
+export function pooledFetch(connections = SUBGRAPH_POOL_CONNECTIONS, timeoutMs = 300_000): { fetch: PooledFetch; close(): Promise<void> } {
   const pools = new Map<string, Pool>();
   const poolFor = (origin: string): Pool => {
     let pool = pools.get(origin);
     if (!pool) {
-      pool = new Pool(origin, { connections, keepAliveTimeout: 30_000 });
+      pool = new Pool(origin, { connections, keepAliveTimeout: 30_000, headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
       pools.set(origin, pool);
     }
     return pool;
@@ -54,8 +59,9 @@ export function pooledFetch(connections = SUBGRAPH_POOL_CONNECTIONS): { fetch: P
   };
 }
 
-export function useSubgraphPool(connections = SUBGRAPH_POOL_CONNECTIONS): GatewayPlugin {
-  const pooled = pooledFetch(connections);
+/** `timeoutMs`: SUBGRAPH_TIMEOUT_MS, after which a call's HTTP request is ended (useSubgraphTimeout answers the client then). */
+export function useSubgraphPool(timeoutMs: number, connections = SUBGRAPH_POOL_CONNECTIONS): GatewayPlugin {
+  const pooled = pooledFetch(connections, timeoutMs);
   return {
     onFetch({ url, setFetchFn }) {
       // only the services' HTTP fetches (a data: or file: URL is the runtime's own business)
