@@ -183,7 +183,9 @@ export function createGateway(options: GatewayOptions): Gateway {
       ...Object.fromEntries(
         Object.entries(urls)
           .filter((entry): entry is [string, string] => Boolean(entry[1]))
-          .map(([name, location]) => [name, { location }]),
+          // the endpoint also as a plain string: the HTTP transport otherwise interpolates the
+          // location as a template on every subgraph call (about 0.05 ms of CPU per Lineage)
+          .map(([name, location]) => [name, { location, options: { endpoint: location } }]),
       ),
       // No in-flight deduplication of subgraph fetches. The HTTP executor merges identical
       // queries in flight by URL, method and body, before `onFetch` adds the signed scope header
