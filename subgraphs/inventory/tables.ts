@@ -67,6 +67,15 @@ export interface NumberTable {
   updated_at: Generated<Date | string>;
   /** Bumped by every change: the version of the number's events in the outbox. */
   version: Generated<number>;
+  /**
+   * The declared chain of the visible holder (coalesce(assigned_via_provider_id, holder_provider_id)),
+   * as MarketDepth counts it: its tier, its providers comma-separated (holder first), its carrier;
+   * all null when broken. Kept by the database (migration 20261202T190000): a trigger when the
+   * holder changes, the sync's reconciliation when the offers do.
+   */
+  chain_tier: Generated<number | null>;
+  chain_providers: Generated<string | null>;
+  chain_carrier_id: Generated<string | null>;
 }
 
 export interface NumberEventTable {
