@@ -1,4 +1,4 @@
-/** The `inventory` schema's tables: providers, offers, numbers and their events, orders, order lines, outbox and stored searches. */
+/** The `inventory` schema's tables: providers, offers, numbers and their events, orders, order lines, outbox, stored searches and MarketDepth's counts. */
 import type { Generated, Selectable } from 'kysely';
 import type { NumberStatus } from '../../providers/api.js';
 
@@ -12,6 +12,8 @@ export interface InventoryTables {
   order_lines: OrderLineTable;
   outbox: OutboxTable;
   search_results: SearchResultTable;
+  market_depth: MarketDepthTable;
+  market_depth_changes: MarketDepthChangeTable;
 }
 
 export interface ProviderTable {
@@ -151,6 +153,26 @@ export interface SearchResultTable {
   /** Numbers in it: what the bound on kept results counts. */
   size: number;
   expires_at: Date | string;
+}
+
+/**
+ * MarketDepth's counts: listed numbers with a visible holder, by market, holder and chain facts
+ * (the numbers' chain_* columns), as of the last fold. Written only by the database's triggers
+ * (through market_depth_changes) and the fold (repository.ts foldMarketDepthChanges).
+ */
+export interface MarketDepthTable {
+  country: string;
+  number_type: string;
+  holder_id: string;
+  chain_tier: number | null;
+  chain_providers: string | null;
+  chain_carrier_id: string | null;
+  numbers: number;
+}
+
+/** A statement's net change of MarketDepth's counts, appended by a trigger on numbers until the next fold. */
+export interface MarketDepthChangeTable extends MarketDepthTable {
+  id: Generated<number>;
 }
 
 export type ProviderRow = Selectable<ProviderTable>;

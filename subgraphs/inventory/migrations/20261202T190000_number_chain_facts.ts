@@ -1,11 +1,12 @@
-/** Migration 20261202T190000: each number's chain facts (tier, chain, carrier) kept on its row, current through triggers, and the index markets and MarketDepth read. */
+/** Migration 20261202T190000: each number's chain facts (tier, chain, carrier) on its row and MarketDepth's counts by market, holder and chain, kept current by triggers. */
 import { sql, type Kysely } from 'kysely';
 
 /**
  * MarketDepth walked every number's custody chain over offers at request time: 3 s for one
  * market and over 10 s for every market at scale 100. The walk's result for each number (the
  * tier, providers and carrier of its visible holder's declared chain) is kept on the number's
- * row instead, so a request groups indexed rows. The facts change with:
+ * row, and counted by market, holder and chain in market_depth (plus the changes appended since
+ * the last fold), so a request reads a market's few hundred counts. The facts change with:
  * - the visible holder, coalesce(assigned_via_provider_id, holder_provider_id): an insert, the
  *   sync, an order, a release, an unclaim. A row trigger recomputes them in the same statement,
  *   so no write path can leave them stale and an order is counted at its new holder at once;
@@ -13,6 +14,8 @@ import { sql, type Kysely } from 'kysely';
  *   refreshChainFacts), in the transaction that brings their holder up to date;
  * - a provider's carrier_id (a carrier selling its own number is tier 0): a trigger recomputes
  *   the numbers it offers or is the declared source of.
+ * Every statement that changes numbers appends its net change of the counts (statement triggers),
+ * and the sync folds them into market_depth (repository.ts foldMarketDepthChanges).
  * Frozen in time: later changes to the walk are a new migration replacing these functions.
  */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -92,16 +95,64 @@ export async function up(db: Kysely<any>): Promise<void> {
     create trigger providers_carrier_changed after insert or update of carrier_id on inventory.providers
     for each row execute function inventory.provider_carrier_changed()`.execute(db);
 
-  // MarketDepth groups a market's rows by holder and facts, markets lists (country, number_type)
-  // by skipping from one to the next: both from this index alone.
+  // MarketDepth's counts by market, holder and chain: what is folded in, plus the changes since
+  // (written by every statement that changes numbers, in its transaction, so a count is never
+  // stale; appended, never updated, so concurrent orders do not wait on each other's counts).
   await sql`
-    create index numbers_depth on inventory.numbers
-      (country, number_type, holder_provider_id, assigned_via_provider_id, chain_tier, chain_carrier_id, chain_providers)
-      where removed_at is null`.execute(db);
+    create table inventory.market_depth (
+      country text not null, number_type text not null, holder_id text not null,
+      chain_tier integer, chain_providers text, chain_carrier_id text,
+      numbers integer not null,
+      constraint market_depth_key unique nulls not distinct (country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id)
+    )`.execute(db);
+  await sql`
+    create table inventory.market_depth_changes (
+      id bigserial primary key,
+      country text not null, number_type text not null, holder_id text not null,
+      chain_tier integer, chain_providers text, chain_carrier_id text,
+      numbers integer not null
+    )`.execute(db);
+  await sql`create index market_depth_changes_market on inventory.market_depth_changes (country, number_type)`.execute(db);
+  await sql`
+    insert into inventory.market_depth (country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, numbers)
+    select country, number_type, coalesce(assigned_via_provider_id, holder_provider_id), chain_tier, chain_providers, chain_carrier_id, count(*)
+    from inventory.numbers
+    where removed_at is null and coalesce(assigned_via_provider_id, holder_provider_id) is not null
+    group by 1, 2, 3, 4, 5, 6`.execute(db);
+
+  // Each statement's net change per (market, holder, chain): a number counts where it is listed
+  // (not removed) and has a visible holder; rows that moved nowhere cancel out. One function per
+  // kind of statement: each sees only its own transition tables.
+  const counted = (rows: string, delta: string) => `
+    select country, number_type, coalesce(assigned_via_provider_id, holder_provider_id) as holder_id, chain_tier, chain_providers, chain_carrier_id, ${delta} as delta
+    from ${rows} where removed_at is null and coalesce(assigned_via_provider_id, holder_provider_id) is not null`;
+  const changes = (moved: string) => `
+    insert into inventory.market_depth_changes (country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, numbers)
+    select country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, sum(delta)
+    from (${moved}) moved
+    group by 1, 2, 3, 4, 5, 6
+    having sum(delta) <> 0`;
+  for (const [kind, moved, transition] of [
+    ['insert', counted('new_rows', '1'), 'new table as new_rows'],
+    ['update', `${counted('old_rows', '-1')} union all ${counted('new_rows', '1')}`, 'old table as old_rows new table as new_rows'],
+    ['delete', counted('old_rows', '-1'), 'old table as old_rows'],
+  ] as const) {
+    await sql.raw(`create function inventory.numbers_depth_${kind}() returns trigger language plpgsql as $$ begin ${changes(moved)}; return null; end $$`).execute(db);
+    await sql.raw(`create trigger numbers_depth_${kind} after ${kind} on inventory.numbers referencing ${transition} for each statement execute function inventory.numbers_depth_${kind}()`).execute(db);
+  }
+
+  // markets lists (country, number_type) by skipping from one to the next in this index
+  await sql`create index numbers_listed_market on inventory.numbers (country, number_type) where removed_at is null`.execute(db);
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  await sql`drop index inventory.numbers_depth`.execute(db);
+  await sql`drop index inventory.numbers_listed_market`.execute(db);
+  for (const kind of ['insert', 'update', 'delete']) {
+    await sql.raw(`drop trigger numbers_depth_${kind} on inventory.numbers`).execute(db);
+    await sql.raw(`drop function inventory.numbers_depth_${kind}()`).execute(db);
+  }
+  await sql`drop table inventory.market_depth_changes`.execute(db);
+  await sql`drop table inventory.market_depth`.execute(db);
   await sql`drop trigger providers_carrier_changed on inventory.providers`.execute(db);
   await sql`drop function inventory.provider_carrier_changed()`.execute(db);
   await sql`drop trigger numbers_chain_facts on inventory.numbers`.execute(db);

@@ -213,7 +213,7 @@ export interface MarketRow {
 }
 
 /**
- * The markets with catalogued numbers, by country then type. A loose index scan over numbers_depth:
+ * The markets with catalogued numbers, by country then type. A loose index scan over numbers_listed_market:
  * each step jumps to the next (country, number_type) after the one before, so the cost grows with
  * the markets listed, not with the numbers in them (a group by read all 389,400 at scale 100).
  */
@@ -269,21 +269,26 @@ export interface DepthChain {
 
 /**
  * Depth of markets: each catalogued number once, at its visible holder, with the tier, providers
- * and carrier of that holder's declared chain, as kept on the number's row (number_chain_facts in
- * migration 20261202T190000: a trigger when the holder changes, refreshChainFacts when the sync
- * changes offers). One statement for any number of markets, reading numbers_depth alone: no chain
- * is walked at request time (walking them all took 3 s for one market at scale 100).
+ * and carrier of that holder's declared chain. Read from the counts the database keeps (migration
+ * 20261202T190000): market_depth as last folded plus the changes every statement on numbers
+ * appended since, in one snapshot, so an order or a release shows at once. One statement for any
+ * number of markets, reading their counts, not their numbers: no chain is walked at request time
+ * (walking them all took 3 s for one market at scale 100).
  */
 export async function marketDepth(db: Db, markets: readonly MarketRow[]): Promise<DepthRow[]> {
   if (markets.length === 0) return [];
   const keys = sql.join(markets.map((m) => sql`(${m.country}, ${m.number_type})`));
   const result = await sql<{ country: string; number_type: string; provider_id: string; tier: number | null; chain: string | null; carrier_id: string | null; numbers: number }>`
-    select n.country, n.number_type, coalesce(n.assigned_via_provider_id, n.holder_provider_id) as provider_id,
-      n.chain_tier as tier, n.chain_providers as chain, n.chain_carrier_id as carrier_id, count(*)::int as numbers
-    from inventory.numbers n
-    where (n.country, n.number_type) in (${keys}) and n.removed_at is null
-      and coalesce(n.assigned_via_provider_id, n.holder_provider_id) is not null
-    group by n.country, n.number_type, coalesce(n.assigned_via_provider_id, n.holder_provider_id), n.chain_tier, n.chain_providers, n.chain_carrier_id
+    select country, number_type, holder_id as provider_id, chain_tier as tier, chain_providers as chain, chain_carrier_id as carrier_id, sum(numbers)::int as numbers
+    from (
+      select country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, numbers
+      from inventory.market_depth where (country, number_type) in (${keys})
+      union all
+      select country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, numbers
+      from inventory.market_depth_changes where (country, number_type) in (${keys})
+    ) counted
+    group by country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id
+    having sum(numbers) > 0
     -- a row's chains most numbers first, then by chain: the same order every time
     order by numbers desc, chain nulls last, carrier_id nulls last`.execute(db);
   // one row per holder and tier, its chains listed; most numbers first, then holder, then tier
@@ -298,6 +303,33 @@ export async function marketDepth(db: Db, markets: readonly MarketRow[]): Promis
     rows.set(key, depth);
   }
   return [...rows.values()].sort((a, b) => b.numbers - a.numbers || a.provider_id.localeCompare(b.provider_id) || (a.tier ?? Number.MAX_SAFE_INTEGER) - (b.tier ?? Number.MAX_SAFE_INTEGER));
+}
+
+/**
+ * Folds the changes appended to MarketDepth's counts into market_depth, so a request sums few
+ * rows. One folder at a time (an advisory lock); orders and releases only append, so they never
+ * wait for it. Changes committed while it runs stay for the next fold: nothing is counted twice
+ * or lost. Returns the changes folded.
+ */
+export async function foldMarketDepthChanges(db: Db): Promise<number> {
+  return db.transaction().execute(async (tx) => {
+    await sql`select pg_advisory_xact_lock(hashtext('inventory.market_depth'))`.execute(tx);
+    const { rows } = await sql<{ folded: number }>`
+      with moved as (
+        delete from inventory.market_depth_changes
+        returning country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, numbers
+      ), summed as (
+        select country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, sum(numbers)::int as numbers, count(*)::int as changes
+        from moved group by 1, 2, 3, 4, 5, 6
+      ), folded as (
+        insert into inventory.market_depth (country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, numbers)
+        select country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, numbers from summed
+        on conflict on constraint market_depth_key do update set numbers = inventory.market_depth.numbers + excluded.numbers
+      )
+      select coalesce(sum(changes), 0)::int as folded from summed`.execute(tx);
+    await sql`delete from inventory.market_depth where numbers = 0`.execute(tx);
+    return Number(rows[0]?.folded ?? 0);
+  });
 }
 
 /**

@@ -122,6 +122,9 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger, 
     if (numbers.length > RECONCILE_CHUNK) logger.info({ done: Math.min(i + RECONCILE_CHUNK, numbers.length), of: numbers.length }, 'sync: numbers reconciled');
   }
   report.reservationsExpired = await expireReservations(db);
+  // MarketDepth's counts are current already (their changes are appended with every change of a
+  // number); folding them keeps a request's read to a market's counts
+  await repo.foldMarketDepthChanges(db);
   logger.info({ ...report }, 'sync: done');
   return report;
 }
