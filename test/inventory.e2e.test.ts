@@ -675,6 +675,48 @@ describe('reserving, ordering and releasing for tenants', () => {
     expect(at(afterSync, stock, stockTier)).toBe(at(before, stock, stockTier) - 1);
   });
 
+  it('counts a number at the tier its holder\'s feed declares anew: a holder now buying it from a provider without an offer is one hop further, the holder the same', async () => {
+    // a number a provider sells from the carrier, resold by another: its holder is that provider
+    const resale = world.offers.find((o) => {
+      const all = world.offers.filter((x) => x.e164 === o.e164);
+      const source = o.source.providerId === null ? undefined : worldOffer(o.source.providerId, o.e164);
+      return source !== undefined && o.source.carrierId === null && source.source.providerId === null && source.source.carrierId !== null && all.length === 2 && !used.has(o.e164) && !withdrawn.has(o.e164);
+    })!;
+    const e164 = resale.e164;
+    used.add(e164);
+    withdrawn.add(e164);
+    const number = world.numbers.find((n) => n.e164 === e164)!;
+    const holderOffer = worldOffer(resale.source.providerId!, e164)!;
+    const holder = holderOffer.providerId;
+    const tierBefore = worldChain(holder, e164).tier;
+    const before = await servedDepth(number.country, number.numberType);
+    const at = (depth: ServedDepth, providerId: string, tier: number) => depth.providers.find((p) => p.provider.id === providerId && p.tier === tier)?.numbers ?? 0;
+    const { syncCatalogue } = await import('../subgraphs/inventory/workers/sync.js');
+    const { createLogger } = await import('../platform/logger.js');
+    const upstream = gateway.embedded.providers.inventory.services.upstream;
+    const declared = holderOffer.source;
+    // the holder's feed now says it bought the number outright from a wholesaler that lists it nowhere
+    holderOffer.source = { carrierId: declared.carrierId, providerId: 'retired-wholesaler' };
+    try {
+      // the holder, then the wholesaler (no carrier of its own here): two hops from the carrier
+      const tierAfter = 2;
+      expect(tierAfter).not.toBe(tierBefore);
+      // read from its start (as at a new address): the feed lists the offer with its new source
+      const relocated = { ...upstream, directory: async () => (await upstream.directory()).map((e) => (e.id === holder ? { ...e, baseUrl: `${e.baseUrl}?redeclared` } : e)) };
+      expect((await syncCatalogue(gateway.embedded.subgraphs.inventory.db, relocated, createLogger({ LOG_LEVEL: 'silent' }))).failed).toEqual([]);
+      const after = await servedDepth(number.country, number.numberType);
+      expect(after).toEqual(await walkedDepth(number.country, number.numberType));
+      expect(at(after, holder, tierAfter)).toBe(at(before, holder, tierAfter) + 1);
+      expect(at(after, holder, tierBefore)).toBe(at(before, holder, tierBefore) - 1);
+      expect(after.totalNumbers).toBe(before.totalNumbers);
+    } finally {
+      holderOffer.source = declared;
+      // at its own address again, the feed is read from the start once more: the catalogue as it was
+      await syncCatalogue(gateway.embedded.subgraphs.inventory.db, upstream, createLogger({ LOG_LEVEL: 'silent' }));
+    }
+    expect(await servedDepth(number.country, number.numberType)).toEqual(before);
+  });
+
   it('answers MarketDepth and markets in the same statements for one market and for every market', async () => {
     const inventory = gateway.embedded.subgraphs.inventory!.statements;
     const counted = async (query: string, variables: Record<string, unknown> = {}) => {
