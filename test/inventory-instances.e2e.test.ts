@@ -1,6 +1,6 @@
 /** Two inventory instances on one Postgres syncing, ordering and paging searches at once, surviving one SIGKILLed mid-order. */
 import { randomBytes } from 'node:crypto';
-import { Kysely, PostgresDialect } from 'kysely';
+import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSimulator, type StartedSimulator } from '../providers/simulator/server.js';
@@ -146,5 +146,27 @@ describe.skipIf(!DATABASE_URL)('two inventory instances on one Postgres database
     for (const e of versions) byAggregate.set(`${e.aggregate}:${e.aggregate_id}`, [...(byAggregate.get(`${e.aggregate}:${e.aggregate_id}`) ?? []), e.version]);
     const broken = [...byAggregate].filter(([, v]) => !v.every((x, i) => x === i + 1));
     expect(broken).toEqual([]);
+
+    // MarketDepth's kept facts and counts, after both synced, ordered and one was killed: each
+    // number's chain as a fresh walk gives it, each count as the numbers give it
+    const stale = await sql<{ n: number }>`
+      select count(*)::int as n from inventory.numbers n
+      cross join lateral inventory.number_chain(n.e164, coalesce(n.assigned_via_provider_id, n.holder_provider_id)) c
+      where (n.chain_tier, n.chain_providers, n.chain_carrier_id) is distinct from (c.tier, c.providers, c.carrier_id)`.execute(db);
+    expect(stale.rows[0]!.n).toBe(0);
+    const miscounted = await sql<{ n: number }>`
+      with kept as (
+        select country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, sum(numbers)::int as numbers
+        from (select country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, numbers from inventory.market_depth
+              union all select country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id, numbers from inventory.market_depth_changes) k
+        group by 1, 2, 3, 4, 5, 6 having sum(numbers) <> 0
+      ), counted as (
+        select country, number_type, coalesce(assigned_via_provider_id, holder_provider_id) as holder_id, chain_tier, chain_providers, chain_carrier_id, count(*)::int as numbers
+        from inventory.numbers where removed_at is null and coalesce(assigned_via_provider_id, holder_provider_id) is not null
+        group by 1, 2, 3, 4, 5, 6
+      )
+      select count(*)::int as n from kept k full join counted c using (country, number_type, holder_id, chain_tier, chain_providers, chain_carrier_id)
+      where k.numbers is distinct from c.numbers`.execute(db);
+    expect(miscounted.rows[0]!.n).toBe(0);
   }, 120_000 + BUSY_SECONDS * 2_000);
 });

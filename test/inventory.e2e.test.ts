@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { World, WorldOffer } from '../providers/generator/world.js';
 import { graphql, type ExecutionResult } from 'graphql';
 import type { Identity } from '../contracts/identity.js';
+import { chainFrom, type ChainOffer } from '../subgraphs/inventory/domain/chain.js';
 import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
 import type { GraphQLResult } from './support/http.js';
 
@@ -135,6 +136,56 @@ function heldByTier2AndResold() {
   return { resale, held: worldOffer(resale.source.providerId!, resale.e164)! };
 }
 
+interface ServedDepth {
+  totalNumbers: number;
+  providers: { provider: { id: string }; tier: number | null; numbers: number; chains: { providers: string[]; carrierId: string | null; numbers: number }[] }[];
+}
+
+/** One market's depth as the inventory answers it (chains included: the subgraph's own field), each row's chains in one order. */
+async function servedDepth(country: string, numberType: string): Promise<ServedDepth> {
+  const query = `query($c: String!, $t: NumberType!) { market(country: $c, numberType: $t) { totalNumbers providers { provider { id } tier numbers chains { providers carrierId numbers } } } }`;
+  const result = await as(null, query, { c: country, t: numberType });
+  expect(result.errors).toBeUndefined();
+  const market = result.data!.market as ServedDepth;
+  return { ...market, providers: market.providers.map((p) => ({ ...p, chains: [...p.chains].sort(byChain) })) };
+}
+
+const byChain = (a: { providers: string[]; carrierId: string | null }, b: { providers: string[]; carrierId: string | null }) =>
+  JSON.stringify([a.providers, a.carrierId]).localeCompare(JSON.stringify([b.providers, b.carrierId]));
+
+/**
+ * One market's depth walked afresh from the catalogue's rows as they are now: each number's chain
+ * from its visible holder through its offers (chain.ts), counted by holder, tier and chain, and in
+ * MarketDepth's order (most numbers, then holder, then tier). Nothing the inventory keeps for
+ * MarketDepth is read: a kept fact gone stale shows as a difference.
+ */
+async function walkedDepth(country: string, numberType: string): Promise<ServedDepth> {
+  const db = gateway.embedded.subgraphs.inventory.db;
+  const numbers = await db.selectFrom('numbers').select(['e164', 'holder_provider_id', 'assigned_via_provider_id']).where('country', '=', country).where('number_type', '=', numberType).where('removed_at', 'is', null).execute();
+  const offers = numbers.length === 0 ? [] : await db.selectFrom('offers').select(['e164', 'provider_id', 'source_carrier_id', 'source_provider_id']).where('e164', 'in', numbers.map((n) => n.e164)).execute();
+  const carriers = new Map((await db.selectFrom('providers').select(['id', 'carrier_id']).execute()).map((p) => [p.id, p.carrier_id]));
+  const byNumber = new Map<string, Map<string, ChainOffer>>();
+  for (const offer of offers) byNumber.set(offer.e164, (byNumber.get(offer.e164) ?? new Map()).set(offer.provider_id, offer));
+  const rows = new Map<string, ServedDepth['providers'][number]>();
+  for (const n of numbers) {
+    const holder = n.assigned_via_provider_id ?? n.holder_provider_id;
+    if (holder === null) continue;
+    const chain = chainFrom(holder, byNumber.get(n.e164) ?? new Map(), (id) => carriers.get(id) ?? null);
+    const row = rows.get(`${holder}:${chain.tier}`) ?? { provider: { id: holder }, tier: chain.tier, numbers: 0, chains: [] };
+    row.numbers += 1;
+    // a broken chain is listed without providers
+    const declared = chain.tier === null ? { providers: [], carrierId: null } : { providers: chain.providers, carrierId: chain.carrierId };
+    const same = row.chains.find((c) => byChain(c, declared) === 0);
+    if (same) same.numbers += 1;
+    else row.chains.push({ ...declared, numbers: 1 });
+    rows.set(`${holder}:${chain.tier}`, row);
+  }
+  const providers = [...rows.values()]
+    .map((p) => ({ ...p, chains: p.chains.sort(byChain) }))
+    .sort((a, b) => b.numbers - a.numbers || a.provider.id.localeCompare(b.provider.id) || (a.tier ?? Number.MAX_SAFE_INTEGER) - (b.tier ?? Number.MAX_SAFE_INTEGER));
+  return { totalNumbers: providers.reduce((sum, p) => sum + p.numbers, 0), providers };
+}
+
 describe('chains, tiers and offers', () => {
   const OFFERS = `query($e164: String!) { number(e164: $e164) { holder { id } tier tierChain { position provider { id } }
     offers(first: 20) { totalCount edges { node { provider { id } tier tierChain { position provider { id } } setupPrice { amount currency } lastConfirmedAt } } } } }`;
@@ -209,6 +260,8 @@ describe('MarketDepth', () => {
       expect(depth.requirements.length, name).toBeGreaterThan(0);
       expect(new Map(depth.providers.map((p) => [`${p.provider.id}:${p.tier}`, p.numbers])), name).toEqual(expected);
       for (const p of depth.providers) expect(p.direct, name).toBe(p.tier <= 1);
+      // what the inventory keeps for MarketDepth is what a walk of the synced catalogue gives
+      expect(await servedDepth(market.country, market.numberType), name).toEqual(await walkedDepth(market.country, market.numberType));
       if (depth.resoldNumbers > 0 && depth.providers.some((p) => p.tier === 2 && !p.direct)) resoldMarkets.push(name);
       checked.push(name);
     }
@@ -571,6 +624,115 @@ describe('reserving, ordering and releasing for tenants', () => {
     expect(await expireReservations(db)).toBe(1);
     const history = (await view('tenant-r', e164)).history.edges.map((e: { node: unknown }) => e.node);
     expect(history[0]).toEqual({ from: 'RESERVED', to: 'AVAILABLE', actor: 'expiry', reason: 'reservation expired' });
+  });
+
+  it('counts a number in MarketDepth where a fresh walk of the catalogue does, right after an order through a reseller, its release, and a sync that moves its holder', async () => {
+    // a number offered by a provider and by a reseller of that provider (one hop longer)
+    const resale = world.offers.find((o) => {
+      const all = world.offers.filter((x) => x.e164 === o.e164);
+      return o.source.providerId !== null && o.source.carrierId === null && all.length === 2 && !used.has(o.e164) && !withdrawn.has(o.e164) && world.numbers.find((n) => n.e164 === o.e164)!.status === 'available';
+    })!;
+    const e164 = resale.e164;
+    used.add(e164);
+    const number = world.numbers.find((n) => n.e164 === e164)!;
+    const [stock, reseller] = [resale.source.providerId!, resale.providerId];
+    const [stockTier, resellerTier] = [worldChain(stock, e164).tier, worldChain(reseller, e164).tier];
+    const before = await servedDepth(number.country, number.numberType);
+    expect(before).toEqual(await walkedDepth(number.country, number.numberType));
+    const at = (depth: ServedDepth, providerId: string, tier: number) => depth.providers.find((p) => p.provider.id === providerId && p.tier === tier)?.numbers ?? 0;
+
+    // ordered through the reseller (its source down, its breaker open): counted there at once
+    gateway.embedded.providers.simulator!.setBehaviour(stock, { down: true });
+    try {
+      const stockApi = gateway.embedded.providers.inventory.services.upstream.provider(stock)!;
+      for (let i = 0; i < 3 && stockApi.circuit !== 'open'; i++) await stockApi.statusBatch([e164]).catch(() => undefined);
+      const ordered = await as('tenant-depth', ORDER, { input: { numbers: [e164], idempotencyKey: 'depth-1' } });
+      expect(ordered.data!.orderNumbers.order.status).toBe('COMPLETED');
+      expect(ordered.data!.orderNumbers.order.numbers[0].holder.id).toBe(reseller);
+    } finally {
+      gateway.embedded.providers.simulator!.setBehaviour(stock, { down: false });
+    }
+    const afterOrder = await servedDepth(number.country, number.numberType);
+    expect(afterOrder).toEqual(await walkedDepth(number.country, number.numberType));
+    expect(at(afterOrder, reseller, resellerTier)).toBe(at(before, reseller, resellerTier) + 1);
+    expect(at(afterOrder, stock, stockTier)).toBe(at(before, stock, stockTier) - 1);
+    expect(afterOrder.totalNumbers).toBe(before.totalNumbers);
+
+    // released: back at its stock holder, the market as it was
+    const released = await as('tenant-depth', RELEASE, { input: { numbers: [e164] } });
+    expect(released.data!.releaseNumbers.numbers).toEqual([{ e164, ok: true, number: { status: 'AGING' } }]);
+    expect(await servedDepth(number.country, number.numberType)).toEqual(before);
+
+    // the stock holder withdraws its offer: the next sync makes the reseller its holder, one hop further from the carrier
+    withdrawn.add(e164);
+    expect(gateway.embedded.providers.simulator!.withdraw(stock, [e164])).toBe(1);
+    const { syncCatalogue } = await import('../subgraphs/inventory/workers/sync.js');
+    const { createLogger } = await import('../platform/logger.js');
+    await syncCatalogue(gateway.embedded.subgraphs.inventory.db, gateway.embedded.providers.inventory.services.upstream, createLogger({ LOG_LEVEL: 'silent' }));
+    const afterSync = await servedDepth(number.country, number.numberType);
+    expect(afterSync).toEqual(await walkedDepth(number.country, number.numberType));
+    expect(at(afterSync, reseller, resellerTier)).toBe(at(before, reseller, resellerTier) + 1);
+    expect(at(afterSync, stock, stockTier)).toBe(at(before, stock, stockTier) - 1);
+  });
+
+  it('counts a number at the tier its holder\'s feed declares anew: a holder now buying it from a provider without an offer is one hop further, the holder the same', async () => {
+    // a number a provider sells from the carrier, resold by another: its holder is that provider
+    const resale = world.offers.find((o) => {
+      const all = world.offers.filter((x) => x.e164 === o.e164);
+      const source = o.source.providerId === null ? undefined : worldOffer(o.source.providerId, o.e164);
+      return source !== undefined && o.source.carrierId === null && source.source.providerId === null && source.source.carrierId !== null && all.length === 2 && !used.has(o.e164) && !withdrawn.has(o.e164);
+    })!;
+    const e164 = resale.e164;
+    used.add(e164);
+    withdrawn.add(e164);
+    const number = world.numbers.find((n) => n.e164 === e164)!;
+    const holderOffer = worldOffer(resale.source.providerId!, e164)!;
+    const holder = holderOffer.providerId;
+    const tierBefore = worldChain(holder, e164).tier;
+    const before = await servedDepth(number.country, number.numberType);
+    const at = (depth: ServedDepth, providerId: string, tier: number) => depth.providers.find((p) => p.provider.id === providerId && p.tier === tier)?.numbers ?? 0;
+    const { syncCatalogue } = await import('../subgraphs/inventory/workers/sync.js');
+    const { createLogger } = await import('../platform/logger.js');
+    const upstream = gateway.embedded.providers.inventory.services.upstream;
+    const declared = holderOffer.source;
+    // the holder's feed now says it bought the number outright from a wholesaler that lists it nowhere
+    holderOffer.source = { carrierId: declared.carrierId, providerId: 'retired-wholesaler' };
+    try {
+      // the holder, then the wholesaler (no carrier of its own here): two hops from the carrier
+      const tierAfter = 2;
+      expect(tierAfter).not.toBe(tierBefore);
+      // read from its start (as at a new address): the feed lists the offer with its new source
+      const relocated = { ...upstream, directory: async () => (await upstream.directory()).map((e) => (e.id === holder ? { ...e, baseUrl: `${e.baseUrl}?redeclared` } : e)) };
+      expect((await syncCatalogue(gateway.embedded.subgraphs.inventory.db, relocated, createLogger({ LOG_LEVEL: 'silent' }))).failed).toEqual([]);
+      const after = await servedDepth(number.country, number.numberType);
+      expect(after).toEqual(await walkedDepth(number.country, number.numberType));
+      expect(at(after, holder, tierAfter)).toBe(at(before, holder, tierAfter) + 1);
+      expect(at(after, holder, tierBefore)).toBe(at(before, holder, tierBefore) - 1);
+      expect(after.totalNumbers).toBe(before.totalNumbers);
+    } finally {
+      holderOffer.source = declared;
+      // at its own address again, the feed is read from the start once more: the catalogue as it was
+      await syncCatalogue(gateway.embedded.subgraphs.inventory.db, upstream, createLogger({ LOG_LEVEL: 'silent' }));
+    }
+    expect(await servedDepth(number.country, number.numberType)).toEqual(before);
+  });
+
+  it('answers MarketDepth and markets in the same statements for one market and for every market', async () => {
+    const inventory = gateway.embedded.subgraphs.inventory!.statements;
+    const counted = async (query: string, variables: Record<string, unknown> = {}) => {
+      const before = inventory.count;
+      const result = await as(null, query, variables);
+      expect(result.errors).toBeUndefined();
+      return inventory.count - before;
+    };
+    const market = world.markets[0]!;
+    // the depth of every market asked (one), and the providers shown
+    const DEPTH = `query($country: String!, $numberType: NumberType!) { market(country: $country, numberType: $numberType) { totalNumbers directNumbers resoldNumbers providers { provider { id name } tier numbers direct } } }`;
+    expect(await counted(DEPTH, { country: market.country, numberType: market.numberType })).toBe(2);
+    // the page of markets, its count, their depth (one statement for all)
+    const MARKETS = `query($first: Int) { markets(first: $first) { totalCount edges { node { numberType totalNumbers resoldNumbers } } } }`;
+    expect(await counted(MARKETS, { first: 1 })).toBe(3);
+    expect(await counted(MARKETS, { first: 100 })).toBe(3);
   });
 });
 

@@ -1,4 +1,4 @@
-/** The `inventory` schema's tables: providers, offers, numbers and their events, orders, order lines, outbox and stored searches. */
+/** The `inventory` schema's tables: providers, offers, numbers and their events, orders, order lines, outbox, stored searches and MarketDepth's counts. */
 import type { Generated, Selectable } from 'kysely';
 import type { NumberStatus } from '../../providers/api.js';
 
@@ -12,6 +12,8 @@ export interface InventoryTables {
   order_lines: OrderLineTable;
   outbox: OutboxTable;
   search_results: SearchResultTable;
+  market_depth: MarketDepthTable;
+  market_depth_changes: MarketDepthChangeTable;
 }
 
 export interface ProviderTable {
@@ -67,6 +69,15 @@ export interface NumberTable {
   updated_at: Generated<Date | string>;
   /** Bumped by every change: the version of the number's events in the outbox. */
   version: Generated<number>;
+  /**
+   * The declared chain of the visible holder (coalesce(assigned_via_provider_id, holder_provider_id)),
+   * as MarketDepth counts it: its tier, its providers comma-separated (holder first), its carrier;
+   * all null when broken. Kept by the database (migration 20261202T190000): a trigger when the
+   * holder changes, the sync's reconciliation when the offers do.
+   */
+  chain_tier: Generated<number | null>;
+  chain_providers: Generated<string | null>;
+  chain_carrier_id: Generated<string | null>;
 }
 
 export interface NumberEventTable {
@@ -142,6 +153,26 @@ export interface SearchResultTable {
   /** Numbers in it: what the bound on kept results counts. */
   size: number;
   expires_at: Date | string;
+}
+
+/**
+ * MarketDepth's counts: listed numbers with a visible holder, by market, holder and chain facts
+ * (the numbers' chain_* columns), as of the last fold. Written only by the database's triggers
+ * (through market_depth_changes) and the fold (repository.ts foldMarketDepthChanges).
+ */
+export interface MarketDepthTable {
+  country: string;
+  number_type: string;
+  holder_id: string;
+  chain_tier: number | null;
+  chain_providers: string | null;
+  chain_carrier_id: string | null;
+  numbers: number;
+}
+
+/** A statement's net change of MarketDepth's counts, appended by a trigger on numbers until the next fold. */
+export interface MarketDepthChangeTable extends MarketDepthTable {
+  id: Generated<number>;
 }
 
 export type ProviderRow = Selectable<ProviderTable>;

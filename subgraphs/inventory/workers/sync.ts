@@ -5,7 +5,7 @@ import type { Logger } from '../../../platform/logger.js';
 import { stockHolder, type ChainOffer } from '../domain/chain.js';
 import { numberEvent, writeEvents, type NewEvent } from '../store/outbox.js';
 import * as repo from '../store/repository.js';
-import type { InventoryTables, LifecycleStatus, NumberRow, OfferRow } from '../tables.js';
+import type { InventoryTables, LifecycleStatus, OfferRow } from '../tables.js';
 import type { Upstream } from '../upstream/upstream.js';
 
 type Db = Kysely<InventoryTables>;
@@ -122,6 +122,9 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger, 
     if (numbers.length > RECONCILE_CHUNK) logger.info({ done: Math.min(i + RECONCILE_CHUNK, numbers.length), of: numbers.length }, 'sync: numbers reconciled');
   }
   report.reservationsExpired = await expireReservations(db);
+  // MarketDepth's counts are current already (their changes are appended with every change of a
+  // number); folding them keeps a request's read to a market's counts
+  await repo.foldMarketDepthChanges(db);
   logger.info({ ...report }, 'sync: done');
   return report;
 }
@@ -149,7 +152,7 @@ async function reconcileNumbers(db: Db, e164s: string[], report: SyncReport): Pr
       byProvider.set(offer.provider_id, offer);
       onSale.set(offer.e164, byProvider);
     }
-    const inserts: Omit<NumberRow, 'updated_at' | 'version'>[] = [];
+    const inserts: repo.NewNumberRow[] = [];
     const history: repo.NewEvent[] = [];
     const events: NewEvent[] = [];
     for (const e164 of e164s) {
@@ -194,6 +197,8 @@ async function reconcileNumbers(db: Db, e164s: string[], report: SyncReport): Pr
     for (const row of added) events.push(numberEvent(row, 'number.catalogued', null, row.holder_provider_id, { status: row.status }));
     await repo.insertEvents(tx, history.filter((h) => h.from_status !== null || added.some((a) => a.e164 === h.e164)));
     await writeEvents(tx, events);
+    // Their offers changed: each chain walked again as MarketDepth counts it, with the holder set above.
+    await repo.refreshChainFacts(tx, e164s);
   });
 }
 
