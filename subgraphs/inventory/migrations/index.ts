@@ -4,6 +4,7 @@ import * as catalogue from './20261125T230000_catalogue.js';
 import * as upstreamOrderId from './20261126T000000_upstream_order_id.js';
 import * as orderLinesOutbox from './20261202T080000_order_lines_outbox.js';
 import * as orderEndUser from './20261202T140000_order_end_user.js';
+import * as offersListedByProvider from './20261202T193000_offers_listed_by_provider.js';
 
 /** In order of their names: the migrator applies what a database has not seen yet. */
 export const migrations: Record<string, Migration> = {
@@ -11,4 +12,5 @@ export const migrations: Record<string, Migration> = {
   '20261126T000000_upstream_order_id': upstreamOrderId,
   '20261202T080000_order_lines_outbox': orderLinesOutbox,
   '20261202T140000_order_end_user': orderEndUser,
+  '20261202T193000_offers_listed_by_provider': offersListedByProvider,
 };
