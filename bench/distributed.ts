@@ -42,7 +42,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,10,50').split(',').map(Number);
 const GATEWAYS = (process.env.BENCH_GATEWAYS ?? 'stock,bare,product,embedded').split(',') as GatewayName[];
 for (const name of GATEWAYS) if (!['stock', 'bare', 'product', 'embedded'].includes(name)) throw new Error(`BENCH_GATEWAYS: unknown gateway "${name}" (stock, bare, product, embedded)`);
-const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR; // --cpu-prof of each gateway process (a folder each), for the flame graph
+const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR; // --cpu-prof of each gateway and subgraph process (a folder each), for the flame graph
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || '100');
 const SECRET = randomBytes(32).toString('hex');
 
@@ -267,7 +267,8 @@ export async function benchDistributed(): Promise<void> {
     console.log('bench (distributed): starting four subgraph processes (the inventory syncs the providers first)...');
     const urls: Record<string, string> = {};
     for (const name of SUBGRAPH_NAMES) {
-      const proc = start(name, ['src/subgraph-server.ts'], await freePort(), { ...env, SUBGRAPH: name, SYNC_INTERVAL_SECONDS: '0', PROVIDERS_URL: providersUrl });
+      const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}/subgraph-${name}`] : [];
+      const proc = start(name, [...profile, 'src/subgraph-server.ts'], await freePort(), { ...env, SUBGRAPH: name, SYNC_INTERVAL_SECONDS: '0', PROVIDERS_URL: providersUrl });
       procs.push(proc);
       urls[`${name.toUpperCase()}_URL`] = proc.url;
     }

@@ -296,6 +296,32 @@ describe('searchNumbers across providers', () => {
       results { totalCount pageInfo { hasNextPage endCursor } edges { node { e164 offers { provider { id } } } } } } }`;
   const HEALTH = `query($id: ID!) { provider(id: $id) { apiHealth { circuitOpen lastFiveMinutes { calls errorRate availability latencyP50Ms } } } }`;
 
+  it('runs the same statements for a search whatever its page and its market, and two for a page of a kept search', async () => {
+    const inventory = gateway.embedded.subgraphs.inventory!.statements;
+    const sellersOf = (m: World['markets'][number]) => world.providers.filter((p) => p.markets.includes(`${m.country}:${m.numberType}`)).length;
+    const markets = [...world.markets].sort((a, b) => sellersOf(a) - sellersOf(b));
+    const counts: number[] = [];
+    let kept: { searchId: string; results: { pageInfo: { endCursor: string } } } | undefined;
+    // the market with the fewest sellers and the one with the most; one result and 500 a page
+    for (const market of [markets[0]!, markets.at(-1)!]) {
+      for (const first of [1, 500]) {
+        const before = inventory.count;
+        const result = await gateway.request(SEARCH, { input: { country: market.country, numberType: market.numberType }, first });
+        counts.push(inventory.count - before);
+        expect(result.errors).toBeUndefined();
+        if (first === 1) kept = result.data!.searchNumbers;
+      }
+    }
+    // whom to ask, their rows (the offers' providers with them), then expired searches out, this one in, the oldest beyond the bounds out
+    expect(counts).toEqual([5, 5, 5, 5]);
+    const before = inventory.count;
+    const page = await gateway.request(SEARCH, { id: kept!.searchId, first: 500, after: kept!.results.pageInfo.endCursor });
+    expect(page.errors).toBeUndefined();
+    expect(page.data!.searchNumbers.results.edges.length).toBeGreaterThan(0);
+    // the kept search, then the providers of its offers
+    expect(inventory.count - before).toBe(2);
+  });
+
   it('merges every provider of a market, pages from the kept result, and reports a provider that is down', async () => {
     const market = world.markets.find((m) => world.providers.filter((p) => p.markets.includes(`${m.country}:${m.numberType}`)).length >= 3)!;
     const sellers = world.providers.filter((p) => p.markets.includes(`${market.country}:${market.numberType}`));
@@ -393,6 +419,19 @@ describe('the catalogue sync and the plan', () => {
     expect(reread.failed).toEqual([]);
     expect((await gateway.request(OFFERS, { e164: resold.e164 })).data!.number.offers.totalCount).toBe(1);
     expect((await gateway.request(OFFERS, { e164: single.e164 })).data!.number.holder).toBeNull();
+  });
+
+  it('leaves the planner statistics of what it synced: it expects a page\'s offers to be a handful, not half the catalogue', async () => {
+    const { sql } = await import('kysely');
+    // a page of InventoryLineage asks for the offers of up to 500 numbers at once (the offers loader);
+    // planned as if they were half of all offers (no statistics), it read every offer at scale 100
+    // (200 ms a page) instead of probing the primary key (0.4 ms)
+    const e164s = world.numbers.filter((n) => n.country === 'GB').slice(0, 100).map((n) => n.e164);
+    const offered = world.offers.filter((o) => e164s.includes(o.e164)).length;
+    const { rows } = await sql<{ 'QUERY PLAN': [{ Plan: { 'Plan Rows': number } }] }>`explain (format json) select * from inventory.offers where e164 in (${sql.join(e164s)})`.execute(gateway.embedded.subgraphs.inventory.db);
+    const expected = rows[0]!['QUERY PLAN'][0].Plan['Plan Rows'];
+    expect(expected).toBeLessThan(3 * offered);
+    expect(world.offers.length).toBeGreaterThan(10 * offered);
   });
 
   it('checks the declared chain against the numbering plan through federation (@requires)', async () => {

@@ -1,5 +1,6 @@
 /** The provider simulator: directory, feeds, search caps, status batches, idempotent orders, reservations, aging, validation, faults. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getCountryCallingCode, type CountryCode } from 'libphonenumber-js/max';
 import type { FeedItem, InventoryPage, OrderState, ProviderProfile, ReserveResponse, SearchResponse, StatusResponse } from '../api.js';
 import type { WorldOffer } from '../generator/world.js';
 import { startSimulator, type StartedSimulator } from './server.js';
@@ -79,6 +80,35 @@ describe('provider simulator', () => {
     const bad = await post<{ error: { message: string } }>(provider.id, 'search', { country: 'gb' });
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toMatch(/^country must be/);
+  });
+
+  it('searches by the start of the national number: the available numbers listed there, in national order, up to the cap', async () => {
+    const provider = sim.world.providers.find((p) => p.tier === 2)!;
+    const [country, numberType] = provider.markets[0]!.split(':') as [string, string];
+    const code = getCountryCallingCode(country as CountryCode);
+    const byE164 = new Map(sim.world.numbers.map((n) => [n.e164, n]));
+    const listed = sim.world.offers
+      .filter((o) => o.providerId === provider.id)
+      .map((o) => byE164.get(o.e164)!)
+      .filter((n) => n.country === country && n.numberType === numberType && n.status === 'available' && !used.has(n.e164))
+      .map((n) => n.e164.slice(1 + code.length))
+      .sort();
+    // the two leading digits most numbers share: a prefix with more numbers than one page
+    const counts = new Map<string, number>();
+    for (const national of listed) counts.set(national.slice(0, 2), (counts.get(national.slice(0, 2)) ?? 0) + 1);
+    const prefix = [...counts].sort((a, b) => b[1] - a[1])[0]![0];
+    const expected = listed.filter((n) => n.startsWith(prefix));
+    // an earlier test may have lowered the provider's page cap
+    const pageCap = sim.behaviour(provider.id).pageCap;
+    for (const limit of [2, expected.length]) {
+      const { body } = await post<SearchResponse>(provider.id, 'search', { country, numberType, startsWith: prefix, limit });
+      expect(body.numbers.map((n) => n.e164.slice(1 + code.length))).toEqual(expected.slice(0, Math.min(limit, pageCap)));
+      expect(body.truncated).toBe(expected.length > Math.min(limit, pageCap));
+    }
+    // two leading digits no number listed has: nothing, and not truncated
+    const unused = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0')).find((digits) => !counts.has(digits))!;
+    const none = await post<SearchResponse>(provider.id, 'search', { country, numberType, startsWith: unused, limit: 10 });
+    expect(none.body).toEqual({ numbers: [], truncated: false });
   });
 
   it('answers status in request order up to the batch limit, and 400 beyond it', async () => {

@@ -5,6 +5,7 @@ import * as upstreamOrderId from './20261126T000000_upstream_order_id.js';
 import * as orderLinesOutbox from './20261202T080000_order_lines_outbox.js';
 import * as orderEndUser from './20261202T140000_order_end_user.js';
 import * as numberChainFacts from './20261202T190000_number_chain_facts.js';
+import * as offersListedByProvider from './20261202T193000_offers_listed_by_provider.js';
 
 /** In order of their names: the migrator applies what a database has not seen yet. */
 export const migrations: Record<string, Migration> = {
@@ -13,4 +14,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T080000_order_lines_outbox': orderLinesOutbox,
   '20261202T140000_order_end_user': orderEndUser,
   '20261202T190000_number_chain_facts': numberChainFacts,
+  '20261202T193000_offers_listed_by_provider': offersListedByProvider,
 };

@@ -353,11 +353,28 @@ export async function refreshChainFacts(db: Db, e164s: readonly string[]): Promi
   return Number(result.numAffectedRows ?? 0);
 }
 
-/** Providers with non-removed offers in a market: whom a search asks. */
+/**
+ * Providers with non-removed offers in a market: whom a search asks. Each provider is one probe
+ * of offers_listed_by_provider (whether it lists anything there), not a read of the market's
+ * offers for their distinct providers (44,000 offers for GB MOBILE at scale 100, 33 ms alone).
+ */
 export async function providersInMarket(db: Db, country: string, numberType: string | null): Promise<string[]> {
-  let query = db.selectFrom('offers').select('provider_id').distinct().where('country', '=', country).where('removed_at', 'is', null);
-  if (numberType) query = query.where('number_type', '=', numberType);
-  return (await query.orderBy('provider_id').execute()).map((r) => r.provider_id);
+  const rows = await db
+    .selectFrom('providers')
+    .select('id')
+    .where(({ exists, selectFrom }) =>
+      exists(
+        selectFrom('offers')
+          .select(sql<number>`1`.as('listed'))
+          .whereRef('offers.provider_id', '=', 'providers.id')
+          .where('offers.country', '=', country)
+          .where('offers.removed_at', 'is', null)
+          .$if(numberType !== null && numberType !== '', (q) => q.where('offers.number_type', '=', numberType!)),
+      ),
+    )
+    .orderBy('id')
+    .execute();
+  return rows.map((r) => r.id);
 }
 
 /** A tenant's orders by id (another tenant's ids find nothing). */

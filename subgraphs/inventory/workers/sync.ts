@@ -125,8 +125,20 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger, 
   // MarketDepth's counts are current already (their changes are appended with every change of a
   // number); folding them keeps a request's read to a market's counts
   await repo.foldMarketDepthChanges(db);
+  // The planner's statistics of what the sync changed (or of a catalogue never analyzed), now
+  // rather than when autovacuum comes by, if it is on: without them (the first sync of 464,000
+  // offers at scale 100) the offers of 100 numbers were planned as a sequential scan of every
+  // offer, 200 ms (1.5 s under load) per InventoryLineage page instead of 0.4 ms by primary key.
+  if (report.items > 0 || numbers.length > 0 || (await withoutStatistics(db))) await sql`analyze inventory.offers, inventory.numbers`.execute(db);
   logger.info({ ...report }, 'sync: done');
   return report;
+}
+
+/** Whether offers or numbers has no column statistics yet (never analyzed, or empty when it was). */
+async function withoutStatistics(db: Db): Promise<boolean> {
+  const { rows } = await sql<{ analyzed: number }>`
+    select count(distinct tablename)::int as analyzed from pg_stats where schemaname = 'inventory' and tablename in ('offers', 'numbers')`.execute(db);
+  return (rows[0]?.analyzed ?? 0) < 2;
 }
 
 function lifecycleStatus(providerStatus: string): LifecycleStatus {
