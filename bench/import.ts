@@ -15,11 +15,6 @@ whole run: rows, wall seconds, rows per second, peak RSS of the import process a
 average. Writes bench/results/import-<host>[-BENCH_LABEL].json.
 `;
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
-
 /** One source as the importer logs it when loaded. */
 interface SourceRow {
   source: string;
@@ -55,7 +50,9 @@ export async function timedImport(server: string, name: string): Promise<{ sourc
   return { sources, rows, seconds: run.seconds, rowsPerSecond: rows / run.seconds, peakRssMb: run.peakRssMb, loadAverage: os.loadavg() };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href && (process.argv.includes('--help') || process.argv.includes('-h'))) {
+  process.stdout.write(HELP);
+} else if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
   if (!server) {
     process.stderr.write(`bench:import needs Postgres: set BENCH_DATABASE_URL or DATABASE_URL\n\n${HELP}`);

@@ -8,10 +8,10 @@ import { databaseUrl, load, machineLine, runTool, shown, writeResult, type ToolR
 
 const HELP = `Usage: BENCH_DATABASE_URL=postgres://…/any npm run bench:sync
 
-Times \`npm run sync\` (scripts/sync.ts, its own process) twice into a fresh database on that
-Postgres server: the first sync of a whole world, then, after exactly BENCH_DRIFT of the listed
-offers changed at once (POST /admin/drift on the simulator), the incremental one. Then once more with nothing
-changed: the fixed cost of a sync. Prints feed items, numbers added and changed, seconds, peak RSS of the sync process and the load average;
+Times \`npm run sync\` (scripts/sync.ts, its own process) into a fresh database on that Postgres
+server: the first sync of a whole world; then, after exactly BENCH_DRIFT of the listed offers
+changed at once (POST /admin/drift on the simulator), the incremental one; then once more with
+nothing changed: the fixed cost of a sync. Prints feed items, numbers added and changed, seconds, peak RSS of the sync process and the load average;
 writes bench/results/sync-<host>[-BENCH_LABEL].json.
 
   BENCH_DATABASE_URL  a Postgres server (else DATABASE_URL); a database numbergraph_bench_sync_*
