@@ -33,8 +33,8 @@ bench/results/orders-<host>[-BENCH_LABEL].json.
 
 Scale 100: a copy of a database synced from a scale-100 simulator of seed 1 and SIMULATOR_SCALE=100
 here (the same world, generated again: about 2 minutes); the first instance's start-up sync then
-reconciles what differs between the copy and this fresh world, which took over 2 minutes in the
-one try (not finished), and the numbers ordered are those both have available.
+reconciles what differs between the copy and this fresh world (minutes), and the numbers ordered
+are those both have available.
 `;
 
 export async function benchOrders(env: Record<string, string | undefined> = process.env): Promise<void> {
