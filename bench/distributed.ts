@@ -25,7 +25,7 @@
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
@@ -33,8 +33,8 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
 import { removeEventsNamespace, testEventsNamespace } from '../test/support/events.js';
 import { freePort } from '../test/support/processes.js';
+import { machineLine, ROOT, writeResult } from './report.js';
 
-const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 if (!DATABASE_URL) throw new Error('the distributed bench needs Postgres: set BENCH_DATABASE_URL or DATABASE_URL');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -236,14 +236,6 @@ async function retryOnce<T>(call: () => Promise<T>): Promise<T> {
   }
 }
 
-function packageVersion(name: string): string {
-  try {
-    return (JSON.parse(readFileSync(`${ROOT}node_modules/${name}/package.json`, 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
-  }
-}
-
 export async function benchDistributed(): Promise<void> {
   const procs: Proc[] = [];
   const pools: Pool[] = [];
@@ -403,7 +395,7 @@ export async function benchDistributed(): Promise<void> {
       embedded: 'the embedded default (gateway and subgraphs in one process)',
     };
     console.log(`\nDistributed shape: four subgraph processes on Postgres, one gateway process each; ${ROUNDS} rounds of ${SECONDS} s, gateway order rotating`);
-    console.log(`machine: ${os.cpus()[0]?.model ?? 'unknown'} x${os.cpus().length}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB; load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${os.loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    console.log(machineLine(loadBefore));
     console.log('| workload | c | gateway | req/s | x stock req/s | p50 ms | p99 ms | gateway CPU ms/req | x stock CPU | x bare CPU | RSS MB | checked | mismatches | errors |');
     console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
     for (const row of rows) {
@@ -431,34 +423,15 @@ export async function benchDistributed(): Promise<void> {
     }
     if (mismatchExamples.length > 0) console.log('mismatches, first few:', JSON.stringify(mismatchExamples.slice(0, 2), null, 2));
     if (errorExamples.length > 0) console.log('errors, first few:', JSON.stringify(errorExamples.slice(0, 3), null, 2));
-    const commit = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: ROOT }).toString().trim();
-    const dirty = execFileSync('git', ['status', '--porcelain'], { cwd: ROOT }).toString().trim().length > 0;
-    const report = {
-      shape: 'distributed',
-      date: new Date().toISOString(),
-      commit,
-      dirty,
-      machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGiB: os.totalmem() / 2 ** 30, platform: `${os.platform()} ${os.release()}`, loadAverageBefore: loadBefore, loadAverageAfter: os.loadavg() },
-      versions: {
-        node: process.version,
-        '@graphql-hive/gateway-runtime': packageVersion('@graphql-hive/gateway-runtime'),
-        '@graphql-hive/router-runtime': packageVersion('@graphql-hive/router-runtime'),
-        '@apollo/gateway': packageVersion('@apollo/gateway'),
-        '@apollo/server': packageVersion('@apollo/server'),
-        graphql: packageVersion('graphql'),
-      },
+    const file = writeResult('distributed', loadBefore, ['@graphql-hive/gateway-runtime', '@graphql-hive/router-runtime', '@apollo/gateway', '@apollo/server', 'graphql'], {
       settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, label: process.env.BENCH_LABEL ?? null, providersUrl: process.env.PROVIDERS_URL ?? 'a scale-1 simulator the inventory service starts' },
       rows,
       pairedCpuRatios: paired,
       measurements: results,
       mismatchExamples,
       errorExamples,
-    };
-    mkdirSync(`${ROOT}bench/results`, { recursive: true });
-    const suffix = (process.env.BENCH_LABEL ?? '').replace(/[^A-Za-z0-9.-]/g, '_');
-    const file = `${ROOT}bench/results/distributed-${os.hostname().replace(/[^A-Za-z0-9.-]/g, '_')}${suffix ? `-${suffix}` : ''}.json`;
-    writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`written: ${file.slice(ROOT.length)}`);
+    });
+    console.log(`written: ${file}`);
     const mismatched = rows.reduce((n, r) => n + r.mismatches, 0);
     if (mismatched > 0) process.exitCode = 1;
   } finally {

@@ -2,7 +2,8 @@
  * `npm run bench`: ratios measured in one run, on the embedded default (PGlite under .data/,
  * imported if needed) or on DATABASE_URL.
  *
- * 1. SQL statements per Lineage-style request as the number of numbers in it grows: must stay flat.
+ * 1. SQL statements and upstream provider calls per Lineage-style request as the number of
+ *    numbers in it grows: must stay flat.
  * 2. Gateway overhead: requests through the gateway over HTTP against the same operation run
  *    straight on the allocations subgraph schema, in the same process, interleaved.
  * 3. The gateway tier: stock @apollo/gateway against the project's (Hive Gateway runtime, Rust
@@ -130,14 +131,18 @@ async function markets(): Promise<void> {
 
 try {
   if (run('statements')) {
-    console.log('\n1. SQL statements (allocations) per request, by numbers per request');
-    const perSize: [number, number][] = [];
+    console.log('\n1. SQL statements (allocations, and every subgraph) and upstream provider calls per request, by numbers per request');
+    const recorder = embedded.providers.directory?.recorder ?? null;
+    const subgraphs = Object.values(embedded.subgraphs);
+    const perSize: [number, number, number, number][] = [];
     for (const size of [1, 10, 50, 100]) {
       const before = allocations.statements.count;
+      const allBefore = subgraphs.reduce((n, s) => n + s.statements.count, 0);
+      recorder?.resetCounts();
       await viaGateway(aliased(size));
-      perSize.push([size, allocations.statements.count - before]);
+      perSize.push([size, allocations.statements.count - before, subgraphs.reduce((n, s) => n + s.statements.count, 0) - allBefore, recorder?.callCount() ?? 0]);
     }
-    for (const [size, statements] of perSize) console.log(`   ${String(size).padStart(3)} numbers: ${statements} statements`);
+    for (const [size, statements, all, calls] of perSize) console.log(`   ${String(size).padStart(3)} numbers: ${statements} statements (all subgraphs ${all}), ${calls} upstream calls`);
     console.log(`   ratio 100 numbers / 1 number: ${(perSize.at(-1)![1] / perSize[0]![1]).toFixed(2)} (flat is 1.00)`);
   }
 

@@ -207,6 +207,8 @@ export const ReleaseRequestSchema = z.strictObject({ numbers: numberList(API_LIM
 
 /** `PUT /admin/clock` (the simulator's own admin API). */
 export const ClockAdvanceSchema = z.strictObject({ advanceMs: wholeNumber(0, 366 * 86_400_000) });
+/** `POST /admin/drift`: the share of listed offers to change at once (0 to 1). */
+export const DriftRequestSchema = z.strictObject({ fraction: z.number().min(0).max(1) });
 /** `POST /admin/providers/<id>/withdraw`. */
 export const WithdrawRequestSchema = z.strictObject({ numbers: numberList(API_LIMITS.maxNumbersPerMutation) });
 /** `PUT /admin/providers/<id>/reviews/<registration>`. */

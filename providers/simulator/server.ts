@@ -14,7 +14,7 @@ import { SimulatorRouting } from './routing.js';
 import { SimulatorState, type ProviderState } from './state.js';
 import { ProviderCompliance } from './compliance.js';
 import { parseBody, REFERENCE } from './validate.js';
-import { ClockAdvanceSchema, OrderRequestSchema, ReleaseRequestSchema, ReserveRequestSchema, SearchRequestSchema, StatusRequestSchema, WithdrawRequestSchema } from '../api-schema.js';
+import { ClockAdvanceSchema, DriftRequestSchema, OrderRequestSchema, ReleaseRequestSchema, ReserveRequestSchema, SearchRequestSchema, StatusRequestSchema, WithdrawRequestSchema } from '../api-schema.js';
 
 export interface SimulatorOptions {
   scale?: number;
@@ -49,6 +49,8 @@ export interface StartedSimulator {
   routeOf(providerId: string, e164: string): RoutingState | null;
   /** Moves the simulator's clock forward (as PUT /admin/clock does): reservations, aging and slow orders follow it. */
   advanceClock(ms: number): void;
+  /** Changes exactly that share of listed offers at once (as POST /admin/drift does): numbers flip between available and held elsewhere. */
+  drift(fraction: number): { offersChanged: number; numbersChanged: number };
   close(): Promise<void>;
 }
 
@@ -67,6 +69,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
     instant: options.instant ?? false,
   });
   const rng = new Random(world.seed ^ 0x5eed);
+  // drift's own sequence: the same world drifts the same way, whatever calls came before
+  const driftRng = new Random(world.seed ^ 0xd1f7);
   const routing = new SimulatorRouting(state);
   const compliance = new ProviderCompliance(world, clock);
   let url = '';
@@ -99,6 +103,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
         state.sweep();
       } else allow(method, 'GET');
       return send(res, 200, { now: new Date(clock()).toISOString() });
+    }
+    if (parts.length === 2 && parts[0] === 'admin' && parts[1] === 'drift') {
+      allow(method, 'POST');
+      return send(res, 200, state.drift(parseBody(DriftRequestSchema, await readJson(req)).fraction, () => driftRng.next()));
     }
     if (parts[0] === 'admin' && parts[1] === 'providers' && (parts.length === 4 || (parts.length === 5 && parts[3] === 'reviews'))) {
       const p = state.provider(parts[2]!);
@@ -228,6 +236,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<St
       clockOffsetMs += ms;
       state.sweep();
     },
+    drift: (fraction) => state.drift(fraction, () => driftRng.next()),
     close: async () => {
       state.close();
       sleeps.abort();

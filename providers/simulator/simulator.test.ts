@@ -239,3 +239,45 @@ async function waitForOrder(provider: string, orderId: string): Promise<OrderSta
     await new Promise((r) => setTimeout(r, 5));
   }
 }
+
+describe('provider simulator drift', () => {
+  it('changes exactly the given share of listed offers at once, each one in its provider\'s feed', async () => {
+    const drifting = await startSimulator({ port: 0, instant: true, clock: () => now });
+    try {
+      const feed = async (provider: string, cursor: string | null): Promise<{ items: FeedItem[]; cursor: string }> => {
+        const items: FeedItem[] = [];
+        for (;;) {
+          const res = await fetch(`${drifting.url}/providers/${provider}/inventory?limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
+          const page = (await res.json()) as InventoryPage;
+          items.push(...page.items);
+          cursor = page.nextCursor;
+          if (!page.hasMore) return { items, cursor };
+        }
+      };
+      const before = new Map<string, { cursor: string; status: Map<string, string> }>();
+      for (const p of drifting.world.providers) {
+        const { items, cursor } = await feed(p.id, null);
+        before.set(p.id, { cursor, status: new Map(items.map((i) => [i.e164, i.status])) });
+      }
+      const listed = [...before.values()].reduce((n, b) => n + b.status.size, 0);
+      const response = await fetch(`${drifting.url}/admin/drift`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ fraction: 0.01 }) });
+      const drift = (await response.json()) as { offersChanged: number; numbersChanged: number };
+      expect(drift.offersChanged).toBe(Math.round(0.01 * listed));
+      let changedItems = 0;
+      const numbers = new Set<string>();
+      for (const p of drifting.world.providers) {
+        const { items } = await feed(p.id, before.get(p.id)!.cursor);
+        for (const item of items) {
+          expect(item.status).not.toBe(before.get(p.id)!.status.get(item.e164));
+          numbers.add(item.e164);
+        }
+        changedItems += items.length;
+      }
+      expect(changedItems).toBe(drift.offersChanged);
+      expect(numbers.size).toBe(drift.numbersChanged);
+      expect((await fetch(`${drifting.url}/admin/drift`, { method: 'POST', body: '{"fraction":2}' })).status).toBe(400);
+    } finally {
+      await drifting.close();
+    }
+  });
+});

@@ -361,6 +361,44 @@ export class SimulatorState {
     return count;
   }
 
+  /**
+   * Drift for benchmarks and tests: changes exactly `Math.round(fraction * listed offers)`
+   * listed offers at once, as the market would over time. Numbers picked at random (`random`
+   * in [0, 1)) flip between available and held elsewhere (an external reservation, no expiry),
+   * which changes every listing of the number; a number is taken only while its listings fit
+   * in what is left to change. Returns the offers and numbers changed.
+   */
+  drift(fraction: number, random: () => number): { offersChanged: number; numbersChanged: number } {
+    const listings = (e164: string) => (this.offeredBy.get(e164) ?? []).filter((p) => !p.removed.has(e164)).length;
+    let listed = 0;
+    const candidates: NumberState[] = [];
+    for (const n of this.numbers.values()) {
+      const count = listings(n.number.e164);
+      listed += count;
+      const free = n.pendingOrder === null && (n.status === 'available' || (n.status === 'reserved' && n.heldBy === 'external'));
+      if (free && count > 0) candidates.push(n);
+    }
+    let left = Math.round(fraction * listed);
+    let offersChanged = 0;
+    let numbersChanged = 0;
+    // a partial Fisher-Yates shuffle: each candidate at most once, in random order
+    for (let i = 0; i < candidates.length && left > 0; i++) {
+      const j = i + Math.floor(random() * (candidates.length - i));
+      [candidates[i], candidates[j]] = [candidates[j]!, candidates[i]!];
+      const n = candidates[i]!;
+      const count = listings(n.number.e164);
+      if (count > left) continue;
+      if (n.status === 'available') {
+        n.heldBy = 'external';
+        this.setStatus(n, 'reserved');
+      } else this.setStatus(n, 'available');
+      left -= count;
+      offersChanged += count;
+      numbersChanged += 1;
+    }
+    return { offersChanged, numbersChanged };
+  }
+
   close(): void {
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
