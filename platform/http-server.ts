@@ -52,7 +52,9 @@ export async function serveSubgraph(
   // Idle connections are kept longer than a gateway keeps them (its pool: 30 s), so it is always
   // the gateway that closes one: a server closing first races the gateway's next request on that
   // connection, which then fails with ECONNRESET (Node's default is 5 s).
-  const httpServer = createServer({ keepAliveTimeout: 65_000, headersTimeout: 66_000 });
+  const httpServer = createServer();
+  httpServer.keepAliveTimeout = 65_000;
+  httpServer.headersTimeout = 66_000;
   const server = new ApolloServer<object>({
     schema: subgraph.schema,
     formatError: maskErrors(null),
