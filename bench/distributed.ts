@@ -424,7 +424,7 @@ export async function benchDistributed(): Promise<void> {
     if (mismatchExamples.length > 0) console.log('mismatches, first few:', JSON.stringify(mismatchExamples.slice(0, 2), null, 2));
     if (errorExamples.length > 0) console.log('errors, first few:', JSON.stringify(errorExamples.slice(0, 3), null, 2));
     const file = writeResult('distributed', loadBefore, ['@graphql-hive/gateway-runtime', '@graphql-hive/router-runtime', '@apollo/gateway', '@apollo/server', 'graphql'], {
-      settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, label: process.env.BENCH_LABEL ?? null, providersUrl: process.env.PROVIDERS_URL ?? 'a scale-1 simulator the inventory service starts' },
+      settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, label: process.env.BENCH_LABEL ?? null, providersUrl: process.env.PROVIDERS_URL ?? 'a scale-1 simulator this bench starts' },
       rows,
       pairedCpuRatios: paired,
       measurements: results,

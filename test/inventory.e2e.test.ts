@@ -7,6 +7,7 @@ import type { Identity } from '../contracts/identity.js';
 import { chainFrom, type ChainOffer } from '../subgraphs/inventory/domain/chain.js';
 import { operation, startInventoryGateway, type TestGateway } from './support/gateway.js';
 import type { GraphQLResult } from './support/http.js';
+import { eventually } from './support/eventually.js';
 
 /**
  * The inventory through the gateway, over the provider simulator started by the embedded
@@ -619,16 +620,16 @@ describe('reserving, ordering and releasing for tenants', () => {
     const db = gateway.embedded.subgraphs.inventory.db;
     const orderId = 'interrupted-order';
     const key = `${orderId}:0.0:${providerId}`;
+    const upstream = gateway.embedded.providers.inventory.services.upstream;
+    await upstream.provider(providerId)!.order({ numbers: [sent], reference: 'tenant:tenant-crash' }, key);
+    // counted from before the rows exist: the gateway's own order worker may take them up at once
+    recorder().resetCounts();
     await db.insertInto('orders').values({ id: orderId, tenant: 'tenant-crash', idempotency_key: 'crash-1', input_hash: 'x', status: 'pending' }).execute();
     await db.insertInto('order_lines').values([
       { order_id: orderId, position: 0, e164: sent, status: 'pending', state: 'sent', attempts: 1, upstream_provider_id: providerId, upstream_key: key },
       { order_id: orderId, position: 1, e164: unsent, status: 'pending', state: 'claimed' },
     ]).execute();
     await db.updateTable('numbers').set({ status: 'assigned', tenant: 'tenant-crash', order_id: orderId }).where('e164', 'in', [sent, unsent]).execute();
-    const upstream = gateway.embedded.providers.inventory.services.upstream;
-    await upstream.provider(providerId)!.order({ numbers: [sent], reference: 'tenant:tenant-crash' }, key);
-
-    recorder().resetCounts();
     const { runOrderWorkerOnce } = await import('../subgraphs/inventory/workers/order-worker.js');
     const machine = { db, upstream, retry: { baseMs: 5, maxMs: 50 } };
     for (let i = 0; i < 50 && (await db.selectFrom('orders').select('status').where('id', '=', orderId).executeTakeFirstOrThrow()).status === 'pending'; i++) {
@@ -707,7 +708,11 @@ describe('reserving, ordering and releasing for tenants', () => {
     expect(gateway.embedded.providers.simulator!.withdraw(stock, [e164])).toBe(1);
     const { syncCatalogue } = await import('../subgraphs/inventory/workers/sync.js');
     const { createLogger } = await import('../platform/logger.js');
-    await syncCatalogue(gateway.embedded.subgraphs.inventory.db, gateway.embedded.providers.inventory.services.upstream, createLogger({ LOG_LEVEL: 'silent' }));
+    // the stock provider answers again (its breaker closed by a call that succeeds), so the sync reads its feed
+    const stockApi = gateway.embedded.providers.inventory.services.upstream.provider(stock)!;
+    await eventually(async () => ((await stockApi.statusBatch([e164]).then(() => true, () => false)) ? true : undefined), 30_000, `${stock} to answer again`);
+    const synced = await syncCatalogue(gateway.embedded.subgraphs.inventory.db, gateway.embedded.providers.inventory.services.upstream, createLogger({ LOG_LEVEL: 'silent' }));
+    expect({ failed: synced.failed, skipped: synced.skipped }).toEqual({ failed: [], skipped: [] });
     const afterSync = await servedDepth(number.country, number.numberType);
     expect(afterSync).toEqual(await walkedDepth(number.country, number.numberType));
     expect(at(afterSync, reseller, resellerTier)).toBe(at(before, reseller, resellerTier) + 1);
