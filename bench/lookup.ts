@@ -10,7 +10,7 @@ import { createLogger } from '../platform/logger.js';
 import { allocations } from '../subgraphs/allocations/index.js';
 import { createSubgraph } from '../subgraphs/subgraph.js';
 import { timedImport } from './import.js';
-import { databaseUrl, load, machineLine, shown, writeResult } from './report.js';
+import { databaseUrl, load, machineLine, shown, writeResult, benchServer } from './report.js';
 
 const HELP = `Usage: BENCH_DATABASE_URL=postgres://…/any npm run bench:lookup
 
@@ -32,16 +32,7 @@ SQL statements per lookup (exact) and the 10x / 1x ratio, with the load average.
 Writes bench/results/lookup-<host>[-BENCH_LABEL].json.
 `;
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
-
-const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
-if (!server) {
-  process.stderr.write(`bench:lookup needs Postgres: set BENCH_DATABASE_URL or DATABASE_URL\n\n${HELP}`);
-  process.exit(1);
-}
+const server = benchServer('bench:lookup', HELP);
 const LOOKUPS = Number(process.env.BENCH_LOOKUPS ?? 500);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 4);
 const SYNTHETIC = 'synthetic-10x';

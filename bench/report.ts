@@ -120,3 +120,20 @@ export function runTool(script: string, args: string[], env: Record<string, stri
     });
   });
 }
+
+/**
+ * A bench entry point's start: `--help` prints `help` and exits 0; without a Postgres server
+ * (BENCH_DATABASE_URL, else DATABASE_URL) it says so, with the help, and exits 1.
+ */
+export function benchServer(name: string, help: string): string {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(help);
+    process.exit(0);
+  }
+  const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
+  if (!server) {
+    process.stderr.write(`${name} needs Postgres: set BENCH_DATABASE_URL or DATABASE_URL\n\n${help}`);
+    process.exit(1);
+  }
+  return server;
+}

@@ -4,7 +4,7 @@ import os from 'node:os';
 import pg from 'pg';
 import { startSimulator, type StartedSimulator } from '../providers/simulator/server.js';
 import { createLogger } from '../platform/logger.js';
-import { databaseUrl, load, machineLine, runTool, shown, writeResult, type ToolRun } from './report.js';
+import { databaseUrl, load, machineLine, runTool, shown, writeResult, type ToolRun, benchServer } from './report.js';
 
 const HELP = `Usage: BENCH_DATABASE_URL=postgres://…/any npm run bench:sync
 
@@ -23,16 +23,7 @@ writes bench/results/sync-<host>[-BENCH_LABEL].json.
   BENCH_DRIFT         the share of listed offers changed between the two syncs (default 0.01)
 `;
 
-if (process.argv.includes('--help') || process.argv.includes('-h')) {
-  process.stdout.write(HELP);
-  process.exit(0);
-}
-
-const server = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
-if (!server) {
-  process.stderr.write(`bench:sync needs Postgres: set BENCH_DATABASE_URL or DATABASE_URL\n\n${HELP}`);
-  process.exit(1);
-}
+const server = benchServer('bench:sync', HELP);
 const fraction = Number(process.env.BENCH_DRIFT ?? 0.01);
 const scale = Number(process.env.SIMULATOR_SCALE ?? 10);
 

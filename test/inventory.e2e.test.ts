@@ -383,6 +383,15 @@ describe('searchNumbers across providers', () => {
 const withdrawn = new Set<string>();
 /** Numbers an earlier test reserved or ordered: later tests pick others. */
 const used = new Set<string>();
+/** An available number offered twice, by a provider and by a reseller of it (one hop longer), no test has used: taken. */
+function unusedResale() {
+  const resale = world.offers.find((o) => {
+    const all = world.offers.filter((x) => x.e164 === o.e164);
+    return o.source.providerId !== null && o.source.carrierId === null && all.length === 2 && !used.has(o.e164) && !withdrawn.has(o.e164) && world.numbers.find((n) => n.e164 === o.e164)!.status === 'available';
+  })!;
+  used.add(resale.e164);
+  return resale;
+}
 /** Numbers the sync test left without any offer: no longer catalogued (the others in `withdrawn` are, through another offer). */
 const uncatalogued = new Set<string>();
 
@@ -570,12 +579,8 @@ describe('reserving, ordering and releasing for tenants', () => {
 
   it('orders through the next offer when the first offer fails, and says so', async () => {
     // a number offered twice: by a provider, and by a reseller of that provider (one hop longer)
-    const resale = world.offers.find((o) => {
-      const all = world.offers.filter((x) => x.e164 === o.e164);
-      return o.source.providerId !== null && o.source.carrierId === null && all.length === 2 && !used.has(o.e164) && !withdrawn.has(o.e164) && world.numbers.find((n) => n.e164 === o.e164)!.status === 'available';
-    })!;
+    const resale = unusedResale();
     const e164 = resale.e164;
-    used.add(e164);
     const offers = await gateway.request(`query($e164: String!) { number(e164: $e164) { offers(first: 10) { edges { node { provider { id } } } } } }`, { e164 });
     const [first, second] = offers.data!.number.offers.edges.map((e: { node: { provider: { id: string } } }) => e.node.provider.id);
     expect(second).toBe(resale.providerId);
@@ -668,12 +673,8 @@ describe('reserving, ordering and releasing for tenants', () => {
 
   it('counts a number in MarketDepth where a fresh walk of the catalogue does, right after an order through a reseller, its release, and a sync that moves its holder', async () => {
     // a number offered by a provider and by a reseller of that provider (one hop longer)
-    const resale = world.offers.find((o) => {
-      const all = world.offers.filter((x) => x.e164 === o.e164);
-      return o.source.providerId !== null && o.source.carrierId === null && all.length === 2 && !used.has(o.e164) && !withdrawn.has(o.e164) && world.numbers.find((n) => n.e164 === o.e164)!.status === 'available';
-    })!;
+    const resale = unusedResale();
     const e164 = resale.e164;
-    used.add(e164);
     const number = world.numbers.find((n) => n.e164 === e164)!;
     const [stock, reseller] = [resale.source.providerId!, resale.providerId];
     const [stockTier, resellerTier] = [worldChain(stock, e164).tier, worldChain(reseller, e164).tier];
