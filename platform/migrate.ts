@@ -19,7 +19,7 @@ export async function migrateSchema(
   // The migrator creates the schema with its migration table (and copes with a concurrent start).
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: async () => unbounded(migrations) },
     migrationTableSchema: schema,
   });
   const result: MigrationResultSet = await migrator.migrateToLatest();
@@ -30,6 +30,27 @@ export async function migrateSchema(
   if (result.error) {
     throw new Error(`migrating schema "${schema}" failed: ${(result.error as Error).message ?? String(result.error)}`);
   }
+}
+
+/**
+ * Each migration without DB_STATEMENT_TIMEOUT_MS: that bound is for requests, and a migration may
+ * walk every row of a big table (the chain facts of 389,400 numbers: about a minute at scale
+ * 100), which the bound would cancel, failing the start. `set local` ends with the migrator's
+ * transaction, so the pooled connection keeps its bound afterwards.
+ */
+function unbounded(migrations: Record<string, Migration>): Record<string, Migration> {
+  return Object.fromEntries(
+    Object.entries(migrations).map(([name, migration]) => [
+      name,
+      {
+        up: async (tx: Kysely<any>) => {
+          await sql`set local statement_timeout = 0`.execute(tx);
+          await migration.up(tx);
+        },
+        ...(migration.down ? { down: migration.down } : {}),
+      },
+    ]),
+  );
 }
 
 /** Whether exactly these migrations are recorded in the schema's migration table (false when it does not exist). */
