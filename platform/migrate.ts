@@ -17,12 +17,19 @@ export async function migrateSchema(
   // create, lock and read its tables (seconds over five schemas on the embedded database).
   if (await applied(db, schema, Object.keys(migrations))) return;
   // The migrator creates the schema with its migration table (and copes with a concurrent start).
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => unbounded(migrations) },
-    migrationTableSchema: schema,
+  // On one connection without DB_STATEMENT_TIMEOUT_MS: that bound is for requests, and a
+  // migration may walk every row of a big table (the chain facts of 389,400 numbers: about a
+  // minute at scale 100), while another subgraph's migrator waits for the lock every migrator
+  // shares; the bound would cancel both, failing the start. The connection gets it back after.
+  const result: MigrationResultSet = await db.connection().execute(async (connection) => {
+    await sql`set statement_timeout = 0`.execute(connection);
+    try {
+      const migrator = new Migrator({ db: connection, provider: { getMigrations: async () => migrations }, migrationTableSchema: schema });
+      return await migrator.migrateToLatest();
+    } finally {
+      await sql`reset statement_timeout`.execute(connection);
+    }
   });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
   for (const applied of result.results ?? []) {
     if (applied.status === 'Success') logger.info({ schema, migration: applied.migrationName }, 'migration applied');
     if (applied.status === 'Error') logger.error({ schema, migration: applied.migrationName }, 'migration failed');
@@ -30,27 +37,6 @@ export async function migrateSchema(
   if (result.error) {
     throw new Error(`migrating schema "${schema}" failed: ${(result.error as Error).message ?? String(result.error)}`);
   }
-}
-
-/**
- * Each migration without DB_STATEMENT_TIMEOUT_MS: that bound is for requests, and a migration may
- * walk every row of a big table (the chain facts of 389,400 numbers: about a minute at scale
- * 100), which the bound would cancel, failing the start. `set local` ends with the migrator's
- * transaction, so the pooled connection keeps its bound afterwards.
- */
-function unbounded(migrations: Record<string, Migration>): Record<string, Migration> {
-  return Object.fromEntries(
-    Object.entries(migrations).map(([name, migration]) => [
-      name,
-      {
-        up: async (tx: Kysely<any>) => {
-          await sql`set local statement_timeout = 0`.execute(tx);
-          await migration.up(tx);
-        },
-        ...(migration.down ? { down: migration.down } : {}),
-      },
-    ]),
-  );
 }
 
 /** Whether exactly these migrations are recorded in the schema's migration table (false when it does not exist). */
