@@ -265,7 +265,7 @@ export async function benchDistributed(): Promise<void> {
       urls[`${name.toUpperCase()}_URL`] = proc.url;
     }
     await Promise.all(procs.map((proc) => waitFor(proc, async () => (await fetch(proc.url, { method: 'POST' })).status > 0)));
-    console.log('bench (distributed): starting the three gateways...');
+    console.log(`bench (distributed): starting the gateways (${GATEWAYS.join(', ')})...`);
     const gatewayEnv = { ...env, ...urls, RATE_LIMIT_REQUESTS: '10000000', MAX_UPSTREAM_CALLS: '10000000', UPSTREAM_CALLS_PER_MINUTE: '100000000' };
     const gateways: Partial<Record<GatewayName, Proc>> = {};
     for (const name of GATEWAYS) {
