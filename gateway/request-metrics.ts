@@ -1,7 +1,7 @@
 /** The gateway's per-request metrics plugin: execute time per operation, subgraph call time per subgraph, errors by phase, on prom-client directly. */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import { getOperationAST, type DocumentNode, type GraphQLError } from 'graphql';
-import type { ExecutionResult } from '@graphql-tools/utils';
+import { isPromise, type ExecutionResult } from '@graphql-tools/utils';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /**
@@ -32,7 +32,6 @@ function children<M>(): Labelled<M> {
   };
 }
 
-const isPromiseLike = <T>(value: T | PromiseLike<T>): value is PromiseLike<T> => typeof (value as { then?: unknown } | null)?.then === 'function';
 const isAsyncIterable = (value: unknown): value is AsyncIterable<unknown> => typeof (value as { [Symbol.asyncIterator]?: unknown } | null)?.[Symbol.asyncIterator] === 'function';
 
 /** The operation name the client's request gave, if any. */
@@ -124,20 +123,21 @@ export function useRequestMetrics(registry: Registry, label: Label, clientOperat
       // (test/request-deadline.e2e.test.ts), as the runtime chains the hooks onto the call
       setExecutor(function measuredSubgraphCall(request) {
         const started = performance.now();
+        const observe = () => duration.observe((performance.now() - started) / 1000);
         const result = executor(request);
-        if (!isPromiseLike(result)) {
-          duration.observe((performance.now() - started) / 1000);
+        if (!isPromise(result)) {
+          observe();
           countFrom(result);
           return result;
         }
         return result.then(
           (value) => {
-            duration.observe((performance.now() - started) / 1000);
+            observe();
             countFrom(value);
             return value;
           },
           (error: unknown) => {
-            duration.observe((performance.now() - started) / 1000);
+            observe();
             subgraphErrors.inc({ subgraphName, operationName, operationType });
             throw error;
           },

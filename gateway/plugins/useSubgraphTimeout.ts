@@ -10,11 +10,7 @@
  */
 import type { GatewayPlugin } from '@graphql-hive/gateway-runtime';
 import type { ExecutionResult } from '@graphql-tools/utils';
-import { createGraphQLError } from '@graphql-tools/utils';
-
-function isPromiseLike<T>(value: T | PromiseLike<T>): value is PromiseLike<T> {
-  return typeof (value as { then?: unknown } | null)?.then === 'function';
-}
+import { createGraphQLError, isPromise } from '@graphql-tools/utils';
 
 /** The timer's callback: a module function with its arguments, not a closure made per call. */
 function expire(reject: (error: unknown) => void, subgraphName: string, timeoutMs: number): void {
@@ -26,7 +22,7 @@ export function useSubgraphTimeout(timeoutMs: number): GatewayPlugin {
     onSubgraphExecute({ subgraphName, executor, setExecutor }) {
       setExecutor(function subgraphTimeout(executionRequest) {
         const result = executor(executionRequest);
-        if (!isPromiseLike(result)) return result;
+        if (!isPromise(result)) return result;
         return new Promise<ExecutionResult | AsyncIterable<ExecutionResult>>((resolve, reject) => {
           const timer = setTimeout(expire, timeoutMs, reject, subgraphName, timeoutMs);
           result.then(
