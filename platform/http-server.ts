@@ -10,6 +10,7 @@ import { isClientCode, maskErrors } from '../contracts/errors.js';
 import type { RequestScope } from '../contracts/identity.js';
 import type { Logger } from './logger.js';
 import { portUnavailable } from './port.js';
+import { readBodyText } from './request-body.js';
 import { replayGuard, SIGNED_SCOPE_HEADER, verifyScope } from '../contracts/signed-scope.js';
 
 /**
@@ -75,7 +76,7 @@ export async function serveSubgraph(
   httpServer.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
       // the body as sent: the signature covers these bytes, so it is checked before any parsing
-      const raw = await readBody(req, MAX_SUBGRAPH_BODY_BYTES);
+      const raw = await readBodyText(req, MAX_SUBGRAPH_BODY_BYTES);
       if (raw === null) return refuse(res, 413, 'BAD_REQUEST', `The request body is over ${MAX_SUBGRAPH_BODY_BYTES} bytes`);
       const header = req.headers[SIGNED_SCOPE_HEADER];
       const scope = verifyScope(Array.isArray(header) ? header[0] : header, signingSecret, raw);
@@ -116,15 +117,3 @@ export async function serveSubgraph(
 
 /** The gateway's fetches carry plans' entity representations: bounded, but far above a client's MAX_BODY_BYTES. */
 const MAX_SUBGRAPH_BODY_BYTES = 50 * 1024 * 1024;
-
-/** The request body as UTF-8 text; null past `limit` bytes (the rest is not read). */
-async function readBody(req: IncomingMessage, limit: number): Promise<string | null> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) return null;
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks, size).toString('utf8');
-}

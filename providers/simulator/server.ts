@@ -14,6 +14,7 @@ import { SimulatorRouting } from './routing.js';
 import { SimulatorState, type ProviderState } from './state.js';
 import { ProviderCompliance } from './compliance.js';
 import { parseBody, REFERENCE } from './validate.js';
+import { readBodyText } from '../../platform/request-body.js';
 import { ClockAdvanceSchema, DriftRequestSchema, OrderRequestSchema, ReleaseRequestSchema, ReserveRequestSchema, SearchRequestSchema, StatusRequestSchema, WithdrawRequestSchema } from '../api-schema.js';
 
 export interface SimulatorOptions {
@@ -252,20 +253,10 @@ function allow(method: string, expected: string): void {
 }
 
 async function readJson(req: IncomingMessage): Promise<unknown> {
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > API_LIMITS.maxBodyBytes) {
-    req.resume(); // discard it, so the caller reads our answer instead of a reset connection
-    throw new ApiError(413, 'body_too_large', `request body is over ${API_LIMITS.maxBodyBytes} bytes`);
-  }
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > API_LIMITS.maxBodyBytes) throw new ApiError(413, 'body_too_large', `request body is over ${API_LIMITS.maxBodyBytes} bytes`);
-    chunks.push(chunk);
-  }
+  const text = await readBodyText(req, API_LIMITS.maxBodyBytes);
+  if (text === null) throw new ApiError(413, 'body_too_large', `request body is over ${API_LIMITS.maxBodyBytes} bytes`);
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw badRequest('request body is not valid JSON', 'invalid_json');
   }
