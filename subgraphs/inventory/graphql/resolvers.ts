@@ -65,6 +65,18 @@ export function visibleHolderId(row: NumberRow, _ctx: Context): string | null {
   return row.assigned_via_provider_id ?? row.holder_provider_id;
 }
 
+/**
+ * The number's row and its visible holder, the holder's provider row loaded after the number's
+ * offers (as tierChain does): the providers of holder and chain then load in one statement.
+ */
+async function heldBy(ctx: Context, e164: string): Promise<{ row: NumberRow; holderId: string; holder: ProviderRow | null } | null> {
+  const row = await visibleRow(ctx, e164);
+  const holderId = row && visibleHolderId(row, ctx);
+  if (!row || !holderId) return null;
+  await ctx.loaders.offers.load(e164);
+  return { row, holderId, holder: await ctx.loaders.providers.load(holderId) };
+}
+
 /** The lifecycle status as this caller may see it: another tenant's reservation or assignment is UNAVAILABLE. */
 export function visibleStatus(row: NumberRow & { reservation_over?: boolean | null }, ctx: Context) {
   // whether a reservation is over is the database's clock's call (repo.findNumbersByE164), as for claims and expiry
@@ -196,14 +208,7 @@ export const resolvers: Resolvers = {
   Number: {
     // The representation carries originatingCarrier when chainMatchesAllocation is asked (@requires).
     __resolveReference: (ref) => ref,
-    holder: async (number, _args, ctx) => {
-      const row = await visibleRow(ctx, number.e164);
-      const holder = row && visibleHolderId(row, ctx);
-      if (!holder) return null;
-      // After the offers (as tierChain does): the providers of holder and chain load in one statement.
-      await ctx.loaders.offers.load(number.e164);
-      return ctx.loaders.providers.load(holder);
-    },
+    holder: async (number, _args, ctx) => (await heldBy(ctx, number.e164))?.holder ?? null,
     tier: async (number, _args, ctx) => (await holderChain(ctx, number.e164))?.tier ?? null,
     tierChain: async (number, _args, ctx) => {
       const chain = await holderChain(ctx, number.e164);
@@ -236,13 +241,11 @@ export const resolvers: Resolvers = {
       return pageOf(unavailable ? offers.map((o) => ({ ...o, unavailableToCaller: true })) : offers, page, (o) => o.offer.provider_id);
     },
     live: async (number, _args, ctx) => {
-      const row = await visibleRow(ctx, number.e164);
-      const holder = row && visibleHolderId(row, ctx);
-      if (!holder) return null;
       // In step with holder and tierChain, so the holder's row (its batch limit) comes from their statement.
-      await ctx.loaders.offers.load(number.e164);
-      await ctx.loaders.providers.load(holder);
-      const live = await fromProvider(() => ctx.loaders.live.load(liveKey(holder, number.e164)), 'live status');
+      const held = await heldBy(ctx, number.e164);
+      if (!held) return null;
+      const { row, holderId } = held;
+      const live = await fromProvider(() => ctx.loaders.live.load(liveKey(holderId, number.e164)), 'live status');
       // Another tenant's reservation or assignment is, to this caller, not available: nothing more (not which of the two).
       if (live.found && visibleStatus(row, ctx) === 'UNAVAILABLE') return { ...live, available: false, status: 'unavailable' };
       return live;
