@@ -129,16 +129,23 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger, 
   // rather than when autovacuum comes by, if it is on: without them (the first sync of 464,000
   // offers at scale 100) the offers of 100 numbers were planned as a sequential scan of every
   // offer, 200 ms (1.5 s under load) per InventoryLineage page instead of 0.4 ms by primary key.
-  if (report.items > 0 || numbers.length > 0 || (await withoutStatistics(db))) await sql`analyze inventory.offers, inventory.numbers`.execute(db);
+  if (await statisticsStale(db, report.items)) await sql`analyze inventory.offers, inventory.numbers`.execute(db);
   logger.info({ ...report }, 'sync: done');
   return report;
 }
 
-/** Whether offers or numbers has no column statistics yet (never analyzed, or empty when it was). */
-async function withoutStatistics(db: Db): Promise<boolean> {
-  const { rows } = await sql<{ analyzed: number }>`
-    select count(distinct tablename)::int as analyzed from pg_stats where schemaname = 'inventory' and tablename in ('offers', 'numbers')`.execute(db);
-  return (rows[0]?.analyzed ?? 0) < 2;
+/**
+ * Whether offers or numbers has no column statistics yet (never analyzed, or empty when it was),
+ * or the sync changed more than a tenth of the offers the last statistics counted: autovacuum's
+ * own threshold (autovacuum_analyze_scale_factor), so a sync that changed a handful of offers
+ * does not analyze half a million every interval.
+ */
+async function statisticsStale(db: Db, changedOffers: number): Promise<boolean> {
+  const { rows } = await sql<{ analyzed: number; offers: number }>`
+    select (select count(distinct tablename)::int from pg_stats where schemaname = 'inventory' and tablename in ('offers', 'numbers')) as analyzed,
+      (select greatest(reltuples, 0)::float8 from pg_class where oid = 'inventory.offers'::regclass) as offers`.execute(db);
+  const { analyzed = 0, offers = 0 } = rows[0] ?? {};
+  return analyzed < 2 || changedOffers > 0.1 * Number(offers);
 }
 
 function lifecycleStatus(providerStatus: string): LifecycleStatus {
