@@ -293,7 +293,7 @@ describe('MarketDepth', () => {
 describe('searchNumbers across providers', () => {
   const SEARCH = `query($input: SearchNumbersInput, $id: ID, $first: Int, $after: String) {
     searchNumbers(input: $input, searchId: $id, first: $first, after: $after) {
-      searchId providerErrors { provider { id } code message }
+      searchId complete providerErrors { provider { id } code message }
       results { totalCount pageInfo { hasNextPage endCursor } edges { node { e164 offers { provider { id } } } } } } }`;
   const HEALTH = `query($id: ID!) { provider(id: $id) { apiHealth { circuitOpen lastFiveMinutes { calls errorRate availability latencyP50Ms } } } }`;
 
@@ -332,6 +332,7 @@ describe('searchNumbers across providers', () => {
     expect(all.data!.searchNumbers.providerErrors).toEqual([]);
     const numbersInWorld = new Set(world.numbers.filter((n) => n.country === market.country && n.numberType === market.numberType && n.status === 'available').map((n) => n.e164));
     expect(all.data!.searchNumbers.results.totalCount).toBe(numbersInWorld.size);
+    expect(all.data!.searchNumbers.complete).toBe(true);
 
     // A later page comes from the kept result: no provider is asked again.
     recorder().resetCounts();

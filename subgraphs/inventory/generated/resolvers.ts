@@ -536,10 +536,11 @@ export type Query = {
   providers: ProviderConnection;
   /**
    * Searches every provider with stock in a market, in parallel, right now. The merged result
-   * (one entry per number, with every provider's offer) is kept for a while under `searchId`:
-   * ask again with `searchId` instead of `input` to page through it without asking the
-   * providers again. Providers that fail or time out are listed in `providerErrors`; the
-   * others' results are still returned.
+   * (one entry per number, with every provider's offer; at most 1,000 numbers, the lowest
+   * found) is kept for a while under `searchId`: ask again with `searchId` instead of `input`
+   * to page through it without asking the providers again. `complete` says whether it holds
+   * every match; if not, narrow the input. Providers that fail or time out are listed in
+   * `providerErrors`; the others' results are still returned.
    */
   searchNumbers: SearchNumbersPayload;
 };
@@ -699,6 +700,12 @@ export type SearchNumbersInput = {
 /** The merged results of one search and the providers that could not answer. */
 export type SearchNumbersPayload = {
   __typename?: 'SearchNumbersPayload';
+  /**
+   * Whether the results hold every number the answering providers matched. False when they
+   * matched more than a search keeps (1,000): narrow the input (startsWith, contains, region,
+   * areaCode) to see the others.
+   */
+  complete: Scalars['Boolean']['output'];
   /** One entry per provider that failed or timed out; empty when every provider answered. */
   providerErrors: Array<ProviderError>;
   /** The numbers found, ordered by e164, each with every provider's offer. */
@@ -1247,6 +1254,7 @@ export type ReserveNumbersPayloadResolvers<ContextType = Context, ParentType ext
 }>;
 
 export type SearchNumbersPayloadResolvers<ContextType = Context, ParentType extends ResolversParentTypes['SearchNumbersPayload'] = ResolversParentTypes['SearchNumbersPayload']> = ResolversObject<{
+  complete?: Resolver<ResolversTypes['Boolean'], ParentType, ContextType>;
   providerErrors?: Resolver<Array<ResolversTypes['ProviderError']>, ParentType, ContextType>;
   results?: Resolver<ResolversTypes['SearchResultConnection'], ParentType, ContextType>;
   searchId?: Resolver<ResolversTypes['ID'], ParentType, ContextType>;

@@ -54,6 +54,7 @@ export interface SearchNumbersPayloadModel {
   searchId: string;
   results: Connection<SearchResultModel>;
   providerErrors: ProviderErrorModel[];
+  complete: boolean;
 }
 /** An order, with its lines when the mutation that placed it has them at hand (else loaded by id). */
 export interface OrderModel {

@@ -201,7 +201,7 @@ export const resolvers: Resolvers = {
         search = await runSearch(ctx, searchRequest(args.input));
         searchId = await storeSearch(ctx, search);
       }
-      return { searchId: searchId!, results: pageOf(search.results, page, (r) => r.e164), providerErrors: search.providerErrors };
+      return { searchId: searchId!, results: pageOf(search.results, page, (r) => r.e164), providerErrors: search.providerErrors, complete: search.complete };
     },
   },
   Mutation: { ...reservationMutations, ...orderMutations },

@@ -1,7 +1,7 @@
-/** Search input becomes a provider search request, or is refused before any provider is asked; one provider's search split by digit, level by level. */
+/** Search input becomes a provider search request, or is refused before any provider is asked; every provider's search split by digit, level by level, bounded by the numbers it keeps. */
 import { describe, expect, it } from 'vitest';
 import type { SearchHit, SearchRequest, SearchResponse } from '../../../providers/api.js';
-import { MAX_CALLS_PER_PROVIDER, MAX_RESULTS_PER_SEARCH, searchProvider, searchRequest } from './search.js';
+import { fanOut, MAX_CALLS_PER_PROVIDER, MAX_RESULTS_PER_SEARCH, searchRequest } from './search.js';
 
 describe('search input', () => {
   it('becomes a provider search request: upper-case country, capabilities as the providers name them, no empty fields', () => {
@@ -64,58 +64,75 @@ function provider(nationals: string[], failing: Map<string, Error> = new Map()) 
   };
 }
 
-/** The split asked one call at a time, breadth first: what a search by levels must call and keep. */
-async function oneByOne(api: { search(request: SearchRequest): Promise<SearchResponse> }, request: SearchRequest, pageCap: number): Promise<SearchHit[]> {
-  const hits: SearchHit[] = [];
-  const queue = [request.startsWith ?? ''];
-  for (let calls = 0; queue.length > 0 && calls < MAX_CALLS_PER_PROVIDER && hits.length < MAX_RESULTS_PER_SEARCH; calls++) {
-    const startsWith = queue.shift()!;
-    const response = await api.search({ ...request, ...(startsWith ? { startsWith } : {}), limit: pageCap });
-    hits.push(...response.numbers);
-    if (response.truncated && startsWith.length < 15) queue.push(...'0123456789'.split('').map((d) => startsWith + d));
-  }
-  return hits;
-}
-
 /** `count` national mobile numbers: 7 and nine digits, `step` apart. */
 const mobiles = (count: number, step: number) => Array.from({ length: count }, (_, i) => `7${String(i * step).padStart(9, '0')}`);
 
-describe('one provider searched past its page cap', () => {
-  const request: SearchRequest = { country: 'GB', numberType: 'MOBILE' };
+const request: SearchRequest = { country: 'GB', numberType: 'MOBILE' };
+const distinct = (answers: { hits: SearchHit[] }[]) => new Set(answers.flatMap((a) => a.hits.map((h) => h.e164)));
 
-  it('asks each level of the split at once, making the calls and keeping the hits of asking them one by one', async () => {
-    const nationals = mobiles(3_000, 333_331);
-    const reference = provider(nationals);
-    const expected = await oneByOne(reference, request, 50);
-    const levels = provider(nationals);
-    const hits = await searchProvider(levels, request, 50);
-    expect(hits).toEqual(expected);
-    // the root, its ten digits, then the first ten parts of the truncated ones: the call budget
-    expect(levels.calls).toEqual(reference.calls);
-    expect(levels.calls).toHaveLength(MAX_CALLS_PER_PROVIDER);
-    // three round trips instead of 21: each level's ten parts in flight at once
-    expect(reference.mostInFlight()).toBe(1);
-    expect(levels.mostInFlight()).toBe(10);
+describe('providers searched past their page caps', () => {
+  it('asks once when every provider answers everything in one page, and holds every match', async () => {
+    const a = provider(mobiles(40, 1_000));
+    const b = provider(mobiles(30, 7_000));
+    const { answers, complete } = await fanOut([{ providerId: 'a', api: a, pageCap: 50 }, { providerId: 'b', api: b, pageCap: 50 }], request);
+    expect(answers.map((x) => x.hits.length)).toEqual([40, 30]);
+    expect(a.calls).toEqual(['']);
+    expect(b.calls).toEqual(['']);
+    expect(complete).toBe(true);
   });
 
-  it('keeps no more hits than asking one by one would past the cap, and fails only on a failure asked before it', async () => {
-    // 1,000 per answer: the cap is reached within the second level
-    const nationals = mobiles(30_000, 33_331);
-    const capPrefix = '77';
-    const expected = await oneByOne(provider(nationals), request, 1_000);
-    expect(expected.length).toBe(MAX_RESULTS_PER_SEARCH);
-    const levels = provider(nationals, new Map([['79', new Error('after the cap: never asked one by one')]]));
-    expect(await searchProvider(levels, request, 1_000)).toEqual(expected);
-    expect(expected.at(-1)!.e164.startsWith(`+44${capPrefix}`)).toBe(true);
-
-    const failure = new Error('the provider failed on 74');
-    await expect(oneByOne(provider(nationals, new Map([['74', failure]])), request, 1_000)).rejects.toBe(failure);
-    await expect(searchProvider(provider(nationals, new Map([['74', failure], ['76', new Error('a later failure')]])), request, 1_000)).rejects.toBe(failure);
+  it('splits a truncated part by the next digit, each level at once, until every match is found', async () => {
+    // 300 numbers under 70, 71 and 72; a page cap of 150 truncates the root and 7, not 70 to 79
+    const nationals = mobiles(300, 800_011);
+    const api = provider(nationals);
+    const { answers, complete } = await fanOut([{ providerId: 'a', api, pageCap: 150 }], request);
+    expect(distinct(answers)).toEqual(new Set(nationals.map((n) => `+44${n}`)));
+    expect(complete).toBe(true);
+    // the root, its ten digits, then the ten digits of 7: three round trips, ten calls in flight at most
+    expect(api.calls.slice(0, 11)).toEqual(['', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+    expect(api.calls.length).toBe(21);
+    expect(api.mostInFlight()).toBe(10);
   });
 
-  it('asks once when the provider answers everything in one page', async () => {
-    const api = provider(mobiles(40, 1_000));
-    expect(await searchProvider(api, request, 50)).toHaveLength(40);
-    expect(api.calls).toEqual(['']);
+  it('asks no further part once the numbers found reach the bound, however large the market, and says it is not complete', async () => {
+    // a market 100 times larger than the bound, at three providers
+    const providers = [0, 1, 2].map((i) => ({ providerId: `p${i}`, api: provider(mobiles(100_000, 99_991 + i)), pageCap: 500 }));
+    const { answers, complete } = await fanOut(providers, request);
+    expect(complete).toBe(false);
+    // one level: three pages of 500 are past the bound of 1,000
+    expect(providers.map((p) => p.api.calls)).toEqual([[''], [''], ['']]);
+    expect(distinct(answers).size).toBeGreaterThanOrEqual(MAX_RESULTS_PER_SEARCH);
+
+    // with small pages, the split goes on only until the bound is reached
+    const small = [0, 1, 2].map((i) => ({ providerId: `p${i}`, api: provider(mobiles(100_000, 99_991 + i)), pageCap: 50 }));
+    const few = await fanOut(small, request);
+    expect(few.complete).toBe(false);
+    const calls = small.map((p) => p.api.calls.length);
+    // the root (3 pages, 150), the ten digits (3 x 10 calls; only 7 has numbers: 300 in all), then the digits of 7 (30 calls, 1,500)
+    expect(calls).toEqual([21, 21, 21]);
+    expect(distinct(few.answers).size).toBeGreaterThanOrEqual(MAX_RESULTS_PER_SEARCH);
+  });
+
+  it('stops a provider at its call budget and says the result is not complete', async () => {
+    // a page cap of 5 over 2,000 numbers: the split needs more than 21 calls
+    const api = provider(mobiles(200, 49_999_999));
+    const { answers, complete } = await fanOut([{ providerId: 'a', api, pageCap: 5 }], request);
+    expect(api.calls).toHaveLength(MAX_CALLS_PER_PROVIDER);
+    expect(complete).toBe(false);
+    expect(answers[0]!.hits.length).toBeGreaterThan(0);
+  });
+
+  it("ends a provider's search at its first failure, dropping its hits, and leaves the others' standing", async () => {
+    const nationals = mobiles(300, 800_011);
+    const failure = new Error('the provider failed on 71');
+    const failing = provider(nationals, new Map([['71', failure]]));
+    const healthy = provider(nationals);
+    const { answers, complete } = await fanOut([{ providerId: 'bad', api: failing, pageCap: 150 }, { providerId: 'good', api: healthy, pageCap: 150 }], request);
+    expect(answers[0]).toEqual({ providerId: 'bad', hits: [], error: failure });
+    expect(distinct([answers[1]!]).size).toBe(300);
+    expect(complete).toBe(true);
+    // no part of the failed provider is asked after the level that failed
+    expect(failing.calls).toHaveLength(11 + 10);
+    expect(healthy.calls).toHaveLength(21);
   });
 });

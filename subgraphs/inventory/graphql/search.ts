@@ -9,8 +9,12 @@ import * as repo from '../store/repository.js';
 import { isProviderFailure, providerFailureMessage } from '../../provider-failure.js';
 import { ProviderError, type ProviderClient } from '../../../providers/client/index.js';
 
-/** Numbers kept per search at most. */
-export const MAX_RESULTS_PER_SEARCH = 10_000;
+/**
+ * Numbers a search keeps at most, over all its providers. It bounds a search's work by what a
+ * client can page through, not by the size of the market: past it, no further part of any
+ * provider's split is asked, and the payload says the result is not complete.
+ */
+export const MAX_RESULTS_PER_SEARCH = 1_000;
 /** Calls to one provider for one search at most, when its page cap makes it split the query. */
 export const MAX_CALLS_PER_PROVIDER = 21;
 
@@ -49,79 +53,117 @@ export function searchRequest(input: SearchInput): SearchRequest {
   };
 }
 
-/**
- * Everything one provider has for the request. A provider returns at most its page cap per
- * search; when it says it truncated, the query is split by the next digit of the national
- * number (disjoint parts), so its cap does not limit the total (within a bounded number of calls).
- * The parts are asked breadth first, each level's parts at once: a search waits about one round
- * trip per digit of the split, not one per call (21 calls one after another at scale 100). The
- * calls and the hits kept are those of asking the parts one by one in that order: past the cap
- * on hits, answers are dropped as if never asked, and the first failure in that order fails the
- * provider's search.
- */
-export async function searchProvider(api: Pick<ProviderClient, 'search'>, request: SearchRequest, pageCap: number): Promise<SearchHit[]> {
-  const hits: SearchHit[] = [];
-  let queue = [request.startsWith ?? ''];
-  let calls = 0;
-  while (queue.length > 0 && calls < MAX_CALLS_PER_PROVIDER && hits.length < MAX_RESULTS_PER_SEARCH) {
-    const level = queue.slice(0, MAX_CALLS_PER_PROVIDER - calls);
-    calls += level.length;
-    const answers = await Promise.allSettled(level.map((startsWith) => api.search({ ...request, ...(startsWith ? { startsWith } : {}), limit: pageCap })));
-    const next: string[] = [];
-    for (const [i, answer] of answers.entries()) {
-      if (hits.length >= MAX_RESULTS_PER_SEARCH) break;
-      if (answer.status === 'rejected') throw answer.reason;
-      hits.push(...answer.value.numbers);
-      const startsWith = level[i]!;
-      if (answer.value.truncated && startsWith.length < 15) next.push(...'0123456789'.split('').map((d) => startsWith + d));
-    }
-    queue = [...queue.slice(level.length), ...next];
-  }
-  return hits;
+/** One provider to search, with its page cap. */
+export interface ProviderToSearch {
+  providerId: string;
+  api: Pick<ProviderClient, 'search'>;
+  pageCap: number;
 }
 
-/** Fans the search out to every provider with stock in the market, in parallel, and merges by number. */
+/** What one provider answered: its hits, or the failure that ended its search (its hits then dropped). */
+export interface ProviderAnswer {
+  providerId: string;
+  hits: SearchHit[];
+  error?: unknown;
+}
+
+/** Every provider's answer, and whether they hold every match (no part left unasked). */
+export interface FanOut {
+  answers: ProviderAnswer[];
+  complete: boolean;
+}
+
+/**
+ * Every provider's matches, level by level, all providers at once. A provider returns at most its
+ * page cap per search; when it says it truncated, that part is split by the next digit of the
+ * national number (disjoint parts) and the parts are asked at the next level, all at once: a
+ * search waits one round trip per digit of the split, not one per call. Levels stop when no part
+ * is left, when the distinct numbers found reach MAX_RESULTS_PER_SEARCH (the result is then not
+ * complete), or, for one provider, at MAX_CALLS_PER_PROVIDER. A provider's first failure, in the
+ * order its parts were asked, ends its search and drops its hits; the others go on.
+ */
+export async function fanOut(providers: readonly ProviderToSearch[], request: SearchRequest): Promise<FanOut> {
+  const walks = providers.map((p) => ({ ...p, parts: [request.startsWith ?? ''], calls: 0, hits: [] as SearchHit[], error: undefined as unknown }));
+  const found = new Set<string>();
+  let complete = true;
+  for (;;) {
+    const asking = walks.filter((w) => w.error === undefined && w.parts.length > 0);
+    if (asking.length === 0) break;
+    if (found.size >= MAX_RESULTS_PER_SEARCH) {
+      complete = false;
+      break;
+    }
+    await Promise.all(
+      asking.map(async (walk) => {
+        const level = walk.parts.slice(0, MAX_CALLS_PER_PROVIDER - walk.calls);
+        walk.calls += level.length;
+        const answers = await Promise.allSettled(level.map((startsWith) => walk.api.search({ ...request, ...(startsWith ? { startsWith } : {}), limit: walk.pageCap })));
+        const next: string[] = [];
+        for (const [i, answer] of answers.entries()) {
+          if (answer.status === 'rejected') {
+            walk.error = answer.reason;
+            walk.hits = [];
+            return;
+          }
+          walk.hits.push(...answer.value.numbers);
+          for (const hit of answer.value.numbers) found.add(hit.e164);
+          const startsWith = level[i]!;
+          if (!answer.value.truncated) continue;
+          if (startsWith.length < 15) next.push(...'0123456789'.split('').map((d) => startsWith + d));
+          else complete = false;
+        }
+        walk.parts = [...walk.parts.slice(level.length), ...next];
+        if (walk.calls >= MAX_CALLS_PER_PROVIDER && walk.parts.length > 0) {
+          complete = false;
+          walk.parts = [];
+        }
+      }),
+    );
+  }
+  return { answers: walks.map(({ providerId, hits, error }) => ({ providerId, hits, ...(error === undefined ? {} : { error }) })), complete };
+}
+
+/** Fans the search out to every provider with stock in the market and merges by number: at most MAX_RESULTS_PER_SEARCH, the lowest numbers found. */
 export async function runSearch(ctx: Context, request: SearchRequest): Promise<StoredSearch> {
   const providerIds = await repo.providersInMarket(ctx.db, request.country, request.numberType ?? null);
   const rows = await ctx.loaders.providers.loadMany(providerIds);
-  const merged = new Map<string, SearchResultModel>();
+  const toSearch: ProviderToSearch[] = [];
   const providerErrors: ProviderErrorModel[] = [];
-  const outcomes = await Promise.all(
-    providerIds.map(async (providerId, i) => {
-      const api = ctx.upstream.provider(providerId);
-      const row = rows[i];
-      if (!api || !row || row instanceof Error) return { providerId, error: new ProviderError(providerId, 'search', 'rejected', 'not in the directory') };
-      try {
-        return { providerId, hits: await searchProvider(api, request, row.page_cap) };
-      } catch (error) {
-        // a provider's failure leaves the others' results standing; anything else is a bug and fails the search
-        if (!isProviderFailure(error)) throw error;
-        ctx.logger.warn({ err: error, providerId }, 'search: a provider could not answer');
-        return { providerId, error };
-      }
-    }),
-  );
-  for (const outcome of outcomes) {
-    if ('error' in outcome && outcome.error) {
-      providerErrors.push({ providerId: outcome.providerId, code: outcome.error.kind === 'timeout' ? 'TIMEOUT' : 'UNAVAILABLE', message: providerFailureMessage(outcome.error) });
+  const failed = (providerId: string, error: ProviderError) =>
+    providerErrors.push({ providerId, code: error.kind === 'timeout' ? 'TIMEOUT' : 'UNAVAILABLE', message: providerFailureMessage(error) });
+  for (const [i, providerId] of providerIds.entries()) {
+    const api = ctx.upstream.provider(providerId);
+    const row = rows[i];
+    if (!api || !row || row instanceof Error) failed(providerId, new ProviderError(providerId, 'search', 'rejected', 'not in the directory'));
+    else toSearch.push({ providerId, api, pageCap: row.page_cap });
+  }
+  const { answers, complete } = await fanOut(toSearch, request);
+  const merged = new Map<string, SearchResultModel>();
+  for (const answer of answers) {
+    if (answer.error !== undefined) {
+      // a provider's failure leaves the others' results standing; anything else is a bug and fails the search
+      if (!isProviderFailure(answer.error)) throw answer.error;
+      ctx.logger.warn({ err: answer.error, providerId: answer.providerId }, 'search: a provider could not answer');
+      failed(answer.providerId, answer.error);
       continue;
     }
-    for (const hit of outcome.hits ?? []) {
+    for (const hit of answer.hits) {
       let result = merged.get(hit.e164);
       if (!result) {
-        if (merged.size >= MAX_RESULTS_PER_SEARCH) continue;
         result = { e164: hit.e164, region: hit.region, capabilities: [...hit.capabilities], offers: [] };
         merged.set(hit.e164, result);
       }
-      if (!result.offers.some((o) => o.providerId === outcome.providerId)) {
-        result.offers.push({ providerId: outcome.providerId, setupPrice: hit.setupPrice, monthlyPrice: hit.monthlyPrice });
+      if (!result.offers.some((o) => o.providerId === answer.providerId)) {
+        result.offers.push({ providerId: answer.providerId, setupPrice: hit.setupPrice, monthlyPrice: hit.monthlyPrice });
       }
     }
   }
   // E.164 numbers ('+' and digits) sort by code point as they do by locale, without the collator
-  const results = [...merged.values()].sort((a, b) => (a.e164 < b.e164 ? -1 : a.e164 > b.e164 ? 1 : 0));
+  const sorted = [...merged.values()].sort((a, b) => (a.e164 < b.e164 ? -1 : a.e164 > b.e164 ? 1 : 0));
+  const results = sorted.slice(0, MAX_RESULTS_PER_SEARCH);
   for (const result of results) result.offers.sort((a, b) => Number(a.setupPrice.amount) - Number(b.setupPrice.amount) || a.providerId.localeCompare(b.providerId));
-  return { tenant: ctx.tenant, results, providerErrors };
+  providerErrors.sort((a, b) => providerIds.indexOf(a.providerId) - providerIds.indexOf(b.providerId));
+  return { tenant: ctx.tenant, results, providerErrors, complete: complete && sorted.length <= MAX_RESULTS_PER_SEARCH };
 }
 
 export function storeSearch(ctx: Context, search: StoredSearch): Promise<string> {

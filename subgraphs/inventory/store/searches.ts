@@ -10,6 +10,8 @@ export interface StoredSearch {
   tenant: string | null;
   results: SearchResultModel[];
   providerErrors: ProviderErrorModel[];
+  /** False when the providers matched more than the search keeps (or more than it may ask them for). */
+  complete: boolean;
 }
 
 /** Searches kept at once, results kept over all of them, and for how long: bounded memory, whatever clients do. */
@@ -30,7 +32,10 @@ export function createSearchStore(): SearchStore {
   return {
     get: async (db, id) => {
       const row = await db.selectFrom('search_results').select('result').where('id', '=', id).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
-      return row ? (JSON.parse(row.result) as StoredSearch) : undefined;
+      if (!row) return undefined;
+      // a search kept before `complete` was recorded kept everything it found
+      const search = JSON.parse(row.result) as Omit<StoredSearch, 'complete'> & { complete?: boolean };
+      return { ...search, complete: search.complete ?? true };
     },
     put: async (db, search) => {
       const id = randomUUID();
