@@ -33,6 +33,7 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
 import { removeEventsNamespace, testEventsNamespace } from '../test/support/events.js';
 import { freePort } from '../test/support/processes.js';
+import { sellerLatencies, type SellerLatency } from './provider-latency.js';
 import { machineLine, ROOT, writeResult } from './report.js';
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
@@ -327,7 +328,7 @@ export async function benchDistributed(): Promise<void> {
       {
         name: 'searchNumbers (GB MOBILE, first 50)',
         query: 'query($input: SearchNumbersInput!) { searchNumbers(input: $input, first: 50) { searchId results { edges { cursor } } providerErrors { code } } }',
-        variables: () => ({ input: { country: 'GB', numberType: 'MOBILE' } }),
+        variables: () => ({ input: SEARCH_INPUT }),
         connections: [1],
         optIn: true,
         compare: false,
@@ -421,11 +422,25 @@ export async function benchDistributed(): Promise<void> {
         if (product) console.log(`  embedded against distributed (product), ${row.workload} c=${row.connections}: ${(row.rps / product.rps).toFixed(2)}x the requests per second`);
       }
     }
+    // a search waits for its slowest seller at each level of its split: its p50 against that seller's
+    let searchAgainstSlowest: { slowest: SellerLatency; searchP50Ms: number; ratio: number } | null = null;
+    const searchRow = rows.find((r) => r.workload.startsWith('searchNumbers') && r.gateway === 'product');
+    if (searchRow) {
+      const sellers = await sellerLatencies(providersUrl, SEARCH_INPUT);
+      if (sellers.length > 0) {
+        const slowest = sellers[0]!;
+        searchAgainstSlowest = { slowest, searchP50Ms: searchRow.p50Ms, ratio: searchRow.p50Ms / slowest.p50Ms };
+        console.log(
+          `\nsearchNumbers p50 ${searchRow.p50Ms.toFixed(1)} ms: ${searchAgainstSlowest.ratio.toFixed(2)}x the slowest of its ${sellers.length} sellers asked directly (${slowest.providerId}, p50 ${slowest.p50Ms.toFixed(1)} ms per search call)`,
+        );
+      }
+    }
     if (mismatchExamples.length > 0) console.log('mismatches, first few:', JSON.stringify(mismatchExamples.slice(0, 2), null, 2));
     if (errorExamples.length > 0) console.log('errors, first few:', JSON.stringify(errorExamples.slice(0, 3), null, 2));
     const file = writeResult('distributed', loadBefore, ['@graphql-hive/gateway-runtime', '@graphql-hive/router-runtime', '@apollo/gateway', '@apollo/server', 'graphql'], {
       settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, label: process.env.BENCH_LABEL ?? null, providersUrl: process.env.PROVIDERS_URL ?? 'a scale-1 simulator this bench starts' },
       rows,
+      searchAgainstSlowest,
       pairedCpuRatios: paired,
       measurements: results,
       mismatchExamples,
@@ -440,5 +455,8 @@ export async function benchDistributed(): Promise<void> {
     await removeEventsNamespace(NATS_URL, eventsNamespace).catch(() => undefined);
   }
 }
+
+/** The market the search row asks for. */
+const SEARCH_INPUT = { country: 'GB', numberType: 'MOBILE' };
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await benchDistributed();
