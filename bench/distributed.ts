@@ -22,6 +22,11 @@
  * (default 1,10,50), BENCH_GATEWAYS (default stock,bare,product,embedded), BENCH_WORKLOADS (names' starts;
  * the scale rows `markets`, `MarketDepth`, `searchNumbers` run only when named), PROVIDERS_URL (a
  * simulator of another scale), BENCH_LABEL. Writes bench/results/distributed-<host>[-label].json.
+ *
+ * `--scale N` runs the heavy part: a simulator of its own at scale N (unless PROVIDERS_URL), every
+ * row including the scale rows, the product's gateway only, at 1 and 10 connections, labelled
+ * `scale-N` (each still overridable by its variable). Give it a database of its own per scale: the
+ * first sync of a scale-100 world into an empty one takes minutes (its progress is printed).
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -33,15 +38,33 @@ import { isValidPhoneNumber } from 'libphonenumber-js/max';
 import { SUBGRAPH_NAMES } from '../subgraphs/names.js';
 import { removeEventsNamespace, testEventsNamespace } from '../test/support/events.js';
 import { freePort } from '../test/support/processes.js';
+import { MAX_SCALE } from '../providers/generator/world.js';
 import { sellerLatencies, type SellerLatency } from './provider-latency.js';
 import { machineLine, ROOT, writeResult } from './report.js';
+
+/** `--scale N`, or null: checked before anything starts. */
+function readScale(argv: readonly string[]): number | null {
+  const joined = argv.find((arg) => arg.startsWith('--scale='));
+  const at = argv.indexOf('--scale');
+  if (at === -1 && !joined) return null;
+  const value = joined ? joined.slice('--scale='.length) : (argv[at + 1] ?? '');
+  const scale = Number(value);
+  if (!/^\d+$/.test(value) || scale < 1 || scale > MAX_SCALE) throw new Error(`--scale must be a whole number from 1 to ${MAX_SCALE}, got "${value}"`);
+  return scale;
+}
+const SCALE = readScale(process.argv);
+/** The simulator's scale: --scale, else SIMULATOR_SCALE as the simulator itself reads it. */
+const SIMULATOR_SCALE = SCALE ?? Number(process.env.SIMULATOR_SCALE ?? 1);
+/** How long a start may take: building and first syncing a scale-100 world takes minutes, and grows with the scale. */
+const START_TIMEOUT_MS = Math.max(300_000, SIMULATOR_SCALE * 60_000);
+const LABEL = process.env.BENCH_LABEL ?? (SCALE === null ? undefined : `scale-${SCALE}`);
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? process.env.DATABASE_URL;
 if (!DATABASE_URL) throw new Error('the distributed bench needs Postgres: set BENCH_DATABASE_URL or DATABASE_URL');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
-const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? '1,10,50').split(',').map(Number);
-const GATEWAYS = (process.env.BENCH_GATEWAYS ?? 'stock,bare,product,embedded').split(',') as GatewayName[];
+const CONNECTIONS = (process.env.BENCH_CONNECTIONS ?? (SCALE === null ? '1,10,50' : '1,10')).split(',').map(Number);
+const GATEWAYS = (process.env.BENCH_GATEWAYS ?? (SCALE === null ? 'stock,bare,product,embedded' : 'product')).split(',') as GatewayName[];
 for (const name of GATEWAYS) if (!['stock', 'bare', 'product', 'embedded'].includes(name)) throw new Error(`BENCH_GATEWAYS: unknown gateway "${name}" (stock, bare, product, embedded)`);
 const CPU_PROFILE_DIR = process.env.BENCH_CPU_PROF_DIR; // --cpu-prof of each gateway and subgraph process (a folder each), for the flame graph
 const TICK_MS = 1000 / Number(execFileSync('getconf', ['CLK_TCK']).toString().trim() || '100');
@@ -85,10 +108,17 @@ function start(name: string, args: string[], port: number, env: Record<string, s
 
 async function waitFor(proc: Proc, check: () => Promise<boolean>, timeoutMs = 300_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
+  let reported = Date.now();
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`${proc.name} exited (${proc.child.exitCode}):\n${proc.output()}`);
     if (await check().catch(() => false)) return;
     await new Promise((resolve) => setTimeout(resolve, 300));
+    if (Date.now() - reported >= 15_000) {
+      // a long start (the first sync of a large world): its latest progress line
+      reported = Date.now();
+      const last = proc.output().trim().split('\n').at(-1) ?? '';
+      console.log(`   ... waiting for ${proc.name}${last ? `: ${last.slice(0, 200)}` : ''}`);
+    }
   }
   throw new Error(`${proc.name} was not ready in ${timeoutMs / 1000} s:\n${proc.output()}`);
 }
@@ -252,20 +282,24 @@ export async function benchDistributed(): Promise<void> {
     let providersUrl = process.env.PROVIDERS_URL;
     if (!providersUrl) {
       const port = await freePort();
-      const simulator = start('simulator', ['scripts/simulator.ts'], port, { SIMULATOR_PORT: String(port) });
+      const simulator = start('simulator', ['scripts/simulator.ts'], port, { SIMULATOR_PORT: String(port), SIMULATOR_SCALE: String(SIMULATOR_SCALE) });
       procs.push(simulator);
       providersUrl = `http://127.0.0.1:${port}`;
-      await waitFor(simulator, async () => (await fetch(`${providersUrl}/directory`)).ok);
+      if (SIMULATOR_SCALE > 1) console.log(`bench (distributed): the simulator builds a scale-${SIMULATOR_SCALE} world (scale 100: about a minute and a half)...`);
+      await waitFor(simulator, async () => (await fetch(`${providersUrl}/directory`)).ok, START_TIMEOUT_MS);
     }
     console.log('bench (distributed): starting four subgraph processes (the inventory syncs the providers first)...');
     const urls: Record<string, string> = {};
     for (const name of SUBGRAPH_NAMES) {
       const profile = CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROFILE_DIR}/subgraph-${name}`] : [];
-      const proc = start(name, [...profile, 'src/subgraph-server.ts'], await freePort(), { ...env, SUBGRAPH: name, SYNC_INTERVAL_SECONDS: '0', PROVIDERS_URL: providersUrl });
+      // at a larger scale the inventory's sync logs its progress, which the wait below prints
+      const logLevel: Record<string, string> = name === 'inventory' && SCALE !== null ? { LOG_LEVEL: 'info' } : {};
+      const proc = start(name, [...profile, 'src/subgraph-server.ts'], await freePort(), { ...env, SUBGRAPH: name, SYNC_INTERVAL_SECONDS: '0', PROVIDERS_URL: providersUrl, ...logLevel });
       procs.push(proc);
       urls[`${name.toUpperCase()}_URL`] = proc.url;
     }
-    await Promise.all(procs.map((proc) => waitFor(proc, async () => (await fetch(proc.url, { method: 'POST' })).status > 0)));
+    // the first sync of a scale-100 world into an empty database takes minutes
+    await Promise.all(procs.map((proc) => waitFor(proc, async () => (await fetch(proc.url, { method: 'POST' })).status > 0, START_TIMEOUT_MS)));
     console.log(`bench (distributed): starting the gateways (${GATEWAYS.join(', ')})...`);
     const gatewayEnv = { ...env, ...urls, RATE_LIMIT_REQUESTS: '10000000', MAX_UPSTREAM_CALLS: '10000000', UPSTREAM_CALLS_PER_MINUTE: '100000000' };
     const gateways: Partial<Record<GatewayName, Proc>> = {};
@@ -334,7 +368,7 @@ export async function benchDistributed(): Promise<void> {
         compare: false,
       },
     ]).filter((w: Workload) =>
-      process.env.BENCH_WORKLOADS ? process.env.BENCH_WORKLOADS.split(',').some((name) => w.name.startsWith(name)) : !w.optIn,
+      process.env.BENCH_WORKLOADS ? process.env.BENCH_WORKLOADS.split(',').some((name) => w.name.startsWith(name)) : SCALE !== null || !w.optIn,
     );
 
     for (const name of GATEWAYS) pools.push(new Pool(new URL(gateways[name]!.url).origin, { connections: Math.max(...CONNECTIONS), pipelining: 1 }));
@@ -426,7 +460,11 @@ export async function benchDistributed(): Promise<void> {
     let searchAgainstSlowest: { slowest: SellerLatency; searchP50Ms: number; ratio: number } | null = null;
     const searchRow = rows.find((r) => r.workload.startsWith('searchNumbers') && r.gateway === 'product');
     if (searchRow) {
-      const sellers = await sellerLatencies(providersUrl, SEARCH_INPUT);
+      // measured after the rows: a provider failing here costs this line, not the run's results
+      const sellers = await sellerLatencies(providersUrl, SEARCH_INPUT).catch((error: Error) => {
+        console.log(`\nsearchNumbers against its sellers: not measured (${error.message})`);
+        return [];
+      });
       if (sellers.length > 0) {
         const slowest = sellers[0]!;
         searchAgainstSlowest = { slowest, searchP50Ms: searchRow.p50Ms, ratio: searchRow.p50Ms / slowest.p50Ms };
@@ -438,14 +476,14 @@ export async function benchDistributed(): Promise<void> {
     if (mismatchExamples.length > 0) console.log('mismatches, first few:', JSON.stringify(mismatchExamples.slice(0, 2), null, 2));
     if (errorExamples.length > 0) console.log('errors, first few:', JSON.stringify(errorExamples.slice(0, 3), null, 2));
     const file = writeResult('distributed', loadBefore, ['@graphql-hive/gateway-runtime', '@graphql-hive/router-runtime', '@apollo/gateway', '@apollo/server', 'graphql'], {
-      settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, label: process.env.BENCH_LABEL ?? null, providersUrl: process.env.PROVIDERS_URL ?? 'a scale-1 simulator this bench starts' },
+      settings: { seconds: SECONDS, rounds: ROUNDS, connections: CONNECTIONS, label: LABEL ?? null, scale: SCALE, providersUrl: process.env.PROVIDERS_URL ?? `a scale-${SIMULATOR_SCALE} simulator this bench starts` },
       rows,
       searchAgainstSlowest,
       pairedCpuRatios: paired,
       measurements: results,
       mismatchExamples,
       errorExamples,
-    });
+    }, LABEL);
     console.log(`written: ${file}`);
     const mismatched = rows.reduce((n, r) => n + r.mismatches, 0);
     if (mismatched > 0) process.exitCode = 1;

@@ -348,6 +348,8 @@ describe('searchNumbers across providers', () => {
         expect(partial.errors).toBeUndefined();
         expect(partial.data!.searchNumbers.providerErrors).toEqual([{ provider: { id: down.id }, code: 'UNAVAILABLE', message: expect.stringContaining(down.id) }]);
         expect(partial.data!.searchNumbers.results.totalCount).toBeGreaterThan(0);
+        // complete for the providers that answered: the one down is in providerErrors
+        expect(partial.data!.searchNumbers.complete).toBe(true);
       }
       const open = await gateway.request(HEALTH, { id: down.id });
       expect(open.data!.provider.apiHealth.circuitOpen).toBe(true);

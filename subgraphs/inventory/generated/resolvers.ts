@@ -702,8 +702,9 @@ export type SearchNumbersPayload = {
   __typename?: 'SearchNumbersPayload';
   /**
    * Whether the results hold every number the answering providers matched. False when they
-   * matched more than a search keeps (1,000): narrow the input (startsWith, contains, region,
-   * areaCode) to see the others.
+   * matched more than a search keeps (1,000), or more than a search may ask one provider for (its
+   * page cap times 21 calls): narrow the input (startsWith, contains, region, areaCode) to see
+   * the others.
    */
   complete: Scalars['Boolean']['output'];
   /** One entry per provider that failed or timed out; empty when every provider answered. */
@@ -747,7 +748,7 @@ export type SearchResultConnection = {
   edges: Array<SearchResultEdge>;
   /** Where this page ends and whether another follows. */
   pageInfo: PageInfo;
-  /** How many numbers the search found in all. */
+  /** How many numbers the search kept (at most 1,000: see `complete`). */
   totalCount: Scalars['Int']['output'];
 };
 

@@ -1,7 +1,7 @@
 /** Search input becomes a provider search request, or is refused before any provider is asked; every provider's search split by digit, level by level, bounded by the numbers it keeps. */
 import { describe, expect, it } from 'vitest';
 import type { SearchHit, SearchRequest, SearchResponse } from '../../../providers/api.js';
-import { fanOut, MAX_CALLS_PER_PROVIDER, MAX_RESULTS_PER_SEARCH, searchRequest } from './search.js';
+import { fanOut, MAX_CALLS_PER_PROVIDER, MAX_RESULTS_PER_SEARCH, mergeAnswers, searchRequest } from './search.js';
 
 describe('search input', () => {
   it('becomes a provider search request: upper-case country, capabilities as the providers name them, no empty fields', () => {
@@ -64,11 +64,14 @@ function provider(nationals: string[], failing: Map<string, Error> = new Map()) 
   };
 }
 
-/** `count` national mobile numbers: 7 and nine digits, `step` apart. */
+/** `count` national mobile numbers: 7 and nine digits, `step` apart (a step under 1,111,111 keeps them under ten digits). */
 const mobiles = (count: number, step: number) => Array.from({ length: count }, (_, i) => `7${String(i * step).padStart(9, '0')}`);
+/** `perDigit` numbers under each first digit 1 to 9 of a ten-digit national number, `step` apart. */
+const spread = (perDigit: number, step: number) =>
+  [1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((d) => Array.from({ length: perDigit }, (_, i) => `${d}${String(i * step).padStart(9, '0')}`));
 
 const request: SearchRequest = { country: 'GB', numberType: 'MOBILE' };
-const distinct = (answers: { hits: SearchHit[] }[]) => new Set(answers.flatMap((a) => a.hits.map((h) => h.e164)));
+const distinct = (answers: readonly { hits: readonly SearchHit[] }[]) => new Set(answers.flatMap((a) => a.hits.map((h) => h.e164)));
 
 describe('providers searched past their page caps', () => {
   it('asks once when every provider answers everything in one page, and holds every match', async () => {
@@ -95,27 +98,35 @@ describe('providers searched past their page caps', () => {
   });
 
   it('asks no further part once the numbers found reach the bound, however large the market, and says it is not complete', async () => {
-    // a market 100 times larger than the bound, at three providers
-    const providers = [0, 1, 2].map((i) => ({ providerId: `p${i}`, api: provider(mobiles(100_000, 99_991 + i)), pageCap: 500 }));
-    const { answers, complete } = await fanOut(providers, request);
+    // a market 100 times the bound, at three providers: three pages of 500 are past it after one level
+    const large = [0, 1, 2].map((i) => ({ providerId: `p${i}`, api: provider(spread(11_111, 90_001 + i)), pageCap: 500 }));
+    const { answers, complete } = await fanOut(large, request);
     expect(complete).toBe(false);
-    // one level: three pages of 500 are past the bound of 1,000
-    expect(providers.map((p) => p.api.calls)).toEqual([[''], [''], ['']]);
+    expect(large.map((p) => p.api.calls)).toEqual([[''], [''], ['']]);
     expect(distinct(answers).size).toBeGreaterThanOrEqual(MAX_RESULTS_PER_SEARCH);
 
-    // with small pages, the split goes on only until the bound is reached
-    const small = [0, 1, 2].map((i) => ({ providerId: `p${i}`, api: provider(mobiles(100_000, 99_991 + i)), pageCap: 50 }));
+    // pages of 50: the root (150 numbers), then the ten digits (3 x 9 pages of 50: past 1,000), then nothing more
+    const small = [0, 1, 2].map((i) => ({ providerId: `p${i}`, api: provider(spread(11_111, 90_001 + i)), pageCap: 50 }));
     const few = await fanOut(small, request);
     expect(few.complete).toBe(false);
-    const calls = small.map((p) => p.api.calls.length);
-    // the root (3 pages, 150), the ten digits (3 x 10 calls; only 7 has numbers: 300 in all), then the digits of 7 (30 calls, 1,500)
-    expect(calls).toEqual([21, 21, 21]);
+    expect(small.map((p) => p.api.calls.length)).toEqual([11, 11, 11]);
     expect(distinct(few.answers).size).toBeGreaterThanOrEqual(MAX_RESULTS_PER_SEARCH);
   });
 
+  it("does not count a failed provider's numbers toward the bound", async () => {
+    // the failing provider finds 999 numbers under 1, 2 and 3 before failing on 9 in the same level; the other has 900 under 5
+    const failing = provider([...spread(499, 1_001).filter((n) => n[0] === '1' || n[0] === '2'), '3000000000'], new Map([['9', new Error('failed on 9')]]));
+    // 90 under each of 50 to 59: a page cap of 100 truncates the root and 5, then each part answers whole
+    const healthy = provider([0, 1, 2, 3, 4, 5, 6, 7, 8, 9].flatMap((d) => Array.from({ length: 90 }, (_, i) => `5${d}${String(i * 1_000_003).padStart(8, '0')}`)));
+    const { answers, complete } = await fanOut([{ providerId: 'bad', api: failing, pageCap: 499 }, { providerId: 'good', api: healthy, pageCap: 100 }], request);
+    expect(answers[0]).toMatchObject({ providerId: 'bad', failed: true, hits: [] });
+    expect(distinct([answers[1]!]).size).toBe(900);
+    expect(complete).toBe(true);
+  });
+
   it('stops a provider at its call budget and says the result is not complete', async () => {
-    // a page cap of 5 over 2,000 numbers: the split needs more than 21 calls
-    const api = provider(mobiles(200, 49_999_999));
+    // a page cap of 5 over 200 numbers spread over 70 to 79: the split needs more than 21 calls
+    const api = provider(mobiles(200, 500_003));
     const { answers, complete } = await fanOut([{ providerId: 'a', api, pageCap: 5 }], request);
     expect(api.calls).toHaveLength(MAX_CALLS_PER_PROVIDER);
     expect(complete).toBe(false);
@@ -124,15 +135,51 @@ describe('providers searched past their page caps', () => {
 
   it("ends a provider's search at its first failure, dropping its hits, and leaves the others' standing", async () => {
     const nationals = mobiles(300, 800_011);
-    const failure = new Error('the provider failed on 71');
-    const failing = provider(nationals, new Map([['71', failure]]));
+    const failure = new Error('the provider failed on 7');
+    const failing = provider(nationals, new Map([['7', failure], ['8', new Error('a later failure')]]));
     const healthy = provider(nationals);
     const { answers, complete } = await fanOut([{ providerId: 'bad', api: failing, pageCap: 150 }, { providerId: 'good', api: healthy, pageCap: 150 }], request);
-    expect(answers[0]).toEqual({ providerId: 'bad', hits: [], error: failure });
+    expect(answers[0]).toEqual({ providerId: 'bad', hits: [], failed: true, error: failure });
     expect(distinct([answers[1]!]).size).toBe(300);
     expect(complete).toBe(true);
-    // no part of the failed provider is asked after the level that failed
-    expect(failing.calls).toHaveLength(11 + 10);
+    // nothing of the failed provider is asked after the level that failed; the other goes a level deeper
+    expect(failing.calls).toHaveLength(11);
     expect(healthy.calls).toHaveLength(21);
+  });
+
+  it('fails the search when a call rejects with something other than an error, rather than dropping it', async () => {
+    const odd = { search: async (): Promise<SearchResponse> => Promise.reject(undefined) };
+    const { answers } = await fanOut([{ providerId: 'odd', api: odd, pageCap: 50 }], request);
+    expect(answers[0]).toEqual({ providerId: 'odd', hits: [], failed: true, error: undefined });
+  });
+});
+
+describe('the providers\' answers merged', () => {
+  const offerOf = (national: string, price: string): SearchHit => ({ ...hit(national), setupPrice: { amount: price, currency: 'GBP' } });
+
+  it('gives one result per number with every provider\'s offer, cheapest first, ordered by number', () => {
+    const { results, complete } = mergeAnswers(
+      [
+        { providerId: 'b', hits: [offerOf('7000000002', '1.00'), offerOf('7000000001', '3.00')] },
+        { providerId: 'a', hits: [offerOf('7000000001', '2.00')] },
+      ],
+      true,
+    );
+    expect(results.map((r) => [r.e164, r.offers.map((o) => o.providerId)])).toEqual([
+      ['+447000000001', ['a', 'b']],
+      ['+447000000002', ['b']],
+    ]);
+    expect(complete).toBe(true);
+  });
+
+  it('keeps the lowest numbers up to the bound and says the result is not complete when it left any out', () => {
+    // two providers, 600 numbers each, none truncated: the fan-out was complete, the merge is not
+    const a = Array.from({ length: 600 }, (_, i) => hit(`7${String(i * 2).padStart(9, '0')}`));
+    const b = Array.from({ length: 600 }, (_, i) => hit(`7${String(i * 2 + 1).padStart(9, '0')}`));
+    const { results, complete } = mergeAnswers([{ providerId: 'a', hits: a }, { providerId: 'b', hits: b }], true);
+    expect(results).toHaveLength(MAX_RESULTS_PER_SEARCH);
+    expect(results.at(-1)!.e164).toBe(`+447${String(MAX_RESULTS_PER_SEARCH - 1).padStart(9, '0')}`);
+    expect(complete).toBe(false);
+    expect(mergeAnswers([{ providerId: 'a', hits: a }], true).complete).toBe(true);
   });
 });

@@ -61,11 +61,7 @@ export interface ProviderToSearch {
 }
 
 /** What one provider answered: its hits, or the failure that ended its search (its hits then dropped). */
-export interface ProviderAnswer {
-  providerId: string;
-  hits: SearchHit[];
-  error?: unknown;
-}
+export type ProviderAnswer = { providerId: string; hits: SearchHit[]; failed: false } | { providerId: string; hits: []; failed: true; error: unknown };
 
 /** Every provider's answer, and whether they hold every match (no part left unasked). */
 export interface FanOut {
@@ -77,19 +73,22 @@ export interface FanOut {
  * Every provider's matches, level by level, all providers at once. A provider returns at most its
  * page cap per search; when it says it truncated, that part is split by the next digit of the
  * national number (disjoint parts) and the parts are asked at the next level, all at once: a
- * search waits one round trip per digit of the split, not one per call. Levels stop when no part
- * is left, when the distinct numbers found reach MAX_RESULTS_PER_SEARCH (the result is then not
- * complete), or, for one provider, at MAX_CALLS_PER_PROVIDER. A provider's first failure, in the
- * order its parts were asked, ends its search and drops its hits; the others go on.
+ * search waits one round trip per digit of the split (the slowest provider's, at each level),
+ * not one per call. Levels stop when no part is left, or when the distinct numbers found by the
+ * providers still answering reach MAX_RESULTS_PER_SEARCH (checked between levels, so the last
+ * level may bring more: the merge keeps the lowest); one provider stops at MAX_CALLS_PER_PROVIDER.
+ * Either leaves the result not complete. A provider's first failure, in the order its parts were
+ * asked, ends its search and drops its hits; the others go on.
  */
 export async function fanOut(providers: readonly ProviderToSearch[], request: SearchRequest): Promise<FanOut> {
-  const walks = providers.map((p) => ({ ...p, parts: [request.startsWith ?? ''], calls: 0, hits: [] as SearchHit[], error: undefined as unknown }));
-  const found = new Set<string>();
+  const walks = providers.map((p) => ({ ...p, parts: [request.startsWith ?? ''], calls: 0, hits: [] as SearchHit[], failure: null as { error: unknown } | null }));
+  // numbers found by the providers still answering: a failed provider's do not count
+  const found = () => new Set(walks.flatMap((w) => (w.failure ? [] : w.hits.map((h) => h.e164)))).size;
   let complete = true;
   for (;;) {
-    const asking = walks.filter((w) => w.error === undefined && w.parts.length > 0);
+    const asking = walks.filter((w) => !w.failure && w.parts.length > 0);
     if (asking.length === 0) break;
-    if (found.size >= MAX_RESULTS_PER_SEARCH) {
+    if (found() >= MAX_RESULTS_PER_SEARCH) {
       complete = false;
       break;
     }
@@ -101,12 +100,11 @@ export async function fanOut(providers: readonly ProviderToSearch[], request: Se
         const next: string[] = [];
         for (const [i, answer] of answers.entries()) {
           if (answer.status === 'rejected') {
-            walk.error = answer.reason;
+            walk.failure = { error: answer.reason };
             walk.hits = [];
             return;
           }
           walk.hits.push(...answer.value.numbers);
-          for (const hit of answer.value.numbers) found.add(hit.e164);
           const startsWith = level[i]!;
           if (!answer.value.truncated) continue;
           if (startsWith.length < 15) next.push(...'0123456789'.split('').map((d) => startsWith + d));
@@ -120,33 +118,18 @@ export async function fanOut(providers: readonly ProviderToSearch[], request: Se
       }),
     );
   }
-  return { answers: walks.map(({ providerId, hits, error }) => ({ providerId, hits, ...(error === undefined ? {} : { error }) })), complete };
+  const answers = walks.map(({ providerId, hits, failure }): ProviderAnswer => (failure ? { providerId, hits: [], failed: true, error: failure.error } : { providerId, hits, failed: false }));
+  return { answers, complete };
 }
 
-/** Fans the search out to every provider with stock in the market and merges by number: at most MAX_RESULTS_PER_SEARCH, the lowest numbers found. */
-export async function runSearch(ctx: Context, request: SearchRequest): Promise<StoredSearch> {
-  const providerIds = await repo.providersInMarket(ctx.db, request.country, request.numberType ?? null);
-  const rows = await ctx.loaders.providers.loadMany(providerIds);
-  const toSearch: ProviderToSearch[] = [];
-  const providerErrors: ProviderErrorModel[] = [];
-  const failed = (providerId: string, error: ProviderError) =>
-    providerErrors.push({ providerId, code: error.kind === 'timeout' ? 'TIMEOUT' : 'UNAVAILABLE', message: providerFailureMessage(error) });
-  for (const [i, providerId] of providerIds.entries()) {
-    const api = ctx.upstream.provider(providerId);
-    const row = rows[i];
-    if (!api || !row || row instanceof Error) failed(providerId, new ProviderError(providerId, 'search', 'rejected', 'not in the directory'));
-    else toSearch.push({ providerId, api, pageCap: row.page_cap });
-  }
-  const { answers, complete } = await fanOut(toSearch, request);
+/**
+ * The providers' hits merged by number (one result, every provider's offer, cheapest first),
+ * ordered by e164, the lowest MAX_RESULTS_PER_SEARCH kept: complete only when the fan-out was and
+ * nothing was left out here.
+ */
+export function mergeAnswers(answers: readonly { providerId: string; hits: readonly SearchHit[] }[], fannedOutComplete: boolean): { results: SearchResultModel[]; complete: boolean } {
   const merged = new Map<string, SearchResultModel>();
   for (const answer of answers) {
-    if (answer.error !== undefined) {
-      // a provider's failure leaves the others' results standing; anything else is a bug and fails the search
-      if (!isProviderFailure(answer.error)) throw answer.error;
-      ctx.logger.warn({ err: answer.error, providerId: answer.providerId }, 'search: a provider could not answer');
-      failed(answer.providerId, answer.error);
-      continue;
-    }
     for (const hit of answer.hits) {
       let result = merged.get(hit.e164);
       if (!result) {
@@ -162,8 +145,36 @@ export async function runSearch(ctx: Context, request: SearchRequest): Promise<S
   const sorted = [...merged.values()].sort((a, b) => (a.e164 < b.e164 ? -1 : a.e164 > b.e164 ? 1 : 0));
   const results = sorted.slice(0, MAX_RESULTS_PER_SEARCH);
   for (const result of results) result.offers.sort((a, b) => Number(a.setupPrice.amount) - Number(b.setupPrice.amount) || a.providerId.localeCompare(b.providerId));
-  providerErrors.sort((a, b) => providerIds.indexOf(a.providerId) - providerIds.indexOf(b.providerId));
-  return { tenant: ctx.tenant, results, providerErrors, complete: complete && sorted.length <= MAX_RESULTS_PER_SEARCH };
+  return { results, complete: fannedOutComplete && sorted.length <= MAX_RESULTS_PER_SEARCH };
+}
+
+/** Fans the search out to every provider with stock in the market and merges by number. */
+export async function runSearch(ctx: Context, request: SearchRequest): Promise<StoredSearch> {
+  const providerIds = await repo.providersInMarket(ctx.db, request.country, request.numberType ?? null);
+  const rows = await ctx.loaders.providers.loadMany(providerIds);
+  const toSearch: ProviderToSearch[] = [];
+  const failures = new Map<string, ProviderError>();
+  for (const [i, providerId] of providerIds.entries()) {
+    const api = ctx.upstream.provider(providerId);
+    const row = rows[i];
+    if (!api || !row || row instanceof Error) failures.set(providerId, new ProviderError(providerId, 'search', 'rejected', 'not in the directory'));
+    else toSearch.push({ providerId, api, pageCap: row.page_cap });
+  }
+  const fanned = await fanOut(toSearch, request);
+  for (const answer of fanned.answers) {
+    if (!answer.failed) continue;
+    // a provider's failure leaves the others' results standing; anything else is a bug and fails the search
+    if (!isProviderFailure(answer.error)) throw answer.error;
+    ctx.logger.warn({ err: answer.error, providerId: answer.providerId }, 'search: a provider could not answer');
+    failures.set(answer.providerId, answer.error);
+  }
+  const { results, complete } = mergeAnswers(fanned.answers, fanned.complete);
+  // one entry per failed provider, in the order the providers were found
+  const providerErrors: ProviderErrorModel[] = providerIds.flatMap((providerId) => {
+    const error = failures.get(providerId);
+    return error ? [{ providerId, code: error.kind === 'timeout' ? 'TIMEOUT' : 'UNAVAILABLE', message: providerFailureMessage(error) } as const] : [];
+  });
+  return { tenant: ctx.tenant, results, providerErrors, complete };
 }
 
 export function storeSearch(ctx: Context, search: StoredSearch): Promise<string> {

@@ -33,9 +33,10 @@ export function createSearchStore(): SearchStore {
     get: async (db, id) => {
       const row = await db.selectFrom('search_results').select('result').where('id', '=', id).where('expires_at', '>', sql<Date>`now()`).executeTakeFirst();
       if (!row) return undefined;
-      // a search kept before `complete` was recorded kept everything it found
+      // a search kept before `complete` was recorded: it kept up to 10,000 numbers, so one with
+      // fewer held everything it found (save a provider stopped at its call budget, not recorded)
       const search = JSON.parse(row.result) as Omit<StoredSearch, 'complete'> & { complete?: boolean };
-      return { ...search, complete: search.complete ?? true };
+      return { ...search, complete: search.complete ?? search.results.length < 10_000 };
     },
     put: async (db, search) => {
       const id = randomUUID();
