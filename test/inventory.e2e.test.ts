@@ -421,7 +421,12 @@ describe('the catalogue sync and the plan', () => {
     expect(Date.parse(stillSold.data!.number.offers.edges[0].node.lastConfirmedAt)).not.toBeNaN();
     const gone = await gateway.request(OFFERS, { e164: single.e164 });
     expect(gone.data!.number).toEqual({ holder: null, offers: { totalCount: 0, edges: [] } });
+    // a sync that reads nothing new still confirms every live offer (without rewriting each one)
+    const confirmedAt = Date.parse(stillSold.data!.number.offers.edges[0].node.lastConfirmedAt);
+    await new Promise((resolve) => setTimeout(resolve, 5));
     expect((await sync()).items).toBe(0);
+    const reconfirmed = await gateway.request(OFFERS, { e164: resold.e164 });
+    expect(Date.parse(reconfirmed.data!.number.offers.edges[0].node.lastConfirmedAt)).toBeGreaterThan(confirmedAt);
 
     // At a new address (a restarted simulator, a migrated API) a provider's feed is read from the start.
     const moved = world.providers.find((p) => p.id === resold.providerId)!;

@@ -285,7 +285,14 @@ export const resolvers: Resolvers = {
     setupPrice: (model) => money(model.offer.setup_amount, model.offer.setup_currency),
     monthlyPrice: (model) => money(model.offer.monthly_amount, model.offer.monthly_currency),
     providerStatus: (model) => (model.unavailableToCaller ? 'UNAVAILABLE' : lifecycle(model.offer.provider_status)),
-    lastConfirmedAt: (model) => iso(model.offer.last_confirmed_at),
+    lastConfirmedAt: async (model, _args, ctx) => {
+      // a live offer is confirmed by every sync of its provider (the provider's row keeps when), a
+      // withdrawn one by the last feed that listed it
+      const listed = new Date(model.offer.last_confirmed_at);
+      if (model.offer.removed_at !== null) return listed.toISOString();
+      const synced = (await requiredProvider(ctx, model.offer.provider_id)).last_synced_at;
+      return (synced !== null && new Date(synced) > listed ? new Date(synced) : listed).toISOString();
+    },
   },
   LiveStatus: {
     available: (live) => live.found && live.available,

@@ -92,7 +92,9 @@ export async function applyFeedPage(db: Db, providerId: string, items: FeedItem[
 
 /** The feed was read to its end: everything it still offers is confirmed as of now. */
 export async function confirmProviderOffers(db: Db, providerId: string, now: Date): Promise<void> {
-  await db.updateTable('offers').set({ last_confirmed_at: now }).where('provider_id', '=', providerId).where('removed_at', 'is', null).execute();
+  // One row, not every offer: a sync confirms every live offer of the provider, and an offer's
+  // lastConfirmedAt reads the later of its own (the last feed page that listed it) and this.
+  // Rewriting each offer instead cost a sync at scale 100 464,000 row versions, changed or not.
   await db.updateTable('providers').set({ last_synced_at: now }).where('id', '=', providerId).execute();
 }
 
