@@ -50,7 +50,7 @@ const pages = (process.env.BENCH_PAGES ?? '10,50,100').split(',').map(Number);
 const loadBefore = os.loadavg();
 const where = env.PROVIDERS_URL ? `the simulator at ${env.PROVIDERS_URL}` : `a simulated world at scale ${env.SIMULATOR_SCALE}`;
 console.log(`bench:inventory: starting the embedded product over ${where}${env.DATABASE_URL ? ` on ${shown(env.DATABASE_URL)}` : ''} (imports and syncs on first use; load ${load()})...`);
-const embedded = await startEmbedded({ env, logger, pgliteDir: pgliteDirFromEnv(env), importPlan: 'embedded', providers: { simulator: { instant: true } } });
+const embedded = await startEmbedded({ env, logger, pgliteDir: pgliteDirFromEnv(env), importPlan: 'always', providers: { simulator: { instant: true } } });
 const url = await embedded.gateway.listen(0, '127.0.0.1');
 const query = readFileSync(new URL('../schema/operations/InventoryLineage.graphql', import.meta.url), 'utf8');
 const directory = embedded.providers.directory!;
