@@ -2,7 +2,7 @@
 import type { IncomingMessage } from 'node:http';
 import { BlockList, isIP } from 'node:net';
 import { ConfigError } from '../platform/config.js';
-import { fixedWindowCounts, secondsLeftInWindow } from './rate-limit.js';
+import { slidingWindowCounts } from './rate-limit.js';
 
 /**
  * TRUSTED_PROXIES: the load balancers in front of the gateway, as addresses or CIDR ranges
@@ -59,16 +59,16 @@ const MAX_ADDRESSES = 100_000;
 
 /**
  * Failed authentications per client address (unknown, revoked or malformed keys, no key in
- * production), in fixed windows, in this process's memory. Checked before a key is looked up: an
+ * production), over a sliding window, in this process's memory. Checked before a key is looked up: an
  * address past its budget gets 429 at once, so a flood of made-up keys costs the key store
  * nothing and cannot slow the callers that hold valid keys.
  */
 export function authFailureLimit(failures: number, windowSeconds: number) {
-  const counts = fixedWindowCounts(windowSeconds, MAX_ADDRESSES);
+  const counts = slidingWindowCounts(windowSeconds, MAX_ADDRESSES);
   return {
     /** Seconds until the address may try again, or null while it is within its budget. */
     refused(address: string): number | null {
-      return counts.get(address) < failures ? null : secondsLeftInWindow(windowSeconds);
+      return counts.get(address) < failures ? null : counts.retryAfter(address, failures);
     },
     failed(address: string): void {
       counts.add(address);

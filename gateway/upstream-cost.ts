@@ -4,19 +4,19 @@
  * search asks every provider of the market, splitting truncated pages; `live` one status call
  * per number at most; a mutation one call per number it takes).
  */
-import { fixedWindowCounts, secondsLeftInWindow } from './rate-limit.js';
+import { slidingWindowCounts } from './rate-limit.js';
 
 /**
- * Upstream calls each key may cause per minute, as the limits estimate them, counted in this
+ * Upstream calls each key may cause in any minute (a sliding window), as the limits estimate them, counted in this
  * process (each gateway process grants its own budget). `spend` answers how long until the key
  * may again, or null when the calls fit.
  */
 export function upstreamBudget(perMinute: number) {
-  const spent = fixedWindowCounts(60);
+  const spent = slidingWindowCounts(60);
   return {
     spend(key: string, calls: number): number | null {
       if (calls <= 0) return null;
-      if (spent.get(key) + calls > perMinute) return secondsLeftInWindow(60);
+      if (spent.get(key) + calls > perMinute) return spent.retryAfter(key, perMinute - calls + 1);
       spent.add(key, calls);
       return null;
     },
