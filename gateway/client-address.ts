@@ -68,7 +68,7 @@ export function authFailureLimit(failures: number, windowSeconds: number) {
   return {
     /** Seconds until the address may try again, or null while it is within its budget. */
     refused(address: string): number | null {
-      return counts.get(address) < failures ? null : counts.retryAfter(address, failures);
+      return counts.get(address) < failures ? null : (counts.retryAfter(address, failures) ?? windowSeconds);
     },
     failed(address: string): void {
       counts.add(address);

@@ -39,24 +39,52 @@ describe('sliding window counts', () => {
     expect(after).toBe(0);
   });
 
-  it('says how long until the key is under its budget again', () => {
-    // over the limit within this window alone: past its end, then until its weight falls below
-    expect(retryAfterSeconds(20, WINDOW, 40, 0, 0.5)).toBe(30 + 30 + 1);
-    // 10 here and 30 in the previous window, halfway through (25 in all): once the previous weighs under 10
-    const wait = retryAfterSeconds(20, WINDOW, 10, 30, 0.5);
-    expect(wait).toBeGreaterThanOrEqual(10);
-    expect(wait).toBeLessThanOrEqual(11);
-    const counts = slidingWindowCounts(WINDOW);
-    at(3000, 0);
-    counts.add('k', 25);
-    const again = counts.retryAfter('k', 20);
-    at(3000, again);
-    expect(counts.get('k')).toBeLessThan(20);
-    at(3000, again - 2);
-    expect(counts.get('k')).toBeGreaterThanOrEqual(20);
+  it('says when the next request fits: a client that waits Retry-After is served', async () => {
+    // over the limit within this window alone: past its end, then until its weight falls far enough
+    expect(retryAfterSeconds(20, WINDOW, 40, 0, 0.5)).toBe(30 + Math.ceil(WINDOW * (1 - 19 / 40)));
+    // more than the whole budget at once never fits
+    expect(retryAfterSeconds(20, WINDOW, 0, 0, 0, 21)).toBeNull();
+    const limiter = memoryRateLimiter({ requests: 20, windowSeconds: WINDOW });
+    let now = 5000 * WINDOW + 15;
+    vi.setSystemTime(now * 1000);
+    let served = 0;
+    let refusals = 0;
+    // ten minutes of a client that asks at once after each answer and, when refused, waits exactly Retry-After
+    while (now < 5010 * WINDOW) {
+      const refused = await limiter.hit('patient');
+      if (refused === null) served += 1;
+      else {
+        refusals += 1;
+        now += refused.retryAfterSeconds;
+        vi.setSystemTime(now * 1000);
+        // the request after the wait fits
+        expect(await limiter.hit('patient')).toBeNull();
+        served += 1;
+      }
+    }
+    // about the budget each minute (20), never locked out
+    expect(served).toBeGreaterThanOrEqual(10 * 20 - 20);
+    expect(refusals).toBeGreaterThan(0);
   });
 
-  it('drops a window\'s counts past its bound of keys', () => {
+  it('does not count refused requests: a client a little over its budget still gets its budget every window', async () => {
+    const limiter = memoryRateLimiter({ requests: 20, windowSeconds: WINDOW });
+    const servedPerMinute: number[] = [];
+    // 22 requests a minute, evenly spaced, for ten minutes
+    for (let minute = 0; minute < 10; minute++) {
+      let served = 0;
+      for (let i = 0; i < 22; i++) {
+        vi.setSystemTime(((6000 + minute) * WINDOW + (i * WINDOW) / 22) * 1000);
+        if ((await limiter.hit('eager')) === null) served += 1;
+      }
+      servedPerMinute.push(served);
+    }
+    // past the first minute, about the budget: not zero, as when refused requests counted
+    for (const served of servedPerMinute.slice(1)) expect(served).toBeGreaterThanOrEqual(18);
+    expect(Math.max(...servedPerMinute)).toBeLessThanOrEqual(22);
+  });
+
+  it('keeps memory bounded: past its bound of keys a window\'s counts are dropped', () => {
     const counts = slidingWindowCounts(WINDOW, 2);
     at(4000, 1);
     counts.add('a');
@@ -80,9 +108,14 @@ describe.skipIf(!process.env.REDIS_URL)('the sliding window in Redis (needs REDI
       const answers = [];
       for (let i = 0; i < 10; i++) answers.push(await (i % 2 ? one : two).hit(key));
       expect(answers.every((a) => a === null)).toBe(true);
-      at(Math.floor(Date.now() / 1000 / WINDOW) + 1, 2);
+      const window = Math.floor(Date.now() / 1000 / WINDOW) + 1;
+      at(window, 2);
       const refused = await one.hit(key);
       expect(refused?.retryAfterSeconds).toBeGreaterThan(0);
+      // refused requests are not counted, and the one after Retry-After is served
+      for (let i = 0; i < 5; i++) expect(await two.hit(key)).not.toBeNull();
+      at(window, 2 + refused!.retryAfterSeconds);
+      expect(await two.hit(key)).toBeNull();
     } finally {
       redis.disconnect();
     }

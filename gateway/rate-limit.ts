@@ -31,43 +31,48 @@ function windowAt(windowSeconds: number, now = Date.now()) {
 const slidingCount = (current: number, previous: number, elapsed: number) => current + previous * (1 - elapsed);
 
 /**
- * Whole seconds (at least 1) until a key with these counts is under `limit` again, if it asks
- * nothing more: the previous window's weight falls as time passes, and at the window's end the
- * current count becomes the previous one.
+ * Whole seconds (at least 1) until `amount` more fits a key with these counts within `limit`, if
+ * it adds nothing meanwhile: the previous window's weight falls as time passes, and at the
+ * window's end the current count becomes the previous one. Never: `amount` over `limit` (null).
  */
-export function retryAfterSeconds(limit: number, windowSeconds: number, current: number, previous: number, elapsed: number): number {
+export function retryAfterSeconds(limit: number, windowSeconds: number, current: number, previous: number, elapsed: number, amount = 1): number | null {
+  const room = limit - amount;
+  if (room < 0) return null;
   let seconds: number;
-  if (current < limit && previous > 0) {
-    // within this window, once previous * (1 - f) < limit - current
-    seconds = windowSeconds * (1 - (limit - current) / previous - elapsed);
+  if (current <= room && previous > 0) {
+    // within this window, once current + previous * (1 - f) <= room
+    seconds = windowSeconds * (1 - (room - current) / previous - elapsed);
   } else {
-    // past this window's end, once current * (1 - f') < limit in the next
-    seconds = windowSeconds * (1 - elapsed) + (current > 0 ? windowSeconds * Math.max(0, 1 - limit / current) : 0);
+    // past this window's end, once current * (1 - f') <= room in the next
+    seconds = windowSeconds * (1 - elapsed) + (current > 0 ? windowSeconds * (1 - room / current) : 0);
   }
-  // strictly after the moment the count equals the limit
-  return Math.max(1, Math.floor(seconds) + 1);
+  // just past the moment it fits, whatever the rounding
+  return Math.max(1, Math.ceil(seconds + 1e-6));
 }
 
+/** Checks and counts in one step in Redis: counts a request only when it fits (a refused one never adds to the count). */
+const HIT_SCRIPT = `
+local current = tonumber(redis.call('GET', KEYS[1]) or '0')
+local previous = tonumber(redis.call('GET', KEYS[2]) or '0')
+if current + 1 + previous * tonumber(ARGV[1]) > tonumber(ARGV[2]) then return {0, current, previous} end
+current = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], ARGV[3])
+return {1, current, previous}`;
+
 /**
- * The sliding window in Redis: the current window's counter incremented and the previous one
- * read in one round trip, so every gateway process shares each key's budget. A Redis failure
- * throws: shared-state.ts counts the request in memory instead.
+ * The sliding window in Redis: the two windows' counters read, and the current one incremented
+ * when the request fits, in one script, so every gateway process shares each key's budget. A
+ * Redis failure throws: shared-state.ts counts the request in memory instead.
  */
 export function redisRateLimiter(redis: Redis, limit: RateLimit): RateLimiter {
   return {
     async hit(key) {
       const { index, elapsed } = windowAt(limit.windowSeconds);
       const counter = (i: number) => `numbergraph:rate:${key}:${i}`;
-      const results = await redis
-        .multi()
-        .incr(counter(index))
-        // kept while it is the current or the previous window
-        .expire(counter(index), limit.windowSeconds * 2 + 1)
-        .get(counter(index - 1))
-        .exec();
-      const current = Number(results?.[0]?.[1] ?? 0);
-      const previous = Number(results?.[2]?.[1] ?? 0);
-      return slidingCount(current, previous, elapsed) > limit.requests ? { retryAfterSeconds: retryAfterSeconds(limit.requests, limit.windowSeconds, current, previous, elapsed) } : null;
+      // kept while it is the current or the previous window
+      const [allowed, current, previous] = (await redis.eval(HIT_SCRIPT, 2, counter(index), counter(index - 1), String(1 - elapsed), String(limit.requests), String(limit.windowSeconds * 2 + 1))) as [number, number, number];
+      if (allowed === 1) return null;
+      return { retryAfterSeconds: retryAfterSeconds(limit.requests, limit.windowSeconds, current, previous, elapsed) ?? limit.windowSeconds };
     },
   };
 }
@@ -77,7 +82,10 @@ export function memoryRateLimiter(limit: RateLimit): RateLimiter {
   const counts = slidingWindowCounts(limit.windowSeconds);
   return {
     async hit(key) {
-      return counts.add(key) > limit.requests ? { retryAfterSeconds: counts.retryAfter(key, limit.requests) } : null;
+      // a refused request is not counted: a client just over its budget is not locked out
+      if (counts.get(key) + 1 > limit.requests) return { retryAfterSeconds: counts.retryAfter(key, limit.requests) ?? limit.windowSeconds };
+      counts.add(key);
+      return null;
     },
   };
 }
@@ -114,10 +122,10 @@ export function slidingWindowCounts(windowSeconds: number, maxKeys = Number.POSI
       current.set(key, count);
       return slidingCount(count, previous.get(key) ?? 0, elapsed);
     },
-    /** Whole seconds until the key is under `limit` again, if it adds nothing more. */
-    retryAfter(key: string, limit: number): number {
+    /** Whole seconds until `amount` more fits the key within `limit`, if it adds nothing meanwhile; null if it never does. */
+    retryAfter(key: string, limit: number, amount = 1): number | null {
       const elapsed = roll();
-      return retryAfterSeconds(limit, windowSeconds, current.get(key) ?? 0, previous.get(key) ?? 0, elapsed);
+      return retryAfterSeconds(limit, windowSeconds, current.get(key) ?? 0, previous.get(key) ?? 0, elapsed, amount);
     },
   };
 }

@@ -16,7 +16,8 @@ export function upstreamBudget(perMinute: number) {
   return {
     spend(key: string, calls: number): number | null {
       if (calls <= 0) return null;
-      if (spent.get(key) + calls > perMinute) return spent.retryAfter(key, perMinute - calls + 1);
+      // more than a minute's budget never fits: a minute, as before (MAX_UPSTREAM_CALLS bounds one request)
+      if (spent.get(key) + calls > perMinute) return spent.retryAfter(key, perMinute, calls) ?? 60;
       spent.add(key, calls);
       return null;
     },
