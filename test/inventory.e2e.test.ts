@@ -439,6 +439,64 @@ describe('the catalogue sync and the plan', () => {
     expect((await gateway.request(OFFERS, { e164: single.e164 })).data!.number.holder).toBeNull();
   });
 
+  it('withdraws what a feed read from its start did not list, also when that read failed midway and resumed; a provider back in the directory is read from its start', async () => {
+    const { syncCatalogue } = await import('../subgraphs/inventory/workers/sync.js');
+    const { createLogger } = await import('../platform/logger.js');
+    const { sql } = await import('kysely');
+    const db = gateway.embedded.subgraphs.inventory.db;
+    const upstream = gateway.embedded.providers.inventory.services.upstream;
+    // a provider whose feed takes several pages, and a number it does not offer
+    const provider = world.providers.find((p) => world.offers.filter((o) => o.providerId === p.id).length > p.pageCap * 2 && !withdrawn.has(p.id))!;
+    const theirs = new Set(world.offers.filter((o) => o.providerId === provider.id).map((o) => o.e164));
+    const stranger = world.offers.find((o) => !theirs.has(o.e164) && !withdrawn.has(o.e164) && !uncatalogued.has(o.e164))!;
+    // an offer the provider's feed never lists (as if it had dropped it without saying so)
+    await sql`insert into inventory.offers (e164, provider_id, country, number_type, region, area_code, capabilities, source_carrier_id, source_provider_id,
+        setup_amount, setup_currency, monthly_amount, monthly_currency, provider_status, changed_at, last_confirmed_at, removed_at)
+      select e164, ${provider.id}, country, number_type, region, area_code, capabilities, source_carrier_id, source_provider_id,
+        setup_amount, setup_currency, monthly_amount, monthly_currency, provider_status, changed_at, now() - interval '1 day', null
+      from inventory.offers where e164 = ${stranger.e164} and provider_id = ${stranger.providerId}`.execute(db);
+    const live = async () => (await sql<{ n: number }>`select count(*)::int as n from inventory.offers where e164 = ${stranger.e164} and provider_id = ${provider.id} and removed_at is null`.execute(db)).rows[0]!.n;
+    expect(await live()).toBe(1);
+
+    // at a new address its feed is read from the start; the read fails after its first page
+    const moved = async () => (await upstream.directory()).map((e) => (e.id === provider.id ? { ...e, baseUrl: `${e.baseUrl}?full-read` } : e));
+    let pages = 0;
+    const failing = {
+      ...upstream,
+      directory: moved,
+      provider: (id: string) => {
+        const client = upstream.provider(id);
+        if (id !== provider.id || !client) return client;
+        return new Proxy(client, {
+          get: (target, name, receiver) =>
+            name === 'inventoryPage'
+              ? async (request: Parameters<typeof client.inventoryPage>[0]) => {
+                  pages += 1;
+                  if (pages > 1) throw new Error('the connection dropped mid-feed');
+                  return target.inventoryPage(request);
+                }
+              : Reflect.get(target, name, receiver),
+        });
+      },
+    };
+    const interrupted = await syncCatalogue(db, failing, createLogger({ LOG_LEVEL: 'silent' }));
+    expect(interrupted.failed).toEqual([provider.id]);
+    expect(await live()).toBe(1);
+    // resumed from its cursor at the same address, it reaches the end: the unlisted offer goes
+    const resumed = await syncCatalogue(db, { ...upstream, directory: moved }, createLogger({ LOG_LEVEL: 'silent' }));
+    expect(resumed.failed).toEqual([]);
+    expect(await live()).toBe(0);
+
+    // out of the directory, its offers are withdrawn; back at the same address, they are listed again
+    const one = [...theirs].find((e164) => world.offers.filter((o) => o.e164 === e164).length === 1 && !withdrawn.has(e164))!;
+    const OFFERS = `query($e164: String!) { number(e164: $e164) { offers { totalCount } } }`;
+    const without = { ...upstream, directory: async () => (await moved()).filter((e) => e.id !== provider.id) };
+    await syncCatalogue(db, without, createLogger({ LOG_LEVEL: 'silent' }));
+    expect((await gateway.request(OFFERS, { e164: one })).data!.number?.offers.totalCount ?? 0).toBe(0);
+    await syncCatalogue(db, { ...upstream, directory: moved }, createLogger({ LOG_LEVEL: 'silent' }));
+    expect((await gateway.request(OFFERS, { e164: one })).data!.number.offers.totalCount).toBe(1);
+  });
+
   it('leaves the planner statistics of what it synced: it expects a page\'s offers to be a handful, not half the catalogue', async () => {
     const { sql } = await import('kysely');
     // a page of InventoryLineage asks for the offers of up to 500 numbers at once (the offers loader);

@@ -26,6 +26,8 @@ export interface ProviderTable {
   page_cap: number;
   feed_cursor: string | null;
   last_synced_at: Date | string | null;
+  /** When a read of the feed from its start began, until it reaches the end (it may span syncs). */
+  full_read_since: Date | string | null;
 }
 
 export interface OfferTable {

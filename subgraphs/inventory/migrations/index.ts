@@ -6,6 +6,7 @@ import * as orderLinesOutbox from './20261202T080000_order_lines_outbox.js';
 import * as orderEndUser from './20261202T140000_order_end_user.js';
 import * as numberChainFacts from './20261202T190000_number_chain_facts.js';
 import * as offersListedByProvider from './20261202T193000_offers_listed_by_provider.js';
+import * as providerFullReadSince from './20261202T223000_provider_full_read_since.js';
 
 /** In order of their names: the migrator applies what a database has not seen yet. */
 export const migrations: Record<string, Migration> = {
@@ -15,4 +16,5 @@ export const migrations: Record<string, Migration> = {
   '20261202T140000_order_end_user': orderEndUser,
   '20261202T190000_number_chain_facts': numberChainFacts,
   '20261202T193000_offers_listed_by_provider': offersListedByProvider,
+  '20261202T223000_provider_full_read_since': providerFullReadSince,
 };

@@ -27,7 +27,7 @@ export async function countProviders(db: Db): Promise<number> {
   return Number((await db.selectFrom('providers').select((eb) => eb.fn.countAll<number>().as('count')).executeTakeFirstOrThrow()).count);
 }
 
-export async function upsertProvider(db: Db, row: Omit<ProviderRow, 'feed_cursor' | 'last_synced_at'>): Promise<void> {
+export async function upsertProvider(db: Db, row: Omit<ProviderRow, 'feed_cursor' | 'last_synced_at' | 'full_read_since'>): Promise<void> {
   await db
     .insertInto('providers')
     .values(row)
@@ -98,10 +98,27 @@ export async function confirmProviderOffers(db: Db, providerId: string, now: Dat
   await db.updateTable('providers').set({ last_synced_at: now }).where('id', '=', providerId).execute();
 }
 
-/** Withdraws the offers of providers not among `ids`; returns the numbers they touch. */
+/**
+ * Withdraws the offers of providers not among `ids`; returns the numbers they touch. Their feeds
+ * are forgotten too: one that returns is read from its start (its stored cursor would never list
+ * again the offers withdrawn here).
+ */
 export async function withdrawProvidersNotIn(db: Db, ids: string[], now: Date): Promise<string[]> {
   const rows = await db.updateTable('offers').set({ removed_at: now }).where('provider_id', 'not in', ids).where('removed_at', 'is', null).returning('e164').execute();
+  await db.updateTable('providers').set({ feed_cursor: null, full_read_since: null }).where('id', 'not in', ids).where('feed_cursor', 'is not', null).execute();
   return rows.map((r) => r.e164);
+}
+
+/** Records that a read of the provider's feed from its start begins now. */
+export async function startFullRead(db: Db, providerId: string, since: Date): Promise<void> {
+  await db.updateTable('providers').set({ full_read_since: since }).where('id', '=', providerId).execute();
+}
+
+/** A read from the start reached the feed's end: withdraws what it did not list, and ends it; returns the numbers touched. */
+export async function finishFullRead(db: Db, providerId: string, since: Date): Promise<string[]> {
+  const withdrawn = await withdrawUnconfirmed(db, providerId, since);
+  await db.updateTable('providers').set({ full_read_since: null }).where('id', '=', providerId).execute();
+  return withdrawn;
 }
 
 /** Withdraws a provider's offers not confirmed since `since` (a full feed read did not list them); returns their numbers. */

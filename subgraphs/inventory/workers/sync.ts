@@ -73,11 +73,13 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger, 
     if (!api) continue;
     const readFeed = async () => {
       const startedAt = new Date();
-      const stored = await db.selectFrom('providers').select(['feed_cursor', 'base_url']).where('id', '=', entry.id).executeTakeFirst();
+      const stored = await db.selectFrom('providers').select(['feed_cursor', 'base_url', 'full_read_since']).where('id', '=', entry.id).executeTakeFirst();
       // A cursor is only good at the address that issued it: a provider at a new address (a
       // simulator restarted elsewhere, a migrated API) is read from the start.
       let cursor = stored && stored.base_url === entry.baseUrl ? stored.feed_cursor : null;
-      const fullRead = cursor === null;
+      // A read from the start may span syncs (one failed midway resumes from its cursor): what it
+      // did not list is withdrawn when it reaches the feed's end, against when it began.
+      const fullReadSince = cursor === null ? startedAt : stored?.full_read_since ? new Date(stored.full_read_since) : null;
       const profile = await api.profile();
       await repo.upsertProvider(db, {
         id: entry.id,
@@ -87,18 +89,25 @@ export async function syncCatalogue(db: Db, upstream: Upstream, logger: Logger, 
         batch_limit: profile.batchLimit,
         page_cap: profile.pageCap,
       });
+      if (cursor === null) await repo.startFullRead(db, entry.id, startedAt);
       let items = 0;
+      let reachedEnd = false;
       for (let pages = 0; pages < MAX_PAGES_PER_PROVIDER; pages++) {
         const page = await api.inventoryPage({ ...(cursor ? { cursor } : {}), limit: profile.pageCap });
         await repo.applyFeedPage(db, entry.id, page.items, page.nextCursor, new Date());
         for (const item of page.items) touched.add(item.e164);
         items += page.items.length;
         cursor = page.nextCursor;
-        if (!page.hasMore) break;
+        if (!page.hasMore) {
+          reachedEnd = true;
+          break;
+        }
         if ((pages + 1) % 20 === 0) logger.info({ provider: entry.id, pages: pages + 1, items }, 'sync: reading a long feed');
       }
-      // Read from the start, the feed listed everything the provider offers: what it did not list is withdrawn.
-      if (fullRead) for (const e164 of await repo.withdrawUnconfirmed(db, entry.id, startedAt)) touched.add(e164);
+      // Read from the start to its end, the feed listed everything the provider offers: what it did not list is withdrawn.
+      if (fullReadSince !== null && reachedEnd) {
+        for (const e164 of await repo.finishFullRead(db, entry.id, fullReadSince)) touched.add(e164);
+      }
       await repo.confirmProviderOffers(db, entry.id, new Date());
       report.providers += 1;
       report.items += items;
